@@ -1,0 +1,40 @@
+"""Role predicates: who a user is in the network. Each app's rules.py combines these
+into its permissions; views, templates and the API all ask `user.has_perm(...)`."""
+
+import rules
+
+from gnlc.accounts.enums import RoleKind
+
+
+@rules.predicate
+def is_secretariat(user):
+    return user.is_authenticated and (user.is_superuser or user.has_role(RoleKind.SECRETARIAT))
+
+
+@rules.predicate
+def is_natcom(user):
+    return user.is_authenticated and user.has_role(RoleKind.NATCOM)
+
+
+@rules.predicate
+def is_juror(user):
+    return user.is_authenticated and user.has_role(RoleKind.JUROR)
+
+
+@rules.predicate
+def is_coordinator(user):
+    return user.is_authenticated and user.has_role(RoleKind.COORDINATOR)
+
+
+@rules.predicate
+def is_natcom_of_country(user, country):
+    return user.is_authenticated and user.has_role(RoleKind.NATCOM, country=country)
+
+
+@rules.predicate
+def is_coordinator_of_member(user, member):
+    return user.is_authenticated and user.has_role(RoleKind.COORDINATOR, member=member)
+
+
+rules.add_perm("accounts.view_dashboard", rules.is_authenticated)
+rules.add_perm("accounts.manage_roles", is_secretariat)

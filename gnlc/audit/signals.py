@@ -1,0 +1,80 @@
+"""Writes an audit entry for every create, update and delete of the audited models.
+
+Registered in AppConfig.ready for the models listed in AUDITED; the before-state is read
+in pre_save (one query per save), so a bulk `update()` bypasses the log by design and no
+code path of ours uses it on audited models."""
+
+import datetime as dt
+import decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from gnlc.audit.context import current_actor
+from gnlc.audit.models import Action, AuditEntry
+
+AUDITED = ["cities.Member", "cities.MembershipEvent", "cities.Cohort", "accounts.Role"]
+_IGNORED_FIELDS = {"updated_at", "created_at", "search_text"}
+
+
+def _plain(value):
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(instance) -> dict:
+    return {
+        field.attname: _plain(getattr(instance, field.attname))
+        for field in instance._meta.concrete_fields
+        if field.attname not in _IGNORED_FIELDS
+    }
+
+
+def _write(instance, action, changes):
+    actor, label = current_actor()
+    AuditEntry.objects.create(
+        actor=actor,
+        actor_label=label or (actor.email if actor else ""),
+        action=action,
+        content_type=ContentType.objects.get_for_model(instance),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:300],
+        changes=changes,
+    )
+
+
+def remember_before(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None or instance._state.adding:
+        instance._audit_before = None
+        return
+    old = sender._default_manager.filter(pk=instance.pk).first()
+    instance._audit_before = snapshot(old) if old else None
+
+
+def log_save(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    after = snapshot(instance)
+    before = getattr(instance, "_audit_before", None)
+    if created or before is None:
+        _write(instance, Action.CREATE, {k: [None, v] for k, v in after.items()})
+        return
+    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    if changes:
+        _write(instance, Action.UPDATE, changes)
+
+
+def log_delete(sender, instance, **kwargs):
+    _write(instance, Action.DELETE, {k: [v, None] for k, v in snapshot(instance).items()})
+
+
+def connect(apps):
+    for label in AUDITED:
+        model = apps.get_model(label)
+        uid = f"audit-{label}"
+        pre_save.connect(remember_before, sender=model, dispatch_uid=uid)
+        post_save.connect(log_save, sender=model, dispatch_uid=uid)
+        post_delete.connect(log_delete, sender=model, dispatch_uid=uid)

@@ -1,0 +1,55 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MemberKind(models.TextChoices):
+    """What sort of local authority a member is."""
+
+    CITY = "city", _("City")
+    MUNICIPALITY = "municipality", _("Municipality")
+    COUNTY = "county", _("County")
+    DISTRICT = "district", _("District")
+    CONSORTIUM = "consortium", _("Consortium")
+
+
+class EventKind(models.TextChoices):
+    """A change in a member's membership. The latest event on or before a date decides
+    the member's status on that date."""
+
+    ADMITTED = "admitted", _("Admitted")
+    SUSPENDED = "suspended", _("Suspended")
+    REINSTATED = "reinstated", _("Reinstated")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Status(models.TextChoices):
+    """A member's standing on a given date, derived from its events."""
+
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# What each event kind leaves the member as.
+STATUS_AFTER = {
+    EventKind.ADMITTED: Status.ACTIVE,
+    EventKind.REINSTATED: Status.ACTIVE,
+    EventKind.SUSPENDED: Status.SUSPENDED,
+    EventKind.WITHDRAWN: Status.WITHDRAWN,
+}
+
+# Which events may follow the member's current status (None: not yet a member).
+ALLOWED_EVENTS = {
+    None: {EventKind.ADMITTED},
+    Status.ACTIVE: {EventKind.SUSPENDED, EventKind.WITHDRAWN},
+    Status.SUSPENDED: {EventKind.REINSTATED, EventKind.WITHDRAWN},
+    Status.WITHDRAWN: {EventKind.ADMITTED, EventKind.REINSTATED},
+}
+
+
+class DatePrecision(models.TextChoices):
+    """How much of an event's date is known. The shipped data knows some admissions only
+    to the year: we store the year and never invent a day."""
+
+    DAY = "day", _("Day")
+    YEAR = "year", _("Year")

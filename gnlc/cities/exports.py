@@ -1,0 +1,118 @@
+"""Open data: members as CSV, JSON and GeoJSON (RFC 7946), with licence and source.
+
+The same functions serve the directory's download links and `gnlc export`; they take
+any member queryset (already filtered) and stream nothing clever: at the network's size
+a list is fine, and the bench measures 100k rows."""
+
+import csv
+import datetime as dt
+import io
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+
+CSV_COLUMNS = [
+    "name", "slug", "kind", "country", "iso2", "region", "cohort_year", "admitted_on",
+    "status", "latitude", "longitude", "subdivision", "website", "source_url",
+]
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "geojson": "application/geo+json",
+}
+
+
+def metadata(*, as_of: dt.date | None, filters: dict, count: int) -> dict:
+    """Who publishes the data, under what licence, from what sources, for which view."""
+    return {
+        "title": f"{settings.GNLC_NETWORK_NAME}: member cities",
+        "publisher": settings.GNLC_NETWORK_NAME,
+        "licence": settings.GNLC_DATA_LICENCE,
+        "licence_url": settings.GNLC_DATA_LICENCE_URL,
+        "source": (
+            "Compiled from the network's public announcements; each member's source_url "
+            "names the page it comes from. The list is incomplete where the announcements "
+            "are: see the cohorts' completeness on the statistics page."
+        ),
+        "as_of": (as_of or dt.date.today()).isoformat(),
+        "filters": {k: str(v) for k, v in filters.items()},
+        "count": count,
+        "generated_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+    }
+
+
+def member_record(member) -> dict:
+    """One member as a flat dict; `member` comes from `for_listing().with_admission()`
+    and, for a status, `with_status()`."""
+    return {
+        "name": member.name,
+        "slug": member.slug,
+        "kind": member.kind,
+        "country": member.country.name,
+        "iso2": member.country.iso2,
+        "region": member.country.region.name,
+        "cohort_year": member.cohort_id,
+        "admitted_on": member.admitted_on.isoformat() if member.admitted_on else None,
+        "status": getattr(member, "status_on", member.status),
+        "latitude": member.latitude,
+        "longitude": member.longitude,
+        "subdivision": member.subdivision,
+        "website": member.website,
+        "source_url": member.source_url,
+    }
+
+
+def _prepared(members):
+    return members.for_listing().with_admission()
+
+
+def to_csv(members) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for member in _prepared(members):
+        record = member_record(member)
+        writer.writerow({k: "" if record[k] is None else record[k] for k in CSV_COLUMNS})
+    return out.getvalue()
+
+
+def to_json(members, *, as_of=None, filters=None) -> str:
+    rows = [member_record(m) for m in _prepared(members)]
+    document = {
+        "metadata": metadata(as_of=as_of, filters=filters or {}, count=len(rows)),
+        "members": rows,
+    }
+    return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
+
+
+def to_geojson(members, *, as_of=None, filters=None) -> str:
+    """A FeatureCollection of points ([longitude, latitude], RFC 7946 order); members
+    without coordinates get a null geometry, which RFC 7946 allows, so none is lost."""
+    features = []
+    for member in _prepared(members):
+        record = member_record(member)
+        geometry = (
+            {"type": "Point", "coordinates": [member.longitude, member.latitude]}
+            if member.has_coordinates
+            else None
+        )
+        features.append(
+            {"type": "Feature", "id": member.slug, "geometry": geometry, "properties": record}
+        )
+    document = {
+        "type": "FeatureCollection",
+        "metadata": metadata(as_of=as_of, filters=filters or {}, count=len(features)),
+        "features": features,
+    }
+    return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+def render(fmt: str, members, *, as_of=None, filters=None) -> str:
+    if fmt == "csv":
+        return to_csv(members)
+    if fmt == "json":
+        return to_json(members, as_of=as_of, filters=filters)
+    if fmt == "geojson":
+        return to_geojson(members, as_of=as_of, filters=filters)
+    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")

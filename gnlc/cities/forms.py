@@ -1,0 +1,95 @@
+"""Forms of the cities app. `DirectoryFilter` parses the directory's query string; the
+pages, the open-data downloads and `gnlc export` all filter through it, so one URL means
+the same rows everywhere."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gnlc.cities.enums import Status
+from gnlc.cities.models import Member, Region
+
+SORTS = {
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "country": ("country__name", "name", "pk"),
+    "cohort": ("cohort__year", "name", "pk"),
+    "-cohort": ("-cohort__year", "name", "pk"),
+}
+
+
+class DirectoryFilter(forms.Form):
+    """Search, facets, "as of" date and sort of the member directory.
+
+    Invalid values are errors, not silently ignored: a shared link that no longer means
+    anything should say so rather than show the whole network."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    country = forms.CharField(label=_("Country"), required=False, max_length=2)
+    cohort = forms.IntegerField(label=_("Cohort"), required=False, min_value=2000, max_value=2100)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any"))] + Status.choices
+    )
+    as_of = forms.DateField(
+        label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort"), required=False,
+        choices=[
+            ("name", _("Name (A–Z)")), ("-name", _("Name (Z–A)")), ("country", _("Country")),
+            ("cohort", _("Cohort (oldest first)")), ("-cohort", _("Cohort (newest first)")),
+        ],
+    )
+
+    FILTER_FIELDS = ("q", "region", "country", "cohort", "status", "as_of")
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data if data is not None else {}, *args, **kwargs)
+        self.fields["region"].choices = [("", _("Any"))] + [
+            (r.slug, r.label) for r in Region.objects.all()
+        ]
+
+    def clean_country(self):
+        return self.cleaned_data["country"].upper()
+
+    @property
+    def filters(self) -> dict:
+        """The valid, non-empty filters, as cleaned values."""
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if k in self.FILTER_FIELDS and v}
+
+    def base_queryset(self):
+        """Members on record on the chosen date with every filter but the facets applied
+        (search and date), so facet counts show what each choice would give."""
+        filters = self.filters
+        return Member.objects.on_record(filters.get("as_of")).search(filters.get("q", ""))
+
+    def queryset(self):
+        """The rows this filter selects, sorted, ready for listing."""
+        filters = self.filters
+        members = self.base_queryset()
+        if "region" in filters:
+            members = members.filter(country__region_id=filters["region"])
+        if "country" in filters:
+            members = members.filter(country_id=filters["country"])
+        if "cohort" in filters:
+            members = members.filter(cohort_id=filters["cohort"])
+        if "status" in filters:
+            members = members.filter(status_on=filters["status"])
+        sort = (self.cleaned_data.get("sort") if self.is_valid() else None) or "name"
+        return members.for_listing().order_by(*SORTS[sort])
+
+    def facets(self):
+        """Counts per facet value over the filtered rows (the usual faceted-search rule:
+        each count is what the result would hold with that value added)."""
+        return self.queryset().order_by().facet_counts()
+
+
+class MemberProfileForm(forms.ModelForm):
+    """What a city coordinator may keep up to date about their own city."""
+
+    class Meta:
+        model = Member
+        fields = ["website", "mayor", "population", "subdivision", "profile"]
+        widgets = {"profile": forms.Textarea(attrs={"rows": 8})}

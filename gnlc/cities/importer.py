@@ -1,0 +1,274 @@
+"""Importing members from CSV: validate every row first, then write all or nothing.
+
+The columns are those of the shipped `gnlc_members.csv` (city, country, iso2, region,
+year_joined, source_url), plus optional ones: admitted_on (a full date, where known
+better than the cohort's), subdivision, kind, latitude and longitude (which override the
+gazetteer). A member is identified by its name and country, so importing the same file
+twice changes nothing, and a changed row updates its member.
+"""
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from gnlc.audit.context import acting_as
+from gnlc.cities import geocoding
+from gnlc.cities.enums import EventKind, MemberKind
+from gnlc.cities.models import Cohort, Country, Member, Region
+from gnlc.core.text import fold
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SHIPPED_MEMBERS = DATA_DIR / "gnlc_members.csv"
+SHIPPED_COHORTS = DATA_DIR / "cohorts.csv"
+REQUIRED_COLUMNS = ["city", "country", "iso2", "region", "year_joined"]
+FIRST_YEAR = 2013  # the network was founded in 2013; its first members joined in 2015
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (encoding, missing columns)."""
+
+
+@dataclass
+class RowError:
+    line: int
+    message: str
+
+    def __str__(self):
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass
+class MemberRow:
+    line: int
+    name: str
+    country: Country
+    year: int
+    admitted_on: dt.date | None
+    source_url: str
+    subdivision: str
+    kind: str
+    latitude: float | None
+    longitude: float | None
+
+
+@dataclass
+class ImportResult:
+    rows: list[MemberRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    unplaced: list[str] = field(default_factory=list)
+    written: bool = False
+
+
+def read_csv_text(data: bytes, filename: str = "file") -> list[dict[str, str]]:
+    """Decode UTF-8 (with or without BOM) and parse; anything else is a clear error."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportFileError(
+            f"{filename} is not UTF-8 (undecodable byte at line {line}); "
+            "save it as UTF-8 and import again."
+        ) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ImportFileError(f"{filename} lacks the column(s): {', '.join(missing)}.")
+    return list(reader)
+
+
+def _optional_float(raw: str, label: str, low: float, high: float, problems: list[str]):
+    if not raw.strip():
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        problems.append(f"{label} {raw!r} is not a number")
+        return None
+    if not low <= value <= high:
+        problems.append(f"{label} {value} is outside {low}..{high}")
+        return None
+    return value
+
+
+def validate(records: Iterable[dict[str, str]], *, today: dt.date | None = None) -> ImportResult:
+    """Check every row and collect every problem with its line number (the header is
+    line 1). Nothing is written here."""
+    today = today or timezone.localdate()
+    countries = {c.iso2: c for c in Country.objects.select_related("region")}
+    regions = {r.name: r for r in Region.objects.all()}
+    result = ImportResult()
+    seen: dict[tuple[str, str], int] = {}
+    for line, raw in enumerate(records, start=2):
+        row = {k: (v or "").strip() for k, v in raw.items() if k is not None}
+        problems: list[str] = []
+        name = row.get("city", "")
+        if not name:
+            problems.append("the city name is missing")
+        iso2 = row.get("iso2", "").upper()
+        country = countries.get(iso2)
+        if country is None:
+            problems.append(f"unknown country code {iso2!r}" if iso2 else "the iso2 code is missing")
+        elif row.get("country") and fold(row["country"]) != fold(country.name):
+            problems.append(
+                f"country {row['country']!r} does not match code {iso2} ({country.name})"
+            )
+        region = regions.get(row.get("region", ""))
+        if region is None:
+            problems.append(f"unknown region {row.get('region', '')!r}")
+        elif country is not None and country.region_id != region.slug:
+            problems.append(
+                f"region {region.name!r} contradicts {country.name}, which is in "
+                f"{country.region.name!r}"
+            )
+        year = None
+        try:
+            year = int(row.get("year_joined", ""))
+        except ValueError:
+            problems.append(f"year_joined {row.get('year_joined', '')!r} is not a year")
+        else:
+            if not FIRST_YEAR <= year <= today.year:
+                problems.append(f"year_joined {year} is outside {FIRST_YEAR}..{today.year}")
+                year = None
+        admitted_on = None
+        if row.get("admitted_on"):
+            try:
+                admitted_on = dt.date.fromisoformat(row["admitted_on"])
+            except ValueError:
+                problems.append(f"admitted_on {row['admitted_on']!r} is not a date (YYYY-MM-DD)")
+            else:
+                if year is not None and admitted_on.year != year:
+                    problems.append(f"admitted_on {admitted_on} is not in year_joined {year}")
+                if admitted_on > today:
+                    problems.append(f"admitted_on {admitted_on} is in the future")
+        kind = row.get("kind") or MemberKind.CITY
+        if kind not in MemberKind.values:
+            problems.append(f"kind {kind!r} is not one of {', '.join(MemberKind.values)}")
+        latitude = _optional_float(row.get("latitude", ""), "latitude", -90, 90, problems)
+        longitude = _optional_float(row.get("longitude", ""), "longitude", -180, 180, problems)
+        if (latitude is None) != (longitude is None) and not problems:
+            problems.append("give both latitude and longitude, or neither")
+        if name and iso2:
+            key = (fold(name), iso2)
+            if key in seen:
+                problems.append(f"duplicate of line {seen[key]} ({name}, {iso2})")
+            else:
+                seen[key] = line
+        if problems:
+            result.errors.append(RowError(line, "; ".join(problems)))
+            continue
+        result.rows.append(
+            MemberRow(
+                line=line, name=name, country=country, year=year, admitted_on=admitted_on,
+                source_url=row.get("source_url", ""), subdivision=row.get("subdivision", ""),
+                kind=kind, latitude=latitude, longitude=longitude,
+            )
+        )
+    return result
+
+
+def load_cohorts(path: Path = SHIPPED_COHORTS) -> int:
+    """Create or update cohorts from a cohorts.csv (year, announced_on, source_url);
+    returns how many changed."""
+    rows = csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""))
+    changed = 0
+    for row in rows:
+        announced = dt.date.fromisoformat(row["announced_on"]) if row.get("announced_on") else None
+        values = {"announced_on": announced, "source_url": row.get("source_url", "")}
+        cohort, created = Cohort.objects.get_or_create(year=int(row["year"]), defaults=values)
+        if not created and any(getattr(cohort, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(cohort, k, v)
+            cohort.save()
+            changed += 1
+        changed += created
+    return changed
+
+
+def _apply_row(row: MemberRow, cohorts: dict[int, Cohort]) -> tuple[str, Member]:
+    cohort = cohorts.get(row.year)
+    if cohort is None:
+        cohort = cohorts[row.year] = Cohort.objects.create(year=row.year)
+    place = None
+    if row.latitude is not None:
+        latitude, longitude = row.latitude, row.longitude
+    else:
+        place = geocoding.locate(row.name, row.country.iso2)
+        latitude, longitude = (place.latitude, place.longitude) if place else (None, None)
+    wanted = {
+        "source_url": row.source_url, "subdivision": row.subdivision, "kind": row.kind,
+        "latitude": latitude, "longitude": longitude,
+    }
+    member = Member.objects.filter(name=row.name, country=row.country).first()
+    outcome = "unchanged"
+    if member is None:
+        member = Member.objects.create(name=row.name, country=row.country, **wanted)
+        outcome = "created"
+    else:
+        # Coordinates a person set by hand (no override in the file, none found) stay.
+        if latitude is None and member.has_coordinates:
+            wanted.pop("latitude"), wanted.pop("longitude")
+        if any(getattr(member, k) != v for k, v in wanted.items()):
+            for k, v in wanted.items():
+                setattr(member, k, v)
+            member.save()
+            outcome = "updated"
+    on = row.admitted_on or cohort.announced_on
+    admission = member.events.filter(kind=EventKind.ADMITTED).order_by("effective_on").first()
+    if admission is None:
+        member.record_event(EventKind.ADMITTED, on=on, year=row.year, cohort=cohort,
+                            source_url=row.source_url)
+        outcome = "created" if outcome == "created" else "updated"
+    elif (admission.cohort_id, admission.date, admission.year, admission.source_url) != (
+        cohort.year, on, row.year, row.source_url
+    ):
+        admission.cohort, admission.date, admission.year = cohort, on, row.year
+        admission.source_url = row.source_url
+        admission.save()
+        member.refresh_from_events()
+        outcome = "updated" if outcome == "unchanged" else outcome
+    return outcome, member
+
+
+def import_members(
+    records: Iterable[dict[str, str]],
+    *,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    cohorts_file: Path | None = None,
+    progress: Callable[[Iterable], Iterable] = lambda rows: rows,
+    actor_label: str = "gnlc import-members",
+) -> ImportResult:
+    """Validate all rows; unless there are errors (and `skip_invalid` is off) or it is a
+    dry run, write them in one transaction: a failure midway leaves nothing behind."""
+    result = validate(records)
+    if dry_run or (result.errors and not skip_invalid):
+        return result
+    with transaction.atomic(), acting_as(None, actor_label):
+        if cohorts_file is not None:
+            load_cohorts(cohorts_file)
+        cohorts = {c.year: c for c in Cohort.objects.all()}
+        for row in progress(result.rows):
+            outcome, member = _apply_row(row, cohorts)
+            setattr(result, outcome, getattr(result, outcome) + 1)
+            if not member.has_coordinates:
+                result.unplaced.append(f"{member.name} ({member.country.iso2})")
+    result.written = True
+    return result
+
+
+def import_members_file(path: Path, **options) -> ImportResult:
+    return import_members(read_csv_text(path.read_bytes(), path.name), **options)
+
+
+def import_shipped_data(**options) -> ImportResult:
+    """Load the network's real data shipped with the package (cohorts, then members)."""
+    return import_members_file(SHIPPED_MEMBERS, cohorts_file=SHIPPED_COHORTS, **options)

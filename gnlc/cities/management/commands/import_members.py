@@ -1,0 +1,62 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from gnlc.cities import importer
+
+
+class Command(BaseCommand):
+    help = (
+        "Import members from a CSV file with the columns of the shipped gnlc_members.csv. "
+        "Without FILE, load the network's real data shipped with gnlc (cohorts and members). "
+        "Every row is checked first; with any bad row nothing is written unless --skip-invalid."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", nargs="?", type=Path, help="CSV file (UTF-8)")
+        parser.add_argument("--cohorts", type=Path, help="a cohorts.csv to load first")
+        parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+        parser.add_argument(
+            "--skip-invalid", action="store_true", help="write the good rows, skip the bad"
+        )
+
+    def handle(self, *args, file=None, cohorts=None, dry_run=False, skip_invalid=False, **opts):
+        if file is None:
+            file, cohorts = importer.SHIPPED_MEMBERS, cohorts or importer.SHIPPED_COHORTS
+        if not file.exists():
+            raise CommandError(f"{file}: no such file.")
+        quiet = opts["verbosity"] < 1
+
+        def progress(rows):
+            return tqdm(rows, desc="members", unit="row", disable=quiet or len(rows) < 500,
+                        file=self.stderr._out)
+
+        try:
+            result = importer.import_members_file(
+                file, dry_run=dry_run, skip_invalid=skip_invalid, cohorts_file=cohorts,
+                progress=progress,
+            )
+        except importer.ImportFileError as exc:
+            raise CommandError(str(exc)) from None
+        for error in result.errors:
+            self.stderr.write(f"{file.name}: {error}")
+        if result.errors and not skip_invalid and not dry_run:
+            raise CommandError(
+                f"{len(result.errors)} bad row(s); nothing was written. Fix them, or pass "
+                "--skip-invalid to import the other rows."
+            )
+        if dry_run:
+            verdict = "would import" if not result.errors else "bad rows found; would import"
+            self.stdout.write(f"{file.name}: {len(result.rows)} good row(s), "
+                              f"{len(result.errors)} bad; {verdict} nothing written (dry run).")
+            if result.errors:
+                raise CommandError(f"{len(result.errors)} bad row(s).")
+            return
+        for name in result.unplaced:
+            self.stderr.write(f"could not place {name}: add latitude and longitude columns")
+        self.stdout.write(
+            f"{file.name}: {result.created} created, {result.updated} updated, "
+            f"{result.unchanged} unchanged, {len(result.errors)} skipped, "
+            f"{len(result.unplaced)} without coordinates."
+        )

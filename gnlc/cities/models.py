@@ -1,0 +1,306 @@
+"""Members of the network, the countries and regions they belong to, the cohorts they
+were admitted in, and the membership events their status is derived from."""
+
+import datetime as dt
+
+from babel import Locale
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gnlc.cities.enums import (
+    ALLOWED_EVENTS,
+    STATUS_AFTER,
+    DatePrecision,
+    EventKind,
+    MemberKind,
+    Status,
+)
+from gnlc.cities.querysets import MemberQuerySet, MembershipEventQuerySet
+
+# The five UNESCO regions' names in the active language (the rows come from reference.py).
+REGION_LABELS = {
+    "africa": gettext_lazy("Africa"),
+    "arab-states": gettext_lazy("Arab States"),
+    "asia-and-the-pacific": gettext_lazy("Asia and the Pacific"),
+    "europe-and-north-america": gettext_lazy("Europe and North America"),
+    "latin-america-and-the-caribbean": gettext_lazy("Latin America and the Caribbean"),
+}
+
+
+class Region(models.Model):
+    """A UNESCO region. Five rows, fixed by a migration, in UNESCO's order."""
+
+    slug = models.SlugField(primary_key=True, max_length=40)
+    name = models.CharField(max_length=60, unique=True)
+    order = models.PositiveSmallIntegerField(unique=True)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self):
+        return str(self.label)
+
+    @property
+    def label(self):
+        """The region's name in the active language."""
+        return REGION_LABELS.get(self.slug, self.name)
+
+    def get_absolute_url(self):
+        return reverse("cities:region", args=[self.slug])
+
+
+class Country(models.Model):
+    """A country the network can draw members from, named as the UN writes it in English
+    ("Republic of Korea"), with its UNESCO region."""
+
+    iso2 = models.CharField(primary_key=True, max_length=2)
+    iso3 = models.CharField(max_length=3, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="countries")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The country's name in the active language: our UN name in English, CLDR's
+        (through Babel) in other languages, falling back to the UN name."""
+        language = (get_language() or "en").split("-")[0]
+        if language == "en":
+            return self.name
+        try:
+            return Locale.parse(language).territories.get(self.iso2, self.name)
+        except (ValueError, LookupError):
+            return self.name
+
+    def get_absolute_url(self):
+        return reverse("cities:country", args=[self.iso2.lower()])
+
+
+class Cohort(models.Model):
+    """The members admitted in one year's admission round. Where the announcement's date
+    is unknown only the year is, and admissions count from the end of that year."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    announced_on = models.DateField(null=True, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["year"]
+
+    def __str__(self):
+        return str(self.year)
+
+    @property
+    def effective_on(self) -> dt.date:
+        return self.announced_on or dt.date(self.year, 12, 31)
+
+    def get_absolute_url(self):
+        return reverse("cities:directory") + f"?cohort={self.year}"
+
+
+def unique_member_slug(name: str, country_code: str, exclude_pk=None) -> str:
+    """A readable slug: the name, then name-country, then a number, whichever is free."""
+    base = slugify(name) or "member"
+    candidates = [base, f"{base}-{country_code.lower()}"]
+    taken = Member.objects.exclude(pk=exclude_pk)
+    for candidate in candidates:
+        if not taken.filter(slug=candidate).exists():
+            return candidate
+    n = 2
+    while taken.filter(slug=f"{candidates[1]}-{n}").exists():
+        n += 1
+    return f"{candidates[1]}-{n}"
+
+
+class Member(models.Model):
+    """A city or other local authority that is, was or is becoming a member.
+
+    `status` and `cohort` are derived from the member's events and stored only so that
+    lists and facets stay one query at any size; `refresh_from_events` is the only
+    writer, and `MembershipEvent` calls it on every change."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    kind = models.CharField(max_length=20, choices=MemberKind.choices, default=MemberKind.CITY)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="members")
+    subdivision = models.CharField(max_length=200, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    population = models.PositiveBigIntegerField(null=True, blank=True)
+    website = models.URLField(max_length=500, blank=True)
+    mayor = models.CharField(max_length=200, blank=True)
+    profile = models.TextField(blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    # Folded (lower-case, no accents) name and subdivision, for accent-insensitive search.
+    search_text = models.CharField(max_length=420, editable=False, db_index=True)
+
+    status = models.CharField(
+        max_length=20, choices=Status.choices, null=True, blank=True, editable=False,
+        db_index=True,
+    )
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        related_name="members",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "country"], name="member_unique_name_country")
+        ]
+        indexes = [models.Index(fields=["country", "status"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cities:member", args=[self.slug])
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    def save(self, *args, **kwargs):
+        from gnlc.core.text import fold
+
+        self.search_text = fold(f"{self.name} {self.subdivision}")
+        if not self.slug:
+            self.slug = unique_member_slug(self.name, self.country_id or "", exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def status_on(self, as_of: dt.date | None = None) -> Status | None:
+        """This member's status on `as_of` (today by default), from its events."""
+        as_of = as_of or timezone.localdate()
+        last = self.events.effective_by(as_of).order_by("-effective_on", "-id").first()
+        return STATUS_AFTER[EventKind(last.kind)] if last else None
+
+    def refresh_from_events(self) -> None:
+        """Recompute the stored status (as of today) and cohort (of the first admission)."""
+        first_admission = (
+            self.events.filter(kind=EventKind.ADMITTED).order_by("effective_on", "id").first()
+        )
+        status = self.status_on()
+        cohort_id = first_admission.cohort_id if first_admission else None
+        if (status, cohort_id) != (self.status, self.cohort_id):
+            self.status, self.cohort_id = status, cohort_id
+            self.save(update_fields=["status", "cohort", "updated_at"])
+
+    @transaction.atomic
+    def record_event(
+        self,
+        kind: EventKind,
+        *,
+        on: dt.date | None = None,
+        year: int | None = None,
+        cohort: Cohort | None = None,
+        note: str = "",
+        source_url: str = "",
+        by=None,
+    ) -> "MembershipEvent":
+        """The one way a membership changes: admit, suspend, reinstate or withdraw.
+
+        `on` is the event's date; where only the year is known give `year` (the event then
+        takes effect on 31 December of it). An admission into a cohort defaults to the
+        cohort's announcement date. Refuses a move the member's status at that date does
+        not allow (suspending a withdrawn member, admitting an active one)."""
+        kind = EventKind(kind)
+        if kind == EventKind.ADMITTED and cohort is not None and on is None and year is None:
+            on = cohort.announced_on
+            year = cohort.year
+        if on is None and year is None:
+            raise ValidationError(_("An event needs a date or at least a year."))
+        event = MembershipEvent(
+            member=self, kind=kind, date=on, year=on.year if on else year, cohort=cohort,
+            note=note, source_url=source_url, created_by=by if getattr(by, "pk", None) else None,
+        )
+        event.compute_effective_on()
+        current = self.status_on(event.effective_on)
+        later = self.events.filter(effective_on__gt=event.effective_on).exists()
+        if kind not in ALLOWED_EVENTS[current] or later:
+            raise ValidationError(
+                _("%(member)s cannot be %(kind)s on %(date)s: its status then is %(status)s.")
+                % {
+                    "member": self.name,
+                    "kind": kind.label.lower(),
+                    "date": event.display_date,
+                    "status": Status(current).label.lower() if current else _("not a member"),
+                }
+            )
+        event.full_clean()
+        event.save()
+        self.refresh_from_events()
+        return event
+
+
+class MembershipEvent(models.Model):
+    """One dated change of a member's membership: admitted (with its cohort), suspended,
+    reinstated or withdrawn. Status on any date is the latest event taken effect by then."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    date = models.DateField(null=True, blank=True, help_text="Empty where only the year is known.")
+    year = models.PositiveSmallIntegerField()
+    effective_on = models.DateField(editable=False)
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    note = models.TextField(blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["effective_on", "id"]
+        indexes = [models.Index(fields=["member", "effective_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="admitted", cohort__isnull=False)
+                | ~models.Q(kind="admitted"),
+                name="event_admission_has_cohort",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member}: {self.get_kind_display()} {self.display_date}"
+
+    @property
+    def precision(self) -> DatePrecision:
+        return DatePrecision.DAY if self.date else DatePrecision.YEAR
+
+    @property
+    def display_date(self) -> str:
+        return self.date.isoformat() if self.date else str(self.year)
+
+    def compute_effective_on(self) -> None:
+        self.effective_on = self.date or dt.date(self.year, 12, 31)
+
+    def clean(self):
+        if self.date and self.date.year != self.year:
+            raise ValidationError({"year": _("The year must be the date's year.")})
+        if self.kind == EventKind.ADMITTED and self.cohort_id is None:
+            raise ValidationError({"cohort": _("An admission belongs to a cohort.")})
+
+    def save(self, *args, **kwargs):
+        self.compute_effective_on()
+        super().save(*args, **kwargs)

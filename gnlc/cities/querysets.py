@@ -1,0 +1,124 @@
+"""Domain queries on members. Every list and figure in pages, exports and the API is
+built from these, so "as of a date" means the same thing everywhere."""
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Case, Count, OuterRef, Subquery, Value, When
+
+from gnlc.cities.enums import EventKind, Status
+from gnlc.core.text import fold
+
+
+class MembershipEventQuerySet(models.QuerySet):
+    def effective_by(self, as_of: dt.date):
+        """Events that had taken effect on `as_of` (year-only events count from 31 Dec)."""
+        return self.filter(effective_on__lte=as_of)
+
+
+class MemberQuerySet(models.QuerySet):
+    def with_status(self, as_of: dt.date | None = None):
+        """Annotate `status_on`: the member's status on `as_of`, or None where it had not
+        been admitted by then. Without a date it reads the stored current status, which
+        `Member.refresh_from_events` keeps equal to the events' verdict for today; with a
+        date it asks the events themselves (one correlated subquery, indexed)."""
+        if as_of is None:
+            return self.annotate(status_on=models.F("status"))
+        from gnlc.cities.models import MembershipEvent
+
+        last_kind = Subquery(
+            MembershipEvent.objects.filter(member=OuterRef("pk"), effective_on__lte=as_of)
+            .order_by("-effective_on", "-id")
+            .values("kind")[:1]
+        )
+        return self.alias(_last_kind=last_kind).annotate(
+            status_on=Case(
+                When(
+                    _last_kind__in=[EventKind.ADMITTED, EventKind.REINSTATED],
+                    then=Value(Status.ACTIVE),
+                ),
+                When(_last_kind=EventKind.SUSPENDED, then=Value(Status.SUSPENDED)),
+                When(_last_kind=EventKind.WITHDRAWN, then=Value(Status.WITHDRAWN)),
+                default=Value(None),
+                output_field=models.CharField(),
+            )
+        )
+
+    def on_record(self, as_of: dt.date | None = None):
+        """Members that had been admitted by `as_of` (today without one), whatever their
+        status since: the directory's universe."""
+        return self.with_status(as_of).filter(status_on__isnull=False)
+
+    def active_on(self, as_of: dt.date | None = None):
+        """Members in good standing on `as_of`: what "N member cities" counts."""
+        return self.with_status(as_of).filter(status_on=Status.ACTIVE)
+
+    def search(self, text: str):
+        """Accent- and case-insensitive match on the name, local name and subdivision."""
+        needle = fold(text)
+        if not needle:
+            return self
+        return self.filter(search_text__contains=needle)
+
+    def with_admission(self):
+        """Annotate `admitted_on` (None where only the year is known) and `admitted_year`
+        from each member's first admission."""
+        from gnlc.cities.models import MembershipEvent
+
+        first = MembershipEvent.objects.filter(
+            member=OuterRef("pk"), kind=EventKind.ADMITTED
+        ).order_by("effective_on", "id")
+        return self.annotate(
+            admitted_on=Subquery(first.values("date")[:1]),
+            admitted_year=Subquery(first.values("year")[:1]),
+        )
+
+    def for_listing(self):
+        """What list pages and the API show of each member, in a fixed number of queries."""
+        return self.select_related("country", "country__region", "cohort")
+
+    def totals(self):
+        """{"members": n, "countries": m} of this queryset, in one query."""
+        row = self.aggregate(
+            members=Count("pk", distinct=True), countries=Count("country", distinct=True)
+        )
+        return {"members": row["members"], "countries": row["countries"]}
+
+    def facet_counts(self) -> dict[str, list[dict]]:
+        """Counts per region, country, cohort year and status, one grouped query each.
+
+        Call on a queryset that carries `status_on` (from `with_status`)."""
+        region = (
+            self.values("country__region__slug", "country__region__name", "country__region__order")
+            .annotate(count=Count("pk"))
+            .order_by("country__region__order")
+        )
+        country = (
+            self.values("country__iso2", "country__name")
+            .annotate(count=Count("pk"))
+            .order_by("country__name")
+        )
+        cohort = self.values("cohort__year").annotate(count=Count("pk")).order_by("cohort__year")
+        status = self.values("status_on").annotate(count=Count("pk")).order_by("status_on")
+        return {
+            "region": [
+                {"value": r["country__region__slug"], "label": r["country__region__name"],
+                 "count": r["count"]}
+                for r in region
+            ],
+            "country": [
+                {"value": r["country__iso2"], "label": r["country__name"], "count": r["count"]}
+                for r in country
+            ],
+            "cohort": [
+                {"value": r["cohort__year"], "label": str(r["cohort__year"]), "count": r["count"]}
+                for r in cohort
+                if r["cohort__year"] is not None
+            ],
+            "status": [
+                {"value": r["status_on"], "label": str(Status(r["status_on"]).label),
+                 "count": r["count"]}
+                for r in status
+                if r["status_on"]
+            ],
+        }

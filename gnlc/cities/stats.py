@@ -1,0 +1,96 @@
+"""The network's figures on a date: what `gnlc stats`, the statistics page and the API's
+`stats` endpoint all print. Each figure is one aggregate query over `on_record`/
+`active_on`, so it equals what the directory shows for the same date."""
+
+import datetime as dt
+
+from django.db.models import Count
+from django.utils import timezone
+
+from gnlc.cities.enums import Status
+from gnlc.cities.models import Cohort, Member, Region
+
+
+def network_stats(as_of: dt.date | None = None) -> dict:
+    """Members and countries, per region and per cohort, as of `as_of` (today)."""
+    day = as_of or timezone.localdate()
+    active = Member.objects.active_on(as_of)
+    totals = active.totals()
+    by_region = {
+        row["country__region"]: row
+        for row in active.values("country__region").annotate(
+            members=Count("pk"), countries=Count("country", distinct=True)
+        )
+    }
+    by_cohort = {
+        row["cohort"]: row["members"]
+        for row in active.values("cohort").annotate(members=Count("pk"))
+    }
+    statuses = dict(
+        Member.objects.on_record(as_of).values_list("status_on").annotate(n=Count("pk"))
+    )
+    return {
+        "as_of": day,
+        "members": totals["members"],
+        "countries": totals["countries"],
+        "suspended": statuses.get(Status.SUSPENDED, 0),
+        "withdrawn": statuses.get(Status.WITHDRAWN, 0),
+        "regions": [
+            {
+                "slug": region.slug,
+                "name": str(region.label),
+                "members": by_region.get(region.slug, {}).get("members", 0),
+                "countries": by_region.get(region.slug, {}).get("countries", 0),
+            }
+            for region in Region.objects.all()
+        ],
+        "cohorts": [
+            {"year": cohort.year, "members": by_cohort.get(cohort.year, 0)}
+            for cohort in Cohort.objects.filter(year__lte=day.year)
+        ],
+    }
+
+
+def cohort_summary(cohort: Cohort) -> dict:
+    """A cohort's new members and countries, and the network's totals as of its
+    announcement date (the end of its year where that date is unknown)."""
+    admitted = Member.objects.filter(
+        events__kind="admitted", events__cohort=cohort
+    ).distinct()
+    new = admitted.totals()
+    on_date = Member.objects.active_on(cohort.effective_on).totals()
+    earlier = set(
+        Member.objects.on_record(cohort.effective_on - dt.timedelta(days=1))
+        .values_list("country_id", flat=True)
+    )
+    first_time = sorted(set(admitted.values_list("country_id", flat=True)) - earlier)
+    return {
+        "year": cohort.year,
+        "announced_on": cohort.announced_on,
+        "new_members": new["members"],
+        "new_countries": new["countries"],
+        "first_time_countries": first_time,
+        "total_members": on_date["members"],
+        "total_countries": on_date["countries"],
+    }
+
+
+def growth_by_region() -> list[dict]:
+    """Active members per region at the end of each cohort's effective date: the series
+    behind the growth chart."""
+    regions = list(Region.objects.all())
+    rows = []
+    for cohort in Cohort.objects.all():
+        per_region = dict(
+            Member.objects.active_on(cohort.effective_on)
+            .values_list("country__region")
+            .annotate(n=Count("pk"))
+        )
+        rows.append(
+            {
+                "year": cohort.year,
+                "as_of": cohort.effective_on,
+                "regions": {r.slug: per_region.get(r.slug, 0) for r in regions},
+            }
+        )
+    return rows

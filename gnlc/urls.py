@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("gnlc.cities.urls")),
+    path("accounts/", include("gnlc.accounts.urls")),
+    path("audit/", include("gnlc.audit.urls")),
+    path("api/", include("gnlc.api.urls")),
+    path("admin/", admin.site.urls),
+]
