@@ -182,7 +182,14 @@ def load_cohorts(path: Path = SHIPPED_COHORTS) -> int:
     changed = 0
     for row in rows:
         announced = dt.date.fromisoformat(row["announced_on"]) if row.get("announced_on") else None
-        values = {"announced_on": announced, "source_url": row.get("source_url", "")}
+        values = {
+            "announced_on": announced,
+            "source_url": row.get("source_url", ""),
+            "announced_members": int(row["announced_members"])
+            if row.get("announced_members") else None,
+            "announced_countries": int(row["announced_countries"])
+            if row.get("announced_countries") else None,
+        }
         cohort, created = Cohort.objects.get_or_create(year=int(row["year"]), defaults=values)
         if not created and any(getattr(cohort, k) != v for k, v in values.items()):
             for k, v in values.items():

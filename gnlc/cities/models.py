@@ -95,6 +95,10 @@ class Cohort(models.Model):
     year = models.PositiveSmallIntegerField(primary_key=True)
     announced_on = models.DateField(null=True, blank=True)
     source_url = models.URLField(max_length=500, blank=True)
+    # What the announcement itself said ("77 new members from 44 countries"), where it
+    # said it: pages compare it with the rows we hold, to show how complete the data are.
+    announced_members = models.PositiveSmallIntegerField(null=True, blank=True)
+    announced_countries = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["year"]

@@ -1,0 +1,60 @@
+# Two commands on a fresh machine: `make run` and `make test`. The rest are their parts.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+# The development server runs with DEBUG on, on the SQLite file in ./var, unless told.
+DEV    := DEBUG=true
+
+.PHONY: run test install static migrate data demo serve lint format bench clean
+
+run: install static migrate data demo serve
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+# Front-end libraries from npm (package-lock.json), copied into gnlc/static_vendor.
+gnlc/static_vendor/.built: package.json package-lock.json scripts/vendor_static.py
+	npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python scripts/vendor_static.py
+	touch $@
+
+static: install gnlc/static_vendor/.built
+
+migrate: install
+	$(DEV) $(BIN)/gnlc migrate --no-input -v0
+
+data: migrate
+	$(DEV) $(BIN)/gnlc import-members --skip-if-loaded
+
+demo: migrate
+	$(DEV) $(BIN)/gnlc demo
+
+serve:
+	@echo "gnlc is serving on http://$(HOST):$(PORT)/"
+	$(DEV) $(BIN)/gnlc runserver $(HOST):$(PORT)
+
+test: install static
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python bench/members.py
+
+clean:
+	rm -rf $(VENV) node_modules gnlc/static_vendor var
