@@ -89,6 +89,12 @@ class DirectoryFilter(forms.Form):
 class MemberProfileForm(forms.ModelForm):
     """What a city coordinator may keep up to date about their own city."""
 
+    # Declared to choose the scheme a bare "example.org" gets: Django 5.2 warns (an error
+    # under our test settings) when a model URLField's form field leaves it to the default.
+    website = forms.URLField(
+        label=_("Website"), required=False, max_length=500, assume_scheme="https"
+    )
+
     class Meta:
         model = Member
         fields = ["website", "mayor", "population", "subdivision", "profile"]

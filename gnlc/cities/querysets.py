@@ -15,6 +15,24 @@ class MembershipEventQuerySet(models.QuerySet):
         """Events that had taken effect on `as_of` (year-only events count from 31 Dec)."""
         return self.filter(effective_on__lte=as_of)
 
+    def count_admissions_by_cohort(self) -> dict[int, dict]:
+        """{cohort year: {"members": n, "countries": m}}: the members admitted in each
+        cohort (a member re-admitted later counts in both cohorts) and their countries,
+        one grouped query. The same rule as `stats.cohort_summary`'s new members."""
+        rows = (
+            self.order_by()
+            .filter(kind=EventKind.ADMITTED)
+            .values("cohort")
+            .annotate(
+                members=Count("member", distinct=True),
+                countries=Count("member__country", distinct=True),
+            )
+        )
+        return {
+            row["cohort"]: {"members": row["members"], "countries": row["countries"]}
+            for row in rows
+        }
+
 
 class MemberQuerySet(models.QuerySet):
     def with_status(self, as_of: dt.date | None = None):
@@ -73,6 +91,11 @@ class MemberQuerySet(models.QuerySet):
             admitted_year=Subquery(first.values("year")[:1]),
         )
 
+    def admitted_in(self, cohort):
+        """Members admitted in `cohort` (a `Cohort` or its year), whatever their status
+        since: the cohort's new members."""
+        return self.filter(events__kind=EventKind.ADMITTED, events__cohort=cohort).distinct()
+
     def for_listing(self):
         """What list pages and the API show of each member, in a fixed number of queries."""
         return self.select_related("country", "country__region", "cohort")
@@ -122,3 +145,23 @@ class MemberQuerySet(models.QuerySet):
                 if r["status_on"]
             ],
         }
+
+    def count_by_country(self) -> list[dict]:
+        """Members per country in this queryset, one grouped query: rows of `iso2`,
+        `name`, `region` (slug) and `members`, in country-name order. Countries without a
+        member are absent."""
+        rows = (
+            self.order_by()
+            .values("country__iso2", "country__name", "country__region")
+            .annotate(members=Count("pk"))
+            .order_by("country__name")
+        )
+        return [
+            {
+                "iso2": row["country__iso2"],
+                "name": row["country__name"],
+                "region": row["country__region"],
+                "members": row["members"],
+            }
+            for row in rows
+        ]

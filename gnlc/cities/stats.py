@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from gnlc.cities.enums import Status
-from gnlc.cities.models import Cohort, Member, Region
+from gnlc.cities.models import Cohort, Member, MembershipEvent, Region
 
 
 def network_stats(as_of: dt.date | None = None) -> dict:
@@ -16,12 +16,6 @@ def network_stats(as_of: dt.date | None = None) -> dict:
     day = as_of or timezone.localdate()
     active = Member.objects.active_on(as_of)
     totals = active.totals()
-    by_region = {
-        row["country__region"]: row
-        for row in active.values("country__region").annotate(
-            members=Count("pk"), countries=Count("country", distinct=True)
-        )
-    }
     by_cohort = {
         row["cohort"]: row["members"]
         for row in active.values("cohort").annotate(members=Count("pk"))
@@ -35,15 +29,7 @@ def network_stats(as_of: dt.date | None = None) -> dict:
         "countries": totals["countries"],
         "suspended": statuses.get(Status.SUSPENDED, 0),
         "withdrawn": statuses.get(Status.WITHDRAWN, 0),
-        "regions": [
-            {
-                "slug": region.slug,
-                "name": str(region.label),
-                "members": by_region.get(region.slug, {}).get("members", 0),
-                "countries": by_region.get(region.slug, {}).get("countries", 0),
-            }
-            for region in Region.objects.all()
-        ],
+        "regions": region_counts(as_of),
         "cohorts": [
             {"year": cohort.year, "members": by_cohort.get(cohort.year, 0)}
             for cohort in Cohort.objects.filter(year__lte=day.year)
@@ -51,12 +37,31 @@ def network_stats(as_of: dt.date | None = None) -> dict:
     }
 
 
+def region_counts(as_of: dt.date | None = None) -> list[dict]:
+    """Every region, in UNESCO's order, with its active members and the countries they
+    are in, as of `as_of` (today): two queries whatever the network's size."""
+    active = Member.objects.active_on(as_of)
+    by_region = {
+        row["country__region"]: row
+        for row in active.values("country__region").annotate(
+            members=Count("pk"), countries=Count("country", distinct=True)
+        )
+    }
+    return [
+        {
+            "slug": region.slug,
+            "name": str(region.label),
+            "members": by_region.get(region.slug, {}).get("members", 0),
+            "countries": by_region.get(region.slug, {}).get("countries", 0),
+        }
+        for region in Region.objects.all()
+    ]
+
+
 def cohort_summary(cohort: Cohort) -> dict:
     """A cohort's new members and countries, and the network's totals as of its
     announcement date (the end of its year where that date is unknown)."""
-    admitted = Member.objects.filter(
-        events__kind="admitted", events__cohort=cohort
-    ).distinct()
+    admitted = Member.objects.admitted_in(cohort)
     new = admitted.totals()
     on_date = Member.objects.active_on(cohort.effective_on).totals()
     earlier = set(
@@ -91,6 +96,35 @@ def growth_by_region() -> list[dict]:
                 "year": cohort.year,
                 "as_of": cohort.effective_on,
                 "regions": {r.slug: per_region.get(r.slug, 0) for r in regions},
+            }
+        )
+    return rows
+
+
+def cohort_completeness() -> list[dict]:
+    """Per cohort, the members and countries we hold (admitted in it, whatever their
+    status since) next to the figures its announcement stated, where it stated them:
+    how complete the data are. `share` is held/announced members as a percentage, or
+    None where the announcement gave no figure. "Admitted in" follows the same rule as
+    `cohort_summary`."""
+    held = MembershipEvent.objects.count_admissions_by_cohort()
+    rows = []
+    for cohort in Cohort.objects.all():
+        mine = held.get(cohort.year, {"members": 0, "countries": 0})
+        share = (
+            round(100 * mine["members"] / cohort.announced_members)
+            if cohort.announced_members
+            else None
+        )
+        rows.append(
+            {
+                "cohort": cohort,
+                "year": cohort.year,
+                "held_members": mine["members"],
+                "held_countries": mine["countries"],
+                "announced_members": cohort.announced_members,
+                "announced_countries": cohort.announced_countries,
+                "share": share,
             }
         )
     return rows

@@ -1,0 +1,46 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from gnlc.accounts.enums import RoleKind
+from gnlc.accounts.models import Role, User
+from gnlc.cities.models import Country, Member
+
+DEMO_PASSWORD = "learning-cities-demo"  # noqa: S105 (printed, development only)
+
+
+class Command(BaseCommand):
+    help = (
+        "Create demo accounts, one per role, and print their log-ins. Development only: "
+        "refuses to run with DEBUG off. Safe to run again."
+    )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("gnlc demo creates known passwords: it runs only with DEBUG on.")
+        member = (
+            Member.objects.filter(country_id="KE").order_by("name").first()
+            or Member.objects.order_by("name").first()
+        )
+        country = member.country if member else Country.objects.get(iso2="KE")
+        accounts = [
+            ("secretariat@demo.gnlc.org", "Secretariat (demo)", RoleKind.SECRETARIAT, {}),
+            ("natcom@demo.gnlc.org", f"National Commission of {country.name} (demo)",
+             RoleKind.NATCOM, {"country": country}),
+            ("juror@demo.gnlc.org", "Juror (demo)", RoleKind.JUROR, {}),
+        ]
+        if member:
+            accounts.append(("coordinator@demo.gnlc.org", f"Coordinator of {member.name} (demo)",
+                             RoleKind.COORDINATOR, {"member": member}))
+        rows = []
+        with transaction.atomic():
+            for email, name, kind, scope in accounts:
+                user, _ = User.objects.get_or_create(email=email, defaults={"full_name": name})
+                user.set_password(DEMO_PASSWORD)
+                user.is_staff = kind == RoleKind.SECRETARIAT
+                user.save()
+                Role.objects.get_or_create(user=user, kind=kind, **scope)
+                rows.append((email, name))
+        self.stdout.write("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+        for email, name in rows:
+            self.stdout.write(f"  {email:<30} {name}")

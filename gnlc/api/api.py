@@ -1,0 +1,279 @@
+"""The public JSON API, version 1: members, countries, regions, cohorts and statistics.
+
+Read-only and anonymous. docs/api.md is its contract (a test checks every route is in
+it); the OpenAPI document is served at /api/v1/openapi.json and the interactive docs at
+/api/docs. Filters go through the directory's own `DirectoryFilter`, counts through
+`gnlc.cities.stats`, so a figure here equals the one on the web pages."""
+
+import functools
+import math
+
+from django.conf import settings
+from django.utils import translation
+from django.views.decorators.cache import cache_control
+from ninja import NinjaAPI, Query, Swagger
+from ninja.decorators import decorate_view
+
+from gnlc.api import schemas
+from gnlc.api.errors import ApiError, form_error_details, register_handlers
+from gnlc.cities import stats
+from gnlc.cities.forms import DirectoryFilter
+from gnlc.cities.models import Cohort, Country, Member, MembershipEvent
+
+DESCRIPTION = f"""Open data on the members of the {settings.GNLC_NETWORK_NAME}: who they are,
+where, since when, and the network's figures on any date.
+
+Read-only, no authentication. Data under {settings.GNLC_DATA_LICENCE}
+({settings.GNLC_DATA_LICENCE_URL}). Every error has one shape:
+`{{"error": {{"status", "code", "message", "details"}}}}`. The full contract is in
+docs/api.md."""
+
+api = NinjaAPI(
+    title=f"{settings.GNLC_NETWORK_SHORT_NAME} API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api-1",
+    # Served at /api/docs by gnlc/api/urls.py rather than under /api/v1/. Swagger UI comes
+    # from ninja's own static files ("ninja" is in INSTALLED_APPS), never from a CDN; its
+    # template passes the settings as a JSON data block read by a static script, so the
+    # page needs no inline script under our CSP. No online validator badge.
+    docs=Swagger(settings={"validatorUrl": None}),
+    docs_url=None,
+)
+register_handlers(api)
+
+
+def in_english(view):
+    """The API speaks English whatever the request's Accept-Language: names are the UN's
+    English short names, labels the English ones, so a URL always gives the same JSON."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        with translation.override("en"):
+            response = view(request, *args, **kwargs)
+        response.headers["Content-Language"] = "en"
+        return response
+
+    return wrapped
+
+
+api.add_decorator(in_english, mode="view")
+
+# Lists change when the secretariat records an event: a minute of caching is harmless.
+cached_list = decorate_view(cache_control(public=True, max_age=60))
+
+
+def _members_page(request, params: schemas.MemberQuery, directory: DirectoryFilter) -> dict:
+    members = directory.queryset()
+    count = members.count()
+    size = params.page_size
+    pages = max(1, math.ceil(count / size))
+    if params.page > pages:
+        raise ApiError(
+            404,
+            f"Page {params.page} does not exist: there are {pages} page(s) of {size}.",
+            [{"field": "page", "message": f"Choose a page from 1 to {pages}."}],
+        )
+    start = (params.page - 1) * size
+    results = list(members.with_admission()[start : start + size])
+
+    def link(page: int) -> str:
+        query = request.GET.copy()
+        query["page"] = str(page)
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    return {
+        "count": count,
+        "page": params.page,
+        "page_size": size,
+        "pages": pages,
+        "next": link(params.page + 1) if params.page < pages else None,
+        "previous": link(params.page - 1) if params.page > 1 else None,
+        "facets": directory.facets(),
+        "results": results,
+    }
+
+
+@api.get(
+    "/members",
+    response={200: schemas.MemberPage, **schemas.ERRORS},
+    url_name="members",
+    operation_id="list_members",
+    summary="Members, filtered, with facet counts",
+    tags=["members"],
+)
+@cached_list
+def list_members(request, params: Query[schemas.MemberQuery]):
+    """Members on record on `as_of` (today): active, suspended or withdrawn since.
+    Filters combine; each facet count says how many results that value would give."""
+    directory = DirectoryFilter(request.GET)
+    if not directory.is_valid():
+        raise ApiError(
+            422, "The request's parameters are not valid.", form_error_details(directory)
+        )
+    return _members_page(request, params, directory)
+
+
+@api.get(
+    "/members/{slug}",
+    response={200: schemas.MemberDetail, **schemas.ERRORS},
+    url_name="member",
+    operation_id="get_member",
+    summary="One member and its membership history",
+    tags=["members"],
+)
+def get_member(request, slug: str):
+    member = (
+        Member.objects.on_record()
+        .for_listing()
+        .with_admission()
+        .prefetch_related("events")
+        .filter(slug=slug)
+        .first()
+    )
+    if member is None:
+        raise ApiError(404, f"No member has the slug {slug!r}.")
+    return member
+
+
+def _countries(as_of, iso2: str | None = None) -> list[dict]:
+    """Countries (one where `iso2` is given) with their active members on `as_of`."""
+    countries = Country.objects.select_related("region")
+    members = Member.objects.active_on(as_of)
+    if iso2 is not None:
+        countries, members = countries.filter(iso2=iso2), members.filter(country=iso2)
+    counts = {row["iso2"]: row["members"] for row in members.count_by_country()}
+    return [
+        {
+            "iso2": country.iso2,
+            "iso3": country.iso3,
+            "name": country.name,
+            "region": country.region,
+            "members": counts.get(country.iso2, 0),
+        }
+        for country in countries
+    ]
+
+
+@api.get(
+    "/countries",
+    response={200: list[schemas.Country], **schemas.ERRORS},
+    url_name="countries",
+    operation_id="list_countries",
+    summary="Every country, with its members",
+    tags=["countries"],
+)
+@cached_list
+def list_countries(request, as_of: schemas.AsOf = None):
+    """All 196 countries the network can draw members from, by name, with their active
+    members on `as_of` (today), zero included."""
+    return _countries(as_of)
+
+
+@api.get(
+    "/countries/{iso2}",
+    response={200: schemas.Country, **schemas.ERRORS},
+    url_name="country",
+    operation_id="get_country",
+    summary="One country",
+    tags=["countries"],
+)
+def get_country(request, iso2: str, as_of: schemas.AsOf = None):
+    found = _countries(as_of, iso2=iso2.upper())
+    if not found:
+        raise ApiError(404, f"No country has the ISO code {iso2!r}.")
+    return found[0]
+
+
+@api.get(
+    "/regions",
+    response={200: list[schemas.Region], **schemas.ERRORS},
+    url_name="regions",
+    operation_id="list_regions",
+    summary="The five UNESCO regions, with their members and countries",
+    tags=["regions"],
+)
+@cached_list
+def list_regions(request, as_of: schemas.AsOf = None):
+    """In UNESCO's order."""
+    return stats.region_counts(as_of)
+
+
+def _cohort_row(cohort: Cohort, admissions: dict) -> dict:
+    counts = admissions.get(cohort.year, {"members": 0, "countries": 0})
+    return {
+        "year": cohort.year,
+        "announced_on": cohort.announced_on,
+        "source_url": cohort.source_url,
+        "announced_members": cohort.announced_members,
+        "announced_countries": cohort.announced_countries,
+        "new_members": counts["members"],
+        "new_countries": counts["countries"],
+    }
+
+
+@api.get(
+    "/cohorts",
+    response={200: list[schemas.Cohort], **schemas.ERRORS},
+    url_name="cohorts",
+    operation_id="list_cohorts",
+    summary="Every cohort, oldest first",
+    tags=["cohorts"],
+)
+@cached_list
+def list_cohorts(request):
+    admissions = MembershipEvent.objects.count_admissions_by_cohort()
+    return [_cohort_row(cohort, admissions) for cohort in Cohort.objects.all()]
+
+
+@api.get(
+    "/cohorts/{year}",
+    response={200: schemas.CohortDetail, **schemas.ERRORS},
+    url_name="cohort",
+    operation_id="get_cohort",
+    summary="One cohort: its new members and countries, and the network's totals then",
+    tags=["cohorts"],
+)
+def get_cohort(request, year: int):
+    cohort = Cohort.objects.filter(year=year).first()
+    if cohort is None:
+        raise ApiError(404, f"There is no cohort of {year}.")
+    summary = stats.cohort_summary(cohort)
+    names = dict(
+        Country.objects.filter(iso2__in=summary["first_time_countries"]).values_list("iso2", "name")
+    )
+    members = (
+        Member.objects.admitted_in(cohort).with_status().for_listing().with_admission()
+    ).order_by("name", "pk")
+    return {
+        **_cohort_row(
+            cohort,
+            {
+                cohort.year: {
+                    "members": summary["new_members"],
+                    "countries": summary["new_countries"],
+                }
+            },
+        ),
+        "effective_on": cohort.effective_on,
+        "first_time_countries": [
+            {"iso2": iso2, "name": names[iso2]} for iso2 in summary["first_time_countries"]
+        ],
+        "total_members": summary["total_members"],
+        "total_countries": summary["total_countries"],
+        "members": list(members),
+    }
+
+
+@api.get(
+    "/stats",
+    response={200: schemas.Stats, **schemas.ERRORS},
+    url_name="stats",
+    operation_id="get_stats",
+    summary="The network's figures on a date",
+    tags=["stats"],
+)
+def get_stats(request, as_of: schemas.AsOf = None):
+    """Active members and their countries, per region and per cohort, with the numbers
+    suspended and withdrawn, as of `as_of` (today)."""
+    return stats.network_stats(as_of)

@@ -1,0 +1,305 @@
+"""The API's serialisers: what each endpoint takes and gives, and so its OpenAPI document.
+
+Objects come from `for_listing()` querysets (country, region and cohort already joined);
+URLs are resolved here, from the request in the schema's context, without a query."""
+
+import datetime as dt
+from typing import Annotated, Literal
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from ninja import Field, Query, Schema
+
+from gnlc.cities.enums import DatePrecision, EventKind, MemberKind, Status
+from gnlc.cities.forms import SORTS
+
+# Literal types built from the domain's enums, so the OpenAPI document lists the values.
+StatusValue = Literal[tuple(Status.values)]
+KindValue = Literal[tuple(MemberKind.values)]
+EventKindValue = Literal[tuple(EventKind.values)]
+PrecisionValue = Literal[tuple(DatePrecision.values)]
+SortValue = Literal[tuple(SORTS)]
+
+AsOf = Annotated[
+    dt.date | None,
+    Query(description="The date the figures are for (YYYY-MM-DD); today by default."),
+]
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+
+
+def absolute(context, name: str, *args) -> str:
+    """The absolute URL of an API endpoint."""
+    return context["request"].build_absolute_uri(reverse(f"api-1:{name}", args=args))
+
+
+def members_url(context, **filters) -> str:
+    """The `members` endpoint filtered by `filters`, on the request's `as_of` date if any."""
+    as_of = context["request"].GET.get("as_of")
+    query = urlencode({**filters, **({"as_of": as_of} if as_of else {})})
+    return f"{absolute(context, 'members')}?{query}"
+
+
+def page_url(context, name: str, *args) -> str:
+    """The absolute URL of a public web page."""
+    return context["request"].build_absolute_uri(reverse(f"cities:{name}", args=args))
+
+
+# Errors ------------------------------------------------------------------------------
+
+
+class ErrorDetail(Schema):
+    field: str | None = Field(description="The parameter at fault, or null.")
+    message: str
+
+
+class ErrorBody(Schema):
+    status: int = Field(description="The HTTP status, repeated.", examples=[404])
+    code: str = Field(
+        description="A stable code: not_found, validation_error, method_not_allowed, "
+        "server_error, ...",
+        examples=["not_found"],
+    )
+    message: str = Field(description="What went wrong, for people.")
+    details: list[ErrorDetail] = Field(description="One item per invalid parameter.")
+
+
+class Error(Schema):
+    """Every error the API answers with has this shape."""
+
+    error: ErrorBody
+
+
+ERRORS = {404: Error, 422: Error}
+
+
+# Shared pieces -----------------------------------------------------------------------
+
+
+class RegionRef(Schema):
+    slug: str = Field(examples=["africa"])
+    name: str = Field(examples=["Africa"])
+
+
+class CountryRef(Schema):
+    iso2: str = Field(examples=["KE"])
+    name: str = Field(examples=["Kenya"])
+
+
+# Members -----------------------------------------------------------------------------
+
+
+class MemberQuery(Schema):
+    """The `members` filters. They are parsed again by the directory's own filter form,
+    so a URL selects the same members on the web pages, the downloads and the API."""
+
+    region: str | None = Field(
+        None, description="A region's slug (see `regions`).", examples=["africa"]
+    )
+    country: str | None = Field(
+        None, description="ISO 3166-1 alpha-2 code, any case.", examples=["KE"]
+    )
+    cohort: int | None = Field(None, description="The cohort's year.", examples=[2022])
+    status: StatusValue | None = Field(None, description="Status on the `as_of` date.")
+    q: str | None = Field(
+        None, description="Name search, case- and accent-insensitive.", examples=["lanh"]
+    )
+    as_of: dt.date | None = Field(
+        None, description="Members on record on this date (YYYY-MM-DD); today by default."
+    )
+    sort: SortValue | None = Field(None, description="Order of results; `name` by default.")
+    page: int = Field(1, ge=1, description="Page number, from 1.")
+    page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Members per page.")
+
+
+class MemberSummary(Schema):
+    slug: str = Field(examples=["nakuru"])
+    name: str = Field(examples=["Nakuru"])
+    kind: KindValue
+    country: CountryRef
+    region: RegionRef
+    subdivision: str
+    cohort: int | None = Field(description="Year of the cohort it was first admitted in.")
+    admitted_on: dt.date | None = Field(
+        description="Date of its first admission; null where only the year is known."
+    )
+    status: StatusValue | None = Field(description="Status on the `as_of` date (today).")
+    latitude: float | None
+    longitude: float | None
+    url: str = Field(description="This member in the API.")
+    web_url: str = Field(description="This member's public page.")
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.country.region
+
+    @staticmethod
+    def resolve_cohort(obj):
+        return obj.cohort_id
+
+    @staticmethod
+    def resolve_admitted_on(obj):
+        return getattr(obj, "admitted_on", None)
+
+    @staticmethod
+    def resolve_status(obj):
+        return getattr(obj, "status_on", obj.status)
+
+    @staticmethod
+    def resolve_url(obj, context):
+        return absolute(context, "member", obj.slug)
+
+    @staticmethod
+    def resolve_web_url(obj, context):
+        return page_url(context, "member", obj.slug)
+
+
+class FacetValue(Schema):
+    value: str | int = Field(description="What to pass as the filter's parameter.")
+    label: str
+    count: int = Field(description="Members the results would hold with this value added.")
+
+
+class Facets(Schema):
+    region: list[FacetValue]
+    country: list[FacetValue]
+    cohort: list[FacetValue]
+    status: list[FacetValue]
+
+
+class MemberPage(Schema):
+    count: int = Field(description="Members matching the filters, on all pages.")
+    page: int
+    page_size: int
+    pages: int = Field(description="Number of pages (at least 1).")
+    next: str | None = Field(description="URL of the next page, or null on the last.")
+    previous: str | None = Field(description="URL of the previous page, or null on the first.")
+    facets: Facets
+    results: list[MemberSummary]
+
+
+class Event(Schema):
+    kind: EventKindValue
+    date: dt.date | None = Field(description="Null where only the year is known.")
+    year: int
+    precision: PrecisionValue
+    effective_on: dt.date = Field(
+        description="The day it counts from: its date, or 31 December of its year."
+    )
+    cohort: int | None = Field(description="The cohort's year, for an admission.")
+    note: str
+    source_url: str
+
+    @staticmethod
+    def resolve_cohort(obj):
+        return obj.cohort_id
+
+
+class MemberDetail(MemberSummary):
+    population: int | None
+    website: str
+    mayor: str
+    profile: str
+    source_url: str = Field(description="Where the data about this member come from.")
+    events: list[Event] = Field(description="Its membership history, oldest first.")
+
+    @staticmethod
+    def resolve_events(obj):
+        return list(obj.events.all())
+
+
+# Countries and regions ---------------------------------------------------------------
+
+
+class Country(Schema):
+    iso2: str = Field(examples=["KE"])
+    iso3: str = Field(examples=["KEN"])
+    name: str = Field(examples=["Kenya"], description="The UN short name, in English.")
+    region: RegionRef
+    members: int = Field(description="Active members on the `as_of` date (today).")
+    url: str
+    members_url: str = Field(description="Its members, in the `members` endpoint.")
+    web_url: str
+
+    @staticmethod
+    def resolve_url(obj, context):
+        return absolute(context, "country", obj["iso2"])
+
+    @staticmethod
+    def resolve_members_url(obj, context):
+        return members_url(context, country=obj["iso2"])
+
+    @staticmethod
+    def resolve_web_url(obj, context):
+        return page_url(context, "country", obj["iso2"].lower())
+
+
+class Region(Schema):
+    slug: str = Field(examples=["africa"])
+    name: str = Field(examples=["Africa"])
+    members: int = Field(description="Active members on the `as_of` date (today).")
+    countries: int = Field(description="Countries with at least one of those members.")
+    members_url: str
+    web_url: str
+
+    @staticmethod
+    def resolve_members_url(obj, context):
+        return members_url(context, region=obj["slug"])
+
+    @staticmethod
+    def resolve_web_url(obj, context):
+        return page_url(context, "region", obj["slug"])
+
+
+# Cohorts -----------------------------------------------------------------------------
+
+
+class Cohort(Schema):
+    year: int = Field(examples=[2022])
+    announced_on: dt.date | None = Field(
+        description="Date of the announcement; null where unknown (admissions then count "
+        "from 31 December of the year)."
+    )
+    source_url: str
+    announced_members: int | None = Field(
+        description="New members the announcement stated, where it stated a figure."
+    )
+    announced_countries: int | None
+    new_members: int = Field(description="Members admitted in this cohort that we hold.")
+    new_countries: int = Field(description="Countries of those members.")
+    url: str
+
+    @staticmethod
+    def resolve_url(obj, context):
+        return absolute(context, "cohort", obj["year"])
+
+
+class CohortDetail(Cohort):
+    effective_on: dt.date = Field(
+        description="The day its admissions count from: `announced_on`, or 31 December."
+    )
+    first_time_countries: list[CountryRef] = Field(
+        description="Countries with no member on record before this cohort."
+    )
+    total_members: int = Field(description="Active members of the network on `effective_on`.")
+    total_countries: int = Field(description="Countries of those members.")
+    members: list[MemberSummary] = Field(description="The members admitted, by name.")
+
+
+# Statistics --------------------------------------------------------------------------
+
+
+class CohortCount(Schema):
+    year: int
+    members: int = Field(description="Active members on `as_of` first admitted this year.")
+
+
+class Stats(Schema):
+    as_of: dt.date
+    members: int = Field(description="Active members.")
+    countries: int = Field(description="Countries with at least one active member.")
+    suspended: int
+    withdrawn: int
+    regions: list[Region]
+    cohorts: list[CohortCount]

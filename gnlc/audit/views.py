@@ -1,0 +1,16 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from gnlc.audit.forms import AuditFilter
+from gnlc.core.permissions import permission_required
+
+
+@permission_required("audit.view_auditentry")
+def log(request):
+    form = AuditFilter(request.GET)
+    page = Paginator(form.queryset(), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "audit/log.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
