@@ -33,7 +33,7 @@ migrate: install
 	$(DEV) $(BIN)/gnlc migrate --no-input -v0
 
 data: migrate
-	$(DEV) $(BIN)/gnlc import-members --skip-if-loaded
+	$(DEV) $(BIN)/gnlc import-members --if-empty
 
 demo: migrate
 	$(DEV) $(BIN)/gnlc demo

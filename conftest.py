@@ -7,8 +7,8 @@ import pytest
 
 from gnlc.accounts.enums import RoleKind
 
-CHROMIUM = os.environ.get("GNLC_CHROMIUM") or shutil.which("chromium") or shutil.which(
-    "chromium-browser"
+CHROMIUM = (
+    os.environ.get("GNLC_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 )
 PERSONAS = ["anonymous", "outsider", "coordinator", "natcom", "juror", "secretariat"]
 
@@ -94,8 +94,14 @@ def page(live_server):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         context = browser.new_context(base_url=live_server.url)
         page = context.new_page()
@@ -103,3 +109,12 @@ def page(live_server):
         yield page
         context.close()
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the data revision restarts with each test's
+    rolled-back database, so a value cached by one test must not answer another."""
+    from django.core.cache import cache
+
+    cache.clear()

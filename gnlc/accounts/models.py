@@ -89,11 +89,13 @@ class Role(models.Model):
                 name="role_unique_global",
             ),
             models.UniqueConstraint(
-                fields=["user", "country"], condition=models.Q(kind="natcom"),
+                fields=["user", "country"],
+                condition=models.Q(kind="natcom"),
                 name="role_unique_natcom",
             ),
             models.UniqueConstraint(
-                fields=["user", "member"], condition=models.Q(kind="coordinator"),
+                fields=["user", "member"],
+                condition=models.Q(kind="coordinator"),
                 name="role_unique_coordinator",
             ),
             models.CheckConstraint(

@@ -17,6 +17,7 @@ from ninja.decorators import decorate_view
 from gnlc.api import schemas
 from gnlc.api.errors import ApiError, form_error_details, register_handlers
 from gnlc.cities import stats
+from gnlc.cities.cache import cached
 from gnlc.cities.forms import DirectoryFilter
 from gnlc.cities.models import Cohort, Country, Member, MembershipEvent
 
@@ -111,7 +112,10 @@ def list_members(request, params: Query[schemas.MemberQuery]):
         raise ApiError(
             422, "The request's parameters are not valid.", form_error_details(directory)
         )
-    return _members_page(request, params, directory)
+    # The page with its facets is the costly answer at scale: cached per query, host and
+    # data revision (gnlc.cities.cache), so a change to the data shows at once.
+    key = ("api-members", request.get_host(), sorted(request.GET.lists()))
+    return cached(key, lambda: _members_page(request, params, directory))
 
 
 @api.get(

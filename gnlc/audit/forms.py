@@ -12,7 +12,7 @@ class AuditFilter(forms.Form):
     model = forms.ChoiceField(label=_("Object type"), required=False)
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
     action = forms.ChoiceField(
-        label=_("Action"), required=False, choices=[("", _("Any"))] + Action.choices
+        label=_("Action"), required=False, choices=[("", _("Any")), *Action.choices]
     )
     actor = forms.CharField(label=_("Who"), required=False, max_length=254)
 

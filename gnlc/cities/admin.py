@@ -46,8 +46,13 @@ class MembershipEventAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         try:
             obj.member.record_event(
-                obj.kind, on=obj.date, year=obj.year, cohort=obj.cohort, note=obj.note,
-                source_url=obj.source_url, by=request.user,
+                obj.kind,
+                on=obj.date,
+                year=obj.year,
+                cohort=obj.cohort,
+                note=obj.note,
+                source_url=obj.source_url,
+                by=request.user,
             )
         except ValidationError as exc:
             messages.error(request, "; ".join(exc.messages))

@@ -13,8 +13,20 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 
 CSV_COLUMNS = [
-    "name", "slug", "kind", "country", "iso2", "region", "cohort_year", "admitted_on",
-    "status", "latitude", "longitude", "subdivision", "website", "source_url",
+    "name",
+    "slug",
+    "kind",
+    "country",
+    "iso2",
+    "region",
+    "cohort_year",
+    "admitted_on",
+    "status",
+    "latitude",
+    "longitude",
+    "subdivision",
+    "website",
+    "source_url",
 ]
 FORMATS = {
     "csv": "text/csv; charset=utf-8",

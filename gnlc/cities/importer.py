@@ -116,7 +116,9 @@ def validate(records: Iterable[dict[str, str]], *, today: dt.date | None = None)
         iso2 = row.get("iso2", "").upper()
         country = countries.get(iso2)
         if country is None:
-            problems.append(f"unknown country code {iso2!r}" if iso2 else "the iso2 code is missing")
+            problems.append(
+                f"unknown country code {iso2!r}" if iso2 else "the iso2 code is missing"
+            )
         elif row.get("country") and fold(row["country"]) != fold(country.name):
             problems.append(
                 f"country {row['country']!r} does not match code {iso2} ({country.name})"
@@ -167,9 +169,16 @@ def validate(records: Iterable[dict[str, str]], *, today: dt.date | None = None)
             continue
         result.rows.append(
             MemberRow(
-                line=line, name=name, country=country, year=year, admitted_on=admitted_on,
-                source_url=row.get("source_url", ""), subdivision=row.get("subdivision", ""),
-                kind=kind, latitude=latitude, longitude=longitude,
+                line=line,
+                name=name,
+                country=country,
+                year=year,
+                admitted_on=admitted_on,
+                source_url=row.get("source_url", ""),
+                subdivision=row.get("subdivision", ""),
+                kind=kind,
+                latitude=latitude,
+                longitude=longitude,
             )
         )
     return result
@@ -186,9 +195,11 @@ def load_cohorts(path: Path = SHIPPED_COHORTS) -> int:
             "announced_on": announced,
             "source_url": row.get("source_url", ""),
             "announced_members": int(row["announced_members"])
-            if row.get("announced_members") else None,
+            if row.get("announced_members")
+            else None,
             "announced_countries": int(row["announced_countries"])
-            if row.get("announced_countries") else None,
+            if row.get("announced_countries")
+            else None,
         }
         cohort, created = Cohort.objects.get_or_create(year=int(row["year"]), defaults=values)
         if not created and any(getattr(cohort, k) != v for k, v in values.items()):
@@ -211,8 +222,11 @@ def _apply_row(row: MemberRow, cohorts: dict[int, Cohort]) -> tuple[str, Member]
         place = geocoding.locate(row.name, row.country.iso2)
         latitude, longitude = (place.latitude, place.longitude) if place else (None, None)
     wanted = {
-        "source_url": row.source_url, "subdivision": row.subdivision, "kind": row.kind,
-        "latitude": latitude, "longitude": longitude,
+        "source_url": row.source_url,
+        "subdivision": row.subdivision,
+        "kind": row.kind,
+        "latitude": latitude,
+        "longitude": longitude,
     }
     member = Member.objects.filter(name=row.name, country=row.country).first()
     outcome = "unchanged"
@@ -231,11 +245,15 @@ def _apply_row(row: MemberRow, cohorts: dict[int, Cohort]) -> tuple[str, Member]
     on = row.admitted_on or cohort.announced_on
     admission = member.events.filter(kind=EventKind.ADMITTED).order_by("effective_on").first()
     if admission is None:
-        member.record_event(EventKind.ADMITTED, on=on, year=row.year, cohort=cohort,
-                            source_url=row.source_url)
+        member.record_event(
+            EventKind.ADMITTED, on=on, year=row.year, cohort=cohort, source_url=row.source_url
+        )
         outcome = "created" if outcome == "created" else "updated"
     elif (admission.cohort_id, admission.date, admission.year, admission.source_url) != (
-        cohort.year, on, row.year, row.source_url
+        cohort.year,
+        on,
+        row.year,
+        row.source_url,
     ):
         admission.cohort, admission.date, admission.year = cohort, on, row.year
         admission.source_url = row.source_url

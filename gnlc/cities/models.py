@@ -10,9 +10,8 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from gnlc.cities.enums import (
     ALLOWED_EVENTS,
@@ -150,12 +149,21 @@ class Member(models.Model):
     # Folded (lower-case, no accents) name and subdivision, for accent-insensitive search.
     search_text = models.CharField(max_length=420, editable=False, db_index=True)
 
-    status = models.CharField(
-        max_length=20, choices=Status.choices, null=True, blank=True, editable=False,
+    # None: never admitted (an applicant), which is not the same as an empty status.
+    status = models.CharField(  # noqa: DJ001
+        max_length=20,
+        choices=Status.choices,
+        null=True,
+        blank=True,
+        editable=False,
         db_index=True,
     )
     cohort = models.ForeignKey(
-        Cohort, on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        Cohort,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
         related_name="members",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -168,7 +176,12 @@ class Member(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["name", "country"], name="member_unique_name_country")
         ]
-        indexes = [models.Index(fields=["country", "status"])]
+        # Covers the directory's facets (country, status, cohort) without reading rows.
+        indexes = [
+            models.Index(
+                fields=["country", "status", "cohort"], name="member_country_status_cohort"
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -230,8 +243,14 @@ class Member(models.Model):
         if on is None and year is None:
             raise ValidationError(_("An event needs a date or at least a year."))
         event = MembershipEvent(
-            member=self, kind=kind, date=on, year=on.year if on else year, cohort=cohort,
-            note=note, source_url=source_url, created_by=by if getattr(by, "pk", None) else None,
+            member=self,
+            kind=kind,
+            date=on,
+            year=on.year if on else year,
+            cohort=cohort,
+            note=note,
+            source_url=source_url,
+            created_by=by if getattr(by, "pk", None) else None,
         )
         event.compute_effective_on()
         current = self.status_on(event.effective_on)
@@ -267,7 +286,10 @@ class MembershipEvent(models.Model):
     note = models.TextField(blank=True)
     source_url = models.URLField(max_length=500, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -308,3 +330,24 @@ class MembershipEvent(models.Model):
     def save(self, *args, **kwargs):
         self.compute_effective_on()
         super().save(*args, **kwargs)
+
+
+class DataRevision(models.Model):
+    """A counter of changes to the public data (members, events, cohorts, countries),
+    bumped in the same transaction as the change. Cached figures key on it, so every
+    app server sees a change at once, whatever cache each one has."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return str(self.number)
+
+    @classmethod
+    def current(cls) -> int:
+        return cls.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+
+    @classmethod
+    def bump(cls) -> None:
+        if not cls.objects.filter(pk=1).update(number=models.F("number") + 1):
+            cls.objects.get_or_create(pk=1, defaults={"number": 1})

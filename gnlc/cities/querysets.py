@@ -44,23 +44,25 @@ class MemberQuerySet(models.QuerySet):
             return self.annotate(status_on=models.F("status"))
         from gnlc.cities.models import MembershipEvent
 
-        last_kind = Subquery(
+        # The status is computed inside the subquery, so the database runs it once per
+        # member (a CASE over a subquery would repeat the subquery in each branch).
+        latest_status = (
             MembershipEvent.objects.filter(member=OuterRef("pk"), effective_on__lte=as_of)
             .order_by("-effective_on", "-id")
-            .values("kind")[:1]
-        )
-        return self.alias(_last_kind=last_kind).annotate(
-            status_on=Case(
-                When(
-                    _last_kind__in=[EventKind.ADMITTED, EventKind.REINSTATED],
-                    then=Value(Status.ACTIVE),
-                ),
-                When(_last_kind=EventKind.SUSPENDED, then=Value(Status.SUSPENDED)),
-                When(_last_kind=EventKind.WITHDRAWN, then=Value(Status.WITHDRAWN)),
-                default=Value(None),
-                output_field=models.CharField(),
+            .annotate(
+                _status=Case(
+                    When(
+                        kind__in=[EventKind.ADMITTED, EventKind.REINSTATED],
+                        then=Value(Status.ACTIVE),
+                    ),
+                    When(kind=EventKind.SUSPENDED, then=Value(Status.SUSPENDED)),
+                    When(kind=EventKind.WITHDRAWN, then=Value(Status.WITHDRAWN)),
+                    output_field=models.CharField(),
+                )
             )
+            .values("_status")[:1]
         )
+        return self.annotate(status_on=Subquery(latest_status, output_field=models.CharField()))
 
     def on_record(self, as_of: dt.date | None = None):
         """Members that had been admitted by `as_of` (today without one), whatever their
@@ -125,8 +127,11 @@ class MemberQuerySet(models.QuerySet):
         status = self.values("status_on").annotate(count=Count("pk")).order_by("status_on")
         return {
             "region": [
-                {"value": r["country__region__slug"], "label": r["country__region__name"],
-                 "count": r["count"]}
+                {
+                    "value": r["country__region__slug"],
+                    "label": r["country__region__name"],
+                    "count": r["count"],
+                }
                 for r in region
             ],
             "country": [
@@ -139,8 +144,11 @@ class MemberQuerySet(models.QuerySet):
                 if r["cohort__year"] is not None
             ],
             "status": [
-                {"value": r["status_on"], "label": str(Status(r["status_on"]).label),
-                 "count": r["count"]}
+                {
+                    "value": r["status_on"],
+                    "label": str(Status(r["status_on"]).label),
+                    "count": r["count"],
+                }
                 for r in status
                 if r["status_on"]
             ],

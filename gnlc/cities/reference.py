@@ -15,7 +15,7 @@ REGIONS = [
 COUNTRIES_CSV = Path(__file__).resolve().parent / "data" / "countries.csv"
 
 
-def load_reference_data(Region, Country) -> None:  # noqa: N803 (model classes)
+def load_reference_data(Region, Country) -> None:
     """Create or update the regions and countries; pass the models (a migration passes its
     historical ones)."""
     by_name = {}

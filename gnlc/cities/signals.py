@@ -1,9 +1,10 @@
-"""Keep a member's stored status right when one of its events is deleted (admin)."""
+"""Keep derived state right: a member's stored status when one of its events is deleted
+(admin), and the data revision that cached figures key on, after any change."""
 
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from gnlc.cities.models import Member, MembershipEvent
+from gnlc.cities.models import Cohort, Country, DataRevision, Member, MembershipEvent
 
 
 @receiver(post_delete, sender=MembershipEvent, dispatch_uid="cities-event-deleted")
@@ -11,3 +12,15 @@ def refresh_member_status(sender, instance, **kwargs):
     member = Member.objects.filter(pk=instance.member_id).first()
     if member is not None:  # None when the member itself is being deleted
         member.refresh_from_events()
+
+
+def bump_revision(sender, raw=False, **kwargs):
+    if not raw:
+        DataRevision.bump()
+
+
+for model in (Member, MembershipEvent, Cohort, Country):
+    post_save.connect(bump_revision, sender=model, dispatch_uid=f"revision-save-{model.__name__}")
+    post_delete.connect(
+        bump_revision, sender=model, dispatch_uid=f"revision-delete-{model.__name__}"
+    )

@@ -65,8 +65,9 @@ def cohort_summary(cohort: Cohort) -> dict:
     new = admitted.totals()
     on_date = Member.objects.active_on(cohort.effective_on).totals()
     earlier = set(
-        Member.objects.on_record(cohort.effective_on - dt.timedelta(days=1))
-        .values_list("country_id", flat=True)
+        Member.objects.on_record(cohort.effective_on - dt.timedelta(days=1)).values_list(
+            "country_id", flat=True
+        )
     )
     first_time = sorted(set(admitted.values_list("country_id", flat=True)) - earlier)
     return {

@@ -1,2 +1,19 @@
+from django.urls import path, re_path
+
+from gnlc.cities import views
+
 app_name = "cities"
-urlpatterns = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("members/", views.directory, name="directory"),
+    re_path(r"^members\.(?P<fmt>csv|json|geojson)$", views.download, name="download"),
+    path("members/<slug:slug>/", views.member_detail, name="member"),
+    path("members/<slug:slug>/edit/", views.member_edit, name="member-edit"),
+    path("countries/", views.country_list, name="countries"),
+    re_path(r"^countries/(?P<code>[A-Za-z]{2})/$", views.country_detail, name="country"),
+    path("regions/<slug:slug>/", views.region_detail, name="region"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("statistics/growth.csv", views.statistics_csv, name="statistics-csv"),
+    path("map/", views.member_map, name="map"),
+    path("data/", views.open_data, name="open-data"),
+]

@@ -67,8 +67,9 @@ def test_demo_creates_one_account_per_role_and_runs_twice(member, capsys):
 
     out = capsys.readouterr().out
     assert "secretariat@demo.gnlc.org" in out
-    kinds = sorted(Role.objects.filter(user__email__endswith="@demo.gnlc.org")
-                   .values_list("kind", flat=True))
+    kinds = sorted(
+        Role.objects.filter(user__email__endswith="@demo.gnlc.org").values_list("kind", flat=True)
+    )
     assert kinds == sorted(RoleKind.values)
     assert User.objects.get(email="secretariat@demo.gnlc.org").is_staff
 

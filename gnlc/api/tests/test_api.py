@@ -764,7 +764,7 @@ def test_errors_match_the_documented_error_schema(client, network, openapi, temp
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        ("/api/v1/members", 7),
+        ("/api/v1/members", 7),  # the data revision (cache key), then 6
         ("/api/v1/countries", 2),
         ("/api/v1/regions", 2),
         ("/api/v1/cohorts", 2),
@@ -790,6 +790,20 @@ def test_lists_query_count_does_not_grow(
         response = client.get(url)
 
     assert response.status_code == 200
+
+
+def test_members_list_is_served_from_cache_until_the_data_change(
+    client, db, django_assert_num_queries
+):
+    member = MemberFactory(name="Cached City", cohort=CohortFactory(year=2022))
+    assert client.get("/api/v1/members").json()["count"] == 1
+
+    with django_assert_num_queries(1):  # the data revision only
+        assert client.get("/api/v1/members").json()["count"] == 1
+    member.record_event(EventKind.WITHDRAWN, on=dt.date(2023, 1, 1))
+    results = client.get("/api/v1/members").json()["results"]
+
+    assert [r["status"] for r in results] == ["withdrawn"]
 
 
 # interactive docs -----------------------------------------------------------------

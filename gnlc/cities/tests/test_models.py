@@ -48,13 +48,16 @@ def test_active_on_counts_members_and_countries_on_a_date():
     leaving.record_event(EventKind.WITHDRAWN, on=dt.date(2022, 1, 5))
 
     assert Member.objects.active_on(dt.date(2021, 12, 31)).totals() == {
-        "members": 2, "countries": 2,
+        "members": 2,
+        "countries": 2,
     }
     assert Member.objects.active_on(dt.date(2022, 9, 1)).totals() == {
-        "members": 1, "countries": 1,
+        "members": 1,
+        "countries": 1,
     }
     assert Member.objects.active_on(dt.date(2022, 9, 2)).totals() == {
-        "members": 2, "countries": 2,
+        "members": 2,
+        "countries": 2,
     }
 
 
@@ -107,8 +110,11 @@ def test_network_stats_per_region_and_cohort():
     assert (stats["members"], stats["countries"]) == (2, 2)
     regions = {r["slug"]: r["members"] for r in stats["regions"]}
     assert regions == {
-        "africa": 1, "arab-states": 0, "asia-and-the-pacific": 0,
-        "europe-and-north-america": 0, "latin-america-and-the-caribbean": 1,
+        "africa": 1,
+        "arab-states": 0,
+        "asia-and-the-pacific": 0,
+        "europe-and-north-america": 0,
+        "latin-america-and-the-caribbean": 1,
     }
     assert stats["cohorts"] == [{"year": 2022, "members": 2}]
 
@@ -118,9 +124,7 @@ def test_search_is_accent_and_case_insensitive():
     MemberFactory(name="Yaoundé 1er", country_id="CM")
 
     assert list(Member.objects.search("Lanh").values_list("name", flat=True)) == ["Cao Lãnh"]
-    assert list(Member.objects.search("YAOUNDE").values_list("name", flat=True)) == [
-        "Yaoundé 1er"
-    ]
+    assert list(Member.objects.search("YAOUNDE").values_list("name", flat=True)) == ["Yaoundé 1er"]
 
 
 def test_slug_is_unique_across_countries():

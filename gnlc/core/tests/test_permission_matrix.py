@@ -16,8 +16,7 @@ ALL = dict.fromkeys(PERSONAS, 200)
 def only(allowed: set[str], *, denied: int = 403, anonymous: int = 302) -> dict[str, int]:
     """200 for the allowed personas, `anonymous` for visitors, `denied` for the rest."""
     return {
-        p: 200 if p in allowed else (anonymous if p == "anonymous" else denied)
-        for p in PERSONAS
+        p: 200 if p in allowed else (anonymous if p == "anonymous" else denied) for p in PERSONAS
     }
 
 
@@ -62,7 +61,8 @@ def url_names(resolver=None, namespace=""):
 
 def test_every_url_is_in_the_matrix():
     names = {
-        name for name in url_names()
+        name
+        for name in url_names()
         if not name.startswith(tuple(f"{ns}:" for ns in EXEMPT_NAMESPACES))
     }
 

@@ -5,7 +5,8 @@ import subprocess
 import sys
 
 BASE_ENV = {
-    k: v for k, v in os.environ.items()
+    k: v
+    for k, v in os.environ.items()
     if not k.startswith(("DJANGO_", "DEBUG", "SECRET_KEY", "DATABASE_URL", "GNLC_", "SECURE_"))
 }
 
@@ -14,7 +15,10 @@ def run_gnlc(args, tmp_path, **env):
     return subprocess.run(
         [sys.executable, "-c", "from gnlc.cli import main; main()", *args],
         env={**BASE_ENV, "GNLC_DATA_DIR": str(tmp_path), **env},
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -27,8 +31,10 @@ def test_production_refuses_to_start_without_secret_key(tmp_path):
 
 def test_production_settings_pass_check_deploy(tmp_path):
     result = run_gnlc(
-        ["check", "--deploy", "--fail-level", "WARNING"], tmp_path,
-        DEBUG="false", SECRET_KEY="x" * 20 + "-production-like-secret-key-with-entropy-1234567890",
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        tmp_path,
+        DEBUG="false",
+        SECRET_KEY="x" * 20 + "-production-like-secret-key-with-entropy-1234567890",
         ALLOWED_HOSTS="gnlc.example.org",
     )
 
@@ -45,8 +51,15 @@ def test_a_bad_boolean_stops_start_up_naming_the_variable(tmp_path):
 
 def test_network_name_comes_from_the_environment(tmp_path):
     result = run_gnlc(
-        ["shell", "--no-imports", "-c", "from django.conf import settings; print(settings.GNLC_NETWORK_NAME)"],
-        tmp_path, DEBUG="true", GNLC_NETWORK_NAME="Réseau des villes apprenantes",
+        [
+            "shell",
+            "--no-imports",
+            "-c",
+            "from django.conf import settings; print(settings.GNLC_NETWORK_NAME)",
+        ],
+        tmp_path,
+        DEBUG="true",
+        GNLC_NETWORK_NAME="Réseau des villes apprenantes",
     )
 
     assert result.stdout.strip() == "Réseau des villes apprenantes"

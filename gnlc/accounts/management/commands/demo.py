@@ -25,13 +25,23 @@ class Command(BaseCommand):
         country = member.country if member else Country.objects.get(iso2="KE")
         accounts = [
             ("secretariat@demo.gnlc.org", "Secretariat (demo)", RoleKind.SECRETARIAT, {}),
-            ("natcom@demo.gnlc.org", f"National Commission of {country.name} (demo)",
-             RoleKind.NATCOM, {"country": country}),
+            (
+                "natcom@demo.gnlc.org",
+                f"National Commission of {country.name} (demo)",
+                RoleKind.NATCOM,
+                {"country": country},
+            ),
             ("juror@demo.gnlc.org", "Juror (demo)", RoleKind.JUROR, {}),
         ]
         if member:
-            accounts.append(("coordinator@demo.gnlc.org", f"Coordinator of {member.name} (demo)",
-                             RoleKind.COORDINATOR, {"member": member}))
+            accounts.append(
+                (
+                    "coordinator@demo.gnlc.org",
+                    f"Coordinator of {member.name} (demo)",
+                    RoleKind.COORDINATOR,
+                    {"member": member},
+                )
+            )
         rows = []
         with transaction.atomic():
             for email, name, kind, scope in accounts:
@@ -41,6 +51,6 @@ class Command(BaseCommand):
                 user.save()
                 Role.objects.get_or_create(user=user, kind=kind, **scope)
                 rows.append((email, name))
-        self.stdout.write("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for email, name in rows:
             self.stdout.write(f"  {email:<30} {name}")

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from gnlc.cities import importer
+from gnlc.cities.models import Member
 
 
 class Command(BaseCommand):
@@ -20,8 +21,30 @@ class Command(BaseCommand):
         parser.add_argument(
             "--skip-invalid", action="store_true", help="write the good rows, skip the bad"
         )
+        # `make run` loads the real data on every start; on a loaded database it should
+        # cost one query, not a re-validation of every row.
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            dest="if_empty",
+            help="load only when the database holds no members yet",
+        )
 
-    def handle(self, *args, file=None, cohorts=None, dry_run=False, skip_invalid=False, **opts):
+    def handle(
+        self,
+        *args,
+        file=None,
+        cohorts=None,
+        dry_run=False,
+        skip_invalid=False,
+        if_empty=False,
+        **opts,
+    ):
+        if if_empty and Member.objects.exists():
+            self.stdout.write(
+                f"{Member.objects.count()} members already loaded; skipped the import (--if-empty)."
+            )
+            return
         if file is None:
             file, cohorts = importer.SHIPPED_MEMBERS, cohorts or importer.SHIPPED_COHORTS
         if not file.exists():
@@ -29,12 +52,20 @@ class Command(BaseCommand):
         quiet = opts["verbosity"] < 1
 
         def progress(rows):
-            return tqdm(rows, desc="members", unit="row", disable=quiet or len(rows) < 500,
-                        file=self.stderr._out)
+            return tqdm(
+                rows,
+                desc="members",
+                unit="row",
+                disable=quiet or len(rows) < 500,
+                file=self.stderr._out,
+            )
 
         try:
             result = importer.import_members_file(
-                file, dry_run=dry_run, skip_invalid=skip_invalid, cohorts_file=cohorts,
+                file,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                cohorts_file=cohorts,
                 progress=progress,
             )
         except importer.ImportFileError as exc:
@@ -47,14 +78,18 @@ class Command(BaseCommand):
                 "--skip-invalid to import the other rows."
             )
         if dry_run:
-            verdict = "would import" if not result.errors else "bad rows found; would import"
-            self.stdout.write(f"{file.name}: {len(result.rows)} good row(s), "
-                              f"{len(result.errors)} bad; {verdict} nothing written (dry run).")
+            self.stdout.write(
+                f"{file.name}: {len(result.rows)} good row(s), {len(result.errors)} bad; "
+                "nothing written (dry run)."
+            )
             if result.errors:
                 raise CommandError(f"{len(result.errors)} bad row(s).")
             return
         for name in result.unplaced:
-            self.stderr.write(f"could not place {name}: add latitude and longitude columns")
+            self.stderr.write(
+                f"could not place {name}: add latitude and longitude columns, or map the "
+                "name in gnlc/cities/data/places.csv"
+            )
         self.stdout.write(
             f"{file.name}: {result.created} created, {result.updated} updated, "
             f"{result.unchanged} unchanged, {len(result.errors)} skipped, "

@@ -1,0 +1,41 @@
+"""Caching of public figures that are costly at scale (the members list with facets).
+
+A value is keyed on the data revision (bumped by every change to members, events,
+cohorts and countries, see signals.py) and today's date (statuses are "as of today"), so
+it is never stale. One indexed query reads the revision. A cache that fails (a Redis
+server down) is logged and skipped: the figures are computed, the page still answers.
+"""
+
+import datetime as dt
+import hashlib
+import json
+import logging
+
+from django.core.cache import cache
+
+from gnlc.cities.models import DataRevision
+
+logger = logging.getLogger(__name__)
+TIMEOUT = 600
+
+
+def cache_key(*parts) -> str:
+    payload = json.dumps([DataRevision.current(), dt.date.today().isoformat(), *parts], default=str)
+    return "gnlc:public:" + hashlib.sha256(payload.encode()).hexdigest()
+
+
+def cached(parts, compute):
+    """`compute()`, or its cached value for these key parts and the current data."""
+    key = cache_key(*parts)
+    try:
+        value = cache.get(key)
+    except Exception:  # any backend's failure: serve uncached
+        logger.exception("cache read failed")
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, TIMEOUT)
+        except Exception:
+            logger.exception("cache write failed")
+    return value

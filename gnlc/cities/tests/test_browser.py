@@ -1,0 +1,61 @@
+import re
+
+import pytest
+
+from gnlc.cities.tests.factories import CohortFactory, MemberFactory
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def members(reference_data):
+    cohort = CohortFactory(year=2022)
+    MemberFactory(name="Nakuru", country_id="KE", cohort=cohort, latitude=-0.30, longitude=36.07)
+    MemberFactory(name="Cao Lãnh", country_id="VN", cohort=cohort, latitude=10.46, longitude=105.63)
+    MemberFactory(name="Aalborg", country_id="DK", cohort=cohort, latitude=57.05, longitude=9.92)
+
+
+def console_errors(page):
+    """Errors the page logs, Content Security Policy violations included."""
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+def result_names(page):
+    return page.locator(".member-list__name").all_inner_texts()
+
+
+def test_directory_region_facet_updates_results_and_url_without_reload(page, members):
+    errors = console_errors(page)
+    page.goto("/members/")
+    assert result_names(page) == ["Aalborg", "Cao Lãnh", "Nakuru"]
+    # A full page load would drop this; an htmx swap keeps it.
+    page.evaluate("window.stillTheSamePage = true")
+
+    page.locator('a[data-facet="region"][data-value="africa"]').click()
+
+    page.wait_for_url(re.compile(r"/members/\?region=africa$"))
+    page.locator(".results__count", has_text="1 member").wait_for()
+    assert result_names(page) == ["Nakuru"]
+    assert page.evaluate("window.stillTheSamePage") is True
+    selected = page.locator('a[data-facet="region"][aria-current="true"]')
+    assert selected.get_attribute("data-value") == "africa"
+    assert errors == []
+
+
+def test_map_draws_clustered_markers_without_leaving_the_site(page, members, live_server):
+    errors = console_errors(page)
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+
+    page.goto("/map/")
+
+    page.locator('#member-map[data-loaded="1"]').wait_for()
+    assert page.locator("#member-map").get_attribute("data-markers") == "3"
+    assert page.locator("#member-map path.leaflet-interactive, #member-map .marker-cluster").count()
+    assert page.locator("#member-map svg path").count() > 100  # the country outlines
+    outside = [url for url in requests if not url.startswith(live_server.url)]
+    assert outside == []
+    assert errors == []

@@ -1,0 +1,326 @@
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import IntegrityError
+from django.utils import timezone
+
+from gnlc.audit.models import AuditEntry
+from gnlc.cities import importer
+from gnlc.cities.models import Cohort, Member, MembershipEvent
+from gnlc.cli import main
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "city,country,iso2,region,year_joined,admitted_on,source_url"
+GOOD_ROWS = [
+    "Nakuru,Kenya,KE,Africa,2022,,https://example.org/2022",
+    "Cao Lãnh,Viet Nam,VN,Asia and the Pacific,2021,,https://example.org/2021",
+    "Larissa,Greece,GR,Europe and North America,2022,,https://example.org/2022",
+]
+COHORTS = (
+    "year,announced_on,source_url\n"
+    "2021,,https://example.org/2021\n"
+    "2022,2022-09-02,https://example.org/2022\n"
+)
+THIS_YEAR = timezone.localdate().year
+# Each kind of bad row, as line 3 after one good row, and what the importer says of it.
+BAD_ROWS = {
+    "unknown country code": ("Atlantis,Atlantis,XX,Africa,2022,,", "unknown country code 'XX'"),
+    "country contradicts code": (
+        "Mombasa,Tanzania,KE,Africa,2022,,",
+        "country 'Tanzania' does not match code KE (Kenya)",
+    ),
+    "unknown region": ("Kisumu,Kenya,KE,Atlantis,2022,,", "unknown region 'Atlantis'"),
+    "region contradicts country": (
+        "Eldoret,Kenya,KE,Arab States,2022,,",
+        "region 'Arab States' contradicts Kenya, which is in 'Africa'",
+    ),
+    "non-numeric year": ("Thika,Kenya,KE,Africa,twenty,,", "year_joined 'twenty' is not a year"),
+    "year out of range": (
+        "Nyeri,Kenya,KE,Africa,1999,,",
+        f"year_joined 1999 is outside 2013..{THIS_YEAR}",
+    ),
+    "bad admitted_on": (
+        "Machakos,Kenya,KE,Africa,2022,2022-02-30,",
+        "admitted_on '2022-02-30' is not a date (YYYY-MM-DD)",
+    ),
+    "missing name": (",Kenya,KE,Africa,2022,,", "the city name is missing"),
+    "duplicate": ("Nakuru,Kenya,KE,Africa,2022,,", "duplicate of line 2 (Nakuru, KE)"),
+}
+
+
+@pytest.fixture
+def cohorts_csv(tmp_path):
+    path = tmp_path / "cohorts.csv"
+    path.write_text(COHORTS, encoding="utf-8")
+    return path
+
+
+def members_csv(tmp_path, rows, *, header=HEADER, encoding="utf-8", name="members.csv"):
+    path = tmp_path / name
+    path.write_text("\n".join([header, *rows]) + "\n", encoding=encoding)
+    return path
+
+
+def run(*args, **options):
+    """call_command, returning (stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_members", *map(str, args), stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue()
+
+
+def database_state():
+    """Every row the importer may touch, to compare before and after."""
+    return {
+        "members": list(Member.objects.order_by("pk").values()),
+        "events": list(MembershipEvent.objects.order_by("pk").values()),
+        "cohorts": list(Cohort.objects.order_by("pk").values()),
+        "audit": list(AuditEntry.objects.order_by("pk").values()),
+    }
+
+
+def test_import_good_file_creates_members_cohorts_and_admissions(tmp_path, cohorts_csv):
+    path = members_csv(tmp_path, GOOD_ROWS)
+
+    out, err = run(path, cohorts=cohorts_csv)
+
+    assert (
+        out == "members.csv: 3 created, 0 updated, 0 unchanged, 0 skipped, 0 without coordinates.\n"
+    )
+    assert err == ""
+    assert sorted(Member.objects.values_list("name", "country_id", "cohort_id", "status")) == [
+        ("Cao Lãnh", "VN", 2021, "active"),
+        ("Larissa", "GR", 2022, "active"),
+        ("Nakuru", "KE", 2022, "active"),
+    ]
+    assert list(Cohort.objects.values_list("year", "announced_on")) == [
+        (2021, None),
+        (2022, dt.date(2022, 9, 2)),
+    ]
+    # The admission takes the cohort's announcement date; where it is unknown, the year.
+    nakuru = MembershipEvent.objects.get(member__name="Nakuru")
+    assert (nakuru.kind, nakuru.date, nakuru.year, nakuru.effective_on) == (
+        "admitted",
+        dt.date(2022, 9, 2),
+        2022,
+        dt.date(2022, 9, 2),
+    )
+    assert nakuru.source_url == "https://example.org/2022"
+    cao_lanh = MembershipEvent.objects.get(member__name="Cao Lãnh")
+    assert (cao_lanh.kind, cao_lanh.date, cao_lanh.year, cao_lanh.effective_on) == (
+        "admitted",
+        None,
+        2021,
+        dt.date(2021, 12, 31),
+    )
+    assert Member.objects.filter(latitude__isnull=True).count() == 0
+
+
+def test_import_admitted_on_column_overrides_the_cohort_date(tmp_path, cohorts_csv):
+    path = members_csv(tmp_path, ["Nakuru,Kenya,KE,Africa,2022,2022-10-01,"])
+
+    run(path, cohorts=cohorts_csv)
+
+    event = MembershipEvent.objects.get()
+    assert (event.date, event.cohort_id) == (dt.date(2022, 10, 1), 2022)
+
+
+def test_reimport_same_file_changes_nothing(tmp_path, cohorts_csv):
+    path = members_csv(tmp_path, GOOD_ROWS)
+    run(path, cohorts=cohorts_csv)
+    before = database_state()
+
+    out, _ = run(path, cohorts=cohorts_csv)
+
+    assert (
+        out == "members.csv: 0 created, 0 updated, 3 unchanged, 0 skipped, 0 without coordinates.\n"
+    )
+    assert database_state() == before
+
+
+def test_reimport_changed_row_updates_its_member(tmp_path, cohorts_csv):
+    run(members_csv(tmp_path, GOOD_ROWS), cohorts=cohorts_csv)
+    last_entry = AuditEntry.objects.order_by("pk").last().pk
+    changed = [GOOD_ROWS[0].replace("2022,,https://example.org/2022", "2021,,https://x.org/n")]
+
+    out, _ = run(members_csv(tmp_path, changed + GOOD_ROWS[1:]), cohorts=cohorts_csv)
+
+    assert (
+        out == "members.csv: 0 created, 1 updated, 2 unchanged, 0 skipped, 0 without coordinates.\n"
+    )
+    nakuru = Member.objects.get(name="Nakuru")
+    assert (nakuru.source_url, nakuru.cohort_id) == ("https://x.org/n", 2021)
+    event = nakuru.events.get()
+    assert (event.cohort_id, event.date, event.year) == (2021, None, 2021)
+    assert Member.objects.count() == 3
+    # Only Nakuru and its admission changed, and the audit log says so.
+    assert sorted(
+        AuditEntry.objects.filter(pk__gt=last_entry).values_list("action", "object_repr")
+    ) == [("update", "Nakuru"), ("update", "Nakuru"), ("update", "Nakuru: Admitted 2021")]
+
+
+@pytest.mark.parametrize("kind", BAD_ROWS)
+def test_import_bad_row_is_reported_with_its_line_and_nothing_is_written(
+    tmp_path, cohorts_csv, kind
+):
+    row, message = BAD_ROWS[kind]
+    path = members_csv(tmp_path, [GOOD_ROWS[0], row])
+    before = database_state()
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match=r"^1 bad row\(s\); nothing was written"):
+        call_command(
+            "import_members",
+            str(path),
+            cohorts=str(cohorts_csv),
+            stdout=io.StringIO(),
+            stderr=err,
+        )
+
+    assert err.getvalue() == f"members.csv: line 3: {message}\n"
+    assert database_state() == before
+
+
+def test_import_reports_every_bad_row_on_stderr(tmp_path, cohorts_csv):
+    rows = [GOOD_ROWS[0]] + [row for row, _ in BAD_ROWS.values()]
+    path = members_csv(tmp_path, rows)
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match=r"^9 bad row\(s\); nothing was written"):
+        call_command("import_members", str(path), stderr=err, stdout=io.StringIO())
+
+    assert err.getvalue().splitlines() == [
+        f"members.csv: line {line}: {message}"
+        for line, (_, message) in enumerate(BAD_ROWS.values(), start=3)
+    ]
+    assert Member.objects.count() == 0
+    assert AuditEntry.objects.count() == 0
+
+
+def test_import_skip_invalid_writes_the_good_rows_only(tmp_path, cohorts_csv):
+    rows = [GOOD_ROWS[0]] + [row for row, _ in BAD_ROWS.values()] + [GOOD_ROWS[1]]
+    path = members_csv(tmp_path, rows)
+
+    out, err = run(path, cohorts=cohorts_csv, skip_invalid=True)
+
+    assert (
+        out == "members.csv: 2 created, 0 updated, 0 unchanged, 9 skipped, 0 without coordinates.\n"
+    )
+    assert len(err.splitlines()) == 9
+    assert sorted(Member.objects.values_list("name", flat=True)) == ["Cao Lãnh", "Nakuru"]
+
+
+def test_import_dry_run_writes_nothing(tmp_path, cohorts_csv):
+    path = members_csv(tmp_path, GOOD_ROWS)
+    before = database_state()
+
+    out, _ = run(path, cohorts=cohorts_csv, dry_run=True)
+
+    assert out == "members.csv: 3 good row(s), 0 bad; nothing written (dry run).\n"
+    assert database_state() == before
+
+
+def test_import_utf8_with_bom_keeps_the_first_column_and_diacritics(tmp_path, cohorts_csv):
+    path = members_csv(tmp_path, GOOD_ROWS, encoding="utf-8-sig")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbfcity,")
+
+    run(path, cohorts=cohorts_csv)
+
+    assert Member.objects.filter(name="Cao Lãnh", country_id="VN").exists()
+    assert Member.objects.count() == 3
+
+
+def test_import_latin1_file_is_a_clear_error(tmp_path):
+    path = members_csv(tmp_path, GOOD_ROWS, encoding="latin-1")
+
+    with pytest.raises(CommandError) as raised:
+        run(path)
+
+    assert str(raised.value) == (
+        "members.csv is not UTF-8 (undecodable byte at line 3); save it as UTF-8 and import again."
+    )
+    with pytest.raises(importer.ImportFileError, match="is not UTF-8"):
+        importer.import_members_file(path)
+    assert Member.objects.count() == 0
+
+
+def test_import_missing_required_column_is_a_clear_error(tmp_path):
+    header = "city,country,iso2,year_joined"
+    path = members_csv(tmp_path, ["Nakuru,Kenya,KE,2022"], header=header)
+
+    with pytest.raises(CommandError) as raised:
+        run(path)
+
+    assert str(raised.value) == "members.csv lacks the column(s): region."
+
+
+def test_import_failure_midway_leaves_the_database_as_it_was(tmp_path, cohorts_csv, monkeypatch):
+    run(members_csv(tmp_path, GOOD_ROWS[:1]), cohorts=cohorts_csv)
+    before = database_state()
+    # The second file updates Nakuru, creates Cao Lãnh, then fails on Larissa's insert.
+    changed = [GOOD_ROWS[0].replace("https://example.org/2022", "https://x.org/n"), *GOOD_ROWS[1:]]
+    path = members_csv(tmp_path, changed)
+    real_save = Member.save
+
+    def save_failing_on_larissa(self, *args, **kwargs):
+        if self.name == "Larissa" and self._state.adding:
+            raise IntegrityError("injected failure")
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Member, "save", save_failing_on_larissa)
+
+    with pytest.raises(IntegrityError, match="injected failure"):
+        run(path, cohorts=cohorts_csv)
+
+    assert database_state() == before
+
+
+def test_import_shipped_data_loads_every_member(tmp_path):
+    with importer.SHIPPED_MEMBERS.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+
+    out, _ = run()
+
+    assert Member.objects.count() == len(rows) == 236
+    countries = Member.objects.values("country").distinct().count()
+    assert countries == len({row["iso2"] for row in rows}) == 70
+    assert out.startswith("gnlc_members.csv: 236 created, 0 updated, 0 unchanged, 0 skipped")
+    assert Member.objects.filter(status="active").count() == 236
+    assert Cohort.objects.count() > 0
+
+
+def test_import_if_empty_skips_a_loaded_database(tmp_path, cohorts_csv):
+    path = members_csv(tmp_path, GOOD_ROWS)
+    out, _ = run(path, cohorts=cohorts_csv, if_empty=True)
+    assert out.startswith("members.csv: 3 created")
+
+    out, _ = run(path, cohorts=cohorts_csv, if_empty=True)
+
+    assert out == "3 members already loaded; skipped the import (--if-empty).\n"
+
+
+def test_gnlc_cli_import_members_with_hyphens(tmp_path, cohorts_csv, capsys):
+    path = members_csv(tmp_path, GOOD_ROWS)
+
+    main(["gnlc", "import-members", str(path), "--cohorts", str(cohorts_csv)])
+
+    assert capsys.readouterr().out == (
+        "members.csv: 3 created, 0 updated, 0 unchanged, 0 skipped, 0 without coordinates.\n"
+    )
+    assert Member.objects.count() == 3
+
+
+def test_gnlc_cli_import_members_bad_file_exits_non_zero(tmp_path, capsys):
+    path = members_csv(tmp_path, ["Atlantis,Atlantis,XX,Africa,2022,,"])
+
+    with pytest.raises(SystemExit) as exited:
+        main(["gnlc", "import-members", str(path)])
+
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    assert "members.csv: line 2: unknown country code 'XX'" in err
+    assert "1 bad row(s); nothing was written" in err

@@ -1,0 +1,535 @@
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.urls import reverse
+
+from gnlc.accounts.tests.factories import UserFactory
+from gnlc.cities import exports
+from gnlc.cities.enums import EventKind
+from gnlc.cities.models import Member
+from gnlc.cities.tests.factories import CohortFactory, MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def network():
+    """Four members in three countries and two regions, over two cohorts; Tema withdrew."""
+    early = CohortFactory(
+        year=2019,
+        announced_on=dt.date(2019, 7, 17),
+        announced_members=10,
+        announced_countries=5,
+        source_url="https://example.org/2019",
+    )
+    late = CohortFactory(year=2022, announced_on=dt.date(2022, 9, 2), announced_members=4)
+    members = {
+        "cao-lanh": MemberFactory(
+            name="Cao Lãnh", country_id="VN", cohort=early, latitude=10.46, longitude=105.63
+        ),
+        "nakuru": MemberFactory(name="Nakuru", country_id="KE", cohort=late),
+        "kisumu": MemberFactory(
+            name="Kisumu", country_id="KE", cohort=late, latitude=None, longitude=None
+        ),
+        "tema": MemberFactory(name="Tema", country_id="GH", cohort=early),
+    }
+    members["tema"].record_event(EventKind.WITHDRAWN, on=dt.date(2021, 3, 1))
+    return members
+
+
+def names(response):
+    return [member.name for member in response.context["page"].object_list]
+
+
+# Home
+
+
+def test_home_shows_active_totals_regions_and_latest_cohort(client, network):
+    response = client.get(reverse("cities:home"))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "3 member cities in 2 countries" in content
+    regions = {row["slug"]: row["members"] for row in response.context["stats"]["regions"]}
+    assert regions == {
+        "africa": 2,
+        "arab-states": 0,
+        "asia-and-the-pacific": 1,
+        "europe-and-north-america": 0,
+        "latin-america-and-the-caribbean": 0,
+    }
+    assert response.context["latest_cohort"].year == 2022
+    assert response.context["latest_members"] == 2
+    assert 'href="/members/?cohort=2022"' in content
+    assert 'href="/regions/africa/"' in content
+
+
+def test_base_shows_login_link_to_anonymous_and_email_with_logout_to_user(client):
+    anonymous = client.get(reverse("cities:home")).content.decode()
+    client.force_login(UserFactory(email="ana@example.org"))
+    logged_in = client.get(reverse("cities:home")).content.decode()
+
+    assert reverse("accounts:login") in anonymous
+    assert "ana@example.org" not in anonymous
+    assert "ana@example.org" in logged_in
+    assert f'action="{reverse("accounts:logout")}"' in logged_in
+    assert 'name="csrfmiddlewaretoken"' in logged_in
+
+
+def test_pages_carry_no_inline_script_or_style(client, network):
+    for url in [
+        reverse("cities:home"),
+        reverse("cities:directory"),
+        reverse("cities:map"),
+        reverse("cities:statistics"),
+        reverse("cities:member", args=["cao-lanh"]),
+    ]:
+        content = client.get(url).content.decode()
+
+        assert "style=" not in content, url
+        assert "<style" not in content, url
+        assert "onclick" not in content, url
+        assert content.count("<script") == content.count("<script src=") + content.count(
+            '<script id="growth-data" type="application/json"'
+        ), url
+
+
+# Directory
+
+
+def test_directory_lists_members_on_record_with_count(client, network):
+    response = client.get(reverse("cities:directory"))
+
+    assert response.status_code == 200
+    assert names(response) == ["Cao Lãnh", "Kisumu", "Nakuru", "Tema"]
+    assert "4 members" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"region": "africa"}, ["Kisumu", "Nakuru", "Tema"]),
+        ({"country": "ke"}, ["Kisumu", "Nakuru"]),
+        ({"cohort": "2019"}, ["Cao Lãnh", "Tema"]),
+        ({"status": "withdrawn"}, ["Tema"]),
+        ({"status": "active", "region": "africa"}, ["Kisumu", "Nakuru"]),
+        ({"q": "lanh"}, ["Cao Lãnh"]),
+        ({"q": "CAO LÃNH"}, ["Cao Lãnh"]),
+        ({"as_of": "2020-01-01"}, ["Cao Lãnh", "Tema"]),
+        ({"as_of": "2019-07-16"}, []),
+        ({"sort": "-name"}, ["Tema", "Nakuru", "Kisumu", "Cao Lãnh"]),
+    ],
+)
+def test_directory_filters(client, network, query, expected):
+    response = client.get(reverse("cities:directory"), query)
+
+    assert response.status_code == 200
+    assert names(response) == expected
+
+
+def test_directory_facet_counts_follow_the_filters(client, network):
+    response = client.get(reverse("cities:directory"), {"region": "africa"})
+
+    facets = response.context["facets"]
+    assert [(r["value"], r["count"], r["selected"]) for r in facets["region"]] == [
+        ("africa", 3, True)
+    ]
+    assert [(r["value"], r["count"]) for r in facets["country"]] == [("GH", 1), ("KE", 2)]
+    assert [(r["value"], r["count"]) for r in facets["cohort"]] == [(2019, 1), (2022, 2)]
+    assert [(r["value"], r["count"]) for r in facets["status"]] == [("active", 2), ("withdrawn", 1)]
+
+
+def test_directory_facet_links_toggle_their_filter_and_keep_the_others(client, network):
+    response = client.get(reverse("cities:directory"), {"q": "a", "region": "africa", "page": "1"})
+
+    content = response.content.decode()
+    assert 'href="/members/?q=a&amp;region=africa&amp;country=KE"' in content
+    assert 'href="/members/?q=a"' in content  # the selected region's link removes it
+
+
+def test_directory_as_of_shows_status_on_that_date(client, network):
+    response = client.get(reverse("cities:directory"), {"as_of": "2020-01-01", "q": "tema"})
+
+    assert [m.status_on for m in response.context["page"].object_list] == ["active"]
+
+
+def test_directory_paginates_fifty_per_page(client, network):
+    cohort = CohortFactory(year=2024, announced_on=dt.date(2024, 2, 14))
+    for n in range(50):
+        MemberFactory(name=f"Zeta {n:02d}", country_id="GR", cohort=cohort)
+
+    first = client.get(reverse("cities:directory"))
+    second = client.get(reverse("cities:directory"), {"page": "2"})
+
+    assert len(first.context["page"].object_list) == 50
+    assert names(second) == ["Zeta 46", "Zeta 47", "Zeta 48", "Zeta 49"]
+    assert 'href="/members/?page=2"' in first.content.decode()
+
+
+def test_directory_htmx_request_returns_results_partial_only(client, network):
+    response = client.get(reverse("cities:directory"), {"region": "africa"}, HTTP_HX_REQUEST="true")
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert content.lstrip().startswith('<div id="directory-results"')
+    assert "<html" not in content
+    assert names(response) == ["Kisumu", "Nakuru", "Tema"]
+
+
+def test_directory_htmx_history_restore_returns_full_page(client, network):
+    response = client.get(
+        reverse("cities:directory"), HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+
+    assert "<html" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"as_of": "2022-13-45"}, "Enter a valid date."),
+        ({"region": "atlantis"}, "Select a valid choice. atlantis is not one of the available"),
+        ({"cohort": "soon"}, "Enter a whole number."),
+    ],
+)
+def test_directory_invalid_filter_is_400_with_the_error(client, network, query, message):
+    response = client.get(reverse("cities:directory"), query)
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert "page" not in response.context
+
+
+# Downloads
+
+
+def test_download_csv_header_and_rows(client, network):
+    response = client.get(reverse("cities:download", args=["csv"]), {"country": "KE"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="gnlc-members-')
+    assert response["Link"] == '<https://creativecommons.org/licenses/by/4.0/>; rel="license"'
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == exports.CSV_COLUMNS
+    assert [(r[0], r[4], r[6], r[7], r[8]) for r in rows[1:]] == [
+        ("Kisumu", "KE", "2022", "2022-09-02", "active"),
+        ("Nakuru", "KE", "2022", "2022-09-02", "active"),
+    ]
+
+
+def test_download_geojson_is_a_feature_collection_in_lon_lat(client, network):
+    response = client.get(reverse("cities:download", args=["geojson"]), {"q": "lanh"})
+
+    document = json.loads(response.content)
+    assert response["Content-Type"] == "application/geo+json"
+    assert document["type"] == "FeatureCollection"
+    assert [f["geometry"] for f in document["features"]] == [
+        {"type": "Point", "coordinates": [105.63, 10.46]}
+    ]
+
+
+def test_download_json_has_licence_and_the_filters(client, network):
+    response = client.get(
+        reverse("cities:download", args=["json"]), {"as_of": "2020-01-01", "region": "africa"}
+    )
+
+    document = json.loads(response.content)
+    assert response["Content-Type"] == "application/json"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="gnlc-members-2020-01-01.json"'
+    )
+    assert document["metadata"]["licence"] == "CC BY 4.0"
+    assert document["metadata"]["filters"] == {"region": "africa", "as_of": "2020-01-01"}
+    assert [m["name"] for m in document["members"]] == ["Tema"]
+
+
+def test_download_invalid_filter_is_400_with_errors_as_text(client, network):
+    response = client.get(reverse("cities:download", args=["csv"]), {"as_of": "yesterday"})
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == "as_of: Enter a valid date."
+
+
+def test_download_unknown_format_is_404(client, network):
+    response = client.get("/members.xlsx")
+
+    assert response.status_code == 404
+
+
+# Member page and profile editor
+
+
+def test_member_page_shows_facts_and_history(client, network):
+    tema = network["tema"]
+
+    response = client.get(reverse("cities:member", args=[tema.slug]))
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Tema</h1>" in content
+    assert 'href="/countries/gh/"' in content
+    assert 'href="/regions/africa/"' in content
+    assert [(e.kind, e.display_date) for e in response.context["events"]] == [
+        ("admitted", "2019-07-17"),
+        ("withdrawn", "2021-03-01"),
+    ]
+    assert "Withdrawn" in content
+    assert "Edit profile" not in content
+
+
+def test_member_page_unknown_slug_is_404(client, network):
+    response = client.get(reverse("cities:member", args=["atlantis"]))
+
+    assert response.status_code == 404
+
+
+def test_member_page_shows_edit_link_to_its_coordinator(client, member, coordinator):
+    client.force_login(coordinator)
+
+    response = client.get(reverse("cities:member", args=[member.slug]))
+
+    assert reverse("cities:member-edit", args=[member.slug]) in response.content.decode()
+
+
+def test_member_edit_by_coordinator_saves_and_redirects(client, member, coordinator):
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("cities:member-edit", args=[member.slug]),
+        {
+            "website": "https://nakuru.go.ke/",
+            "mayor": "Jane Doe",
+            "population": "570674",
+            "subdivision": "Nakuru County",
+            "profile": "A lake city.",
+        },
+    )
+
+    member.refresh_from_db()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cities:member", args=[member.slug])
+    assert (member.website, member.mayor, member.population) == (
+        "https://nakuru.go.ke/",
+        "Jane Doe",
+        570674,
+    )
+    followed = client.get(response["Location"])
+    assert "The profile of Nakuru was saved." in followed.content.decode()
+
+
+def test_member_edit_with_bad_url_rerenders_with_typed_values(client, member, coordinator):
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("cities:member-edit", args=[member.slug]),
+        {
+            "website": "not a url",
+            "mayor": "Jane Doe",
+            "population": "",
+            "subdivision": "",
+            "profile": "",
+        },
+    )
+
+    content = response.content.decode()
+    member.refresh_from_db()
+    assert response.status_code == 200
+    assert "Enter a valid URL." in content
+    assert 'value="not a url"' in content
+    assert 'value="Jane Doe"' in content
+    assert member.mayor == ""
+
+
+def test_member_edit_by_other_user_is_403(client, member):
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("cities:member-edit", args=[member.slug]))
+
+    assert response.status_code == 403
+
+
+def test_member_edit_by_anonymous_redirects_to_login(client, member):
+    url = reverse("cities:member-edit", args=[member.slug])
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:login')}?next={url}"
+
+
+def test_member_edit_unknown_slug_is_404(client, coordinator):
+    client.force_login(coordinator)
+
+    response = client.get(reverse("cities:member-edit", args=["atlantis"]))
+
+    assert response.status_code == 404
+
+
+# Countries and regions
+
+
+def test_countries_index_counts_members_per_country(client, network):
+    response = client.get(reverse("cities:countries"))
+
+    groups = {g["region"].slug: g["countries"] for g in response.context["groups"]}
+    assert [(c["iso2"], c["members"]) for c in groups["africa"]] == [("GH", 1), ("KE", 2)]
+    assert [(c["iso2"], c["members"]) for c in groups["asia-and-the-pacific"]] == [("VN", 1)]
+    assert groups["arab-states"] == []
+    assert response.context["country_count"] == 3
+
+
+def test_country_page_lists_its_members(client, network):
+    response = client.get(reverse("cities:country", args=["ke"]))
+
+    assert response.status_code == 200
+    assert [m.name for m in response.context["members"]] == ["Kisumu", "Nakuru"]
+    assert "2 active member cities" in response.content.decode()
+
+
+def test_country_page_uppercase_code_redirects_permanently(client, network):
+    response = client.get("/countries/KE/")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/countries/ke/"
+
+
+def test_country_page_unknown_code_is_404(client, network):
+    response = client.get("/countries/xx/")
+
+    assert response.status_code == 404
+
+
+def test_region_page_lists_countries_and_members(client, network):
+    response = client.get(reverse("cities:region", args=["africa"]))
+
+    assert response.status_code == 200
+    assert [(c["iso2"], c["members"]) for c in response.context["countries"]] == [
+        ("GH", 1),
+        ("KE", 2),
+    ]
+    assert [m.name for m in response.context["members"]] == ["Tema", "Kisumu", "Nakuru"]
+    assert "2 active member cities in 1 countries" in response.content.decode()
+
+
+def test_region_page_unknown_slug_is_404(client, network):
+    response = client.get(reverse("cities:region", args=["atlantis"]))
+
+    assert response.status_code == 404
+
+
+# Statistics, map and open data
+
+
+def test_statistics_page_shows_totals_growth_and_completeness(client, network):
+    response = client.get(reverse("cities:statistics"))
+
+    assert response.status_code == 200
+    assert response.context["stats"]["members"] == 3
+    assert [(row["year"], row["total"]) for row in response.context["growth"]] == [
+        (2019, 2),
+        (2022, 3),
+    ]
+    assert response.context["chart"]["labels"] == ["2019", "2022"]
+    assert response.context["chart"]["datasets"][0] == {"label": "Africa", "data": [1, 2]}
+    assert [
+        (r["year"], r["held_members"], r["announced_members"], r["share"])
+        for r in response.context["completeness"]
+    ] == [(2019, 2, 10, 20), (2022, 2, 4, 50)]
+    assert '<script id="growth-data" type="application/json">' in response.content.decode()
+
+
+def test_statistics_as_of_limits_figures_and_growth(client, network):
+    response = client.get(reverse("cities:statistics"), {"as_of": "2021-12-31"})
+
+    assert response.context["stats"]["members"] == 1
+    assert response.context["stats"]["withdrawn"] == 1
+    assert [row["year"] for row in response.context["growth"]] == [2019]
+
+
+def test_statistics_invalid_as_of_is_400(client, network):
+    response = client.get(reverse("cities:statistics"), {"as_of": "never"})
+
+    assert response.status_code == 400
+    assert "Enter a valid date." in response.content.decode()
+
+
+def test_statistics_csv_is_the_chart_data(client, network):
+    response = client.get(reverse("cities:statistics-csv"))
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.content.decode() == (
+        "year,as_of,africa,arab-states,asia-and-the-pacific,europe-and-north-america,"
+        "latin-america-and-the-caribbean,total\n"
+        "2019,2019-07-17,1,0,1,0,0,2\n"
+        "2022,2022-09-02,2,0,1,0,0,3\n"
+    )
+
+
+def test_map_page_points_at_local_basemap_and_geojson_with_a_list(client, network):
+    response = client.get(reverse("cities:map"))
+
+    content = response.content.decode()
+    assert 'data-geojson="/members.geojson?status=active"' in content
+    assert 'data-basemap="/static/vendor/world-atlas/countries-110m.json"' in content
+    assert "3 active members, 2 of them placed on the map" in content
+    assert [m.name for m in response.context["members"]] == ["Kisumu", "Nakuru", "Cao Lãnh"]
+    assert "http://" not in content.replace("http://testserver", "")
+
+
+def test_open_data_page_shows_held_figures_sources_and_licence(client, network):
+    response = client.get(reverse("cities:open-data"))
+
+    content = response.content.decode()
+    assert response.context["held"] == {"members": 4, "countries": 3}
+    assert "These data hold 4 members in 3 countries." in content
+    assert 'href="https://example.org/2019"' in content
+    assert 'href="https://creativecommons.org/licenses/by/4.0/" rel="license"' in content
+    assert 'href="/members.geojson"' in content
+
+
+# N+1 guards: the same page with 1 and with 3 members costs the same queries.
+
+LIST_PAGES = {
+    "home": ("cities:home", []),
+    "directory": ("cities:directory", []),
+    "countries": ("cities:countries", []),
+    "country": ("cities:country", ["ke"]),
+    "region": ("cities:region", ["africa"]),
+    "map": ("cities:map", []),
+    "statistics": ("cities:statistics", []),
+    "open-data": ("cities:open-data", []),
+}
+# Statistics asks once per cohort for the growth series: constant in members, not cohorts.
+QUERIES = {
+    "home": 7,
+    "directory": 6,
+    "countries": 2,
+    "country": 3,
+    "region": 4,
+    "map": 1,
+    "statistics": 12,
+    "open-data": 3,
+}
+
+
+@pytest.mark.parametrize("count", [1, 3])
+@pytest.mark.parametrize("page_name", list(LIST_PAGES))
+def test_list_page_query_count_does_not_grow_with_members(
+    client, django_assert_num_queries, page_name, count
+):
+    cohort = CohortFactory(year=2022)
+    for n in range(count):
+        MemberFactory(name=f"Member {n}", country_id="KE", cohort=cohort)
+    name, args = LIST_PAGES[page_name]
+    url = reverse(name, args=args)
+
+    with django_assert_num_queries(QUERIES[page_name]):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert Member.objects.count() == count

@@ -1,0 +1,284 @@
+"""The public pages of the member database: home, directory, member, country, region,
+statistics, map and open data, plus the directory's downloads and the profile editor.
+
+Every page works without JavaScript; htmx only swaps the directory's results in place.
+An invalid query string (a bad date, an unknown region) is a 400 that shows the form's
+errors, on pages and downloads alike."""
+
+import csv
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from gnlc.cities import exports
+from gnlc.cities.enums import Status
+from gnlc.cities.forms import DirectoryFilter, MemberProfileForm
+from gnlc.cities.models import REGION_LABELS, Cohort, Country, Member, Region
+from gnlc.cities.stats import cohort_completeness, growth_by_region, network_stats
+
+PAGE_SIZE = 50
+
+
+@require_GET
+def home(request):
+    stats = network_stats()
+    latest = Cohort.objects.filter(year__lte=stats["as_of"].year).order_by("-year").first()
+    latest_members = next(
+        (row["members"] for row in stats["cohorts"] if latest and row["year"] == latest.year),
+        0,
+    )
+    return render(
+        request,
+        "cities/home.html",
+        {"stats": stats, "latest_cohort": latest, "latest_members": latest_members},
+    )
+
+
+def _facets(form):
+    """The facet counts with each value's label in the active language and whether it
+    is the one selected."""
+    selected = form.filters
+    facets = form.facets()
+    for row in facets["region"]:
+        row["label"] = REGION_LABELS.get(row["value"], row["label"])
+    for name, rows in facets.items():
+        for row in rows:
+            row["selected"] = str(selected.get(name, "")) == str(row["value"])
+    return facets
+
+
+def _chips(form, facets):
+    """The active filters as (name, label, readable value), for "remove filter" links."""
+    chips = []
+    for name, value in form.filters.items():
+        shown = next((row["label"] for row in facets.get(name, []) if row["selected"]), None)
+        if name == "as_of":
+            shown = date_format(value, "j F Y")
+        elif name == "status":
+            shown = Status(value).label
+        elif name == "region":
+            shown = REGION_LABELS.get(value, value)
+        chips.append({"name": name, "label": form.fields[name].label, "value": shown or value})
+    return chips
+
+
+@require_GET
+def directory(request):
+    form = DirectoryFilter(request.GET)
+    context = {"form": form}
+    if form.is_valid():
+        paginator = Paginator(form.queryset(), PAGE_SIZE)
+        facets = _facets(form)
+        context.update(
+            page=paginator.get_page(request.GET.get("page")),
+            facets=facets,
+            filters=form.filters,
+            chips=_chips(form, facets),
+        )
+    status = 200 if form.is_valid() else 400
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "cities/partials/directory_results.html", context, status=status)
+    return render(request, "cities/directory.html", context, status=status)
+
+
+@require_GET
+def download(request, fmt):
+    form = DirectoryFilter(request.GET)
+    if not form.is_valid():
+        errors = "\n".join(
+            f"{field}: {' '.join(messages_)}" for field, messages_ in form.errors.items()
+        )
+        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    filters = form.filters
+    as_of = filters.get("as_of")
+    body = exports.render(fmt, form.queryset(), as_of=as_of, filters=filters)
+    day = (as_of or timezone.localdate()).isoformat()
+    filename = f"{slugify(settings.GNLC_NETWORK_SHORT_NAME) or 'network'}-members-{day}.{fmt}"
+    response = HttpResponse(body, content_type=exports.FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Link"] = f'<{settings.GNLC_DATA_LICENCE_URL}>; rel="license"'
+    return response
+
+
+@require_GET
+def member_detail(request, slug):
+    member = get_object_or_404(Member.objects.for_listing(), slug=slug)
+    events = member.events.select_related("cohort").order_by("effective_on", "id")
+    return render(
+        request,
+        "cities/member.html",
+        {
+            "member": member,
+            "events": events,
+            "can_edit": request.user.has_perm("cities.change_member_profile", member),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request, slug):
+    member = get_object_or_404(Member.objects.for_listing(), slug=slug)
+    if not request.user.has_perm("cities.change_member_profile", member):
+        # The member is public, so refusing the change must not pretend it is missing.
+        raise PermissionDenied
+    form = MemberProfileForm(request.POST if request.method == "POST" else None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The profile of %(name)s was saved.") % {"name": member})
+        return redirect(member)
+    return render(request, "cities/member_edit.html", {"member": member, "form": form})
+
+
+@require_GET
+def country_list(request):
+    rows = Member.objects.on_record().count_by_country()
+    regions = {region.slug: region for region in Region.objects.all()}
+    groups = [
+        {"region": region, "countries": [row for row in rows if row["region"] == slug]}
+        for slug, region in regions.items()
+    ]
+    return render(
+        request,
+        "cities/countries.html",
+        {
+            "groups": groups,
+            "country_count": len(rows),
+            "member_count": sum(row["members"] for row in rows),
+        },
+    )
+
+
+@require_GET
+def country_detail(request, code):
+    if code != code.lower():
+        return redirect("cities:country", code=code.lower(), permanent=True)
+    country = get_object_or_404(Country.objects.select_related("region"), iso2=code.upper())
+    members = Member.objects.on_record().filter(country=country).for_listing()
+    return render(
+        request,
+        "cities/country.html",
+        {
+            "country": country,
+            "members": members,
+            "totals": Member.objects.active_on().filter(country=country).totals(),
+        },
+    )
+
+
+@require_GET
+def region_detail(request, slug):
+    region = get_object_or_404(Region, slug=slug)
+    members = (
+        Member.objects.on_record()
+        .filter(country__region=region)
+        .for_listing()
+        .order_by("country__name", "name")
+    )
+    return render(
+        request,
+        "cities/region.html",
+        {
+            "region": region,
+            "members": members,
+            "countries": members.count_by_country(),
+            "totals": Member.objects.active_on().filter(country__region=region).totals(),
+        },
+    )
+
+
+def _as_of_form(request):
+    """The "as of" date of the statistics pages, read through the directory's form so
+    it parses dates the same way; other directory fields are ignored here."""
+    form = DirectoryFilter(request.GET)
+    return form, (form.filters.get("as_of") if form.is_valid() else None)
+
+
+def _growth(as_of):
+    """The growth series up to `as_of`, as rows and as Chart.js data."""
+    regions = list(Region.objects.all())
+    rows = [row for row in growth_by_region() if as_of is None or row["as_of"] <= as_of]
+    for row in rows:
+        row["counts"] = [row["regions"][r.slug] for r in regions]
+        row["total"] = sum(row["counts"])
+    chart = {
+        "labels": [str(row["year"]) for row in rows],
+        "datasets": [
+            {"label": str(region.label), "data": [row["regions"][region.slug] for row in rows]}
+            for region in regions
+        ],
+    }
+    return regions, rows, chart
+
+
+@require_GET
+def statistics(request):
+    form, as_of = _as_of_form(request)
+    if not form.is_valid():
+        return render(request, "cities/statistics.html", {"form": form}, status=400)
+    regions, growth, chart = _growth(as_of)
+    return render(
+        request,
+        "cities/statistics.html",
+        {
+            "form": form,
+            "stats": network_stats(as_of),
+            "regions": regions,
+            "growth": growth,
+            "chart": chart,
+            "completeness": cohort_completeness(),
+        },
+    )
+
+
+@require_GET
+def statistics_csv(request):
+    form, as_of = _as_of_form(request)
+    if not form.is_valid():
+        return HttpResponse(
+            form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8"
+        )
+    regions, growth, _chart = _growth(as_of)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["year", "as_of", *[r.slug for r in regions], "total"])
+    for row in growth:
+        writer.writerow([row["year"], row["as_of"].isoformat(), *row["counts"], row["total"]])
+    response = HttpResponse(out.getvalue(), content_type=exports.FORMATS["csv"])
+    response["Content-Disposition"] = 'attachment; filename="growth-by-region.csv"'
+    response["Link"] = f'<{settings.GNLC_DATA_LICENCE_URL}>; rel="license"'
+    return response
+
+
+@require_GET
+def member_map(request):
+    members = list(Member.objects.active_on().for_listing().order_by("country__name", "name"))
+    placed = sum(1 for member in members if member.has_coordinates)
+    return render(request, "cities/map.html", {"members": members, "placed": placed})
+
+
+@require_GET
+def open_data(request):
+    return render(
+        request,
+        "cities/open_data.html",
+        {
+            "held": Member.objects.on_record().totals(),
+            "completeness": cohort_completeness(),
+            "licence": settings.GNLC_DATA_LICENCE,
+            "licence_url": settings.GNLC_DATA_LICENCE_URL,
+            "formats": list(exports.FORMATS),
+            "csv_columns": exports.CSV_COLUMNS,
+        },
+    )

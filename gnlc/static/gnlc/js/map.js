@@ -1,0 +1,155 @@
+/* Maps of members, drawn with Leaflet on an offline basemap.
+ *
+ * Every element with [data-map] becomes a map. There is no tile layer: the basemap is
+ * the Natural Earth country outlines from the npm package world-atlas (TopoJSON, served
+ * from our own static files and converted here with topojson-client), so the map works
+ * with no internet connection and sends no request anywhere but this site.
+ *
+ *   data-basemap     URL of countries-110m.json
+ *   data-geojson     URL of a members GeoJSON (our /members.geojson), optional
+ *   data-member-url  member page URL with "__slug__" in place of the slug
+ *   data-cluster     cluster the markers (leaflet.markercluster)
+ *   data-point       "lat,lon" of a single marker, with data-label its name
+ */
+(function () {
+  "use strict";
+
+  function cssVar(name, fallback) {
+    var value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+    return value || fallback;
+  }
+
+  function fetchJSON(url) {
+    return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+        return response.json();
+      });
+  }
+
+  // Natural Earth rings that cross the antimeridian (Russia, Fiji) jump from +180 to
+  // -180; drawn as they are, they streak across the map. Unwrap each ring so that
+  // consecutive points are never more than 180 degrees of longitude apart.
+  function unwrapRing(ring) {
+    var shift = 0;
+    var previous = null;
+    return ring.map(function (point) {
+      if (previous !== null) {
+        var step = point[0] - previous;
+        if (step > 180) shift -= 360;
+        else if (step < -180) shift += 360;
+      }
+      previous = point[0];
+      return [point[0] + shift, point[1]];
+    });
+  }
+
+  function unwrapGeometry(geometry) {
+    if (geometry.type === "Polygon") {
+      geometry.coordinates = geometry.coordinates.map(unwrapRing);
+    } else if (geometry.type === "MultiPolygon") {
+      geometry.coordinates = geometry.coordinates.map(function (polygon) {
+        return polygon.map(unwrapRing);
+      });
+    }
+  }
+
+  function drawBasemap(map, url) {
+    return fetchJSON(url).then(function (topology) {
+      var countries = topojson.feature(topology, topology.objects.countries);
+      // Antarctica (ISO 3166 numeric 010) has no members and dwarfs everything at low zoom.
+      countries.features = countries.features.filter(function (feature) {
+        return feature.id !== "010" && feature.geometry;
+      });
+      countries.features.forEach(function (feature) { unwrapGeometry(feature.geometry); });
+      L.geoJSON(countries, {
+        interactive: false,
+        style: {
+          color: cssVar("--map-border", "#9aa7b4"),
+          weight: 0.6,
+          fillColor: cssVar("--map-land", "#e4e9ee"),
+          fillOpacity: 1,
+        },
+      }).addTo(map);
+    });
+  }
+
+  function markerStyle() {
+    return {
+      radius: 6,
+      color: cssVar("--map-marker-edge", "#ffffff"),
+      weight: 1.5,
+      fillColor: cssVar("--map-marker", "#0b63b6"),
+      fillOpacity: 0.95,
+    };
+  }
+
+  // Popups are built from DOM nodes, never from HTML strings: names come from data.
+  function popupFor(properties, memberUrl) {
+    var box = document.createElement("div");
+    var link = document.createElement("a");
+    link.href = memberUrl.replace("__slug__", encodeURIComponent(properties.slug));
+    link.textContent = properties.name;
+    var meta = document.createElement("div");
+    meta.className = "map-popup__meta";
+    meta.textContent = properties.country + (properties.cohort_year ? " · " + properties.cohort_year : "");
+    box.appendChild(link);
+    box.appendChild(meta);
+    return box;
+  }
+
+  function drawMembers(map, element) {
+    var clustered = element.hasAttribute("data-cluster") && L.markerClusterGroup;
+    var group = clustered
+      ? L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 })
+      : L.featureGroup();
+    var memberUrl = element.dataset.memberUrl || "";
+    return fetchJSON(element.dataset.geojson).then(function (collection) {
+      collection.features.forEach(function (feature) {
+        if (!feature.geometry) return;
+        var lonLat = feature.geometry.coordinates;
+        var marker = L.circleMarker([lonLat[1], lonLat[0]], markerStyle());
+        marker.bindPopup(popupFor(feature.properties, memberUrl));
+        marker.bindTooltip(feature.properties.name);
+        group.addLayer(marker);
+      });
+      group.addTo(map);
+      element.dataset.markers = String(group.getLayers().length);
+    });
+  }
+
+  function init(element) {
+    if (element.dataset.ready) return;
+    element.dataset.ready = "1";
+    var small = element.classList.contains("map--small");
+    var map = L.map(element, {
+      worldCopyJump: true,
+      minZoom: 1,
+      maxZoom: 10,
+      zoomSnap: 0.5,
+      scrollWheelZoom: !small,
+      attributionControl: false,
+    });
+    map.setView([20, 10], small ? 1 : 2);
+    var work = [drawBasemap(map, element.dataset.basemap)];
+    if (element.dataset.geojson) work.push(drawMembers(map, element));
+    if (element.dataset.point) {
+      var point = element.dataset.point.split(",").map(Number);
+      L.circleMarker(point, markerStyle()).bindTooltip(element.dataset.label || "").addTo(map);
+      map.setView(point, 4);
+    }
+    Promise.all(work)
+      .then(function () { element.dataset.loaded = "1"; })
+      .catch(function (error) {
+        element.dataset.error = String(error);
+        if (window.console) console.error(error);
+      });
+  }
+
+  function initAll(root) {
+    if (!window.L) return;
+    (root || document).querySelectorAll("[data-map]").forEach(init);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { initAll(document); });
+})();
