@@ -6,11 +6,11 @@ import shutil
 import pytest
 
 from gnlc.accounts.enums import RoleKind
+from gnlc.core.tests.matrix import PERSONAS
 
 CHROMIUM = (
     os.environ.get("GNLC_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 )
-PERSONAS = ["anonymous", "outsider", "coordinator", "natcom", "juror", "secretariat"]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -58,7 +58,9 @@ def make_persona(name: str, member):
         RoleFactory(user=user, kind=RoleKind.COORDINATOR, member=member)
     elif name == "natcom":
         RoleFactory(user=user, kind=RoleKind.NATCOM, country=member.country)
-    elif name == "juror":
+    elif name in ("juror", "conflicted_juror"):
+        # The conflicted juror is a juror like any other; apps that review things
+        # declare its conflict with the object under review (their matrix `build`).
         RoleFactory(user=user, kind=RoleKind.JUROR)
     elif name == "secretariat":
         user.is_staff = True

@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "gnlc.accounts",
     "gnlc.audit",
     "gnlc.cities",
+    "gnlc.admissions",
+    "gnlc.news",
+    "gnlc.library",
+    "gnlc.reporting",
     "gnlc.api",
 ]
 
@@ -141,6 +145,10 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "media/"
+# Confidential uploads (commitment letters, reports' attachments): never served directly.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(DATA_DIR / "private")))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 # E-mail: console in development, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST")

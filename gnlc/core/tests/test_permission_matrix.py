@@ -1,52 +1,35 @@
-"""Every URL x every persona -> the expected status, in one table.
+"""Every URL x every persona -> the expected status, in one parametrised test.
 
-A new URL fails `test_every_url_is_in_the_matrix` until it is added here, so no view can
-ship without its permissions being decided. Objects are built around the `member` fixture
-(a Kenyan member): the coordinator coordinates it, the National Commission is Kenya's.
+Each app lists its rows in `gnlc/<app>/tests/matrix.py` (see gnlc/core/tests/matrix.py).
+A new URL fails `test_every_url_is_in_the_matrix` until its app's matrix has it, so no
+view ships without its permissions decided. Objects are built around the `member`
+fixture (a Kenyan member): the coordinator coordinates it, the National Commission is
+Kenya's; apps' `build` functions add their objects (and the conflicted juror's conflict).
 """
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from conftest import PERSONAS
-
-ALL = dict.fromkeys(PERSONAS, 200)
+from gnlc.core.tests.matrix import PERSONAS
 
 
-def only(allowed: set[str], *, denied: int = 403, anonymous: int = 302) -> dict[str, int]:
-    """200 for the allowed personas, `anonymous` for visitors, `denied` for the rest."""
-    return {
-        p: 200 if p in allowed else (anonymous if p == "anonymous" else denied) for p in PERSONAS
-    }
+def matrix_modules():
+    for config in apps.get_app_configs():
+        if config.name.startswith("gnlc."):
+            try:
+                yield importlib.import_module(f"{config.name}.tests.matrix")
+            except ModuleNotFoundError:
+                continue
 
 
-SIGNED_IN = only({"outsider", "coordinator", "natcom", "juror", "secretariat"})
-SECRETARIAT = only({"secretariat"})
-
-# url name -> (kwargs built from the member, expected status per persona)
-MATRIX = {
-    "cities:home": (lambda m: {}, ALL),
-    "cities:directory": (lambda m: {}, ALL),
-    "cities:download": (lambda m: {"fmt": "csv"}, ALL),
-    "cities:member": (lambda m: {"slug": m.slug}, ALL),
-    "cities:member-edit": (lambda m: {"slug": m.slug}, only({"coordinator", "secretariat"})),
-    "cities:countries": (lambda m: {}, ALL),
-    "cities:country": (lambda m: {"code": m.country_id.lower()}, ALL),
-    "cities:region": (lambda m: {"slug": m.country.region_id}, ALL),
-    "cities:statistics": (lambda m: {}, ALL),
-    "cities:statistics-csv": (lambda m: {}, ALL),
-    "cities:map": (lambda m: {}, ALL),
-    "cities:open-data": (lambda m: {}, ALL),
-    "api-docs": (lambda m: {}, ALL),
-    "accounts:login": (lambda m: {}, {**dict.fromkeys(PERSONAS, 302), "anonymous": 200}),
-    "accounts:logout": (lambda m: {}, dict.fromkeys(PERSONAS, 405)),  # POST only
-    "accounts:dashboard": (lambda m: {}, SIGNED_IN),
-    "audit:log": (lambda m: {}, SECRETARIAT),
-    "admin:index": (lambda m: {}, only({"secretariat"}, denied=302)),
-}
-# Routes served by frameworks with their own tests: the admin's (gated on is_staff, one
-# entry above stands for them) and the API's (public, walked in gnlc/api/tests).
-EXEMPT_NAMESPACES = ("admin", "api-1.0.0", "api-1", "api")
+MODULES = list(matrix_modules())
+MATRIX = {name: (module, row) for module in MODULES for name, row in module.ROUTES.items()}
+# Routes served by frameworks with their own tests: the admin's (gated on is_staff; the
+# one "admin:index" row stands for them) and the API's (public, walked in gnlc/api/tests).
+EXEMPT_NAMESPACES = ("admin", "api-1")
 
 
 def url_names(resolver=None, namespace=""):
@@ -66,21 +49,30 @@ def test_every_url_is_in_the_matrix():
         if not name.startswith(tuple(f"{ns}:" for ns in EXEMPT_NAMESPACES))
     }
 
-    assert names - MATRIX.keys() == set(), "add these URLs to the permission matrix"
+    assert names - MATRIX.keys() == set(), "add these URLs to their app's tests/matrix.py"
     assert MATRIX.keys() - names - {"admin:index"} == set(), "remove URLs that are gone"
+
+
+@pytest.fixture
+def objects(member, personas):
+    built = {"member": member}
+    for module in MODULES:
+        if hasattr(module, "build"):
+            built.update(module.build(member, personas) or {})
+    return built
 
 
 CASES = [(name, persona) for name in MATRIX for persona in PERSONAS]
 
 
 @pytest.mark.parametrize(("name", "persona"), CASES, ids=[f"{n}-{p}" for n, p in CASES])
-def test_permission_matrix(client, personas, member, name, persona):
-    kwargs, expected = MATRIX[name]
+def test_permission_matrix(client, personas, objects, name, persona):
+    _module, (kwargs, expected) = MATRIX[name]
     user = personas[persona]
     if user is not None:
         client.force_login(user)
 
-    response = client.get(reverse(name, kwargs=kwargs(member)))
+    response = client.get(reverse(name, kwargs=kwargs(objects)))
 
     assert response.status_code == expected[persona]
     if response.status_code == 302 and persona == "anonymous" and name != "accounts:login":

@@ -1,3 +1,6 @@
+import importlib
+
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -11,8 +14,8 @@ DEMO_PASSWORD = "learning-cities-demo"  # noqa: S105 (printed, development only)
 
 class Command(BaseCommand):
     help = (
-        "Create demo accounts, one per role, and print their log-ins. Development only: "
-        "refuses to run with DEBUG off. Safe to run again."
+        "Create demo accounts, one per role, and each app's demo content, and print their "
+        "log-ins. Development only: refuses to run with DEBUG off. Safe to run again."
     )
 
     def handle(self, *args, **options):
@@ -54,3 +57,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for email, name in rows:
             self.stdout.write(f"  {email:<30} {name}")
+        # Each app may add demo content: a `demo.py` with `create(stdout, password)`.
+        for config in apps.get_app_configs():
+            if config.name.startswith("gnlc.") and config.name != "gnlc.accounts":
+                try:
+                    module = importlib.import_module(f"{config.name}.demo")
+                except ModuleNotFoundError:
+                    continue
+                with transaction.atomic():
+                    module.create(self.stdout, DEMO_PASSWORD)

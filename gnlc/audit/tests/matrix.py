@@ -1,0 +1,3 @@
+from gnlc.core.tests.matrix import SECRETARIAT
+
+ROUTES = {"audit:log": (lambda o: {}, SECRETARIAT)}

@@ -1,0 +1,14 @@
+"""Where confidential uploads live: outside MEDIA_ROOT, never served by the web server;
+views stream them after a permission check (`gnlc.core.permissions`)."""
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.utils.functional import LazyObject
+
+
+class PrivateStorage(LazyObject):
+    def _setup(self):
+        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+private_storage = PrivateStorage()

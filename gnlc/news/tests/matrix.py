@@ -1,0 +1,3 @@
+"""This app's rows of the permission matrix (see gnlc/core/tests/test_permission_matrix.py)."""
+
+ROUTES: dict = {}
