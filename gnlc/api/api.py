@@ -6,8 +6,10 @@ it); the OpenAPI document is served at /api/v1/openapi.json and the interactive 
 `gnlc.cities.stats`, so a figure here equals the one on the web pages."""
 
 import functools
+import importlib
 import math
 
+from django.apps import apps
 from django.conf import settings
 from django.utils import translation
 from django.views.decorators.cache import cache_control
@@ -281,3 +283,22 @@ def get_stats(request, as_of: schemas.AsOf = None):
     """Active members and their countries, per region and per cohort, with the numbers
     suspended and withdrawn, as of `as_of` (today)."""
     return stats.network_stats(as_of)
+
+
+def _add_app_routers() -> None:
+    """Other apps' endpoints: each app that has them defines `router` (a ninja Router) in
+    its own `api.py`; it is mounted here, under /api/v1/, in the one API and its one
+    error shape and OpenAPI document."""
+    for config in apps.get_app_configs():
+        if not config.name.startswith("gnlc.") or config.name == "gnlc.api":
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.api":
+                raise
+            continue
+        api.add_router("", module.router)
+
+
+_add_app_routers()
