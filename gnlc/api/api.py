@@ -11,6 +11,7 @@ import math
 
 from django.apps import apps
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils import translation
 from django.views.decorators.cache import cache_control
 from ninja import NinjaAPI, Query, Swagger
@@ -114,10 +115,19 @@ def list_members(request, params: Query[schemas.MemberQuery]):
         raise ApiError(
             422, "The request's parameters are not valid.", form_error_details(directory)
         )
-    # The page with its facets is the costly answer at scale: cached per query, host and
-    # data revision (gnlc.cities.cache), so a change to the data shows at once.
+    # The page with its facets is the costly answer at scale: its JSON is cached per
+    # query, host and data revision (gnlc.cities.cache), so a change to the data shows at
+    # once, and a hit costs one query and no serialisation.
     key = ("api-members", request.get_host(), sorted(request.GET.lists()))
-    return cached(key, lambda: _members_page(request, params, directory))
+
+    def render() -> bytes:
+        page = schemas.MemberPage.model_validate(
+            _members_page(request, params, directory), context={"request": request}
+        )
+        return api.renderer.render(request, page.model_dump(by_alias=True), response_status=200)
+
+    content_type = f"{api.renderer.media_type}; charset={api.renderer.charset}"
+    return HttpResponse(cached(key, render), content_type=content_type)
 
 
 @api.get(
