@@ -7,9 +7,9 @@ PORT   ?= 8000
 # The development server runs with DEBUG on, on the SQLite file in ./var, unless told.
 DEV    := DEBUG=true
 
-.PHONY: run test install static migrate data demo serve lint format bench clean
+.PHONY: run test install static messages migrate data demo serve lint check-i18n format bench clean
 
-run: install static migrate data demo serve
+run: install static messages migrate data demo serve
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ gnlc/static_vendor/.built: package.json package-lock.json scripts/vendor_static.
 
 static: install gnlc/static_vendor/.built
 
+# Translations: compiled with Babel (pure Python), so no GNU gettext is needed to run.
+messages: install
+	$(BIN)/pybabel compile --statistics -d locale -D django
+
 migrate: install
 	$(DEV) $(BIN)/gnlc migrate --no-input -v0
 
@@ -42,8 +46,11 @@ serve:
 	@echo "gnlc is serving on http://$(HOST):$(PORT)/"
 	$(DEV) $(BIN)/gnlc runserver $(HOST):$(PORT)
 
-test: install static
+test: install static messages
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
+
+check-i18n: install
+	$(BIN)/python scripts/check_i18n.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -85,8 +85,24 @@ def coordinator(member):
     return make_persona("coordinator", member)
 
 
+@pytest.fixture(scope="session")
+def _no_stray_connections(django_db_setup, django_db_blocker):
+    """After the session, end connections the live server's request threads left open,
+    so the PostgreSQL test database can be dropped (Django drops it without FORCE)."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture
-def page(live_server):
+def page(live_server, _no_stray_connections):
     """A Playwright page in headless Debian Chromium, pointed at the live server."""
     from playwright.sync_api import sync_playwright
 
@@ -120,3 +136,15 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _private_files_in_a_temporary_folder(tmp_path, monkeypatch):
+    """Confidential uploads a test makes go to its own temporary folder."""
+    from django.core.files.storage import FileSystemStorage
+
+    from gnlc.core.storage import private_storage
+
+    monkeypatch.setattr(
+        private_storage, "_wrapped", FileSystemStorage(location=tmp_path / "private")
+    )

@@ -7,7 +7,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from gnlc.core.env import env_bool, env_int, env_list, env_str
+from gnlc.core.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("GNLC_DATA_DIR", str(Path.cwd() / "var")))
@@ -25,6 +25,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The network this installation serves: another network runs the same software.
 GNLC_NETWORK_NAME = env_str("GNLC_NETWORK_NAME", "UNESCO Global Network of Learning Cities")
 GNLC_NETWORK_SHORT_NAME = env_str("GNLC_NETWORK_SHORT_NAME", "GNLC")
+# The site's root URL (https://gnlc.example.org), for links in e-mails sent from commands.
+GNLC_SITE_URL = env_str("GNLC_SITE_URL", "")
 GNLC_DATA_LICENCE = env_str("GNLC_DATA_LICENCE", "CC BY 4.0")
 GNLC_DATA_LICENCE_URL = env_str(
     "GNLC_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
@@ -41,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # django-ninja's templates and static Swagger UI: the API docs work offline, no CDN.
     "ninja",
     "rules.apps.AutodiscoverRulesConfig",
@@ -63,11 +67,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "gnlc.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "gnlc.audit.middleware.AuditActorMiddleware",
+    # Scale-out and abuse: see docs/deploy.md and docs/configuration.md.
+    "gnlc.core.ratelimit.RateLimitMiddleware",
+    "gnlc.core.db_router.ReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "gnlc.urls"
@@ -101,6 +110,21 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Read replicas (PostgreSQL streaming replicas): aliases replica1..n. The router sends
+# anonymous GET/HEAD requests' reads there, everything else to "default" (the primary).
+# In tests a replica alias mirrors "default" (TEST.MIRROR): same data, no extra database.
+GNLC_DATABASE_REPLICAS = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    GNLC_DATABASE_REPLICAS.append(f"replica{_number}")
+    DATABASES[f"replica{_number}"] = {
+        **dj_database_url.parse(
+            _url,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["gnlc.core.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -111,6 +135,12 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "cities:home"
+# Log-in throttling and two factors (gnlc/accounts/security.py).
+GNLC_LOGIN_MAX_FAILURES = env_int("GNLC_LOGIN_MAX_FAILURES", 5)
+GNLC_LOGIN_LOCKOUT_SECONDS = env_int("GNLC_LOGIN_LOCKOUT_SECONDS", 900)
+GNLC_TWO_FACTOR_REQUIRED = env_bool("GNLC_TWO_FACTOR_REQUIRED", True)
+OTP_TOTP_ISSUER = GNLC_NETWORK_SHORT_NAME
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -123,7 +153,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish")), ("ar", _("Arabic"))]
-LOCALE_PATHS = [BASE_DIR.parent / "locale"]
+# The catalogues live in locale/ at the repository's root; scripts/check_i18n.py points
+# this elsewhere to extract strings without touching them.
+LOCALE_PATHS = [Path(env_str("GNLC_LOCALE_DIR", str(BASE_DIR.parent / "locale")))]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -165,11 +197,35 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "gnlc@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+# One process: memory. Several app servers: Redis (REDIS_URL), shared by all of them for
+# the public figures' cache, the rate limit counters and (cached_db) the sessions.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis server down must not hang every request: fail fast, then the
+            # callers log and serve uncached (gnlc.cities.cache, gnlc.core.ratelimit).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
-}
+    # Sessions read from Redis, written through to the database: a Redis restart logs
+    # nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        }
+    }
+
+# Rate limits per client IP, "requests/seconds" ("off" for none): see gnlc/core/ratelimit.py.
+GNLC_RATE_LIMIT_API = env_rate("GNLC_RATE_LIMIT_API", "120/60")
+GNLC_RATE_LIMIT_SEARCH = env_rate("GNLC_RATE_LIMIT_SEARCH", "60/60")
+# How many proxies of ours (load balancer, nginx) append to X-Forwarded-For: the client
+# is that many hops from the right. 0: the client is REMOTE_ADDR.
+GNLC_PROXY_COUNT = env_int("GNLC_PROXY_COUNT", 0)
 
 # Security: strict by default, loosened only for local HTTP in DEBUG.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

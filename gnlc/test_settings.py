@@ -17,3 +17,18 @@ STORAGES = {
 # Tests serve static files from the finders, as development does: no collectstatic step.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Rate limits off: the whole suite comes from one address (127.0.0.1) and a fixed window
+# would make a test's outcome depend on the wall clock and on what ran before it in the
+# same window. gnlc/core/tests/test_ratelimit.py turns them on, with small limits and a
+# frozen clock, and checks them exactly.
+GNLC_RATE_LIMIT_API = None
+GNLC_RATE_LIMIT_SEARCH = None
+# A replica alias that mirrors "default" (no database of its own), so the router can be
+# tested with two aliases; the router uses it only where a test lists it in
+# GNLC_DATABASE_REPLICAS (override_settings), so other tests never query it.
+if "replica1" not in DATABASES:  # noqa: F405
+    DATABASES["replica1"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+# Two factors are off for the suite at large, which logs personas in with force_login;
+# gnlc/accounts/tests/test_security.py turns them on and proves the requirement.
+GNLC_TWO_FACTOR_REQUIRED = False

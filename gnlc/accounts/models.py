@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from gnlc.accounts.enums import RoleKind
@@ -52,12 +53,31 @@ class User(AbstractUser):
     def __str__(self):
         return self.full_name or self.email
 
+    @cached_property
+    def role_list(self) -> list["Role"]:
+        """This user's roles, read once per user object (so once per request): every
+        permission check in a page reads them. `Role.save` and `delete` forget them."""
+        return list(self.roles.all())
+
+    @property
+    def two_factor_satisfied(self) -> bool:
+        """True where no second factor is needed, or the session was verified with one."""
+        from gnlc.accounts import security
+
+        return not security.needs_two_factor(self) or security.is_two_factor_verified(self)
+
     def has_role(self, kind: RoleKind, **scope) -> bool:
         """Whether this user holds role `kind` (for the given country or member, if any).
         Reads the prefetched roles when present, so templates cost no query per check."""
         if not self.is_authenticated or not self.is_active:
             return False
-        for role in self.roles.all():
+        from gnlc.accounts import security
+
+        # Roles that see confidential data count only in a session verified with a
+        # second factor (see gnlc/accounts/security.py).
+        if kind in security.TWO_FACTOR_ROLES and not self.two_factor_satisfied:
+            return False
+        for role in self.role_list:
             if role.kind != kind:
                 continue
             if "country" in scope and role.country_id != _pk(scope["country"]):
@@ -111,6 +131,14 @@ class Role(models.Model):
     def __str__(self):
         scope = self.country or self.member or ""
         return f"{self.user}: {self.get_kind_display()} {scope}".strip()
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.user.__dict__.pop("role_list", None)
+
+    def delete(self, *args, **kwargs):
+        self.user.__dict__.pop("role_list", None)
+        return super().delete(*args, **kwargs)
 
     def clean(self):
         if self.kind == RoleKind.NATCOM and not self.country_id:

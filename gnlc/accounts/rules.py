@@ -8,7 +8,9 @@ from gnlc.accounts.enums import RoleKind
 
 @rules.predicate
 def is_secretariat(user):
-    return user.is_authenticated and (user.is_superuser or user.has_role(RoleKind.SECRETARIAT))
+    return user.is_authenticated and (
+        (user.is_superuser and user.two_factor_satisfied) or user.has_role(RoleKind.SECRETARIAT)
+    )
 
 
 @rules.predicate

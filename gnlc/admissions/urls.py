@@ -1,4 +1,33 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from gnlc.admissions import views
 
 app_name = "admissions"
-urlpatterns = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("register/", views.register, name="register"),
+    path("verify/<str:token>/", views.verify, name="verify"),
+    path("calls/<int:pk>/", views.call_detail, name="call"),
+    path("calls/<int:pk>/apply/", views.apply, name="apply"),
+    path("calls/<int:pk>/apply-award/", views.apply_award, name="apply-award"),
+    path("calls/<int:pk>/manage/", views.manage, name="manage"),
+    path("calls/<int:pk>/assignments/", views.assignments, name="assignments"),
+    path("calls/<int:pk>/conflicts/", views.conflicts, name="conflicts"),
+    path("calls/<int:pk>/scores/", views.scores, name="scores"),
+    path("calls/<int:pk>/reviews.csv", views.reviews_csv, name="reviews-csv"),
+    path("calls/<int:pk>/decisions/", views.decisions, name="decisions"),
+    path("applications/<int:pk>/", views.application_detail, name="application"),
+    path("applications/<int:pk>/edit/", views.application_edit, name="application-edit"),
+    path("applications/<int:pk>/letter/", views.application_letter, name="application-letter"),
+    path(
+        "applications/<int:pk>/transition/",
+        views.application_transition,
+        name="application-transition",
+    ),
+    path("applications/<int:pk>/review/", views.review, name="review"),
+    path("applications/<int:pk>/conflict/", views.declare_conflict, name="declare-conflict"),
+    path("national-commission/", views.natcom, name="natcom"),
+    path("jury/", views.jury, name="jury"),
+    path("jury/profile/", views.juror_profile, name="juror-profile"),
+    path("outbox/", views.outbox, name="outbox"),
+]

@@ -24,7 +24,7 @@ CODES = {
     404: "not_found",
     405: "method_not_allowed",
     422: "validation_error",
-    429: "too_many_requests",
+    429: "rate_limited",
     500: "server_error",
 }
 

@@ -4,11 +4,13 @@ Objects come from `for_listing()` querysets (country, region and cohort already 
 URLs are resolved here, from the request in the schema's context, without a query."""
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from django.urls import reverse
 from ninja import Field, Query, Schema
+from pydantic import BeforeValidator
 
 from gnlc.cities.enums import DatePrecision, EventKind, MemberKind, Status
 from gnlc.cities.forms import SORTS
@@ -20,8 +22,17 @@ EventKindValue = Literal[tuple(EventKind.values)]
 PrecisionValue = Literal[tuple(DatePrecision.values)]
 SortValue = Literal[tuple(SORTS)]
 
+
+def _iso_date(value):
+    """Only YYYY-MM-DD: pydantic alone also takes a number as a Unix time, so
+    `as_of=0` meant 1 January 1970 (found by the fuzzer, gnlc/api/tests/test_fuzz.py)."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("Use the form YYYY-MM-DD.")
+    return value
+
+
 AsOf = Annotated[
-    dt.date | None,
+    Annotated[dt.date, BeforeValidator(_iso_date)] | None,
     Query(description="The date the figures are for (YYYY-MM-DD); today by default."),
 ]
 

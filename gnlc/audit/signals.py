@@ -8,13 +8,40 @@ import datetime as dt
 import decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from gnlc.audit.context import current_actor
 from gnlc.audit.models import Action, AuditEntry
 
-AUDITED = ["cities.Member", "cities.MembershipEvent", "cities.Cohort", "accounts.Role"]
-_IGNORED_FIELDS = {"updated_at", "created_at", "search_text"}
+AUDITED = [
+    "cities.Member",
+    "cities.MembershipEvent",
+    "cities.Cohort",
+    "accounts.Role",
+    "admissions.Call",
+    "admissions.Application",
+    "admissions.Conflict",
+    "admissions.Review",
+    "admissions.JurorProfile",
+    "admissions.AwardWin",
+    "news.Post",
+    "news.Announcement",
+    "news.PressContact",
+    *("library.Practice", "library.Theme", "library.Document", "library.PracticeAttachment"),
+    *(
+        "reporting.FrameworkVersion",
+        "reporting.Group",
+        "reporting.Area",
+        "reporting.Feature",
+        "reporting.ReportingPeriod",
+        "reporting.Report",
+        "reporting.Attachment",
+        "reporting.LifecyclePolicy",
+    ),
+]
+# Timestamps, and derived copies (search text) that would make every entry large.
+_IGNORED_FIELDS = {"updated_at", "created_at", "search_text", "plain_text", "search_tags"}
 
 
 def _plain(value):
@@ -22,6 +49,8 @@ def _plain(value):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return str(value)
+    if isinstance(value, FieldFile):
+        return value.name
     return value
 
 

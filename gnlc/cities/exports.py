@@ -27,6 +27,8 @@ CSV_COLUMNS = [
     "subdivision",
     "website",
     "source_url",
+    "local_name",
+    "local_name_lang",
 ]
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -72,6 +74,8 @@ def member_record(member) -> dict:
         "subdivision": member.subdivision,
         "website": member.website,
         "source_url": member.source_url,
+        "local_name": member.local_name,
+        "local_name_lang": member.local_name_lang,
     }
 
 

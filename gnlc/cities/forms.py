@@ -100,5 +100,13 @@ class MemberProfileForm(forms.ModelForm):
 
     class Meta:
         model = Member
-        fields = ["website", "mayor", "population", "subdivision", "profile"]
+        fields = [
+            "website",
+            "mayor",
+            "population",
+            "subdivision",
+            "local_name",
+            "local_name_lang",
+            "profile",
+        ]
         widgets = {"profile": forms.Textarea(attrs={"rows": 8})}

@@ -3,8 +3,10 @@
 The columns are those of the shipped `gnlc_members.csv` (city, country, iso2, region,
 year_joined, source_url), plus optional ones: admitted_on (a full date, where known
 better than the cohort's), subdivision, kind, latitude and longitude (which override the
-gazetteer). A member is identified by its name and country, so importing the same file
-twice changes nothing, and a changed row updates its member.
+gazetteer), local_name and local_name_lang (the name in the local script and its BCP 47
+language tag; a file without these columns leaves the members' local names as they are).
+A member is identified by its name and country, so importing the same file twice changes
+nothing, and a changed row updates its member.
 """
 
 import csv
@@ -20,7 +22,7 @@ from django.utils import timezone
 from gnlc.audit.context import acting_as
 from gnlc.cities import geocoding
 from gnlc.cities.enums import EventKind, MemberKind
-from gnlc.cities.models import Cohort, Country, Member, Region
+from gnlc.cities.models import LANGUAGE_TAG, Cohort, Country, Member, Region
 from gnlc.core.text import fold
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -55,6 +57,9 @@ class MemberRow:
     kind: str
     latitude: float | None
     longitude: float | None
+    # None: the file has no such column, so the member's value is kept.
+    local_name: str | None = None
+    local_name_lang: str | None = None
 
 
 @dataclass
@@ -156,6 +161,10 @@ def validate(records: Iterable[dict[str, str]], *, today: dt.date | None = None)
             problems.append(f"kind {kind!r} is not one of {', '.join(MemberKind.values)}")
         latitude = _optional_float(row.get("latitude", ""), "latitude", -90, 90, problems)
         longitude = _optional_float(row.get("longitude", ""), "longitude", -180, 180, problems)
+        local_name = row.get("local_name")
+        local_name_lang = row.get("local_name_lang")
+        if local_name_lang and not LANGUAGE_TAG.match(local_name_lang):
+            problems.append(f"local_name_lang {local_name_lang!r} is not a BCP 47 language tag")
         if (latitude is None) != (longitude is None) and not problems:
             problems.append("give both latitude and longitude, or neither")
         if name and iso2:
@@ -179,6 +188,8 @@ def validate(records: Iterable[dict[str, str]], *, today: dt.date | None = None)
                 kind=kind,
                 latitude=latitude,
                 longitude=longitude,
+                local_name=None if local_name is None else local_name.strip(),
+                local_name_lang=None if local_name_lang is None else local_name_lang.strip(),
             )
         )
     return result
@@ -228,6 +239,9 @@ def _apply_row(row: MemberRow, cohorts: dict[int, Cohort]) -> tuple[str, Member]
         "latitude": latitude,
         "longitude": longitude,
     }
+    for name in ("local_name", "local_name_lang"):
+        if getattr(row, name) is not None:
+            wanted[name] = getattr(row, name)
     member = Member.objects.filter(name=row.name, country=row.country).first()
     outcome = "unchanged"
     if member is None:

@@ -2,10 +2,12 @@
 were admitted in, and the membership events their status is derived from."""
 
 import datetime as dt
+import re
 
 from babel import Locale
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +24,10 @@ from gnlc.cities.enums import (
     Status,
 )
 from gnlc.cities.querysets import MemberQuerySet, MembershipEventQuerySet
+
+# A BCP 47 language tag, loosely: a language subtag and optional script/region/variant
+# subtags ("ar", "zh-Hant", "sr-Latn-RS"); enough to catch a name typed in its place.
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 # The five UNESCO regions' names in the active language (the rows come from reference.py).
 REGION_LABELS = {
@@ -135,6 +141,23 @@ class Member(models.Model):
     writer, and `MembershipEvent` calls it on every change."""
 
     name = models.CharField(max_length=200)
+    # The name in the city's own script ("東京", "القاهرة"), shown beside `name`, with the
+    # BCP 47 tag of its language so that browsers and screen readers pronounce it right.
+    local_name = models.CharField(
+        gettext_lazy("name in the local script"), max_length=200, blank=True
+    )
+    local_name_lang = models.CharField(
+        gettext_lazy("language of the local name"),
+        max_length=35,
+        blank=True,
+        validators=[
+            RegexValidator(
+                LANGUAGE_TAG,
+                gettext_lazy('A BCP 47 language tag, such as "ar", "zh-Hant" or "ko".'),
+            )
+        ],
+        help_text=gettext_lazy('BCP 47 language tag, such as "ar", "zh-Hant" or "ko".'),
+    )
     slug = models.SlugField(max_length=220, unique=True)
     kind = models.CharField(max_length=20, choices=MemberKind.choices, default=MemberKind.CITY)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="members")
@@ -146,8 +169,8 @@ class Member(models.Model):
     mayor = models.CharField(max_length=200, blank=True)
     profile = models.TextField(blank=True)
     source_url = models.URLField(max_length=500, blank=True)
-    # Folded (lower-case, no accents) name and subdivision, for accent-insensitive search.
-    search_text = models.CharField(max_length=420, editable=False, db_index=True)
+    # Folded (lower-case, no accents) names and subdivision, for accent-insensitive search.
+    search_text = models.CharField(max_length=620, editable=False, db_index=True)
 
     # None: never admitted (an applicant), which is not the same as an empty status.
     status = models.CharField(  # noqa: DJ001
@@ -196,7 +219,7 @@ class Member(models.Model):
     def save(self, *args, **kwargs):
         from gnlc.core.text import fold
 
-        self.search_text = fold(f"{self.name} {self.subdivision}")
+        self.search_text = fold(f"{self.name} {self.local_name} {self.subdivision}")
         if not self.slug:
             self.slug = unique_member_slug(self.name, self.country_id or "", exclude_pk=self.pk)
         super().save(*args, **kwargs)

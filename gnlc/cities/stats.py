@@ -129,3 +129,83 @@ def cohort_completeness() -> list[dict]:
             }
         )
     return rows
+
+
+def history(as_of: dt.date | None = None) -> list[dict]:
+    """The network as of each announcement (each cohort's effective date), oldest first,
+    up to `as_of` when given: active members and countries in all and per region, the
+    cohort's new members and countries, the countries joining for the first time, and
+    the departures (members withdrawn) since the previous announcement. Every figure is
+    the as-of query of the same date (`cohort_summary`, `region_counts`), so it equals
+    the directory and the API for that day. A few queries per cohort."""
+    from gnlc.cities.enums import EventKind
+
+    rows = []
+    previous = None
+    for cohort in Cohort.objects.all():
+        day = cohort.effective_on
+        if as_of is not None and day > as_of:
+            break
+        summary = cohort_summary(cohort)
+        withdrawals = MembershipEvent.objects.filter(
+            kind=EventKind.WITHDRAWN, effective_on__lte=day
+        )
+        if previous is not None:
+            withdrawals = withdrawals.filter(effective_on__gt=previous)
+        rows.append(
+            {
+                "year": cohort.year,
+                "as_of": day,
+                "members": summary["total_members"],
+                "countries": summary["total_countries"],
+                "new_members": summary["new_members"],
+                "new_countries": summary["new_countries"],
+                "first_time_countries": summary["first_time_countries"],
+                "departures": withdrawals.values("member").distinct().count(),
+                "regions": region_counts(day),
+            }
+        )
+        previous = day
+    return rows
+
+
+def departures(as_of: dt.date | None = None) -> list[dict]:
+    """Every withdrawal that had taken effect by `as_of` (today), oldest first: the
+    member, its country and region, and the date (or year, where only it is known)."""
+    from gnlc.cities.enums import EventKind
+
+    day = as_of or timezone.localdate()
+    events = (
+        MembershipEvent.objects.filter(kind=EventKind.WITHDRAWN, effective_on__lte=day)
+        .select_related("member", "member__country", "member__country__region")
+        .order_by("effective_on", "id")
+    )
+    return [
+        {
+            "member": event.member,
+            "country": event.member.country,
+            "region": event.member.country.region,
+            "date": event.display_date,
+            "effective_on": event.effective_on,
+        }
+        for event in events
+    ]
+
+
+def award_winners() -> list[dict]:
+    """The winners of the Learning City Award (recorded when an award call is published,
+    gnlc/admissions), newest year first: the year, the member, its country and region.
+    One query."""
+    from gnlc.admissions.models import AwardWin
+
+    return [
+        {
+            "year": win.year,
+            "member": win.member,
+            "country": win.member.country,
+            "region": win.member.country.region,
+        }
+        for win in AwardWin.objects.select_related(
+            "member", "member__country", "member__country__region"
+        ).order_by("-year", "member__name")
+    ]

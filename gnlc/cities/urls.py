@@ -14,6 +14,11 @@ urlpatterns = [
     path("regions/<slug:slug>/", views.region_detail, name="region"),
     path("statistics/", views.statistics, name="statistics"),
     path("statistics/growth.csv", views.statistics_csv, name="statistics-csv"),
+    path(
+        "statistics/<slug:series>.csv",
+        views.statistics_series_csv,
+        name="statistics-series-csv",
+    ),
     path("map/", views.member_map, name="map"),
     path("data/", views.open_data, name="open-data"),
 ]

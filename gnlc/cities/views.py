@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -25,7 +25,14 @@ from gnlc.cities import exports
 from gnlc.cities.enums import Status
 from gnlc.cities.forms import DirectoryFilter, MemberProfileForm
 from gnlc.cities.models import REGION_LABELS, Cohort, Country, Member, Region
-from gnlc.cities.stats import cohort_completeness, growth_by_region, network_stats
+from gnlc.cities.stats import (
+    cohort_completeness,
+    departures,
+    growth_by_region,
+    history,
+    network_stats,
+)
+from gnlc.core.text import sort_key
 
 PAGE_SIZE = 50
 
@@ -52,10 +59,19 @@ def _facets(form):
     facets = form.facets()
     for row in facets["region"]:
         row["label"] = REGION_LABELS.get(row["value"], row["label"])
+    facets["country"] = _localised_countries(facets["country"], code="value")
     for name, rows in facets.items():
         for row in rows:
             row["selected"] = str(selected.get(name, "")) == str(row["value"])
     return facets
+
+
+def _localised_countries(rows, code="iso2"):
+    """`rows` (dicts with a country code under `code`) with each country's name in the
+    active language as "label", sorted by it in that language's collation."""
+    for row in rows:
+        row["label"] = Country(iso2=row[code], name=row.get("name") or row["label"]).label
+    return sorted(rows, key=lambda row: sort_key(row["label"]))
 
 
 def _chips(form, facets):
@@ -121,6 +137,10 @@ def member_detail(request, slug):
         {
             "member": member,
             "events": events,
+            # The years it won the Learning City Award (gnlc/admissions): one query.
+            "award_years": list(
+                member.award_wins.order_by("year").values_list("year", flat=True).distinct()
+            ),
             "can_edit": request.user.has_perm("cities.change_member_profile", member),
         },
     )
@@ -143,7 +163,7 @@ def member_edit(request, slug):
 
 @require_GET
 def country_list(request):
-    rows = Member.objects.on_record().count_by_country()
+    rows = _localised_countries(Member.objects.on_record().count_by_country())
     regions = {region.slug: region for region in Region.objects.all()}
     groups = [
         {"region": region, "countries": [row for row in rows if row["region"] == slug]}
@@ -192,7 +212,7 @@ def region_detail(request, slug):
         {
             "region": region,
             "members": members,
-            "countries": members.count_by_country(),
+            "countries": _localised_countries(members.count_by_country()),
             "totals": Member.objects.active_on().filter(country__region=region).totals(),
         },
     )
@@ -228,6 +248,7 @@ def statistics(request):
     if not form.is_valid():
         return render(request, "cities/statistics.html", {"form": form}, status=400)
     regions, growth, chart = _growth(as_of)
+    rows = history(as_of)
     return render(
         request,
         "cities/statistics.html",
@@ -237,9 +258,127 @@ def statistics(request):
             "regions": regions,
             "growth": growth,
             "chart": chart,
+            "history": rows,
+            "charts": _history_charts(rows),
+            "departures": departures(as_of),
             "completeness": cohort_completeness(),
         },
     )
+
+
+def _history_charts(rows) -> dict:
+    """Chart.js data for the series as of each announcement."""
+    labels = [str(row["year"]) for row in rows]
+    return {
+        "network": {
+            "type": "line",
+            "labels": labels,
+            "datasets": [
+                {"label": _("Active members"), "data": [row["members"] for row in rows]},
+                {"label": _("Countries"), "data": [row["countries"] for row in rows]},
+            ],
+        },
+        "cohorts": {
+            "type": "bar",
+            "labels": labels,
+            "datasets": [
+                {"label": _("New members"), "data": [row["new_members"] for row in rows]},
+                {"label": _("Their countries"), "data": [row["new_countries"] for row in rows]},
+                {
+                    "label": _("Countries joining for the first time"),
+                    "data": [len(row["first_time_countries"]) for row in rows],
+                },
+            ],
+        },
+        "departures": {
+            "type": "bar",
+            "labels": labels,
+            "datasets": [
+                {
+                    "label": _("Members withdrawn since the previous announcement"),
+                    "data": [row["departures"] for row in rows],
+                }
+            ],
+        },
+    }
+
+
+# The series behind each chart of the statistics page, as CSV: header, then rows.
+def _series_network(rows):
+    yield ["year", "as_of", "members", "countries"]
+    for row in rows:
+        yield [row["year"], row["as_of"].isoformat(), row["members"], row["countries"]]
+
+
+def _series_regions(rows):
+    yield ["year", "as_of", "region", "members", "countries"]
+    for row in rows:
+        for region in row["regions"]:
+            yield [
+                row["year"],
+                row["as_of"].isoformat(),
+                region["slug"],
+                region["members"],
+                region["countries"],
+            ]
+
+
+def _series_cohorts(rows):
+    yield [
+        "year",
+        "as_of",
+        "new_members",
+        "new_countries",
+        "first_time_countries",
+        "first_time_country_codes",
+    ]
+    for row in rows:
+        yield [
+            row["year"],
+            row["as_of"].isoformat(),
+            row["new_members"],
+            row["new_countries"],
+            len(row["first_time_countries"]),
+            " ".join(row["first_time_countries"]),
+        ]
+
+
+def _series_departures(rows):
+    yield ["year", "as_of", "departures_since_previous"]
+    for row in rows:
+        yield [row["year"], row["as_of"].isoformat(), row["departures"]]
+
+
+SERIES = {
+    "network": _series_network,
+    "regions": _series_regions,
+    "cohorts": _series_cohorts,
+    "departures": _series_departures,
+}
+
+
+def _csv_response(lines, filename: str) -> HttpResponse:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerows(lines)
+    response = HttpResponse(out.getvalue(), content_type=exports.FORMATS["csv"])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Link"] = f'<{settings.GNLC_DATA_LICENCE_URL}>; rel="license"'
+    return response
+
+
+@require_GET
+def statistics_series_csv(request, series):
+    """The data behind one chart of the statistics page (as of each announcement, up to
+    the page's `as_of`), as CSV."""
+    if series not in SERIES:
+        raise Http404
+    form, as_of = _as_of_form(request)
+    if not form.is_valid():
+        return HttpResponse(
+            form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8"
+        )
+    return _csv_response(SERIES[series](history(as_of)), f"{series}-by-announcement.csv")
 
 
 @require_GET
@@ -263,7 +402,11 @@ def statistics_csv(request):
 
 @require_GET
 def member_map(request):
-    members = list(Member.objects.active_on().for_listing().order_by("country__name", "name"))
+    # Grouped by country in the list equivalent: countries in their localised order.
+    members = sorted(
+        Member.objects.active_on().for_listing(),
+        key=lambda member: (sort_key(member.country.label), sort_key(member.name)),
+    )
     placed = sum(1 for member in members if member.has_coordinates)
     return render(request, "cities/map.html", {"members": members, "placed": placed})
 

@@ -46,3 +46,21 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_rate(name: str, default: str) -> tuple[int, int] | None:
+    """A rate as "requests/seconds" ("120/60": 120 requests a minute) -> (120, 60);
+    "0", "off" or empty -> None (no limit)."""
+    raw = os.environ.get(name, default).strip().lower()
+    if raw in {"", "0", "off", "none"}:
+        return None
+    count, _, seconds = raw.partition("/")
+    try:
+        rate = (int(count), int(seconds or 1))
+    except ValueError:
+        raise EnvError(
+            f"{name} must be 'requests/seconds', such as '120/60', not {raw!r}"
+        ) from None
+    if rate[0] < 1 or rate[1] < 1:
+        raise EnvError(f"{name} must have positive requests and seconds, not {raw!r}")
+    return rate

@@ -1,3 +1,116 @@
-"""This app's rows of the permission matrix (see gnlc/core/tests/test_permission_matrix.py)."""
+"""This app's rows of the permission matrix (see gnlc/core/tests/test_permission_matrix.py).
 
-ROUTES: dict = {}
+`build` makes a call in every phase at once (its dates are today), and a nominated
+application from Kenya by another city (its applicant is none of the personas), with a
+letter: the juror is assigned to it; the conflicted juror is assigned too but has
+declared a conflict, so sees nothing of it (404 everywhere, as if it did not exist).
+An award call is open too, for the coordinator of the persona's member to enter it."""
+
+from gnlc.core.tests.matrix import ALL, PERSONAS, SIGNED_IN, only
+
+SECRETARIAT_ONLY = only({"secretariat"})
+
+
+def application_row(**overrides):
+    """An application URL: hidden (404) from those who may not see it."""
+    row = {
+        "anonymous": 302,
+        "outsider": 404,
+        "coordinator": 404,
+        "natcom": 200,
+        "juror": 200,
+        "conflicted_juror": 404,
+        "secretariat": 200,
+    }
+    row.update(overrides)
+    return row
+
+
+def call_kwargs(o):
+    return {"pk": o["admission_call"].pk}
+
+
+def application_kwargs(o):
+    return {"pk": o["admission_application"].pk}
+
+
+def letter_kwargs(o):
+    """Other apps' builds may point the private storage elsewhere after ours (they run
+    later): the letter is put where the storage points when the URL is asked for."""
+    from gnlc.admissions.tests.storage import store_letter
+
+    store_letter()
+    return application_kwargs(o)
+
+
+ROUTES = {
+    "admissions:home": (lambda o: {}, SIGNED_IN),
+    "admissions:register": (lambda o: {}, {**dict.fromkeys(PERSONAS, 302), "anonymous": 200}),
+    "admissions:verify": (lambda o: {"token": o["admission_token"]}, ALL),
+    "admissions:call": (call_kwargs, ALL),
+    "admissions:apply": (call_kwargs, SIGNED_IN),
+    # Only a member's coordinator enters it for the award.
+    "admissions:apply-award": (
+        lambda o: {"pk": o["admission_award_call"].pk},
+        only({"coordinator"}),
+    ),
+    "admissions:manage": (call_kwargs, SECRETARIAT_ONLY),
+    "admissions:assignments": (call_kwargs, SECRETARIAT_ONLY),
+    "admissions:conflicts": (call_kwargs, SECRETARIAT_ONLY),
+    "admissions:scores": (call_kwargs, SECRETARIAT_ONLY),
+    "admissions:reviews-csv": (call_kwargs, SECRETARIAT_ONLY),
+    "admissions:decisions": (call_kwargs, SECRETARIAT_ONLY),
+    "admissions:application": (application_kwargs, application_row()),
+    "admissions:application-edit": (
+        application_kwargs,
+        application_row(natcom=403, juror=403, secretariat=403),
+    ),
+    "admissions:application-letter": (letter_kwargs, application_row()),
+    # POST only: a GET is refused whoever asks (after the log-in).
+    "admissions:application-transition": (
+        application_kwargs,
+        {**dict.fromkeys(PERSONAS, 405), "anonymous": 302},
+    ),
+    "admissions:review": (application_kwargs, application_row(natcom=403, secretariat=403)),
+    "admissions:declare-conflict": (
+        application_kwargs,
+        application_row(natcom=403, secretariat=403),
+    ),
+    "admissions:natcom": (lambda o: {}, only({"natcom", "secretariat"})),
+    "admissions:jury": (lambda o: {}, only({"juror", "conflicted_juror"})),
+    "admissions:juror-profile": (lambda o: {}, only({"juror", "conflicted_juror"})),
+    "admissions:outbox": (lambda o: {}, SECRETARIAT_ONLY),
+}
+
+
+def build(member, personas):
+    from gnlc.accounts.tests.factories import UserFactory
+    from gnlc.admissions.enums import ApplicationState
+    from gnlc.admissions.models import Conflict, JurorProfile, Review
+    from gnlc.admissions.tests.factories import ApplicationFactory, CallFactory
+    from gnlc.admissions.tests.storage import store_letter, use_temporary_private_storage
+    from gnlc.admissions.views import verification_token
+
+    use_temporary_private_storage()
+    store_letter()
+    call = CallFactory()
+    application = ApplicationFactory(
+        call=call, country=member.country, city_name="Eldoret", state=ApplicationState.NOMINATED
+    )
+    for name in ("juror", "conflicted_juror"):
+        JurorProfile.objects.create(user=personas[name], country_id="FR")
+        Review.objects.create(application=application, juror=personas[name])
+    Conflict.objects.create(
+        application=application,
+        juror=personas["conflicted_juror"],
+        kind="institutional",
+        note="Advised the city's learning festival.",
+    )
+    pending = UserFactory(email="unverified@example.org", is_active=False)
+    award_call = CallFactory(kind="award", title="Learning City Award")
+    return {
+        "admission_call": call,
+        "admission_award_call": award_call,
+        "admission_application": application,
+        "admission_token": verification_token(pending),
+    }

@@ -654,10 +654,15 @@ def test_openapi_document_is_served(client, db):
         "/api/v1/cohorts/{year}",
         "/api/v1/countries",
         "/api/v1/countries/{iso2}",
+        "/api/v1/documents",
         "/api/v1/members",
         "/api/v1/members/{slug}",
+        "/api/v1/news",
+        "/api/v1/practices",
+        "/api/v1/practices/{slug}",
         "/api/v1/regions",
         "/api/v1/stats",
+        "/api/v1/stats/history",
     ]
 
 
@@ -718,6 +723,8 @@ def validate(openapi, path, status, body):
         ("/api/v1/cohorts", "/api/v1/cohorts"),
         ("/api/v1/cohorts/{year}", "/api/v1/cohorts/2022"),
         ("/api/v1/stats", "/api/v1/stats"),
+        ("/api/v1/stats/history", "/api/v1/stats/history"),
+        ("/api/v1/news", "/api/v1/news"),
     ],
 )
 def test_every_endpoint_matches_its_openapi_schema(client, network, openapi, template, url):
@@ -737,6 +744,12 @@ def test_every_openapi_path_has_a_schema_test(openapi):
         "/api/v1/cohorts",
         "/api/v1/cohorts/{year}",
         "/api/v1/stats",
+        "/api/v1/stats/history",
+        "/api/v1/news",
+        # The library's: test_library_endpoints_match_their_openapi_schema below.
+        "/api/v1/practices",
+        "/api/v1/practices/{slug}",
+        "/api/v1/documents",
     }
 
     assert set(openapi["paths"]) == tested
@@ -850,3 +863,26 @@ def test_docs_page_renders_offline_without_csp_violations(page, live_server):
 
     assert violations == []
     assert external == []
+
+
+def test_library_endpoints_match_their_openapi_schema(client, network, openapi):
+    from gnlc.cities.models import Member
+    from gnlc.library.tests.factories import DocumentFactory, PracticeFactory
+
+    practice = PracticeFactory(
+        title="Reading circles",
+        members=[Member.objects.get(slug="cao-lanh")],
+        themes=["literacy"],
+        sdgs=[4],
+    )
+    DocumentFactory()
+
+    for template, url in [
+        ("/api/v1/practices", "/api/v1/practices?q=reading"),
+        ("/api/v1/practices/{slug}", f"/api/v1/practices/{practice.slug}"),
+        ("/api/v1/documents", "/api/v1/documents"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        validate(openapi, template, 200, response.json())
+    assert client.get("/api/v1/practices?q=reading").json()["count"] == 1

@@ -14,6 +14,7 @@ ROUTES = {
     "cities:region": (lambda o: {"slug": o["member"].country.region_id}, ALL),
     "cities:statistics": (lambda o: {}, ALL),
     "cities:statistics-csv": (lambda o: {}, ALL),
+    "cities:statistics-series-csv": (lambda o: {"series": "network"}, ALL),
     "cities:map": (lambda o: {}, ALL),
     "cities:open-data": (lambda o: {}, ALL),
     "api-docs": (lambda o: {}, ALL),

@@ -60,6 +60,8 @@ def test_export_csv_header_is_the_csv_columns_and_rows_parse(network):
         "subdivision": "",
         "website": "",
         "source_url": "",
+        "local_name": "",
+        "local_name_lang": "",
     }
     assert rows[1]["status"] == "withdrawn"
 

@@ -129,6 +129,50 @@ def test_import_admitted_on_column_overrides_the_cohort_date(tmp_path, cohorts_c
     assert (event.date, event.cohort_id) == (dt.date(2022, 10, 1), 2022)
 
 
+def test_import_local_name_columns_set_the_local_name(tmp_path, cohorts_csv):
+    path = members_csv(
+        tmp_path,
+        ["Andong,Republic of Korea,KR,Asia and the Pacific,2022,,,안동,ko"],
+        header=HEADER + ",local_name,local_name_lang",
+    )
+
+    run(path, cohorts=cohorts_csv)
+
+    andong = Member.objects.get()
+    assert (andong.local_name, andong.local_name_lang) == ("안동", "ko")
+    assert list(Member.objects.search("안동")) == [andong]
+
+
+def test_import_without_local_name_column_keeps_the_local_name(tmp_path, cohorts_csv):
+    run(members_csv(tmp_path, GOOD_ROWS), cohorts=cohorts_csv)
+    Member.objects.filter(name="Nakuru").update(local_name="Nakuru", local_name_lang="sw")
+
+    out, _ = run(members_csv(tmp_path, GOOD_ROWS), cohorts=cohorts_csv)
+
+    assert "0 updated, 3 unchanged" in out
+    nakuru = Member.objects.get(name="Nakuru")
+    assert (nakuru.local_name, nakuru.local_name_lang) == ("Nakuru", "sw")
+
+
+def test_import_bad_local_name_lang_is_reported_and_nothing_is_written(tmp_path, cohorts_csv):
+    path = members_csv(
+        tmp_path,
+        ["Andong,Republic of Korea,KR,Asia and the Pacific,2022,,,안동,Korean!"],
+        header=HEADER + ",local_name,local_name_lang",
+    )
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match=r"^1 bad row\(s\); nothing was written"):
+        call_command(
+            "import_members", str(path), cohorts=str(cohorts_csv), stdout=io.StringIO(), stderr=err
+        )
+
+    assert err.getvalue() == (
+        "members.csv: line 2: local_name_lang 'Korean!' is not a BCP 47 language tag\n"
+    )
+    assert Member.objects.count() == 0
+
+
 def test_reimport_same_file_changes_nothing(tmp_path, cohorts_csv):
     path = members_csv(tmp_path, GOOD_ROWS)
     run(path, cohorts=cohorts_csv)

@@ -132,3 +132,23 @@ def test_slug_is_unique_across_countries():
     second = MemberFactory(name="Victoria", country_id="CA")
 
     assert (first.slug, second.slug) == ("victoria", "victoria-ca")
+
+
+def test_search_finds_a_member_by_its_local_name():
+    MemberFactory(name="Andong", local_name="안동", local_name_lang="ko", country_id="KR")
+    MemberFactory(name="Cao Lãnh", country_id="VN")
+
+    assert list(Member.objects.search("안동").values_list("name", flat=True)) == ["Andong"]
+
+
+@pytest.mark.parametrize(("tag", "valid"), [("ar", True), ("zh-Hant", True), ("Arabic", False)])
+def test_local_name_lang_must_be_a_language_tag(tag, valid):
+    member = MemberFactory(name="Andong", country_id="KR", local_name="안동", local_name_lang=tag)
+
+    errors = {}
+    try:
+        member.full_clean()
+    except ValidationError as error:
+        errors = error.message_dict
+
+    assert ("local_name_lang" not in errors) is valid

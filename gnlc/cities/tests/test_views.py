@@ -92,8 +92,9 @@ def test_pages_carry_no_inline_script_or_style(client, network):
         assert "style=" not in content, url
         assert "<style" not in content, url
         assert "onclick" not in content, url
+        # Only scripts from files, and JSON data blocks (never executed).
         assert content.count("<script") == content.count("<script src=") + content.count(
-            '<script id="growth-data" type="application/json"'
+            'type="application/json"'
         ), url
 
 
@@ -271,7 +272,7 @@ def test_member_page_shows_facts_and_history(client, network):
 
     content = response.content.decode()
     assert response.status_code == 200
-    assert "<h1>Tema</h1>" in content
+    assert "<h1><bdi>Tema</bdi></h1>" in content
     assert 'href="/countries/gh/"' in content
     assert 'href="/regions/africa/"' in content
     assert [(e.kind, e.display_date) for e in response.context["events"]] == [
@@ -280,6 +281,44 @@ def test_member_page_shows_facts_and_history(client, network):
     ]
     assert "Withdrawn" in content
     assert "Edit profile" not in content
+
+
+def test_member_page_lists_the_years_it_won_the_award(client, network):
+    from gnlc.admissions.models import AwardWin
+    from gnlc.admissions.tests.factories import AwardCallFactory
+
+    nakuru = network["nakuru"]
+    for year in (2025, 2019):
+        call = AwardCallFactory(opens_on=dt.date(year, 1, 10))
+        AwardWin.objects.create(member=nakuru, call=call, country_id="KE", year=year)
+
+    response = client.get(reverse("cities:member", args=[nakuru.slug]))
+    other = client.get(reverse("cities:member", args=[network["kisumu"].slug]))
+
+    content = response.content.decode()
+    assert response.context["award_years"] == [2019, 2025]
+    assert '<h2 id="award-title">Award</h2>' in content
+    assert '<ul id="award-years"><li>2019</li><li>2025</li></ul>' in content
+    assert other.context["award_years"] == []
+    assert 'id="award-title"' not in other.content.decode()
+
+
+@pytest.mark.parametrize("wins", [1, 3])
+def test_member_page_query_count_does_not_grow_with_award_wins(
+    client, django_assert_num_queries, network, wins
+):
+    from gnlc.admissions.models import AwardWin
+    from gnlc.admissions.tests.factories import AwardCallFactory
+
+    nakuru = network["nakuru"]
+    for n in range(wins):
+        call = AwardCallFactory(opens_on=dt.date(2010 + 2 * n, 1, 10))
+        AwardWin.objects.create(member=nakuru, call=call, country_id="KE", year=2010 + 2 * n)
+
+    with django_assert_num_queries(3):
+        response = client.get(reverse("cities:member", args=[nakuru.slug]))
+
+    assert len(response.context["award_years"]) == wins
 
 
 def test_member_page_unknown_slug_is_404(client, network):
@@ -512,7 +551,9 @@ QUERIES = {
     "country": 3,
     "region": 4,
     "map": 1,
-    "statistics": 12,
+    # Grows with cohorts (one query per announcement), not with members; +1: the award's
+    # winners (gnlc/admissions, one query).
+    "statistics": 22,
     "open-data": 3,
 }
 
@@ -533,3 +574,52 @@ def test_list_page_query_count_does_not_grow_with_members(
 
     assert response.status_code == 200
     assert Member.objects.count() == count
+
+
+def test_member_page_and_directory_show_the_local_name_with_its_language(client, reference_data):
+    MemberFactory(name="Andong", country_id="KR", local_name="안동", local_name_lang="ko")
+    local = '<span class="local-name"><bdi lang="ko">안동</bdi></span>'
+
+    member_page = client.get(reverse("cities:member", args=["andong"])).content.decode()
+    directory = client.get(reverse("cities:directory")).content.decode()
+
+    assert f"<h1><bdi>Andong</bdi> {local}</h1>" in member_page
+    assert local in directory
+
+
+def test_member_edit_saves_the_local_name(client, member, coordinator):
+    client.force_login(coordinator)
+
+    client.post(
+        reverse("cities:member-edit", args=[member.slug]),
+        {"local_name": "Nakuru", "local_name_lang": "sw"},
+    )
+
+    member.refresh_from_db()
+    assert (member.local_name, member.local_name_lang) == ("Nakuru", "sw")
+    assert "nakuru nakuru" in member.search_text
+
+
+def test_countries_are_listed_in_the_languages_names_and_order(client, reference_data):
+    for iso2 in ("JO", "AE", "EG", "DZ"):
+        MemberFactory(country_id=iso2)
+
+    response = client.get("/fr/countries/")
+
+    arab_states = next(g for g in response.context["groups"] if g["region"].slug == "arab-states")
+    assert [row["label"] for row in arab_states["countries"]] == [
+        "Algérie",
+        "Égypte",
+        "Émirats arabes unis",
+        "Jordanie",
+    ]
+
+
+def test_directory_country_facet_is_in_the_languages_names_and_order(client, reference_data):
+    for iso2 in ("EG", "EE", "ZM", "DE"):
+        MemberFactory(country_id=iso2)
+
+    response = client.get("/fr/members/")
+
+    labels = [row["label"] for row in response.context["facets"]["country"]]
+    assert labels == ["Allemagne", "Égypte", "Estonie", "Zambie"]

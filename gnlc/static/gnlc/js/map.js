@@ -90,12 +90,22 @@
     var link = document.createElement("a");
     link.href = memberUrl.replace("__slug__", encodeURIComponent(properties.slug));
     link.textContent = properties.name;
+    // A Latin name in an Arabic page ("'s-Hertogenbosch") keeps its own direction.
+    link.dir = "auto";
     var meta = document.createElement("div");
     meta.className = "map-popup__meta";
     meta.textContent = properties.country + (properties.cohort_year ? " · " + properties.cohort_year : "");
     box.appendChild(link);
     box.appendChild(meta);
     return box;
+  }
+
+  // Leaflet puts a tooltip's string in as HTML: give it a text node instead.
+  function textNode(text) {
+    var span = document.createElement("span");
+    span.textContent = text || "";
+    span.dir = "auto";
+    return span;
   }
 
   function drawMembers(map, element) {
@@ -110,7 +120,7 @@
         var lonLat = feature.geometry.coordinates;
         var marker = L.circleMarker([lonLat[1], lonLat[0]], markerStyle());
         marker.bindPopup(popupFor(feature.properties, memberUrl));
-        marker.bindTooltip(feature.properties.name);
+        marker.bindTooltip(textNode(feature.properties.name));
         group.addLayer(marker);
       });
       group.addTo(map);
@@ -129,13 +139,17 @@
       zoomSnap: 0.5,
       scrollWheelZoom: !small,
       attributionControl: false,
+      zoomControl: false,
     });
+    // The zoom buttons sit at the start of the reading direction: top right in Arabic.
+    var rtl = document.documentElement.dir === "rtl";
+    L.control.zoom({ position: rtl ? "topright" : "topleft" }).addTo(map);
     map.setView([20, 10], small ? 1 : 2);
     var work = [drawBasemap(map, element.dataset.basemap)];
     if (element.dataset.geojson) work.push(drawMembers(map, element));
     if (element.dataset.point) {
       var point = element.dataset.point.split(",").map(Number);
-      L.circleMarker(point, markerStyle()).bindTooltip(element.dataset.label || "").addTo(map);
+      L.circleMarker(point, markerStyle()).bindTooltip(textNode(element.dataset.label)).addTo(map);
       map.setView(point, 4);
     }
     Promise.all(work)

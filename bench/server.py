@@ -1,0 +1,109 @@
+"""A gnlc server for load tests: a fresh SQLite database in a folder of its own,
+migrated and loaded with the network's real members, served by gunicorn on 127.0.0.1
+(a free port, DEBUG off, rate limits off: a load test comes from one address)."""
+
+import contextlib
+import http.client
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+BIN = Path(sys.executable).parent
+
+
+def environment(data_dir: Path) -> dict:
+    """The server's environment: DATABASE_URL is set, so a PostgreSQL one in the
+    caller's environment (CI) is never touched."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench_settings",
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "bench"), str(ROOT)]),
+        "GNLC_DATA_DIR": str(data_dir),
+        "DATABASE_URL": f"sqlite:///{data_dir / 'gnlc.sqlite3'}",
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": HOST,
+        "SECURE_SSL_REDIRECT": "false",
+        "GNLC_RATE_LIMIT_API": "off",
+        "GNLC_RATE_LIMIT_SEARCH": "off",
+        "REDIS_URL": "",
+        "DATABASE_REPLICA_URLS": "",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def prepare(data_dir: Path) -> dict:
+    """A fresh database in `data_dir` with the real members; the server's environment."""
+    shutil.rmtree(data_dir, ignore_errors=True)
+    (data_dir / "static").mkdir(parents=True)  # WhiteNoise wants STATIC_ROOT to exist
+    env = environment(data_dir)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--no-input", "-v0"], env=env, cwd=ROOT, check=True)
+    # Quiet unless it fails: the import lists the members it cannot place on the map.
+    loaded = subprocess.run(
+        [*manage, "import_members", "--if-empty"], env=env, cwd=ROOT, capture_output=True
+    )
+    if loaded.returncode:
+        raise RuntimeError(f"import_members failed:\n{loaded.stderr.decode()}")
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def get(port: int, path: str, connection=None) -> tuple[int, bytes]:
+    conn = connection or http.client.HTTPConnection(HOST, port, timeout=30)
+    conn.request("GET", path, headers={"Host": HOST})
+    response = conn.getresponse()
+    body = response.read()
+    if connection is None:
+        conn.close()
+    return response.status, body
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict, *, workers: int, threads: int):
+    """gunicorn serving gnlc.wsgi with `env`; yields its port, stops it after."""
+    port = free_port()
+    command = [
+        str(BIN / "gunicorn"),
+        "gnlc.wsgi",
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--worker-class",
+        "gthread",
+        "--log-level",
+        "warning",
+        "--keep-alive",
+        "5",
+        "--backlog",
+        "2048",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                get(port, "/api/v1/regions")
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

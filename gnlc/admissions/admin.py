@@ -1,0 +1,48 @@
+"""The secretariat's back office for calls (with their criteria) and jurors' profiles.
+Application states are not editable here: they change only through
+Application.transition, from the admission pages."""
+
+from django.contrib import admin
+
+from gnlc.admissions.enums import AWARD_QUOTA_PER_COUNTRY
+from gnlc.admissions.models import Application, Call, Criterion, JurorProfile, Message
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 1
+
+
+@admin.register(Call)
+class CallAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "opens_on", "closes_on", "announcement_date", "published_at"]
+    list_filter = ["kind"]
+    inlines = [CriterionInline]
+
+    def save_model(self, request, obj, form, change):
+        # The form starts from the membership quota (3); a new award call left at that
+        # gets the award's default (2), as Call(kind="award") does.
+        if not change and obj.is_award and "quota_per_country" not in form.changed_data:
+            obj.quota_per_country = AWARD_QUOTA_PER_COUNTRY
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ["city_name", "country", "call", "state", "decision"]
+    list_filter = ["call", "state"]
+    search_fields = ["city_name", "city_key"]
+    readonly_fields = ["state", "decision", "member", "submitted_at", "commitment_letter"]
+
+
+@admin.register(JurorProfile)
+class JurorProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "country"]
+    filter_horizontal = ["regions"]
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["subject", "status", "created_at"]
+    list_filter = ["status"]
+    readonly_fields = [f.name for f in Message._meta.fields]

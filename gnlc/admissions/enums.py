@@ -1,0 +1,145 @@
+"""The admission cycle's vocabulary: kinds of call, application states, review and
+conflict choices, decisions and outbox statuses. Models, rules and forms read these."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+MOTIVATION_MAX_WORDS = 200
+LETTER_MAX_MB = 10
+
+# The Learning City Award: each National Commission nominates at most this many cities
+# (the default quota of an award call); a candidate must have been a member for more
+# than this many months when the call opens, and not have won in the last so many years.
+AWARD_QUOTA_PER_COUNTRY = 2
+AWARD_MEMBERSHIP_MONTHS = 12
+AWARD_REPEAT_YEARS = 6
+
+
+class CallKind(models.TextChoices):
+    """What a call selects. The machinery (application, nomination, jury, decisions) is
+    the same for each; a call's flags say which steps it uses."""
+
+    MEMBERSHIP = "membership", _("Membership")
+    AWARD = "award", _("Learning City Award")
+    PRACTICES = "practices", _("Call for good practices")
+
+
+class PeerVisibility(models.TextChoices):
+    """When a juror may read the other jurors' reviews of an application."""
+
+    NEVER = "never", _("Never")
+    AFTER_OWN = "after_own", _("After submitting their own")
+    ALWAYS = "always", _("Always")
+
+
+class ApplicationState(models.TextChoices):
+    """Where an application stands. `Application.transition` is the only writer; the
+    allowed moves are `TRANSITIONS` below."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    NOMINATED = "nominated", _("Nominated")
+    DECLINED = "declined", _("Declined by the National Commission")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    ADMITTED = "admitted", _("Admitted")
+    REJECTED = "rejected", _("Not admitted")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+
+
+S = ApplicationState
+
+# States in which an application still counts as "open" for its city in its call (a
+# second application for the same city is refused while one of these exists).
+OPEN_STATES = (S.DRAFT, S.SUBMITTED, S.NOMINATED, S.WAITLISTED, S.ADMITTED)
+# States the jury works on, and National Commissions see (never a draft).
+REVIEWABLE_STATES = (S.NOMINATED, S.ADMITTED, S.REJECTED, S.WAITLISTED)
+EDITABLE_STATES = (S.DRAFT, S.SUBMITTED)
+
+
+class Deadline(models.TextChoices):
+    """The call's deadline a move must come before (checked in the call's time zone)."""
+
+    CLOSES = "closes_on", _("submission deadline")
+    NOMINATION = "nomination_deadline", _("nomination deadline")
+
+
+# (from, to) -> (permission asked of the acting user, deadline the move must precede).
+# Permissions are in rules.py; the deadline is skipped for None.
+TRANSITIONS = {
+    (S.DRAFT, S.SUBMITTED): ("admissions.submit_application", Deadline.CLOSES),
+    (S.DRAFT, S.WITHDRAWN): ("admissions.withdraw_application", None),
+    (S.SUBMITTED, S.WITHDRAWN): ("admissions.withdraw_application", None),
+    (S.NOMINATED, S.WITHDRAWN): ("admissions.withdraw_application", None),
+    (S.SUBMITTED, S.NOMINATED): ("admissions.nominate_application", Deadline.NOMINATION),
+    (S.SUBMITTED, S.DECLINED): ("admissions.nominate_application", Deadline.NOMINATION),
+    (S.NOMINATED, S.ADMITTED): ("admissions.decide_application", None),
+    (S.NOMINATED, S.REJECTED): ("admissions.decide_application", None),
+    (S.NOMINATED, S.WAITLISTED): ("admissions.decide_application", None),
+    (S.WAITLISTED, S.ADMITTED): ("admissions.decide_application", None),
+    (S.WAITLISTED, S.REJECTED): ("admissions.decide_application", None),
+}
+# Moves that need a reason from whoever makes them.
+REASON_REQUIRED = {(S.SUBMITTED, S.DECLINED)}
+
+
+class Language(models.TextChoices):
+    """The language the network writes to a city in."""
+
+    EN = "en", _("English")
+    FR = "fr", _("French")
+
+
+class Recommendation(models.TextChoices):
+    ADMIT = "admit", _("Admit")
+    DO_NOT_ADMIT = "do_not_admit", _("Do not admit")
+
+
+class ConflictKind(models.TextChoices):
+    """Why a juror may not review an application. Same country is found automatically
+    (the juror's country is the applicant's); the others are declared."""
+
+    SAME_COUNTRY = "same_country", _("Same country")
+    INSTITUTIONAL = "institutional", _("Institutional")
+    PERSONAL = "personal", _("Personal")
+    OTHER = "other", _("Other")
+
+
+class ConflictDecision(models.TextChoices):
+    """The secretariat's word on a conflict. Pending counts as a conflict: a juror is
+    kept away until someone decides otherwise."""
+
+    PENDING = "pending", _("Pending")
+    CONFIRMED = "confirmed", _("Confirmed")
+    OVERRIDDEN = "overridden", _("Overridden")
+
+
+class DecisionKind(models.TextChoices):
+    """The secretariat's pending decision on a nominated application."""
+
+    ADMIT = "admit", _("Admit")
+    DECLINE = "decline", _("Decline")
+    WAITLIST = "waitlist", _("Waitlist")
+
+
+DECISION_STATE = {
+    DecisionKind.ADMIT: S.ADMITTED,
+    DecisionKind.DECLINE: S.REJECTED,
+    DecisionKind.WAITLIST: S.WAITLISTED,
+}
+
+
+class MessageStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for review")
+    SENT = "sent", _("Sent")
+    DISCARDED = "discarded", _("Discarded")
+
+
+# Challenges a city rates 1 (minor) to 5 (major) in its application.
+CHALLENGES = {
+    "literacy": _("Literacy and basic skills"),
+    "digital": _("Digital skills and access"),
+    "employment": _("Employment and skills for work"),
+    "inclusion": _("Inclusion of vulnerable groups"),
+    "health": _("Health and well-being"),
+    "environment": _("Environment and climate"),
+}

@@ -1,0 +1,78 @@
+"""Turning a state change into an e-mail in the outbox.
+
+Messages are rendered when queued, in the application's language (English or French):
+the text comes from `admissions/mail/<language>/<state>.txt` (the first line is the
+subject; for an award call `admissions/mail/<language>/award/<state>.txt` where there is
+one) under `translation.override`, so country names and dates are in that language
+too. Nothing is sent here: the secretariat reads the outbox and sends."""
+
+from django.core.mail import send_mail
+from django.template.exceptions import TemplateDoesNotExist
+from django.template.loader import select_template
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from gnlc.accounts.enums import RoleKind
+
+
+def recipients(application) -> list[str]:
+    """The city (its contact and the coordinator who applied) and its National
+    Commission, without repeats."""
+    from gnlc.accounts.models import User
+
+    emails = [application.contact_email, application.created_by.email]
+    emails += list(
+        User.objects.filter(
+            is_active=True, roles__kind=RoleKind.NATCOM, roles__country=application.country_id
+        ).values_list("email", flat=True)
+    )
+    return list(dict.fromkeys(e for e in emails if e))
+
+
+def render(application, state: str, reason: str = "") -> tuple[str, str] | None:
+    """(subject, body) for `application` reaching `state`, or None where no message is
+    written for that state."""
+    language = application.language or "en"
+    with translation.override(language):
+        names = [f"admissions/mail/{language}/{state}.txt"]
+        if application.is_award:
+            names.insert(0, f"admissions/mail/{language}/award/{state}.txt")
+        try:
+            template = select_template(names)
+        except TemplateDoesNotExist:
+            return None
+        text = template.render(
+            {"application": application, "call": application.call, "reason": reason}
+        )
+    subject, _sep, body = text.strip().partition("\n")
+    return subject.strip(), body.strip() + "\n"
+
+
+def queue_for(application, record) -> None:
+    """Queue the message for a transition (called on commit by Application.transition)."""
+    from gnlc.admissions.models import Message
+
+    rendered = render(application, record.to_state, record.reason)
+    if rendered is None:
+        return
+    subject, body = rendered
+    Message.objects.create(
+        call_id=application.call_id,
+        application=application,
+        event=record.to_state,
+        language=application.language or "en",
+        recipients=recipients(application),
+        subject=subject,
+        body=body,
+    )
+
+
+def send_verification(user, link: str) -> None:
+    """Send a new account's activation link, in the language the person chose when
+    registering (`User.language`), whatever the language of the page they used."""
+    with translation.override(user.language or "en"):
+        subject = _("Confirm your e-mail address")
+        body = _("Open this link within three days to activate your account:\n\n%(link)s\n") % {
+            "link": link
+        }
+    send_mail(subject, body, None, [user.email])

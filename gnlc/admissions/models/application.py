@@ -1,0 +1,395 @@
+"""An application to a call, and the history of its states.
+
+`Application.transition` is the one way a state changes (STYLE.md rule 5): it checks the
+move against `enums.TRANSITIONS` (from which state, by which permission, before which
+deadline), holds the nomination quota under a lock, saves, leaves an audit entry and an
+`ApplicationTransition` row, and queues the e-mails on commit."""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gnlc.admissions.enums import (
+    CHALLENGES,
+    MOTIVATION_MAX_WORDS,
+    OPEN_STATES,
+    REASON_REQUIRED,
+    TRANSITIONS,
+    ApplicationState,
+    CallKind,
+    Deadline,
+    DecisionKind,
+    Language,
+)
+from gnlc.admissions.querysets import ApplicationQuerySet
+from gnlc.core.storage import private_storage
+from gnlc.core.text import fold
+
+WORD = re.compile(r"\S+")
+
+
+def count_words(text: str) -> int:
+    """Words as the server counts them (and admissions.js as the user types): runs of
+    non-space characters."""
+    return len(WORD.findall(text or ""))
+
+
+LETTERS = "admissions/letters/"
+
+
+class TransitionError(Exception):
+    """A move the application cannot make now; `message` says why, for the user."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+# The fields a submitted application must have (a draft may lack any of them).
+REQUIRED_ON_SUBMIT = (
+    "city_name",
+    "country",
+    "mayor_name",
+    "mayor_title",
+    "contact_name",
+    "contact_email",
+    "language",
+    "population",
+    "area_km2",
+    "data_year",
+    "motivation",
+    "implementation_plan",
+    "good_practices",
+    "interests",
+    "commitment_letter",
+)
+# An award application is made for a member already on record: the city's facts come
+# from the member; the dossier is the motivation and plan (the achievements and what
+# comes next) and the good practices (the evidence). No letter, no challenges.
+AWARD_REQUIRED_ON_SUBMIT = (
+    "member",
+    "contact_name",
+    "contact_email",
+    "language",
+    "motivation",
+    "implementation_plan",
+    "good_practices",
+)
+
+
+class Application(models.Model):
+    """A city's application to a call, written by its coordinator (`created_by`), who
+    alone may edit, submit or withdraw it. Drafts may be incomplete; submitting checks
+    everything (`problems_for_submission`)."""
+
+    call = models.ForeignKey(
+        "admissions.Call", on_delete=models.PROTECT, related_name="applications"
+    )
+    state = models.CharField(
+        max_length=20, choices=ApplicationState.choices, default=ApplicationState.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="admission_applications"
+    )
+    city_name = models.CharField(gettext_lazy("city"), max_length=200)
+    # The folded city name: one open application per city and call, however it is typed.
+    city_key = models.CharField(max_length=200, editable=False)
+    country = models.ForeignKey(
+        "cities.Country", on_delete=models.PROTECT, related_name="admission_applications"
+    )
+    website = models.URLField(gettext_lazy("website"), max_length=500, blank=True)
+    mayor_name = models.CharField(gettext_lazy("mayor's name"), max_length=200, blank=True)
+    mayor_title = models.CharField(gettext_lazy("mayor's title"), max_length=200, blank=True)
+    contact_name = models.CharField(gettext_lazy("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(gettext_lazy("contact e-mail"), blank=True)
+    contact_phone = models.CharField(gettext_lazy("contact telephone"), max_length=50, blank=True)
+    language = models.CharField(
+        gettext_lazy("language of communication"),
+        max_length=2,
+        choices=Language.choices,
+        default=Language.EN,
+    )
+    population = models.PositiveBigIntegerField(gettext_lazy("population"), null=True, blank=True)
+    area_km2 = models.DecimalField(
+        gettext_lazy("area (km²)"), max_digits=10, decimal_places=1, null=True, blank=True
+    )
+    data_year = models.PositiveSmallIntegerField(
+        gettext_lazy("year of the figures"), null=True, blank=True
+    )
+    motivation = models.TextField(gettext_lazy("motivation"), blank=True)
+    implementation_plan = models.TextField(gettext_lazy("implementation plan"), blank=True)
+    good_practices = models.TextField(
+        gettext_lazy("good practices and policy initiatives"), blank=True
+    )
+    challenges = models.JSONField(gettext_lazy("challenges"), default=dict, blank=True)
+    interests = models.TextField(gettext_lazy("interests and expertise"), blank=True)
+    # The stored name of the letter in private storage (a plain name rather than a
+    # FileField, so the audit log records which file was attached, as text).
+    commitment_letter = models.CharField(
+        gettext_lazy("mayor's signed commitment letter"), max_length=200, blank=True
+    )
+    # The secretariat's pending decision, applied in bulk by Call.apply_decisions.
+    decision = models.CharField(max_length=10, choices=DecisionKind.choices, blank=True)
+    member = models.ForeignKey(
+        "cities.Member",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="admission_applications",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["city_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "country", "city_key"],
+                condition=models.Q(state__in=[str(s) for s in OPEN_STATES]),
+                name="application_one_open_per_city",
+            )
+        ]
+        indexes = [models.Index(fields=["call", "state", "country"])]
+
+    def __str__(self):
+        return f"{self.city_name} ({self.country_id})"
+
+    def get_absolute_url(self):
+        return reverse("admissions:application", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        self.city_key = fold(self.city_name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "city_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_award(self) -> bool:
+        return self.call.kind == CallKind.AWARD
+
+    def required_on_submit(self) -> tuple[str, ...]:
+        return AWARD_REQUIRED_ON_SUBMIT if self.is_award else REQUIRED_ON_SUBMIT
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in (ApplicationState.DRAFT, ApplicationState.SUBMITTED)
+
+    def attach_letter(self, file) -> None:
+        """Store a checked upload (gnlc.core.uploads names it) outside the public media
+        and keep its name; the previous letter, if any, is deleted. Saved by the caller."""
+        old = self.commitment_letter
+        self.commitment_letter = private_storage.save(LETTERS + file.name, file)
+        if old and old != self.commitment_letter:
+            private_storage.delete(old)
+
+    def open_letter(self):
+        return private_storage.open(self.commitment_letter, "rb")
+
+    def challenge_rows(self) -> list[tuple[str, int | None]]:
+        return [(label, self.challenges.get(key)) for key, label in CHALLENGES.items()]
+
+    # Checks -------------------------------------------------------------------------
+
+    def problems_for_submission(self) -> dict[str, str]:
+        """{field: message} of what keeps this application from being submitted."""
+        problems = {}
+        for name in self.required_on_submit():
+            if getattr(self, "member_id" if name == "member" else name) in (None, ""):
+                problems[name] = _("This field is required to submit.")
+        for name in ("motivation", "implementation_plan"):
+            words = count_words(getattr(self, name))
+            if words > MOTIVATION_MAX_WORDS:
+                problems[name] = _("%(words)d words: at most %(max)d.") % {
+                    "words": words,
+                    "max": MOTIVATION_MAX_WORDS,
+                }
+        missing = [str(label) for key, label in CHALLENGES.items() if not self.challenges.get(key)]
+        if missing and not self.is_award:
+            problems["challenges"] = _("Rate every challenge from 1 to 5.")
+        return problems
+
+    def city_refusal(self) -> str | None:
+        """Why this city may not apply to this call, or None: for membership, it is
+        already an active member; for the award, the member is not eligible
+        (`Call.award_refusal`); either way, another open application in the call."""
+        from gnlc.cities.enums import Status
+        from gnlc.cities.models import Member
+
+        key = fold(self.city_name)
+        if self.is_award:
+            refusal = self.call.award_refusal(self.member)
+            if refusal:
+                return refusal
+        else:
+            members = Member.objects.filter(country_id=self.country_id, status=Status.ACTIVE)
+            if any(fold(name) == key for name in members.values_list("name", flat=True)):
+                return _("%(city)s is already a member of the network.") % {"city": self.city_name}
+        others = Application.objects.filter(
+            call_id=self.call_id,
+            country_id=self.country_id,
+            city_key=key,
+            state__in=OPEN_STATES,
+        ).exclude(pk=self.pk)
+        if others.exists():
+            return _("%(city)s already has an open application in this call.") % {
+                "city": self.city_name
+            }
+        return None
+
+    # The transition -------------------------------------------------------------------
+
+    def allowed_moves(self, user) -> list[ApplicationState]:
+        """The states `user` could move this application to now (for buttons)."""
+        return [
+            ApplicationState(to)
+            for (src, to), (perm, _deadline) in TRANSITIONS.items()
+            if src == self.state and user.has_perm(perm, self)
+        ]
+
+    def transition(self, to, *, by, reason: str = "", now=None) -> "ApplicationTransition":
+        """Move to state `to` on behalf of `by`, or raise.
+
+        PermissionDenied: `by` may not make this move (rules.py); TransitionError: the
+        move is not allowed from this state, its deadline has passed (in the call's time
+        zone), a reason is missing, the nomination quota is full, the application is
+        incomplete, or someone changed it meanwhile. Nothing is changed when it raises."""
+        from gnlc.admissions import mail
+        from gnlc.admissions.models.call import Call
+        from gnlc.audit.context import acting_as
+
+        to = ApplicationState(to)
+        now = now or timezone.now()
+        move = (ApplicationState(self.state), to)
+        if move not in TRANSITIONS:
+            raise TransitionError(
+                _("An application that is %(state)s cannot become %(to)s.")
+                % {"state": self.get_state_display().lower(), "to": to.label.lower()}
+            )
+        perm, deadline = TRANSITIONS[move]
+        if not by.has_perm(perm, self):
+            raise PermissionDenied
+        if move in REASON_REQUIRED and not reason.strip():
+            raise TransitionError(_("Give a reason."))
+        if deadline and not self.call.before(deadline, now):
+            day = getattr(self.call, deadline)
+            raise TransitionError(
+                _("The %(deadline)s (%(day)s, %(zone)s) has passed.")
+                % {
+                    "deadline": Deadline(deadline).label,
+                    "day": day.isoformat(),
+                    "zone": self.call.time_zone,
+                }
+            )
+        if to == ApplicationState.SUBMITTED:
+            problems = self.problems_for_submission()
+            if problems:
+                raise TransitionError(_("The application is not complete."))
+            refusal = self.city_refusal()
+            if refusal:
+                raise TransitionError(refusal)
+
+        with transaction.atomic():
+            if to == ApplicationState.NOMINATED:
+                # One National Commission member at a time per call: the lock on the call
+                # row makes the count and the save below one step, so two clicks at the
+                # same moment cannot both take the last place.
+                call = Call.objects.select_for_update().get(pk=self.call_id)
+                self._check_quota(call)
+            elif to == ApplicationState.ADMITTED and self.is_award:
+                # The same lock holds the award's one winner per country.
+                call = Call.objects.select_for_update().get(pk=self.call_id)
+                self._check_one_winner(call)
+            current = (
+                Application.objects.select_for_update()
+                .filter(pk=self.pk)
+                .values_list("state", flat=True)
+                .get()
+            )
+            if current != self.state:
+                raise TransitionError(
+                    _("Someone changed this application meanwhile: it is now %(state)s.")
+                    % {"state": ApplicationState(current).label.lower()}
+                )
+            before = self.state
+            self.state = to
+            fields = ["state", "updated_at"]
+            if to == ApplicationState.SUBMITTED:
+                self.submitted_at = now
+                fields.append("submitted_at")
+            with acting_as(by):
+                self.save(update_fields=fields)
+            record = ApplicationTransition.objects.create(
+                application=self, from_state=before, to_state=to, by=by, reason=reason.strip()
+            )
+            transaction.on_commit(lambda: mail.queue_for(self, record))
+        return record
+
+    def _check_quota(self, call) -> None:
+        if not call.needs_national_nomination or call.quota_per_country is None:
+            return
+        taken = (
+            Application.objects.filter(call=call, country_id=self.country_id)
+            .filter(state__in=["nominated", "admitted", "rejected", "waitlisted"])
+            .count()
+        )
+        if taken >= call.quota_per_country:
+            raise TransitionError(
+                _(
+                    "The quota is full: %(country)s has already nominated %(taken)d "
+                    "application(s) out of %(quota)d."
+                )
+                % {"country": self.country.label, "taken": taken, "quota": call.quota_per_country}
+            )
+
+    def _check_one_winner(self, call) -> None:
+        others = Application.objects.filter(
+            call=call, country_id=self.country_id, state=ApplicationState.ADMITTED
+        ).exclude(pk=self.pk)
+        if others.exists():
+            raise TransitionError(
+                _(
+                    "%(country)s already has a winner in this call: at most one city per "
+                    "country wins the award."
+                )
+                % {"country": self.country.label}
+            )
+
+    def set_decision(self, decision: str, *, by) -> None:
+        """Record the secretariat's pending decision (applied later in bulk)."""
+        from gnlc.audit.context import acting_as
+
+        if not by.has_perm("admissions.decide_application", self):
+            raise PermissionDenied
+        if self.state not in (ApplicationState.NOMINATED, ApplicationState.WAITLISTED):
+            raise TransitionError(_("Only nominated or waitlisted applications await a decision."))
+        self.decision = decision
+        with acting_as(by):
+            self.save(update_fields=["decision", "updated_at"])
+
+
+class ApplicationTransition(models.Model):
+    """One change of an application's state: from, to, by whom, why, when."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="history")
+    from_state = models.CharField(max_length=20, choices=ApplicationState.choices)
+    to_state = models.CharField(max_length=20, choices=ApplicationState.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.application}: {self.from_state} → {self.to_state}"

@@ -1,0 +1,494 @@
+"""A call (for membership, for the Learning City Award, for good practices), its weighted
+score criteria and the history of its moved deadlines. An award call differs in who may
+apply (an existing member, `award_refusal`), its default quota (2 per country), the rule
+of one winner per country (`apply_decisions`) and what publishing does (`publish`)."""
+
+import calendar
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from gnlc.admissions.enums import (
+    AWARD_MEMBERSHIP_MONTHS,
+    AWARD_QUOTA_PER_COUNTRY,
+    CallKind,
+    PeerVisibility,
+)
+from gnlc.admissions.querysets import CallQuerySet
+
+# The dates of a call, in the order they fall. Each is a calendar day in the call's time
+# zone; a deadline holds until the end of that day there (what "by 31 March" means).
+DATE_FIELDS = (
+    "opens_on",
+    "closes_on",
+    "nomination_deadline",
+    "review_opens_on",
+    "review_closes_on",
+    "announcement_date",
+)
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` earlier (the month's last day where that month is shorter)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def validate_time_zone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            gettext_lazy("%(value)s is not a time zone (try Europe/Paris or UTC)."),
+            params={"value": value},
+        ) from None
+
+
+class Call(models.Model):
+    """One round of selection: who may apply, until when, how the jury scores.
+
+    Deadlines are calendar days in `time_zone`; the server decides whether one has passed
+    by converting now into that zone (`before`), so a city in Fiji and one in Peru both
+    have until midnight of the stated day *where the call says*. Pages show the moment
+    in the viewer's own time too (admissions.js)."""
+
+    kind = models.CharField(max_length=20, choices=CallKind.choices, default=CallKind.MEMBERSHIP)
+    title = models.CharField(gettext_lazy("title"), max_length=200)
+    description = models.TextField(gettext_lazy("description"), blank=True)
+    time_zone = models.CharField(
+        gettext_lazy("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
+    opens_on = models.DateField(gettext_lazy("opens on"))
+    closes_on = models.DateField(gettext_lazy("submission deadline"))
+    nomination_deadline = models.DateField(gettext_lazy("nomination deadline"))
+    review_opens_on = models.DateField(gettext_lazy("review opens on"))
+    review_closes_on = models.DateField(gettext_lazy("review closes on"))
+    announcement_date = models.DateField(gettext_lazy("announcement date"))
+    needs_national_nomination = models.BooleanField(
+        gettext_lazy("needs a National Commission's nomination"), default=True
+    )
+    # None: no quota. Counted per country among nominated applications (and those
+    # decided since), under a lock on this row (Application.transition).
+    quota_per_country = models.PositiveSmallIntegerField(
+        gettext_lazy("nominations per country"), null=True, blank=True, default=3
+    )
+    reviews_required = models.PositiveSmallIntegerField(
+        gettext_lazy("reviews per application"), default=3
+    )
+    peer_visibility = models.CharField(
+        gettext_lazy("jurors see other reviews"),
+        max_length=20,
+        choices=PeerVisibility.choices,
+        default=PeerVisibility.AFTER_OWN,
+    )
+    hide_applicant_identity = models.BooleanField(
+        gettext_lazy("hide the applicant's identity from jurors"), default=False
+    )
+    # A call for good practices asks about one theme of the library; the practices that
+    # answer it link here (gnlc.library: Practice.call).
+    theme = models.ForeignKey(
+        "library.Theme",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="calls",
+        verbose_name=gettext_lazy("theme (calls for good practices)"),
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_on", "-id"]
+
+    def __init__(self, *args, **kwargs):
+        # An award call's quota defaults to 2 nominations per country (membership: 3),
+        # unless one is given. Rows read from the database come positionally: untouched.
+        if kwargs.get("kind") == CallKind.AWARD and "quota_per_country" not in kwargs:
+            kwargs["quota_per_country"] = AWARD_QUOTA_PER_COUNTRY
+        # A call for good practices has no national nomination (the secretariat reviews).
+        if kwargs.get("kind") == CallKind.PRACTICES:
+            kwargs.setdefault("needs_national_nomination", False)
+            kwargs.setdefault("quota_per_country", None)
+        super().__init__(*args, **kwargs)
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        if self.is_practices:
+            return reverse("library:call", args=[self.pk])
+        return reverse("admissions:call", args=[self.pk])
+
+    @property
+    def is_award(self) -> bool:
+        return self.kind == CallKind.AWARD
+
+    @property
+    def is_practices(self) -> bool:
+        """A themed call for good practices: answered by library practices, not by
+        applications (gnlc/library)."""
+        return self.kind == CallKind.PRACTICES
+
+    def apply_url(self) -> str:
+        if self.is_practices:
+            return reverse("library:call-submit", args=[self.pk])
+        return reverse(
+            "admissions:apply-award" if self.is_award else "admissions:apply", args=[self.pk]
+        )
+
+    # The award's eligibility ------------------------------------------------------------
+
+    def award_refusal(self, member) -> str | None:
+        """Why `member` may not compete in this award call, or None. A candidate must be
+        an active member on the day the call opens, admitted (its first admission) more
+        than 12 months before that day, and not have won in the last six years
+        (`AwardWin.objects.recent_for`)."""
+        from gnlc.admissions.models.award import AwardWin
+        from gnlc.cities.enums import EventKind
+        from gnlc.cities.models import Member
+
+        context = {"city": member.name, "day": self.opens_on.isoformat()}
+        if not Member.objects.active_on(self.opens_on).filter(pk=member.pk).exists():
+            return _("%(city)s is not an active member on %(day)s, when the call opens.") % context
+        first_admission = (
+            member.events.filter(kind=EventKind.ADMITTED)
+            .order_by("effective_on", "id")
+            .values_list("effective_on", flat=True)
+            .first()
+        )
+        if first_admission >= months_before(self.opens_on, AWARD_MEMBERSHIP_MONTHS):
+            return _(
+                "%(city)s has been a member since %(since)s: the award needs more than 12 "
+                "months of membership when the call opens (%(day)s)."
+            ) % {**context, "since": first_admission.isoformat()}
+        won = (
+            AwardWin.objects.recent_for(member, self.opens_on.year)
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .first()
+        )
+        if won is not None:
+            return _(
+                "%(city)s won the award in %(year)d: a winner may compete again six years later."
+            ) % {**context, "year": won}
+        return None
+
+    def clean(self):
+        if self.is_practices:
+            if self.theme_id is None:
+                raise ValidationError({"theme": _("A call for good practices needs a theme.")})
+            # Practices are reviewed by the secretariat alone: no nomination, no quota.
+            self.needs_national_nomination, self.quota_per_country = False, None
+        dates = [getattr(self, name) for name in DATE_FIELDS]
+        if all(dates) and dates != sorted(dates):
+            raise ValidationError(
+                _(
+                    "The dates must follow each other: opening, submission deadline, "
+                    "nomination deadline, review, announcement."
+                )
+            )
+
+    # Time ---------------------------------------------------------------------------
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def start_of(self, day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time.min, tzinfo=self.zone)
+
+    def end_of(self, day: dt.date) -> dt.datetime:
+        """The first instant after `day` in the call's time zone: a deadline on `day`
+        holds while now is before this."""
+        return self.start_of(day + dt.timedelta(days=1))
+
+    def before(self, field: str, now: dt.datetime | None = None) -> bool:
+        """Whether the deadline named `field` (a date field) has not passed yet."""
+        return (now or timezone.now()) < self.end_of(getattr(self, field))
+
+    def is_open(self, now: dt.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.start_of(self.opens_on) <= now < self.end_of(self.closes_on)
+
+    def review_is_open(self, now: dt.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.start_of(self.review_opens_on) <= now < self.end_of(self.review_closes_on)
+
+    def phase(self, now: dt.datetime | None = None) -> str:
+        """A label for where the call stands, for pages."""
+        now = now or timezone.now()
+        if self.published_at:
+            return _("Decisions published")
+        if now < self.start_of(self.opens_on):
+            return _("Not open yet")
+        if self.is_open(now):
+            return _("Open for applications")
+        if self.before("nomination_deadline", now):
+            return _("National nominations")
+        if now < self.start_of(self.review_opens_on):
+            return _("Waiting for the review")
+        if self.review_is_open(now):
+            return _("In review")
+        return _("Decisions")
+
+    def deadlines(self) -> list[dict]:
+        """The call's dates for pages: label, day, and the instant it ends (for the
+        viewer's own time zone)."""
+        return [
+            {
+                "name": name,
+                "label": self._meta.get_field(name).verbose_name,
+                "day": getattr(self, name),
+                "ends": self.end_of(getattr(self, name)),
+            }
+            for name in DATE_FIELDS
+        ]
+
+    @transaction.atomic
+    def move_deadline(self, field: str, day: dt.date, *, by, reason: str) -> "DeadlineChange":
+        """Extend (or bring forward) one of the call's dates, with a reason. The change is
+        kept as a DeadlineChange row and in the audit log (Call is audited)."""
+        from gnlc.audit.context import acting_as
+
+        if field not in DATE_FIELDS:
+            raise ValidationError(_("%(field)s is not a date of the call.") % {"field": field})
+        if not reason.strip():
+            raise ValidationError(_("Say why the date moves."))
+        old = getattr(self, field)
+        setattr(self, field, day)
+        try:
+            self.clean()
+        except ValidationError:
+            setattr(self, field, old)
+            raise
+        with acting_as(by):
+            self.save(update_fields=[field])
+        return DeadlineChange.objects.create(
+            call=self, field=field, old_day=old, new_day=day, reason=reason.strip(), by=by
+        )
+
+    # Decisions ----------------------------------------------------------------------
+
+    def consequences(self) -> dict:
+        """What the pending decisions would make of the call: counts per decision, and
+        admitted-to-be per region and per country."""
+        from gnlc.admissions.models.application import Application
+
+        pending = Application.objects.filter(call=self).awaiting_decision()
+        by_decision = dict(
+            pending.order_by()
+            .values_list("decision")
+            .annotate(n=models.Count("id"))
+            .values_list("decision", "n")
+        )
+        admits = pending.filter(decision="admit").order_by()
+        regions = list(
+            admits.values("country__region__name", "country__region__slug")
+            .annotate(n=models.Count("id"), countries=models.Count("country", distinct=True))
+            .order_by("country__region__slug")
+        )
+        countries = list(
+            admits.values("country__name", "country__iso2")
+            .annotate(n=models.Count("id"))
+            .order_by("country__name")
+        )
+        return {
+            "by_decision": by_decision,
+            "undecided": by_decision.get("", 0),
+            "regions": regions,
+            "countries": countries,
+        }
+
+    @transaction.atomic
+    def apply_decisions(self, *, by) -> int:
+        """Move every application with a pending decision to its outcome, all or none.
+        In an award call, refuses (TransitionError naming the countries, nothing moved)
+        when a country would have more than one winner."""
+        from gnlc.admissions.enums import DECISION_STATE
+        from gnlc.admissions.models.application import Application
+
+        if self.is_award:
+            self.check_one_winner_per_country()
+        moved = 0
+        pending = Application.objects.filter(call=self).awaiting_decision().exclude(decision="")
+        for application in pending.select_related("call", "country", "created_by"):
+            target = DECISION_STATE[application.decision]
+            if application.state != target:
+                application.transition(target, by=by)
+                moved += 1
+        return moved
+
+    def check_one_winner_per_country(self) -> None:
+        """Raise TransitionError, naming each country, where the winners already decided
+        and the pending "admit" decisions would give a country more than one winner."""
+        from gnlc.admissions.enums import ApplicationState, DecisionKind
+        from gnlc.admissions.models.application import Application, TransitionError
+        from gnlc.cities.models import Country
+
+        winners = Application.objects.filter(call=self).filter(
+            models.Q(state=ApplicationState.ADMITTED)
+            | models.Q(
+                state__in=[ApplicationState.NOMINATED, ApplicationState.WAITLISTED],
+                decision=DecisionKind.ADMIT,
+            )
+        )
+        crowded = (
+            winners.order_by()
+            .values("country")
+            .annotate(n=models.Count("id"))
+            .filter(n__gt=1)
+            .values_list("country", flat=True)
+        )
+        if not crowded:
+            return
+        countries = sorted(str(c.label) for c in Country.objects.filter(pk__in=list(crowded)))
+        raise TransitionError(
+            _(
+                "At most one city per country wins the award: %(countries)s would have "
+                "more than one winner. Change the pending decisions."
+            )
+            % {"countries": ", ".join(countries)}
+        )
+
+    @transaction.atomic
+    def publish(self, *, by) -> list:
+        """Membership: turn each admitted application into a member admitted on the
+        announcement date in that year's cohort (created if missing), so the directory,
+        its "as of" figures and the API follow at once. A city already on record (same
+        name and country) is reused. Award: record each winner (`AwardWin`, in the
+        announcement's year) instead; no member and no membership event is made.
+        Idempotent: applications already published are skipped. Returns the new members
+        (membership) or the new wins (award)."""
+        if self.is_award:
+            return self._publish_award(by=by)
+        from gnlc.admissions.models.application import Application
+        from gnlc.audit.context import acting_as
+        from gnlc.cities.enums import EventKind
+        from gnlc.cities.models import Cohort, Member
+
+        cohort, _created = Cohort.objects.get_or_create(
+            year=self.announcement_date.year,
+            defaults={"announced_on": self.announcement_date},
+        )
+        members = []
+        admitted = Application.objects.filter(
+            call=self, state="admitted", member__isnull=True
+        ).select_related("country")
+        with acting_as(by):
+            for application in admitted:
+                member = Member.objects.filter(
+                    name=application.city_name, country=application.country
+                ).first()
+                if member is None:
+                    member = Member.objects.create(
+                        name=application.city_name,
+                        country=application.country,
+                        website=application.website,
+                        population=application.population,
+                        mayor=application.mayor_name,
+                        latitude=None,
+                        longitude=None,
+                    )
+                member.record_event(
+                    EventKind.ADMITTED,
+                    on=self.announcement_date,
+                    cohort=cohort,
+                    note=_("Admitted through the call “%(call)s”.") % {"call": self.title},
+                    by=by,
+                )
+                application.member = member
+                application.save(update_fields=["member", "updated_at"])
+                members.append(member)
+            self.published_at = timezone.now()
+            self.save(update_fields=["published_at"])
+        return members
+
+    def unpublished(self):
+        """Admitted applications not published yet: members to make (membership), or
+        winners to record (award)."""
+        admitted = self.applications.filter(state="admitted")
+        if self.is_award:
+            return admitted.filter(member__isnull=False).exclude(
+                member__in=self.wins.values("member")
+            )
+        return admitted.filter(member__isnull=True)
+
+    def _publish_award(self, *, by) -> list:
+        from gnlc.admissions.models.award import AwardWin
+        from gnlc.audit.context import acting_as
+        from gnlc.cities.models import DataRevision
+
+        self.check_one_winner_per_country()
+        winners = self.unpublished().select_related("member").order_by("city_name", "id")
+        wins = []
+        with acting_as(by):
+            for application in winners:
+                wins.append(
+                    AwardWin.objects.create(
+                        member=application.member,
+                        call=self,
+                        country_id=application.member.country_id,
+                        year=self.announcement_date.year,
+                    )
+                )
+            self.published_at = timezone.now()
+            self.save(update_fields=["published_at"])
+        if wins:
+            DataRevision.bump()  # public pages show the winners: cached figures follow
+        return wins
+
+
+class Criterion(models.Model):
+    """A score criterion of a call: named in English and French, weighted; jurors score
+    it from 1 to 5."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria")
+    name_en = models.CharField(gettext_lazy("name (English)"), max_length=200)
+    name_fr = models.CharField(gettext_lazy("name (French)"), max_length=200, blank=True)
+    weight = models.PositiveSmallIntegerField(gettext_lazy("weight"), default=1)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    SCALE = (1, 5)
+
+    class Meta:
+        ordering = ["call", "order", "id"]
+        verbose_name_plural = "criteria"
+
+    def __str__(self):
+        return str(self.label)
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (English where no French is given)."""
+        if (get_language() or "en").startswith("fr") and self.name_fr:
+            return self.name_fr
+        return self.name_en
+
+
+class DeadlineChange(models.Model):
+    """A moved date of a call: which, from when to when, who and why."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="deadline_changes")
+    field = models.CharField(max_length=40)
+    old_day = models.DateField()
+    new_day = models.DateField()
+    reason = models.TextField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.call}: {self.field} {self.old_day} → {self.new_day}"

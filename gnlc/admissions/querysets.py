@@ -1,0 +1,152 @@
+"""Domain queries of the admission cycle. Every page, export and API answer that lists
+applications or reviews starts from `visible_to(user)`, so a conflicted juror never
+sees an application, its reviews or its scores anywhere."""
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from gnlc.accounts.enums import RoleKind
+from gnlc.admissions.enums import (
+    REVIEWABLE_STATES,
+    CallKind,
+    ConflictDecision,
+    ConflictKind,
+)
+
+
+def _roles(user):
+    return list(user.role_list) if user.is_authenticated and user.is_active else []
+
+
+def _is_secretariat(user, roles) -> bool:
+    return (user.is_superuser and user.is_active) or any(
+        r.kind == RoleKind.SECRETARIAT for r in roles
+    )
+
+
+def conflicted_q(user, prefix: str = "") -> Q:
+    """Q on applications (under `prefix`, e.g. "application__") that `user` has a
+    conflict with: a declared conflict not overridden, or the juror's own country unless
+    the secretariat overrode that."""
+    from gnlc.admissions.models import Conflict, JurorProfile
+
+    pk = OuterRef(f"{prefix}pk") if prefix else OuterRef("pk")
+    declared = Conflict.objects.filter(application=pk, juror=user).exclude(
+        decision=ConflictDecision.OVERRIDDEN
+    )
+    q = Q(Exists(declared))
+    country = JurorProfile.objects.filter(user=user).values_list("country_id", flat=True).first()
+    if country:
+        overridden = Conflict.objects.filter(
+            application=pk,
+            juror=user,
+            kind=ConflictKind.SAME_COUNTRY,
+            decision=ConflictDecision.OVERRIDDEN,
+        )
+        q |= Q(**{f"{prefix}country_id": country}) & ~Q(Exists(overridden))
+    return q
+
+
+class CallQuerySet(models.QuerySet):
+    def open_now(self):
+        """Calls taking applications today somewhere (the exact moment is checked per
+        call, in its time zone, by Call.is_open)."""
+        today = timezone.now().date()
+        # A day either side: the earliest and latest time zones are a day apart from UTC.
+        return self.filter(
+            opens_on__lte=today + dt.timedelta(days=1),
+            closes_on__gte=today - dt.timedelta(days=1),
+        )
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The applications `user` may see: the secretariat all; an applicant their own
+        (and a member's coordinators its award applications); a National Commission
+        those of its countries once submitted; a juror those assigned to them that they
+        have no conflict with. Anyone else: none."""
+        from gnlc.admissions.models import Review
+
+        roles = _roles(user)
+        if not roles and not (user.is_authenticated and user.is_active):
+            return self.none()
+        if _is_secretariat(user, roles):
+            return self
+        q = Q(created_by=user)
+        members = [r.member_id for r in roles if r.kind == RoleKind.COORDINATOR]
+        if members:
+            # A member's coordinators share its award applications (rules.is_applicant_of).
+            q |= Q(call__kind=CallKind.AWARD, member__in=members)
+        natcom = [r.country_id for r in roles if r.kind == RoleKind.NATCOM]
+        if natcom:
+            q |= Q(country__in=natcom, submitted_at__isnull=False)
+        if any(r.kind == RoleKind.JUROR for r in roles):
+            assigned = Review.objects.filter(application=OuterRef("pk"), juror=user)
+            q |= Q(Exists(assigned), state__in=REVIEWABLE_STATES) & ~conflicted_q(user)
+        return self.filter(q)
+
+    def awaiting_decision(self):
+        return self.filter(state__in=["nominated", "waitlisted"])
+
+    def with_review_counts(self):
+        return self.annotate(
+            review_count=models.Count("reviews", distinct=True),
+            submitted_review_count=models.Count(
+                "reviews", filter=Q(reviews__submitted_at__isnull=False), distinct=True
+            ),
+        )
+
+    def for_listing(self):
+        return self.select_related("call", "country", "country__region")
+
+
+class ReviewQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Reviews `user` may read: the secretariat all; a juror their own, and the
+        other jurors' submitted reviews of applications they see when the call lets them
+        (always, or once their own is submitted). Applicants and National Commissions
+        never read reviews."""
+        from gnlc.admissions.enums import PeerVisibility
+        from gnlc.admissions.models import Application, Review
+
+        roles = _roles(user)
+        if _is_secretariat(user, roles):
+            return self
+        if not any(r.kind == RoleKind.JUROR for r in roles):
+            return self.none()
+        visible = Application.objects.visible_to(user).values("pk")
+        mine_submitted = Review.objects.filter(
+            application=OuterRef("application"), juror=user, submitted_at__isnull=False
+        )
+        peers = Q(submitted_at__isnull=False) & (
+            Q(application__call__peer_visibility=PeerVisibility.ALWAYS)
+            | (
+                Q(application__call__peer_visibility=PeerVisibility.AFTER_OWN)
+                & Q(Exists(mine_submitted))
+            )
+        )
+        return self.filter(application__in=visible).filter(Q(juror=user) | peers)
+
+    def submitted(self):
+        return self.filter(submitted_at__isnull=False)
+
+
+class ConflictQuerySet(models.QuerySet):
+    def keeping_away(self):
+        return self.exclude(decision=ConflictDecision.OVERRIDDEN)
+
+
+class AwardWinQuerySet(models.QuerySet):
+    def recent_for(self, member, opening_year: int):
+        """`member`'s wins that keep it out of an award call opening in `opening_year`:
+        those of the last `AWARD_REPEAT_YEARS` years (a city that won in year W may
+        compete again in calls opening in W + 6 or later)."""
+        from gnlc.admissions.enums import AWARD_REPEAT_YEARS
+
+        return self.filter(member=member, year__gt=opening_year - AWARD_REPEAT_YEARS)
+
+    def for_listing(self):
+        return self.select_related("member", "country", "country__region", "call")

@@ -1,0 +1,14 @@
+"""`{% load awards %}{% award_winners as winners %}`: the Learning City Award's winners
+(`gnlc.cities.stats.award_winners`, one query) for pages whose views do not pass them,
+such as the statistics page."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag
+def award_winners() -> list[dict]:
+    from gnlc.cities.stats import award_winners as winners
+
+    return winners()

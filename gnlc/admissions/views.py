@@ -1,0 +1,794 @@
+"""Pages of the admission cycle, from each side: the applying city, the National
+Commission, the jury and the secretariat. Views parse with a form, call a model method,
+render; permissions come from rules.py through gnlc.core.permissions (404 for what a
+user may not see, 403 for what they see but may not change)."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, prefetch_related_objects
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gnlc.accounts.enums import RoleKind
+from gnlc.admissions import assignment, mail, scoring
+from gnlc.admissions.enums import ApplicationState, ConflictDecision, MessageStatus
+from gnlc.admissions.forms import (
+    ApplicationForm,
+    AssignForm,
+    AwardApplicationForm,
+    ConflictDecisionForm,
+    ConflictForm,
+    DeadlineForm,
+    DecisionsForm,
+    JurorProfileForm,
+    RegistrationForm,
+    ReviewForm,
+    TransitionForm,
+)
+from gnlc.admissions.models import (
+    Application,
+    Call,
+    Conflict,
+    JurorProfile,
+    Message,
+    Review,
+    ReviewError,
+    TransitionError,
+)
+from gnlc.core.permissions import check, permission_required
+
+VERIFY_SALT = "admissions.verify-email"
+VERIFY_MAX_AGE = 3 * 24 * 3600  # three days
+
+
+def _application(request, pk):
+    """The application if the user may see it, else 404 (existence is not leaked)."""
+    return get_object_or_404(
+        Application.objects.visible_to(request.user).select_related(
+            "call", "country", "country__region", "created_by"
+        ),
+        pk=pk,
+    )
+
+
+def _call(request, pk):
+    return get_object_or_404(Call, pk=pk)
+
+
+# Registration --------------------------------------------------------------------------
+
+
+def verification_token(user) -> str:
+    return signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT)
+
+
+@require_http_methods(["GET", "POST"])
+def register(request):
+    """A city coordinator's account, inactive until its e-mail address is verified. An
+    address already registered gets the same answer (and no e-mail), so the form does not
+    tell who has an account."""
+    if request.user.is_authenticated:
+        return redirect("admissions:home")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        User = get_user_model()
+        data = form.cleaned_data
+        if not User.objects.filter(email=data["email"]).exists():
+            user = User.objects.create_user(
+                data["email"],
+                data["password1"],
+                full_name=data["full_name"],
+                language=data["language"],
+                is_active=False,
+            )
+            link = request.build_absolute_uri(
+                reverse("admissions:verify", args=[verification_token(user)])
+            )
+            mail.send_verification(user, link)
+        return render(request, "admissions/register_done.html", {"email": data["email"]})
+    return render(request, "admissions/register.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request, token):
+    """GET shows a button, POST activates: mail scanners that open links activate
+    nothing."""
+    User = get_user_model()
+    try:
+        data = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
+        user = User.objects.get(pk=data["u"], email=data["e"])
+    except (signing.BadSignature, User.DoesNotExist, KeyError, TypeError):
+        return render(request, "admissions/verify.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        if not user.is_active:
+            user.is_active = True
+            user.save(update_fields=["is_active"])
+        messages.success(request, _("Your e-mail address is confirmed: you can log in."))
+        return redirect("accounts:login")
+    return render(request, "admissions/verify.html", {"account": user})
+
+
+# The city's side -----------------------------------------------------------------------
+
+
+@login_required
+def home(request):
+    user = request.user
+    mine = Application.objects.filter(created_by=user).for_listing().order_by("-created_at")
+    return render(
+        request,
+        "admissions/home.html",
+        {
+            "calls": Call.objects.order_by("-opens_on", "-id")[:20],
+            "mine": mine,
+            "is_natcom": user.has_role(RoleKind.NATCOM),
+            "is_juror": user.has_role(RoleKind.JUROR),
+        },
+    )
+
+
+def call_detail(request, pk):
+    call = _call(request, pk)
+    return render(
+        request,
+        "admissions/call.html",
+        {
+            "call": call,
+            "criteria": call.criteria.all(),
+            "changes": call.deadline_changes.all(),
+            "can_manage": request.user.has_perm("admissions.manage_call", call),
+        },
+    )
+
+
+def _save_application(request, form, *, submit: bool):
+    """Save the form and, when asked, submit: both or neither."""
+    try:
+        with transaction.atomic():
+            application = form.save()
+            if submit:
+                application.transition(ApplicationState.SUBMITTED, by=request.user)
+    except TransitionError as error:
+        form.add_error(None, error.message)
+        return None
+    except IntegrityError:
+        form.add_error(None, _("This city already has an open application in this call."))
+        return None
+    return application
+
+
+@permission_required("admissions.apply")
+@require_http_methods(["GET", "POST"])
+def apply(request, pk):
+    call = _call(request, pk)
+    if call.is_award or call.is_practices:
+        return redirect(call.apply_url())
+    submit = request.POST.get("action") == "submit"
+    form = ApplicationForm(
+        request.POST or None,
+        request.FILES or None,
+        call=call,
+        strict=submit,
+        instance=Application(call=call, created_by=request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        application = _save_application(request, form, submit=submit)
+        if application:
+            for warning in form.warnings:
+                messages.warning(request, warning)
+            messages.success(
+                request,
+                _("The application was submitted.") if submit else _("The draft was saved."),
+            )
+            return redirect(application)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "admissions/application_form.html",
+        {"form": form, "call": call, "application": None, "open": call.is_open()},
+        status=status,
+    )
+
+
+def _coordinated_members(user):
+    """The members `user` is a coordinator of: those they may enter for the award."""
+    from gnlc.cities.models import Member
+
+    return (
+        Member.objects.filter(roles__user=user, roles__kind=RoleKind.COORDINATOR)
+        .select_related("country")
+        .distinct()
+        .order_by("name")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply_award(request, pk):
+    """A member's coordinator enters it for the Learning City Award: the member is chosen
+    among those they coordinate (fixed where there is one), the rest is the dossier."""
+    call = _call(request, pk)
+    if not call.is_award:
+        raise Http404
+    check(request, "admissions.apply_award", call)
+    submit = request.POST.get("action") == "submit"
+    form = AwardApplicationForm(
+        request.POST or None,
+        call=call,
+        members=_coordinated_members(request.user),
+        strict=submit,
+        instance=Application(call=call, created_by=request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        application = _save_application(request, form, submit=submit)
+        if application:
+            for warning in form.warnings:
+                messages.warning(request, warning)
+            messages.success(
+                request,
+                _("The application was submitted.") if submit else _("The draft was saved."),
+            )
+            return redirect(application)
+    return render(
+        request,
+        "admissions/award_form.html",
+        {"form": form, "call": call, "application": None, "open": call.is_open()},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_edit(request, pk):
+    application = _application(request, pk)
+    check(request, "admissions.change_application", application)
+    submit = request.POST.get("action") == "submit"
+    strict = submit or application.state == ApplicationState.SUBMITTED
+    if application.is_award:
+        form = AwardApplicationForm(
+            request.POST or None,
+            call=application.call,
+            members=_coordinated_members(request.user),
+            strict=strict,
+            instance=application,
+        )
+    else:
+        form = ApplicationForm(
+            request.POST or None,
+            request.FILES or None,
+            call=application.call,
+            strict=strict,
+            instance=application,
+        )
+    if request.method == "POST" and form.is_valid():
+        saved = _save_application(
+            request, form, submit=submit and application.state == ApplicationState.DRAFT
+        )
+        if saved:
+            for warning in form.warnings:
+                messages.warning(request, warning)
+            messages.success(request, _("The application was saved."))
+            return redirect(saved)
+        application.refresh_from_db(fields=["state", "submitted_at"])
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "admissions/award_form.html"
+        if application.is_award
+        else "admissions/application_form.html",
+        {
+            "form": form,
+            "call": application.call,
+            "application": application,
+            "open": application.call.is_open(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def application_detail(request, pk):
+    application = _application(request, pk)
+    user = request.user
+    is_juror_view = user.has_perm("admissions.review_application", application)
+    hide_identity = (
+        is_juror_view
+        and application.call.hide_applicant_identity
+        and not user.has_perm("admissions.manage_call", application.call)
+    )
+    reviews = (
+        Review.objects.visible_to(user)
+        .filter(application=application)
+        .select_related("juror")
+        .order_by("juror__email")
+    )
+    criteria = list(application.call.criteria.all())
+    return render(
+        request,
+        "admissions/application.html",
+        {
+            "application": application,
+            "call": application.call,
+            "history": application.history.select_related("by")
+            if not is_juror_view or user.has_perm("admissions.manage_call", application.call)
+            else [],
+            "moves": application.allowed_moves(user),
+            "transition_form": TransitionForm(),
+            "can_edit": user.has_perm("admissions.change_application", application),
+            "can_review": is_juror_view,
+            "hide_identity": hide_identity,
+            "reviews": [(r, [r.scores.get(str(c.pk)) for c in criteria]) for r in reviews],
+            "criteria": criteria,
+        },
+    )
+
+
+@login_required
+def application_letter(request, pk):
+    application = _application(request, pk)
+    check(request, "admissions.view_letter", application, hide=True)
+    if not application.commitment_letter:
+        raise Http404
+    # Read whole (at most 10 MB): the handle is closed here, whoever reads the response.
+    with application.open_letter() as letter:
+        response = HttpResponse(letter.read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="commitment-letter-{application.pk}.pdf"'
+    # A PDF from outside is never rendered as anything else, nor framed elsewhere.
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def application_transition(request, pk):
+    """Every button that moves an application (submit, withdraw, nominate, decline,
+    decide) posts here; the model decides whether the move is allowed."""
+    application = _application(request, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid() or form.cleaned_data["to"] not in ApplicationState.values:
+        return HttpResponse(_("Unknown move."), status=400)
+    try:
+        application.transition(
+            form.cleaned_data["to"], by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except TransitionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The application is now %(state)s.")
+            % {"state": application.get_state_display().lower()},
+        )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = application.get_absolute_url()
+    return redirect(target)
+
+
+# National Commission ---------------------------------------------------------------------
+
+
+@permission_required("admissions.view_natcom_page")
+def natcom(request):
+    # Roles read once: each row's "may nominate?" then asks no query.
+    prefetch_related_objects([request.user], "roles")
+    countries = [role.country_id for role in request.user.role_list if role.kind == RoleKind.NATCOM]
+    applications = (
+        Application.objects.visible_to(request.user)
+        .exclude(submitted_at__isnull=True)
+        .for_listing()
+        .order_by("-call__opens_on", "country__name", "city_name")
+    )
+    if countries:
+        applications = applications.filter(country__in=countries)
+    calls = {}
+    for application in applications:
+        calls.setdefault(application.call, []).append(application)
+    for call, rows in calls.items():
+        quota = call.quota_per_country
+        for row in rows:
+            row.can_nominate = request.user.has_perm("admissions.nominate_application", row)
+        call.quota_note = quota
+    return render(
+        request,
+        "admissions/natcom.html",
+        {"calls": calls, "transition_form": TransitionForm()},
+    )
+
+
+# Jury ----------------------------------------------------------------------------------
+
+
+@permission_required("admissions.view_jury_page")
+def jury(request):
+    visible = Application.objects.visible_to(request.user).values("pk")
+    reviews = (
+        Review.objects.filter(juror=request.user, application__in=visible)
+        .select_related("application__call", "application__country")
+        .order_by("-application__call__opens_on", "application__city_name")
+    )
+    return render(request, "admissions/jury.html", {"reviews": reviews})
+
+
+@permission_required("admissions.view_jury_page")
+@require_http_methods(["GET", "POST"])
+def juror_profile(request):
+    profile, _created = JurorProfile.objects.get_or_create(user=request.user)
+    form = JurorProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile was saved."))
+        return redirect("admissions:jury")
+    return render(request, "admissions/juror_profile.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request, pk):
+    application = _application(request, pk)
+    check(request, "admissions.review_application", application)
+    own = get_object_or_404(Review, application=application, juror=request.user)
+    criteria = list(application.call.criteria.all())
+    form = ReviewForm(request.POST or None, criteria=criteria, review=own)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                own.save_review(
+                    scores=form.scores(),
+                    recommendation=form.cleaned_data["recommendation"],
+                    comment=form.cleaned_data["comment"],
+                    version=form.cleaned_data["version"],
+                    by=request.user,
+                )
+            except ReviewError as error:
+                form.add_error(None, error.message)
+                status = 409
+            else:
+                messages.success(request, _("Your review was saved."))
+                return redirect("admissions:application", pk=application.pk)
+    return render(
+        request,
+        "admissions/review.html",
+        {
+            "application": application,
+            "call": application.call,
+            "form": form,
+            "review": own,
+            "phase_open": application.call.review_is_open(),
+            "conflict_form": ConflictForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def declare_conflict(request, pk):
+    application = _application(request, pk)
+    check(request, "admissions.declare_conflict", application)
+    form = ConflictForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        Conflict.declare(
+            application=application,
+            juror=request.user,
+            kind=form.cleaned_data["kind"],
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+        messages.success(
+            request,
+            _("Your conflict is declared; the application is no longer assigned to you."),
+        )
+        return redirect("admissions:jury")
+    return render(
+        request, "admissions/conflict_form.html", {"application": application, "form": form}
+    )
+
+
+# Secretariat ---------------------------------------------------------------------------
+
+
+def _managed_call(request, pk):
+    call = _call(request, pk)
+    check(request, "admissions.manage_call", call)
+    return call
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage(request, pk):
+    call = _managed_call(request, pk)
+    form = DeadlineForm(request.POST or None, call=call)
+    if request.method == "POST" and form.is_valid():
+        try:
+            call.move_deadline(
+                form.cleaned_data["field"],
+                form.cleaned_data["day"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The date was moved."))
+            return redirect("admissions:manage", pk=call.pk)
+    counts = dict(call.applications.order_by().values_list("state").annotate(n=Count("id")))
+    states = [(state.label, counts.get(state.value, 0)) for state in ApplicationState]
+    return render(
+        request,
+        "admissions/manage.html",
+        {
+            "call": call,
+            "form": form,
+            "states": states,
+            "changes": call.deadline_changes.select_related("by"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignments(request, pk):
+    call = _managed_call(request, pk)
+    jurors = assignment.jury()
+    form = AssignForm(request.POST or None, call=call, jurors=jurors)
+    if request.method == "POST":
+        if request.POST.get("action") == "auto":
+            result = assignment.assign_reviews(call, by=request.user)
+            messages.success(
+                request,
+                _("%(n)d reviews assigned.") % {"n": len(result.pairs)},
+            )
+            if result.short:
+                messages.warning(
+                    request,
+                    _("%(n)d application(s) lack jurors free of conflicts.")
+                    % {"n": len(result.short)},
+                )
+            return redirect("admissions:assignments", pk=call.pk)
+        if request.POST.get("action") == "remove":
+            Review.objects.filter(
+                application__call=call, pk=request.POST.get("review"), submitted_at__isnull=True
+            ).delete()
+            return redirect("admissions:assignments", pk=call.pk)
+        if form.is_valid():
+            try:
+                assignment.assign_one(
+                    form.cleaned_data["application"], form.cleaned_data["juror"], by=request.user
+                )
+            except ValueError:
+                form.add_error("juror", _("This juror has a conflict with this application."))
+            else:
+                messages.success(request, _("The juror was assigned."))
+                return redirect("admissions:assignments", pk=call.pk)
+    applications = (
+        Application.objects.filter(call=call, state=ApplicationState.NOMINATED)
+        .for_listing()
+        .prefetch_related("reviews__juror")
+        .order_by("country__region__order", "city_name")
+    )
+    loads = dict(
+        Review.objects.filter(application__call=call)
+        .order_by()
+        .values_list("juror")
+        .annotate(n=Count("id"))
+    )
+    return render(
+        request,
+        "admissions/assignments.html",
+        {
+            "call": call,
+            "form": form,
+            "applications": applications,
+            "jurors": [(juror, loads.get(juror.pk, 0)) for juror in jurors],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conflicts(request, pk):
+    call = _managed_call(request, pk)
+    if request.method == "POST":
+        form = ConflictDecisionForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["conflict"]:
+                    conflict = get_object_or_404(
+                        Conflict, pk=data["conflict"], application__call=call
+                    )
+                    conflict.decide(data["decision"], by=request.user, reason=data["reason"])
+                else:
+                    application = get_object_or_404(Application, pk=data["application"], call=call)
+                    juror = get_object_or_404(get_user_model(), pk=data["juror"])
+                    Conflict.override_same_country(
+                        application=application, juror=juror, by=request.user, reason=data["reason"]
+                    )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("The conflict was decided."))
+        return redirect("admissions:conflicts", pk=call.pk)
+    declared = (
+        Conflict.objects.filter(application__call=call)
+        .select_related("application", "application__country", "juror", "decided_by")
+        .order_by("application__city_name", "juror__email")
+    )
+    overridden = {(c.application_id, c.juror_id) for c in declared if c.kind == "same_country"}
+    automatic = []
+    profiles = JurorProfile.objects.filter(
+        country__isnull=False, user__roles__kind=RoleKind.JUROR
+    ).select_related("user", "country")
+    by_country = {}
+    for profile in profiles:
+        by_country.setdefault(profile.country_id, []).append(profile.user)
+    for application in Application.objects.filter(
+        call=call, country__in=by_country.keys(), state__in=["nominated", "submitted"]
+    ).select_related("country"):
+        for juror in by_country[application.country_id]:
+            if (application.pk, juror.pk) not in overridden:
+                automatic.append((application, juror))
+    return render(
+        request,
+        "admissions/conflicts.html",
+        {
+            "call": call,
+            "declared": declared,
+            "automatic": automatic,
+            "decisions": ConflictDecision,
+        },
+    )
+
+
+@login_required
+def scores(request, pk):
+    call = _managed_call(request, pk)
+    return render(
+        request,
+        "admissions/scores.html",
+        {
+            "call": call,
+            "rows": scoring.score_table(call),
+            "jurors": scoring.juror_calibration(call),
+        },
+    )
+
+
+@login_required
+def reviews_csv(request, pk):
+    """Every review of the call, for the secretariat only (jurors never get this file)."""
+    call = _managed_call(request, pk)
+    criteria = list(call.criteria.all())
+    reviews = (
+        Review.objects.visible_to(request.user)
+        .filter(application__call=call)
+        .select_related("application", "application__country", "juror")
+        .order_by("application__city_name", "juror__email")
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="reviews-call-{call.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "application_id",
+            "city",
+            "country",
+            "juror",
+            *[f"score:{c.name_en}" for c in criteria],
+            "weighted_total",
+            "recommendation",
+            "comment",
+            "submitted_at",
+        ]
+    )
+    for review_ in reviews:
+        total = review_.weighted_total(criteria)
+        writer.writerow(
+            [
+                review_.application_id,
+                review_.application.city_name,
+                review_.application.country_id,
+                review_.juror.email,
+                *[review_.scores.get(str(c.pk), "") for c in criteria],
+                f"{total:.3f}" if total is not None else "",
+                review_.recommendation,
+                review_.comment,
+                review_.submitted_at.isoformat() if review_.submitted_at else "",
+            ]
+        )
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decisions(request, pk):
+    call = _managed_call(request, pk)
+    applications = list(
+        Application.objects.filter(call=call)
+        .awaiting_decision()
+        .for_listing()
+        .order_by("country__region__order", "country__name", "city_name")
+    )
+    form = DecisionsForm(request.POST or None, applications=applications)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "apply":
+                moved = call.apply_decisions(by=request.user)
+                messages.success(request, _("%(n)d decision(s) applied.") % {"n": moved})
+            elif action == "publish":
+                published = call.publish(by=request.user)
+                if call.is_award:
+                    message = _("%(n)d winner(s) recorded.")
+                else:
+                    message = _("%(n)d new member(s) published.")
+                messages.success(request, message % {"n": len(published)})
+            elif form.is_valid():
+                with transaction.atomic():
+                    for application, decision in form.decisions().items():
+                        if decision != application.decision:
+                            application.set_decision(decision, by=request.user)
+                messages.success(request, _("The pending decisions were saved."))
+        except (TransitionError, ValidationError, PermissionDenied) as error:
+            messages.error(request, getattr(error, "message", None) or str(error))
+        return redirect("admissions:decisions", pk=call.pk)
+    ranks = {row["application"].pk: row for row in scoring.score_table(call)}
+    return render(
+        request,
+        "admissions/decisions.html",
+        {
+            "call": call,
+            "form": form,
+            "rows": [(a, field, ranks.get(a.pk)) for a, field in form.rows()],
+            "consequences": call.consequences(),
+            "admitted": call.applications.filter(state=ApplicationState.ADMITTED).count(),
+            "unpublished": call.unpublished().count(),
+        },
+    )
+
+
+@permission_required("admissions.manage_outbox")
+@require_http_methods(["GET", "POST"])
+def outbox(request):
+    if request.method == "POST":
+        queued = Message.objects.filter(status=MessageStatus.QUEUED)
+        chosen = request.POST.getlist("message")
+        action = request.POST.get("action")
+        if chosen or action == "discard":  # discarding needs a choice; sending may be all
+            queued = queued.filter(pk__in=chosen)
+        count = 0
+        for message in queued:
+            if action == "send":
+                message.send(by=request.user)
+            elif action == "discard":
+                message.discard(by=request.user)
+            else:
+                continue
+            count += 1
+        messages.success(request, _("%(n)d message(s) handled.") % {"n": count})
+        return redirect("admissions:outbox")
+    status = request.GET.get("status", MessageStatus.QUEUED)
+    rows = (
+        Message.objects.filter(status=status)
+        .select_related("call", "application", "handled_by")
+        .order_by("-created_at", "-id")[:200]
+    )
+    return render(
+        request,
+        "admissions/outbox.html",
+        {"rows": rows, "status": status, "statuses": MessageStatus.choices},
+    )

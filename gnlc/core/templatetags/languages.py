@@ -1,0 +1,29 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_info
+
+register = template.Library()
+
+
+@register.inclusion_tag("partials/language_switcher.html", takes_context=True)
+def language_switcher(context):
+    """Links to this page in each language (the language is in the URL), so switching
+    needs no JavaScript and no cookie, and every language's page can be shared."""
+    request = context["request"]
+    current = get_language()
+    query = request.META.get("QUERY_STRING", "")
+    links = []
+    for code, _name in settings.LANGUAGES:
+        info = get_language_info(code)
+        url = translate_url(request.path, code)
+        links.append(
+            {
+                "code": code,
+                "name": info["name_local"],
+                "url": f"{url}?{query}" if query else url,
+                "current": code == current,
+                "bidi": info["bidi"],
+            }
+        )
+    return {"languages": links}

@@ -1,0 +1,81 @@
+"""The public pages keep serving when the cache server is down: every use of the cache
+(the public figures' cache, the rate limit counters) logs the error and goes on."""
+
+import logging
+import socket
+
+import pytest
+from django.test import override_settings
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def redis_down():
+    caches = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    with override_settings(
+        CACHES=caches, GNLC_RATE_LIMIT_API=(100, 60), GNLC_RATE_LIMIT_SEARCH=(100, 60)
+    ):
+        yield
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "text"),
+    [
+        ("/", b"Learning Cities"),
+        ("/members/", b"Nakuru"),
+        ("/members/?q=nak", b"Nakuru"),
+        ("/api/v1/members", b"Nakuru"),
+        ("/api/v1/members?q=nak", b"Nakuru"),
+    ],
+)
+def test_public_page_serves_when_the_cache_server_is_down(
+    client, member, redis_down, url, text, caplog
+):
+    with caplog.at_level(logging.ERROR):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert text in response.content
+    logged = {(r.name, r.message) for r in caplog.records}
+    assert logged <= {
+        ("gnlc.cities.cache", "cache read failed"),
+        ("gnlc.core.ratelimit", "rate limit counter failed; request let through"),
+    }
+
+
+@pytest.mark.django_db
+def test_search_logs_the_rate_limit_failure_when_the_cache_server_is_down(
+    client, member, redis_down, caplog
+):
+    with caplog.at_level(logging.ERROR):
+        client.get("/members/", {"q": "nak"})
+
+    assert [(r.name, r.message) for r in caplog.records] == [
+        ("gnlc.core.ratelimit", "rate limit counter failed; request let through"),
+    ]
+
+
+@pytest.mark.django_db
+def test_api_members_logs_the_cache_read_failure_when_the_cache_server_is_down(
+    client, member, redis_down, caplog
+):
+    with caplog.at_level(logging.ERROR):
+        client.get("/api/v1/members")
+
+    assert [(r.name, r.message) for r in caplog.records] == [
+        ("gnlc.core.ratelimit", "rate limit counter failed; request let through"),
+        ("gnlc.cities.cache", "cache read failed"),
+    ]

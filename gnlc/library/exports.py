@@ -1,0 +1,80 @@
+"""Open data: published practices as CSV or JSON, with the licence and the source.
+Only published practices are ever exported (the form's queryset starts from them)."""
+
+import csv
+import io
+import json
+
+from django.conf import settings
+from django.utils import timezone
+
+FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
+CSV_COLUMNS = [
+    "slug",
+    "title",
+    "summary",
+    "cities",
+    "countries",
+    "themes",
+    "sdgs",
+    "target_groups",
+    "key_feature",
+    "year_started",
+    "year_ended",
+    "language",
+    "links",
+    "published_at",
+    "url",
+    "is_demo",
+]
+
+
+def row(practice, request) -> dict:
+    """One practice as open data (no contact details: those stay on the page)."""
+    members = list(practice.members.all())
+    return {
+        "slug": practice.slug,
+        "title": practice.title,
+        "summary": practice.summary,
+        "body": practice.body,
+        "cities": [m.name for m in members],
+        "countries": sorted({m.country_id for m in members}),
+        "themes": [t.slug for t in practice.themes.all()],
+        "sdgs": [s.number for s in practice.sdgs.all()],
+        "target_groups": list(practice.target_groups),
+        "key_feature": practice.key_feature,
+        "year_started": practice.year_started,
+        "year_ended": practice.year_ended,
+        "language": practice.language,
+        "links": list(practice.links),
+        "published_at": practice.published_at.isoformat() if practice.published_at else None,
+        "url": request.build_absolute_uri(practice.get_absolute_url()),
+        "is_demo": practice.is_demo,
+    }
+
+
+def render(fmt: str, practices, request) -> str:
+    rows = [row(practice, request) for practice in practices]
+    if fmt == "json":
+        return json.dumps(
+            {
+                "licence": settings.GNLC_DATA_LICENCE,
+                "licence_url": settings.GNLC_DATA_LICENCE_URL,
+                "generated_at": timezone.now().isoformat(timespec="seconds"),
+                "count": len(rows),
+                "practices": rows,
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for item in rows:
+        writer.writerow(
+            [
+                "; ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v)
+                for v in (item[c] for c in CSV_COLUMNS)
+            ]
+        )
+    return out.getvalue()

@@ -1,0 +1,376 @@
+"""Forms of the library: the search filter (shared by the page, the API and the open
+data export, so one URL means the same rows everywhere), the practice editor with its
+attachments, the moderation form and the documents' filter."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gnlc.cities.models import REGION_LABELS, Member
+from gnlc.core.uploads import CheckedFileField
+from gnlc.library.enums import (
+    SDG_CHOICES,
+    DocumentKind,
+    KeyFeature,
+    Language,
+    TargetGroup,
+)
+from gnlc.library.models import (
+    ATTACHMENT_KINDS,
+    MAX_ATTACHMENT_BYTES,
+    Document,
+    Practice,
+    PracticeAttachment,
+    Sdg,
+    Theme,
+)
+from gnlc.library.querysets import PracticeSearch, SearchResults
+
+YEARS = (1950, 2100)
+
+
+class LibraryFilter(forms.Form):
+    """Search words and facet filters of the library's practices.
+
+    Invalid values are errors (a 400 on the page, a 422 in the API), never silently
+    dropped: a shared link that no longer means anything says so."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    theme = forms.SlugField(label=_("Theme"), required=False, max_length=80)
+    sdg = forms.TypedChoiceField(
+        label=_("SDG"), required=False, coerce=int, choices=[("", _("Any")), *SDG_CHOICES]
+    )
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    country = forms.CharField(label=_("Country"), required=False, max_length=2)
+    year = forms.IntegerField(
+        label=_("Active since"), required=False, min_value=YEARS[0], max_value=YEARS[1]
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=[("", _("Any")), *Language.choices]
+    )
+    key_feature = forms.ChoiceField(
+        label=_("Key Features area"), required=False, choices=[("", _("Any")), *KeyFeature.choices]
+    )
+    # The themed call for practices the practices answered (its id, as its page links).
+    call = forms.IntegerField(label=_("Call for practices"), required=False, min_value=1)
+
+    FILTER_FIELDS = (
+        "theme",
+        "sdg",
+        "region",
+        "country",
+        "year",
+        "language",
+        "key_feature",
+        "call",
+    )
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data if data is not None else {}, *args, **kwargs)
+        self.fields["region"].choices = [("", _("Any")), *REGION_LABELS.items()]
+
+    def clean_country(self):
+        return self.cleaned_data["country"].upper()
+
+    @property
+    def filters(self) -> dict:
+        """The valid, non-empty facet filters (not the search words)."""
+        if not self.is_valid():
+            return {}
+        return {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k in self.FILTER_FIELDS and v not in ("", None)
+        }
+
+    @property
+    def text(self) -> str:
+        return self.cleaned_data.get("q", "") if self.is_valid() else ""
+
+    def clean_call(self):
+        """The call's id, if it is a call for practices (an error otherwise)."""
+        from gnlc.admissions.enums import CallKind
+        from gnlc.admissions.models import Call
+
+        pk = self.cleaned_data["call"]
+        if pk is None:
+            return None
+        self.call_title = (
+            Call.objects.filter(pk=pk, kind=CallKind.PRACTICES).values_list("title", flat=True)
+        ).first()
+        if self.call_title is None:
+            raise ValidationError(_("There is no call for practices %(pk)s.") % {"pk": pk})
+        return pk
+
+    def published(self):
+        """Published practices with every filter applied (not the search words). The call
+        filter is applied here rather than in `filter_by` (querysets.py), which it could
+        join as `if "call" in filters: practices = practices.filter(call=filters["call"])`."""
+        filters = dict(self.filters)
+        call = filters.pop("call", None)
+        practices = Practice.objects.published().filter_by(filters)
+        return practices if call is None else practices.filter(call_id=call)
+
+    def queryset(self):
+        """Published practices with every filter and the search words applied."""
+        return self.published().search(self.text)
+
+    def results(self) -> PracticeSearch:
+        """The same rows ranked by relevance (newest first without words), highlighted,
+        with their facet counts: one search per form, cached (see PracticeSearch)."""
+        if getattr(self, "_results", None) is None:
+            self._results = PracticeSearch(
+                self.published(),
+                self.text,
+                filters=self.filters,
+                prepare=lambda practices: practices.for_listing(),
+            )
+        return self._results
+
+    def facets(self) -> dict:
+        facets = self.results().facets()
+        selected = self.filters
+        for name, rows in facets.items():
+            for row in rows:
+                row["selected"] = str(selected.get(name, "")).upper() == str(row["value"]).upper()
+        return facets
+
+
+class DocumentFilter(forms.Form):
+    """Search words and filters of the network's documents."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    kind = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("Any")), *DocumentKind.choices]
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=[("", _("Any")), *Language.choices]
+    )
+    year = forms.IntegerField(
+        label=_("Year"), required=False, min_value=YEARS[0], max_value=YEARS[1]
+    )
+
+    FILTER_FIELDS = ("kind", "language", "year")
+
+    @property
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if k in self.FILTER_FIELDS and v}
+
+    @property
+    def text(self) -> str:
+        return self.cleaned_data.get("q", "") if self.is_valid() else ""
+
+    def results(self) -> SearchResults:
+        return SearchResults(Document.objects.filter_by(self.filters), self.text)
+
+    def facets(self) -> dict:
+        facets = Document.objects.filter_by(self.filters).search(self.text).facet_counts()
+        for name, rows in facets.items():
+            for row in rows:
+                row["selected"] = str(self.filters.get(name, "")) == str(row["value"])
+        return facets
+
+
+class LinesOfUrlsField(forms.CharField):
+    """Web addresses, one per line, kept as a list."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        lines = [line.strip() for line in (value or "").splitlines() if line.strip()]
+        validate = URLValidator(schemes=["http", "https"])
+        for line in lines:
+            try:
+                validate(line)
+            except ValidationError:
+                raise ValidationError(
+                    _("“%(line)s” is not a web address (http:// or https://).") % {"line": line}
+                ) from None
+        return lines
+
+
+class PracticeForm(forms.ModelForm):
+    """A practice as its city writes it, with one new attachment per save and the
+    removal of old ones. Its cities are limited to those the user coordinates (any
+    member for the secretariat)."""
+
+    target_groups = forms.MultipleChoiceField(
+        label=_("Target groups"),
+        required=False,
+        choices=TargetGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    links = LinesOfUrlsField(
+        label=_("Links"), required=False, help_text=_("One web address per line.")
+    )
+    sdgs = forms.ModelMultipleChoiceField(
+        label=_("Sustainable Development Goals"),
+        queryset=Sdg.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Themes"),
+        queryset=Theme.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    attachment = CheckedFileField(
+        label=_("Add an attachment"),
+        kinds=ATTACHMENT_KINDS,
+        max_bytes=MAX_ATTACHMENT_BYTES,
+        required=False,
+    )
+    attachment_title = forms.CharField(
+        label=_("Title of the attachment"), required=False, max_length=200
+    )
+    remove_attachments = forms.ModelMultipleChoiceField(
+        label=_("Remove attachments"),
+        queryset=PracticeAttachment.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Practice
+        fields = [
+            "title",
+            "summary",
+            "body",
+            "members",
+            "themes",
+            "sdgs",
+            "target_groups",
+            "key_feature",
+            "year_started",
+            "year_ended",
+            "language",
+            "links",
+            "contact_name",
+            "contact_email",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "body": forms.Textarea(attrs={"rows": 14}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from gnlc.accounts.rules import is_secretariat
+        from gnlc.library.querysets import _coordinated_member_ids
+
+        members = Member.objects.select_related("country").order_by("name")
+        if not is_secretariat(user):
+            members = members.filter(pk__in=_coordinated_member_ids(user))
+        self.fields["members"].queryset = members
+        self.fields["members"].widget = forms.CheckboxSelectMultiple()
+        self.fields["members"].widget.choices = self.fields["members"].choices
+        self.fields["sdgs"].label_from_instance = lambda sdg: sdg.label
+        if self.instance.pk:
+            self.fields["remove_attachments"].queryset = self.instance.attachments.all()
+        else:
+            del self.fields["remove_attachments"]
+        year = timezone.localdate().year
+        for name in ("year_started", "year_ended"):
+            self.fields[name].widget.attrs.update(min=YEARS[0], max=year + 5)
+
+    def clean(self):
+        cleaned = super().clean()
+        started, ended = cleaned.get("year_started"), cleaned.get("year_ended")
+        if started and ended and ended < started:
+            self.add_error("year_ended", _("It cannot end before it started."))
+        if started and not YEARS[0] <= started <= YEARS[1]:
+            self.add_error("year_started", _("Give a year between 1950 and 2100."))
+        return cleaned
+
+    def save(self, *, by):
+        """Save the practice, its attachments and a history entry naming what changed."""
+        practice = super().save(commit=False)
+        creating = practice.pk is None
+        if creating:
+            practice.created_by = by
+        practice.save()
+        self.save_m2m()
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            PracticeAttachment.objects.create(
+                practice=practice,
+                file=upload,
+                kind=getattr(upload, "checked_kind", ""),
+                size=upload.size,
+                title=self.cleaned_data.get("attachment_title", ""),
+            )
+        for attachment in self.cleaned_data.get("remove_attachments") or []:
+            attachment.file.delete(save=False)
+            attachment.delete()
+        changed = [name for name in self.changed_data if name not in {"attachment_title"}]
+        practice.record_edit(by, ["created"] if creating else changed)
+        return practice
+
+
+class CallSubmissionForm(forms.Form):
+    """Which of the user's drafts answers a themed call (a draft not already linked to
+    another call). Submitting is `Practice.submit_to_call`, which checks the deadline."""
+
+    practice = forms.ModelChoiceField(
+        label=_("Practice"),
+        queryset=Practice.objects.none(),
+        empty_label=None,
+        help_text=_("One of your cities' drafts. It is submitted to the secretariat."),
+    )
+
+    def __init__(self, *args, user, call, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.db.models import Q
+
+        from gnlc.library.enums import PracticeState
+
+        self.fields["practice"].queryset = (
+            Practice.objects.managed_by(user)
+            .filter(state=PracticeState.DRAFT)
+            .filter(Q(call__isnull=True) | Q(call=call))
+            .order_by("title", "pk")
+        )
+
+
+class CallReviewForm(forms.Form):
+    """The secretariat's light review of one practice submitted to a call: publish it, or
+    return it to its city with a reason (both through `Practice.transition`)."""
+
+    practice = forms.ModelChoiceField(queryset=Practice.objects.none(), widget=forms.HiddenInput)
+    # Given by the button pressed (name="to").
+    to = forms.ChoiceField(choices=[("published", _("Publish")), ("draft", _("Return"))])
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, call, **kwargs):
+        super().__init__(*args, **kwargs)
+        from gnlc.library.enums import PracticeState
+
+        self.fields["practice"].queryset = call.practices.filter(state=PracticeState.SUBMITTED)
+
+
+class ModerationForm(forms.Form):
+    """The reason for a move (required when the practice goes back to its city)."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Sent to the city's coordinators and kept in the practice's history."),
+    )
+
+    def __init__(self, *args, move, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = move.needs_reason

@@ -1,0 +1,369 @@
+"""Domain queries of the library: who sees which practices, the filters and facets of
+the search page, the API and the exports (one code path for all three), and ranked
+search results that a Paginator can page through."""
+
+from django.db import models
+from django.db.models import Count, Prefetch, Q
+from django.utils.safestring import mark_safe
+
+from gnlc.library.enums import SDG_NAMES, DocumentKind, Language, PracticeState
+from gnlc.library.search import Highlight, backend_for, words
+
+
+def _coordinated_member_ids(user) -> set[int]:
+    from gnlc.accounts.enums import RoleKind
+
+    if not user.is_authenticated:
+        return set()
+    return {role.member_id for role in user.role_list if role.kind == RoleKind.COORDINATOR}
+
+
+class PracticeQuerySet(models.QuerySet):
+    def published(self):
+        """Practices the public library lists."""
+        return self.filter(state=PracticeState.PUBLISHED)
+
+    def visible_to(self, user):
+        """Practices `user` may open: published and archived ones for anyone; every
+        practice for the secretariat; their own cities' drafts and submissions for a
+        city coordinator."""
+        from gnlc.accounts.rules import is_secretariat
+
+        if is_secretariat(user):
+            return self
+        public = Q(state__in=[PracticeState.PUBLISHED, PracticeState.ARCHIVED])
+        members = _coordinated_member_ids(user)
+        if not members:
+            return self.filter(public)
+        own = self.filter(members__in=members).values("pk")
+        return self.filter(public | Q(pk__in=own))
+
+    def managed_by(self, user):
+        """Practices `user` works on: the secretariat's are all; a coordinator's are
+        their cities' ones, whatever their state."""
+        from gnlc.accounts.rules import is_secretariat
+
+        if is_secretariat(user):
+            return self
+        members = _coordinated_member_ids(user)
+        return self.filter(pk__in=self.filter(members__in=members).values("pk"))
+
+    def for_listing(self):
+        """What lists show of each practice (cities with their country, themes), in a
+        fixed number of queries whatever the number of rows."""
+        from gnlc.cities.models import Member
+
+        return self.prefetch_related(
+            Prefetch("members", queryset=Member.objects.select_related("country").order_by("name")),
+            "themes",
+            "sdgs",
+        )
+
+    def search(self, text: str):
+        """The practices matching the words of `text` (all of them), unranked."""
+        if not words(text):
+            return self
+        return backend_for(self).matching(self, text)
+
+    def filter_by(self, filters: dict):
+        """Apply the search page's facet filters (theme, sdg, region, country, year,
+        language, key_feature; each a single value): each one an index lookup in the
+        facet table, which holds published practices only."""
+        from gnlc.library.models import PracticeFacet, Theme
+
+        practices = self
+        for name in FACET_FILTERS:
+            if name not in filters:
+                continue
+            value = filters[name]
+            if name == "theme":
+                value = Theme.objects.filter(slug=value).values_list("pk", flat=True).first()
+            elif name == "country":
+                value = str(value).upper()
+            rows = PracticeFacet.objects.filter(facet=name, value=str(value))
+            practices = practices.filter(pk__in=rows.values("practice_id"))
+        return practices
+
+    def facet_counts(self) -> dict[str, list[dict]]:
+        """Counts per theme, SDG, region, country, starting year and language over these
+        practices (published ones only: the others have no facet rows), in one grouped
+        query over the facet table. A practice of two cities in one country counts once
+        for that country."""
+        from gnlc.library.models import PracticeFacet
+
+        rows = (
+            PracticeFacet.objects.using(self.db)
+            .filter(practice_id__in=self.order_by().values("pk"), facet__in=COUNTED)
+            .values_list("facet", "value")
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        counts: dict[str, dict[str, int]] = {}
+        for facet, value, count in rows:
+            counts.setdefault(facet, {})[value] = count
+        return labelled_facets(counts)
+
+
+# The filters the facet table answers, and the facets the search page counts.
+FACET_FILTERS = ("theme", "sdg", "region", "country", "year", "language", "key_feature")
+COUNTED = ("theme", "sdg", "region", "country", "year", "language")
+
+
+def labelled_facets(counts: dict[str, dict[str, int]]) -> dict:
+    """Raw counts {facet: {stored value: count}} as the page shows them: each facet's
+    rows {value, label, count} in the facet's order, labels in the active language."""
+    from gnlc.cities.models import REGION_LABELS, Country, Region
+    from gnlc.library.models import Theme
+
+    def get(facet):
+        return counts.get(facet, {})
+
+    themes = get("theme")
+    regions = get("region")
+    countries = get("country")
+    language_labels = dict(Language.choices)
+    theme_rows = Theme.objects.filter(pk__in=[int(v) for v in themes]) if themes else []
+    region_rows = Region.objects.filter(pk__in=list(regions)) if regions else []
+    country_rows = (
+        Country.objects.filter(pk__in=list(countries)).order_by("name") if countries else []
+    )
+    return {
+        "theme": [
+            {"value": t.slug, "label": t.name, "count": themes[str(t.pk)]} for t in theme_rows
+        ],
+        "sdg": [
+            {"value": number, "label": f"{number}. {SDG_NAMES[number]}", "count": count}
+            for number, count in sorted((int(v), c) for v, c in get("sdg").items())
+        ],
+        "region": [
+            {
+                "value": r.slug,
+                "label": str(REGION_LABELS.get(r.slug, r.slug)),
+                "count": regions[r.slug],
+            }
+            for r in region_rows
+        ],
+        "country": [
+            {"value": c.iso2, "label": c.name, "count": countries[c.iso2]} for c in country_rows
+        ],
+        "year": [
+            {"value": year, "label": str(year), "count": count}
+            for year, count in sorted(((int(v), c) for v, c in get("year").items()), reverse=True)
+        ],
+        "language": [
+            {"value": code, "label": str(language_labels.get(code, code)), "count": count}
+            for code, count in sorted(get("language").items(), key=lambda vc: (-vc[1], vc[0]))
+        ],
+    }
+
+
+class DocumentQuerySet(models.QuerySet):
+    def search(self, text: str):
+        if not words(text):
+            return self
+        return backend_for(self).matching(self, text)
+
+    def filter_by(self, filters: dict):
+        documents = self
+        for name in ("kind", "language", "year"):
+            if name in filters:
+                documents = documents.filter(**{name: filters[name]})
+        return documents
+
+    def facet_counts(self) -> dict[str, list[dict]]:
+        documents = self.order_by()
+        kinds, languages = dict(DocumentKind.choices), dict(Language.choices)
+        return {
+            "kind": [
+                {
+                    "value": r["kind"],
+                    "label": str(kinds.get(r["kind"], r["kind"])),
+                    "count": r["count"],
+                }
+                for r in documents.values("kind").annotate(count=Count("pk")).order_by("kind")
+            ],
+            "language": [
+                {
+                    "value": r["language"],
+                    "label": str(languages.get(r["language"], r["language"])),
+                    "count": r["count"],
+                }
+                for r in documents.values("language").annotate(count=Count("pk")).order_by("-count")
+            ],
+            "year": [
+                {"value": r["year"], "label": str(r["year"]), "count": r["count"]}
+                for r in documents.values("year").annotate(count=Count("pk")).order_by("-year")
+            ],
+        }
+
+
+class SearchResults:
+    """A ranked, highlighted search over a filtered queryset, sliceable like a queryset
+    so that Django's Paginator pages through it. Without words it is the queryset in
+    its own order (newest first). Each row carries `highlight` (title and excerpt with
+    the matches marked, or None without a search)."""
+
+    def __init__(self, queryset, text: str, *, prepare=None):
+        self.text = " ".join(words(text))
+        self.base = queryset
+        self.matches = queryset.search(self.text) if self.text else queryset
+        # What each page's rows are read with (prefetches), applied after ranking.
+        self.prepare = prepare or (lambda qs: qs)
+        self._count = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.matches.order_by().count()
+        return self._count
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice):
+            raise TypeError("SearchResults are read a page (a slice) at a time.")
+        start, stop = item.start or 0, item.stop
+        if not self.text:
+            rows = list(self.prepare(self.matches)[start:stop])
+            for row in rows:
+                row.highlight = None
+            return rows
+        backend = backend_for(self.base)
+        ids = backend.ranked_ids(self.base, self.text, start, stop)
+        if not ids:
+            return []
+        by_id = self.prepare(self.base.model.objects.using(self.base.db)).in_bulk(ids)
+        highlights = backend.highlights(self.base, ids, self.text)
+        rows = [by_id[pk] for pk in ids if pk in by_id]
+        for row in rows:
+            row.highlight = highlights.get(row.pk)
+        return rows
+
+
+class PracticeSearch(SearchResults):
+    """The search page's practices: ranked, highlighted, paged like SearchResults, with
+    the facet counts, in a bounded amount of work whatever the size of the library.
+
+    Once per request (and cached, see `summary`) it reads the ids of the newest
+    matching practices, up to EXACT + 1, in the index's own order (one query; the full-
+    text match runs once):
+
+    - at most EXACT matches: the count and the facet counts are exact (one grouped query
+      over the facet table for those ids) and every match is ranked;
+    - more (a broad search): the count and the facet counts are estimates ("about N"):
+      counts over the EXACT newest matches, scaled by their density in the range of
+      ids; relevance ranks only the CANDIDATES newest matches, the only ones paged.
+
+    The summary (count, facets) and each page's ids and highlights are cached per
+    search, filters and page, keyed on the library's and the directory's data revisions
+    (gnlc.cities.cache), so they are never stale."""
+
+    EXACT = 10_000
+    CANDIDATES = 1_000
+
+    def __init__(self, queryset, text: str, *, filters: dict, prepare=None):
+        super().__init__(queryset, text, prepare=prepare)
+        self.key = [self.text, sorted((name, str(value)) for name, value in filters.items())]
+        self._summary = None
+        self._revision = None
+
+    def _cached(self, kind, parts, compute):
+        from gnlc.cities.cache import cached
+        from gnlc.library.models import LibraryRevision
+
+        if self._revision is None:
+            self._revision = LibraryRevision.current()
+        return cached(["library", kind, self._revision, *self.key, *parts], compute)
+
+    def summary(self) -> dict:
+        """{total, approximate, counts {facet: {value: count}}, min_id (the candidates'
+        lowest id, broad text searches only)}."""
+        if self._summary is None:
+            self._summary = self._cached("summary", [], self._compute_summary)
+        return self._summary
+
+    def _compute_summary(self) -> dict:
+        from gnlc.library.models import PracticeFacet
+
+        if self.text:
+            ids = backend_for(self.base).newest_ids(self.base, self.text, self.EXACT + 1)
+        else:
+            ids = list(self.base.order_by("-pk").values_list("pk", flat=True)[: self.EXACT + 1])
+        approximate = len(ids) > self.EXACT
+        sample = ids[: self.EXACT]
+        rows = (
+            PracticeFacet.objects.using(self.base.db)
+            .filter(practice_id__in=sample, facet__in=COUNTED)
+            .values_list("facet", "value")
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        scale, total = 1.0, len(sample)
+        if approximate:
+            # The sample is every match from its lowest id up: assume the same density
+            # over the whole range of published practices' ids.
+            span = PracticeFacet.objects.using(self.base.db).aggregate(
+                low=models.Min("practice_id"), high=models.Max("practice_id")
+            )
+            scale = (span["high"] - span["low"] + 1) / (sample[0] - sample[-1] + 1)
+            total = round(len(sample) * scale)
+        counts: dict[str, dict[str, int]] = {}
+        for facet, value, count in rows:
+            counts.setdefault(facet, {})[value] = max(1, round(count * scale))
+        candidates = min(len(ids), self.CANDIDATES)
+        return {
+            "total": total,
+            "approximate": approximate,
+            "counts": counts,
+            "min_id": ids[candidates - 1] if approximate and self.text else None,
+        }
+
+    @property
+    def total(self) -> int:
+        """How many practices match: exact, or an estimate if `approximate`."""
+        return self.summary()["total"]
+
+    @property
+    def approximate(self) -> bool:
+        return self.summary()["approximate"]
+
+    def facets(self) -> dict:
+        return labelled_facets(self.summary()["counts"])
+
+    def count(self) -> int:
+        """How many rows can be paged through: all matches, or for a broad search, the
+        estimate without words (newest first), the CANDIDATES ranked ones with."""
+        summary = self.summary()
+        if summary["min_id"] is not None:
+            return min(summary["total"], self.CANDIDATES)
+        return summary["total"]
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice):
+            raise TypeError("SearchResults are read a page (a slice) at a time.")
+        start, stop = item.start or 0, item.stop
+        found = self._cached("page", [start, stop], lambda: self._compute_page(start, stop))
+        by_id = self.prepare(self.base.model.objects.using(self.base.db)).in_bulk(found["ids"])
+        rows = [by_id[pk] for pk in found["ids"] if pk in by_id]
+        for row in rows:
+            marks = found["highlights"].get(row.pk)
+            # Escaped by search.marked() before it was cached.
+            row.highlight = Highlight(*map(mark_safe, marks)) if marks else None
+        return rows
+
+    def _compute_page(self, start, stop) -> dict:
+        if not self.text:
+            ids = self.base.order_by("-published_at", "-pk").values_list("pk", flat=True)
+            return {"ids": list(ids[start:stop]), "highlights": {}}
+        min_id = self.summary()["min_id"]
+        if min_id is not None:
+            stop = min(stop, self.CANDIDATES)
+            if start >= stop:
+                return {"ids": [], "highlights": {}}
+        backend = backend_for(self.base)
+        ids = backend.ranked_ids(self.base, self.text, start, stop, min_id=min_id)
+        highlights = backend.highlights(self.base, ids, self.text)
+        return {
+            "ids": ids,
+            "highlights": {pk: (str(h.title), str(h.excerpt)) for pk, h in highlights.items()},
+        }

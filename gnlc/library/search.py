@@ -1,0 +1,378 @@
+# The SQL below is built from our own table and column names (the Index constants); the
+# user's text only ever travels as a query parameter.
+# ruff: noqa: S608, S611
+"""Full-text search of the library, one interface over two databases.
+
+- **SQLite** (development, small installations): an FTS5 virtual table per model, with
+  the model's table as its external content, kept in step by triggers on insert, update
+  and delete; ranked by bm25() with per-column weights; highlights by highlight() and
+  snippet().
+- **PostgreSQL** (production): a `search_vector` tsvector column on the model's table,
+  kept current by a trigger (weights A title, B summary and tags, C text), GIN-indexed;
+  ranked by ts_rank(); highlights by ts_headline().
+
+The index, triggers and column are made by the app's migrations and re-made (idempotent)
+after every `migrate` (`ensure_index`), since SQLite drops triggers when Django rebuilds
+a table. The backend is chosen by the connection's vendor; callers only see `Backend`.
+
+Both backends read the user's text the same way: its words, all required (AND), with
+English stemming ("learners" finds "learner"). Highlighted fragments come back as HTML
+in which everything from the user is escaped and only <mark> tags are added.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.db import connections
+from django.db.models import BooleanField, FloatField, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+# Private-use characters: what the database wraps matches in before we escape the text
+# and turn them into <mark> tags. Saved text is stripped of them (models._indexable).
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
+MAX_WORDS = 12
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def words(text: str) -> list[str]:
+    """The words of a search, as both backends read it (at most MAX_WORDS)."""
+    return WORD.findall(text or "")[:MAX_WORDS]
+
+
+def marked(fragment: str | None) -> SafeString:
+    """Escape a fragment from the database, then turn its match markers into <mark>."""
+    safe = escape(fragment or "")
+    return mark_safe(  # noqa: S308 (escaped above; only our own tags are added)
+        safe.replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
+    )
+
+
+@dataclass(frozen=True)
+class Index:
+    """What is searched in one model: its table, the indexed columns with their weight
+    (highest first) and which column holds the long text excerpts come from."""
+
+    table: str
+    columns: tuple[str, ...]
+    weights: tuple[float, ...]  # SQLite bm25() weights, one per column
+    pg_weights: tuple[str, ...]  # PostgreSQL setweight() letters, one per column
+    title: str
+    excerpt: tuple[str, ...]  # columns to take an excerpt from, in order of preference
+
+    @property
+    def fts(self) -> str:
+        return f"{self.table}_fts"
+
+
+PRACTICES = Index(
+    table="library_practice",
+    columns=("title", "summary", "plain_text", "search_tags"),
+    weights=(10.0, 5.0, 1.0, 3.0),
+    pg_weights=("A", "B", "C", "B"),
+    title="title",
+    excerpt=("plain_text", "summary"),
+)
+DOCUMENTS = Index(
+    table="library_document",
+    columns=("title", "summary"),
+    weights=(10.0, 3.0),
+    pg_weights=("A", "B"),
+    title="title",
+    excerpt=("summary",),
+)
+INDEXES = (PRACTICES, DOCUMENTS)
+
+
+@dataclass
+class Highlight:
+    title: SafeString
+    excerpt: SafeString
+
+
+class Backend(Protocol):
+    """Full-text search over one model's rows, whatever the database."""
+
+    def matching(self, queryset: QuerySet, text: str) -> QuerySet:
+        """`queryset` narrowed to the rows matching `text` (for counts and facets)."""
+
+    def ranked_ids(
+        self, queryset: QuerySet, text: str, start: int, stop: int, min_id: int | None = None
+    ) -> list[int]:
+        """The ids of `queryset`'s rows matching `text`, best first, from start to stop
+        (only among rows from `min_id` on, if given: a bounded candidate set)."""
+
+    def newest_ids(self, queryset: QuerySet, text: str, limit: int) -> list[int]:
+        """The ids of `queryset`'s rows matching `text`, highest first, at most `limit`:
+        read in the index's own order, without ranking."""
+
+    def highlights(self, queryset: QuerySet, ids: list[int], text: str) -> dict[int, Highlight]:
+        """Title and excerpt with the matches marked, for the rows `ids`."""
+
+
+def _index_of(queryset: QuerySet) -> Index:
+    table = queryset.model._meta.db_table
+    return next(index for index in INDEXES if index.table == table)
+
+
+class SQLiteBackend:
+    """FTS5: MATCH a query of quoted words, bm25() rank, highlight() and snippet()."""
+
+    @staticmethod
+    def query(text: str) -> str:
+        # Each word quoted, so FTS5 operators and punctuation in the text mean nothing.
+        return " ".join(f'"{word}"' for word in words(text))
+
+    def matching(self, queryset, text):
+        index = _index_of(queryset)
+        match = RawSQL(
+            f"SELECT rowid FROM {index.fts} WHERE {index.fts} MATCH %s", [self.query(text)]
+        )
+        return queryset.filter(pk__in=match)
+
+    def ranked_ids(self, queryset, text, start, stop, min_id=None):
+        index = _index_of(queryset)
+        rows_sql, params = queryset.order_by().values("id").query.sql_with_params()
+        weights = ", ".join(str(w) for w in index.weights)
+        # The filtered rows joined to the matches, so SQLite walks the matches and looks
+        # each row up by its key (rather than materialising the filtered rows); a lower
+        # bound on rowid lets FTS5 seek past the rest of the matches.
+        bound = f"AND {index.fts}.rowid >= %s " if min_id is not None else ""
+        sql = (
+            f"SELECT {index.fts}.rowid FROM {index.fts} "
+            f"JOIN ({rows_sql}) AS filtered ON filtered.id = {index.fts}.rowid "
+            f"WHERE {index.fts} MATCH %s {bound}ORDER BY bm25({index.fts}, {weights}), "
+            f"{index.fts}.rowid DESC LIMIT %s OFFSET %s"
+        )
+        bounds = [min_id] if min_id is not None else []
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(sql, [*params, self.query(text), *bounds, stop - start, start])
+            return [row[0] for row in cursor.fetchall()]
+
+    def newest_ids(self, queryset, text, limit):
+        index = _index_of(queryset)
+        rows_sql, params = queryset.order_by().values("id").query.sql_with_params()
+        sql = (
+            f"SELECT {index.fts}.rowid FROM {index.fts} "
+            f"JOIN ({rows_sql}) AS filtered ON filtered.id = {index.fts}.rowid "
+            f"WHERE {index.fts} MATCH %s ORDER BY {index.fts}.rowid DESC LIMIT %s"
+        )
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(sql, [*params, self.query(text), limit])
+            return [row[0] for row in cursor.fetchall()]
+
+    def highlights(self, queryset, ids, text):
+        if not ids:
+            return {}
+        index = _index_of(queryset)
+        title = index.columns.index(index.title)
+        excerpts = ", ".join(
+            f"snippet({index.fts}, {index.columns.index(c)}, %s, %s, '…', 32)"
+            for c in index.excerpt
+        )
+        marks = [MARK_OPEN, MARK_CLOSE]
+        sql = (
+            f"SELECT rowid, highlight({index.fts}, {title}, %s, %s), {excerpts} "
+            f"FROM {index.fts} WHERE {index.fts} MATCH %s "
+            f"AND rowid IN ({', '.join(['%s'] * len(ids))})"
+        )
+        params = [*marks, *marks * len(index.excerpt), self.query(text), *ids]
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return {row[0]: Highlight(marked(row[1]), marked(_best(row[2:]))) for row in rows}
+
+
+def _best(excerpts) -> str:
+    """The first excerpt with a match in it, else the first non-empty one."""
+    for excerpt in excerpts:
+        if excerpt and MARK_OPEN in excerpt:
+            return excerpt
+    return next((excerpt for excerpt in excerpts if excerpt), "")
+
+
+class PostgresBackend:
+    """A GIN-indexed tsvector column: plainto_tsquery (all words), ts_rank(),
+    ts_headline()."""
+
+    CONFIG = "english"
+
+    def _condition(self, queryset, text):
+        table = _index_of(queryset).table
+        return RawSQL(
+            f"{table}.search_vector @@ plainto_tsquery('{self.CONFIG}', %s)",
+            [" ".join(words(text))],
+            output_field=BooleanField(),
+        )
+
+    def matching(self, queryset, text):
+        # A self-contained subquery: `queryset` may itself end up inside another query
+        # (facets), where its table is aliased and a bare column reference would break.
+        table = _index_of(queryset).table
+        match = RawSQL(
+            f"SELECT id FROM {table} WHERE search_vector @@ plainto_tsquery('{self.CONFIG}', %s)",
+            [" ".join(words(text))],
+        )
+        return queryset.filter(pk__in=match)
+
+    def newest_ids(self, queryset, text, limit):
+        rows = queryset.filter(self._condition(queryset, text)).order_by("-pk")
+        return list(rows.values_list("pk", flat=True)[:limit])
+
+    def ranked_ids(self, queryset, text, start, stop, min_id=None):
+        if min_id is not None:
+            queryset = queryset.filter(pk__gte=min_id)
+        table = _index_of(queryset).table
+        rank = RawSQL(
+            f"ts_rank({table}.search_vector, plainto_tsquery('{self.CONFIG}', %s))",
+            [" ".join(words(text))],
+            output_field=FloatField(),
+        )
+        rows = (
+            queryset.filter(self._condition(queryset, text))
+            .annotate(search_rank=rank)
+            .order_by("-search_rank", "-pk")
+            .values_list("pk", flat=True)
+        )
+        return list(rows[start:stop])
+
+    def highlights(self, queryset, ids, text):
+        if not ids:
+            return {}
+        index = _index_of(queryset)
+        options = (
+            f"StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}, MaxFragments=1, "
+            "MaxWords=40, MinWords=20, FragmentDelimiter=…"
+        )
+        query = f"plainto_tsquery('{self.CONFIG}', %s)"
+        columns = [index.title, *index.excerpt]
+        headlines = ", ".join(
+            f"ts_headline('{self.CONFIG}', coalesce({c}, ''), {query}, %s)" for c in columns
+        )
+        sql = (
+            f"SELECT id, {headlines} FROM {index.table} "
+            f"WHERE id IN ({', '.join(['%s'] * len(ids))})"
+        )
+        title_options = f"StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}, HighlightAll=true"
+        plain = " ".join(words(text))
+        params = [plain, title_options]
+        for _column in index.excerpt:
+            params += [plain, options]
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(sql, [*params, *ids])
+            rows = cursor.fetchall()
+        return {row[0]: Highlight(marked(row[1]), marked(_best(row[2:]))) for row in rows}
+
+
+BACKENDS = {"sqlite": SQLiteBackend, "postgresql": PostgresBackend}
+
+
+def backend_for(queryset: QuerySet) -> Backend:
+    """The search backend of the database `queryset` reads from."""
+    vendor = connections[queryset.db].vendor
+    try:
+        return BACKENDS[vendor]()
+    except KeyError:
+        raise NotImplementedError(f"Library search does not support {vendor}.") from None
+
+
+# Schema: made by migrations, re-made after each migrate -------------------------------
+
+
+def _sqlite_sql(index: Index) -> list[str]:
+    cols = ", ".join(index.columns)
+    new = ", ".join(f"new.{c}" for c in index.columns)
+    old = ", ".join(f"old.{c}" for c in index.columns)
+    fts, table = index.fts, index.table
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({cols}, content='{table}', "
+        "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "
+        f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF {cols} ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
+        f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END",
+    ]
+
+
+def _postgres_sql(index: Index) -> list[str]:
+    table = index.table
+    vector = " || ".join(
+        f"setweight(to_tsvector('{PostgresBackend.CONFIG}', coalesce(NEW.{c}, '')), '{w}')"
+        for c, w in zip(index.columns, index.pg_weights, strict=True)
+    )
+    return [
+        f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS search_vector tsvector",
+        f"CREATE INDEX IF NOT EXISTS {table}_search ON {table} USING gin (search_vector)",
+        f"CREATE OR REPLACE FUNCTION {table}_search_update() RETURNS trigger AS $$ "
+        f"BEGIN NEW.search_vector := {vector}; RETURN NEW; END $$ LANGUAGE plpgsql",
+        f"DROP TRIGGER IF EXISTS {table}_search ON {table}",
+        f"CREATE TRIGGER {table}_search BEFORE INSERT OR UPDATE OF "
+        f"{', '.join(index.columns)} ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {table}_search_update()",
+    ]
+
+
+def ensure_index(connection, indexes=INDEXES) -> None:
+    """Create the full-text index, its triggers (and column) where missing. Idempotent."""
+    builders = {"sqlite": _sqlite_sql, "postgresql": _postgres_sql}
+    build = builders.get(connection.vendor)
+    if build is None:
+        return
+    with connection.cursor() as cursor:
+        for index in indexes:
+            for statement in build(index):
+                cursor.execute(statement)
+
+
+def rebuild_index(connection, indexes=INDEXES) -> None:
+    """Re-read every row into the index (after a bulk load that bypassed triggers)."""
+    with connection.cursor() as cursor:
+        for index in indexes:
+            if connection.vendor == "sqlite":
+                cursor.execute(f"INSERT INTO {index.fts}({index.fts}) VALUES ('rebuild')")
+            elif connection.vendor == "postgresql":
+                cursor.execute(f"UPDATE {index.table} SET title = title")
+
+
+# Facets: one narrow row per (published practice, facet, value) -----------------------
+
+# How each facet's rows are read from the practice and its many-to-many tables, for a
+# rebuild after a bulk load (the same rows `Practice.refresh_facets` writes one by one).
+FACET_SELECTS = {
+    "language": "SELECT p.id, p.language FROM library_practice p WHERE {listed}",
+    "year": "SELECT p.id, CAST(p.year_started AS VARCHAR(8)) FROM library_practice p "
+    "WHERE {listed}",
+    "key_feature": "SELECT p.id, p.key_feature FROM library_practice p "
+    "WHERE {listed} AND p.key_feature <> ''",
+    "theme": "SELECT t.practice_id, CAST(t.theme_id AS VARCHAR(20)) "
+    "FROM library_practice_themes t JOIN library_practice p ON p.id = t.practice_id "
+    "WHERE {listed}",
+    "sdg": "SELECT s.practice_id, CAST(s.sdg_id AS VARCHAR(4)) "
+    "FROM library_practice_sdgs s JOIN library_practice p ON p.id = s.practice_id "
+    "WHERE {listed}",
+    "country": "SELECT DISTINCT pm.practice_id, m.country_id "
+    "FROM library_practice_members pm JOIN library_practice p ON p.id = pm.practice_id "
+    "JOIN cities_member m ON m.id = pm.member_id WHERE {listed}",
+    "region": "SELECT DISTINCT pm.practice_id, c.region_id "
+    "FROM library_practice_members pm JOIN library_practice p ON p.id = pm.practice_id "
+    "JOIN cities_member m ON m.id = pm.member_id JOIN cities_country c ON c.iso2 = m.country_id "
+    "WHERE {listed}",
+}
+
+
+def rebuild_facets(connection) -> None:
+    """Re-make every facet row from the practices (after a bulk load, or if in doubt).
+    Only published practices have rows: the public search lists nothing else."""
+    listed = "p.state = 'published'"
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM library_practicefacet")
+        for facet, select in FACET_SELECTS.items():
+            cursor.execute(
+                "INSERT INTO library_practicefacet (practice_id, value, facet) "
+                f"SELECT rows.*, '{facet}' FROM ({select.format(listed=listed)}) AS rows"
+            )

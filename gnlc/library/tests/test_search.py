@@ -1,0 +1,280 @@
+"""Search ranking, matching, highlights and facets. The suite runs on SQLite locally and
+on PostgreSQL in CI, so every test here checks whichever backend the database is."""
+
+import pytest
+from django.db import connection
+
+from gnlc.cities.models import Country
+from gnlc.cities.tests.factories import MemberFactory
+from gnlc.library.enums import PracticeState
+from gnlc.library.forms import DocumentFilter, LibraryFilter
+from gnlc.library.models import Practice
+from gnlc.library.querysets import SearchResults
+from gnlc.library.search import backend_for, marked, words
+from gnlc.library.tests.factories import DocumentFactory, PracticeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(rows):
+    return [row.title for row in rows]
+
+
+def search(text, **filters):
+    return LibraryFilter({"q": text, **filters}).results()
+
+
+def test_backend_follows_the_database_vendor():
+    expected = {"sqlite": "SQLiteBackend", "postgresql": "PostgresBackend"}[connection.vendor]
+
+    assert type(backend_for(Practice.objects.all())).__name__ == expected
+
+
+def test_search_ranks_a_title_match_above_a_body_match(member):
+    PracticeFactory(
+        title="Community gardens", body="Gardens teach about literacy too.", members=[member]
+    )
+    PracticeFactory(title="Literacy circles", body="Weekly circles.", members=[member])
+
+    assert titles(search("literacy")[0:10]) == ["Literacy circles", "Community gardens"]
+
+
+def test_search_ranks_more_occurrences_higher(member):
+    PracticeFactory(title="A", body="Libraries open late. Reading circles meet.", members=[member])
+    PracticeFactory(
+        title="B",
+        body="Reading circles, reading clubs and reading festivals: reading everywhere.",
+        members=[member],
+    )
+
+    assert titles(search("reading")[0:10]) == ["B", "A"]
+
+
+def test_search_requires_every_word(member):
+    PracticeFactory(title="Adult literacy", members=[member])
+    PracticeFactory(title="Adult numeracy", members=[member])
+
+    assert titles(search("adult literacy")[0:10]) == ["Adult literacy"]
+    assert search("adult literacy").count() == 1
+
+
+def test_search_stems_english_words(member):
+    PracticeFactory(title="Circles for adult learners", members=[member])
+
+    assert titles(search("learner")[0:10]) == ["Circles for adult learners"]
+
+
+def test_search_finds_words_of_the_markdown_body_not_its_markup(member):
+    PracticeFactory(
+        title="T", body="## Heading\n\n**Volunteers** run [it](https://e.org).", members=[member]
+    )
+
+    assert search("volunteers").count() == 1
+    assert search("https").count() == 0
+
+
+def test_search_ignores_query_syntax_and_punctuation(member):
+    PracticeFactory(title="Adult literacy", members=[member])
+
+    for text in ['"adult', "adult*", "-literacy adult", "adult:literacy", "(adult)"]:
+        assert search(text).count() == 1, text
+
+
+def test_search_leaves_out_unpublished_practices(member):
+    PracticeFactory(title="Literacy draft", state=PracticeState.DRAFT, members=[member])
+    PracticeFactory(title="Literacy archived", state=PracticeState.ARCHIVED, members=[member])
+    PracticeFactory(title="Literacy published", members=[member])
+
+    assert titles(search("literacy")[0:10]) == ["Literacy published"]
+
+
+def test_search_follows_edits_and_deletions(member):
+    practice = PracticeFactory(title="Gardens", body="Old words.", members=[member])
+
+    practice.body = "New approach with seed libraries."
+    practice.save()
+
+    assert search("seed").count() == 1
+    assert search("old").count() == 0
+    practice.delete()
+    assert search("seed").count() == 0
+
+
+def test_search_finds_themes_and_cities_added_after_saving(member):
+    practice = PracticeFactory(title="Something", members=[member])
+
+    practice.themes.set([])
+    practice.themes.add(*practice.themes.model.objects.filter(slug="entrepreneurship"))
+
+    assert titles(search("entrepreneurship")[0:10]) == ["Something"]
+    assert titles(search("nakuru")[0:10]) == ["Something"]
+    assert titles(search("kenya")[0:10]) == ["Something"]
+
+
+def test_search_finds_a_practice_when_a_city_adds_it_from_the_other_side(member):
+    practice = PracticeFactory(title="Shared")
+    other = MemberFactory(name="Kisumu")
+
+    other.practices.add(practice)
+
+    assert titles(search("kisumu")[0:10]) == ["Shared"]
+
+
+def test_accent_folding_is_sqlite_only_for_now(member):
+    # FTS5 folds accents (remove_diacritics); PostgreSQL would need the unaccent
+    # extension in its text search configuration (see docs/library.md).
+    PracticeFactory(title="Éducation des adultes", members=[member])
+
+    assert search("education").count() == (1 if connection.vendor == "sqlite" else 0)
+
+
+def test_highlight_marks_matches_and_escapes_everything_else(member):
+    PracticeFactory(
+        title="<script>alert(1)</script> literacy",
+        body='Literacy <img src=x onerror="alert(2)"> for all',
+        members=[member],
+    )
+
+    [row] = search("literacy")[0:10]
+
+    assert str(row.highlight.title) == "&lt;script&gt;alert(1)&lt;/script&gt; <mark>literacy</mark>"
+    assert "<img" not in str(row.highlight.excerpt)
+    assert "<mark>Literacy</mark>" in str(row.highlight.excerpt)
+
+
+def test_marked_escapes_then_adds_only_mark_tags():
+    assert str(marked('<b onclick="x">\ue000a&b\ue001</b>')) == (
+        "&lt;b onclick=&quot;x&quot;&gt;<mark>a&amp;b</mark>&lt;/b&gt;"
+    )
+
+
+def test_search_text_markers_are_stripped_from_saved_text(member):
+    practice = PracticeFactory(title="A \ue000trick\ue001", members=[member])
+
+    practice.refresh_from_db()
+    assert practice.plain_text == "What the city did."
+    assert "\ue000" not in Practice.objects.get(pk=practice.pk).search_tags
+
+
+def test_words_keeps_at_most_twelve():
+    assert words("a, b; c " * 10) == ["a", "b", "c"] * 4
+
+
+def test_results_without_words_are_newest_first(member):
+    PracticeFactory(title="Old", members=[member])
+    PracticeFactory(title="New", members=[member])
+
+    results = SearchResults(Practice.objects.published(), "")
+
+    assert titles(results[0:10]) == ["New", "Old"]
+    assert results[0:10][0].highlight is None
+
+
+def test_results_pages_are_slices_of_the_ranking(member):
+    for n in range(5):
+        PracticeFactory(title=f"Literacy {n}", body="literacy " * (n + 1), members=[member])
+
+    results = search("literacy")
+
+    assert results.count() == 5
+    assert titles(results[0:2]) + titles(results[2:4]) + titles(results[4:6]) == titles(
+        results[0:5]
+    )
+    assert titles(results[0:5])[0] == "Literacy 4"
+
+
+def test_facets_count_each_value_over_the_search(member):
+    ghana = MemberFactory(name="Accra", country=Country.objects.get(iso2="GH"))
+    egypt = MemberFactory(name="Aswan", country=Country.objects.get(iso2="EG"))
+    PracticeFactory(title="Literacy one", themes=["literacy"], sdgs=[4], members=[member])
+    PracticeFactory(
+        title="Literacy two",
+        themes=["literacy", "equity-and-inclusion"],
+        sdgs=[4, 10],
+        members=[member, ghana],
+        year_started=2018,
+        language="fr",
+    )
+    PracticeFactory(title="Literacy three", themes=["literacy"], members=[egypt])
+    PracticeFactory(title="Gardens", themes=["health-and-well-being"], members=[member])
+
+    facets = LibraryFilter({"q": "literacy"}).facets()
+
+    assert [(r["value"], r["count"]) for r in facets["theme"]] == [
+        ("equity-and-inclusion", 1),
+        ("literacy", 3),
+    ]
+    assert [(r["value"], r["count"]) for r in facets["sdg"]] == [(4, 2), (10, 1)]
+    assert [(r["value"], r["count"]) for r in facets["region"]] == [
+        ("africa", 2),
+        ("arab-states", 1),
+    ]
+    assert [(r["value"], r["count"]) for r in facets["country"]] == [
+        ("EG", 1),
+        ("GH", 1),
+        ("KE", 2),
+    ]
+    assert [(r["value"], r["count"]) for r in facets["year"]] == [(2020, 2), (2018, 1)]
+    assert [(r["value"], r["count"]) for r in facets["language"]] == [("en", 2), ("fr", 1)]
+
+
+def test_facets_follow_the_filters_and_mark_the_selected_value(member):
+    ghana = MemberFactory(name="Accra", country=Country.objects.get(iso2="GH"))
+    PracticeFactory(title="One", themes=["literacy"], sdgs=[4], members=[member])
+    PracticeFactory(title="Two", themes=["literacy"], sdgs=[10], members=[ghana])
+    PracticeFactory(title="Three", themes=["entrepreneurship"], sdgs=[4], members=[ghana])
+
+    form = LibraryFilter({"sdg": "4"})
+    facets = form.facets()
+
+    assert form.queryset().count() == 2
+    assert [(r["value"], r["count"], r["selected"]) for r in facets["sdg"]] == [(4, 2, True)]
+    assert [(r["value"], r["count"]) for r in facets["theme"]] == [
+        ("entrepreneurship", 1),
+        ("literacy", 1),
+    ]
+
+
+def test_a_city_with_two_members_in_one_country_counts_once(member):
+    other = MemberFactory(name="Kisumu")
+    PracticeFactory(title="Joint", members=[member, other])
+
+    facets = LibraryFilter({}).facets()
+
+    assert [(r["value"], r["count"]) for r in facets["country"]] == [("KE", 1)]
+    assert [(r["value"], r["count"]) for r in facets["region"]] == [("africa", 1)]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"theme": "literacy"}, ["One"]),
+        ({"sdg": "10"}, ["Two"]),
+        ({"country": "gh"}, ["Two"]),
+        ({"region": "africa"}, ["One", "Two"]),
+        ({"year": "2018"}, ["Two"]),
+        ({"language": "fr"}, ["Two"]),
+        ({"key_feature": "families"}, ["One"]),
+        ({"q": "gardens", "region": "africa"}, ["Two"]),
+    ],
+)
+def test_filters(member, params, expected):
+    ghana = MemberFactory(name="Accra", country=Country.objects.get(iso2="GH"))
+    PracticeFactory(title="One", themes=["literacy"], members=[member], key_feature="families")
+    PracticeFactory(
+        title="Two", body="Gardens.", sdgs=[10], members=[ghana], year_started=2018, language="fr"
+    )
+
+    assert sorted(titles(LibraryFilter(params).queryset())) == expected
+
+
+def test_documents_are_searchable_with_highlights():
+    DocumentFactory(title="Guidelines for learning cities", summary="Political will.")
+    DocumentFactory(title="Handbook", summary="Monitoring learning cities.")
+
+    results = DocumentFilter({"q": "guidelines"}).results()
+
+    assert [str(d.highlight.title) for d in results[0:5]] == [
+        "<mark>Guidelines</mark> for learning cities"
+    ]
+    assert DocumentFilter({"q": "learning"}).results().count() == 2

@@ -1,0 +1,299 @@
+"""The announcement of a cohort, written from the data in English, French or Spanish.
+
+`compose(cohort, language)` counts the cohort's new members and the network's totals as of
+the announcement's date (`stats.cohort_summary`, the same as-of rules as every page) and
+writes the title, the lead, the members by UNESCO region and the closing sentence.
+`figure_warnings(texts, figures, language)` reads the figures back out of an edited text
+and says where they no longer match the data. `as_markdown`, `as_text` and `as_html`
+print the parts in each format.
+"""
+
+import dataclasses
+import datetime as dt
+import html
+import re
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
+
+from gnlc.cities.models import Cohort, Member, Region
+from gnlc.cities.stats import cohort_summary
+from gnlc.core.markdown import render_markdown
+from gnlc.news.localise import base_language, country_name, region_name, sort_key
+
+# The network's default name, translated in our catalogues (an installation that renames
+# the network adds its own translations, or keeps its name untranslated).
+gettext_noop("UNESCO Global Network of Learning Cities")
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#])")
+_UNESCAPE = re.compile(r"\\([\\`*_\[\]<>#])")
+
+
+def network_name() -> str:
+    """The network's name in the active language."""
+    return _(settings.GNLC_NETWORK_NAME)
+
+
+def long_date(on: dt.date) -> str:
+    """A date written out in the active language: "14 February 2024" (the UN's English
+    style), "14 février 2024", "14 de febrero de 2024"."""
+    if base_language(translation.get_language()) == "en":
+        return date_format(on, "j F Y")
+    return date_format(on, "DATE_FORMAT")
+
+
+def escape(text: str) -> str:
+    """A name as Markdown shows it literally."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
+@dataclasses.dataclass
+class Composed:
+    """An announcement as the data write it: its parts and the figures they state."""
+
+    language: str
+    title: str
+    date: dt.date
+    lead: str
+    body: str
+    closing: str
+    figures: dict
+    groups: list  # [(region name, ["City (Country)", ...]), ...] in UNESCO's order
+
+
+def figures_for(cohort: Cohort) -> dict:
+    """The figures an announcement states, from the data as of its date."""
+    summary = cohort_summary(cohort)
+    return {
+        "new_members": summary["new_members"],
+        "new_countries": summary["new_countries"],
+        "total_members": summary["total_members"],
+        "total_countries": summary["total_countries"],
+        "first_time_countries": len(summary["first_time_countries"]),
+    }
+
+
+def member_groups(cohort: Cohort, language: str) -> list[tuple[str, list[str]]]:
+    """The cohort's new members as "City (Country)", grouped by region in UNESCO's
+    order, each group sorted by the language's collation. Two queries."""
+    members = Member.objects.admitted_in(cohort).select_related("country")
+    by_region: dict[str, list[tuple[tuple, str]]] = {}
+    for member in members:
+        country = country_name(member.country, language)
+        line = f"{member.name} ({country})"
+        key = (sort_key(member.name, language), sort_key(country, language))
+        by_region.setdefault(member.country.region_id, []).append((key, line))
+    return [
+        (region_name(region, language), [line for _key, line in sorted(by_region[region.slug])])
+        for region in Region.objects.all()
+        if region.slug in by_region
+    ]
+
+
+def _countries(count: int) -> str:
+    return ngettext("%(count)s country", "%(count)s countries", count) % {"count": count}
+
+
+def title_for(figures: dict) -> str:
+    members = ngettext("%(count)s new member", "%(count)s new members", figures["new_members"]) % {
+        "count": figures["new_members"]
+    }
+    return _("%(network)s: %(members)s from %(countries)s") % {
+        "network": network_name(),
+        "members": members,
+        "countries": _countries(figures["new_countries"]),
+    }
+
+
+def lead_for(figures: dict, on: dt.date) -> str:
+    count = figures["new_members"]
+    return ngettext(
+        "On %(date)s, UNESCO welcomed %(count)s new member from %(countries)s into the "
+        "%(network)s, which supports cities in making lifelong learning a reality for all.",
+        "On %(date)s, UNESCO welcomed %(count)s new members from %(countries)s into the "
+        "%(network)s, which supports cities in making lifelong learning a reality for all.",
+        count,
+    ) % {
+        "date": long_date(on),
+        "count": count,
+        "countries": _countries(figures["new_countries"]),
+        "network": network_name(),
+    }
+
+
+def closing_for(figures: dict) -> str:
+    count = figures["new_members"]
+    return ngettext(
+        "The %(count)s new member brings the total number of cities within the %(network)s "
+        "to %(total)s in %(countries)s.",
+        "The %(count)s new members bring the total number of cities within the %(network)s "
+        "to %(total)s in %(countries)s.",
+        count,
+    ) % {
+        "count": count,
+        "network": network_name(),
+        "total": figures["total_members"],
+        "countries": _countries(figures["total_countries"]),
+    }
+
+
+def body_for(groups) -> str:
+    """The members by region, in Markdown: a heading per region and a list."""
+    sections = []
+    for region, lines in groups:
+        items = "\n".join(f"- {escape(line)}" for line in lines)
+        sections.append(f"## {escape(region)}\n\n{items}")
+    return "\n\n".join(sections)
+
+
+def compose(cohort: Cohort, language: str) -> Composed:
+    """The announcement of `cohort` in `language`, written from the data."""
+    with translation.override(language):
+        figures = figures_for(cohort)
+        groups = member_groups(cohort, language)
+        on = cohort.effective_on
+        return Composed(
+            language=language,
+            title=title_for(figures),
+            date=on,
+            lead=lead_for(figures, on),
+            body=body_for(groups),
+            closing=closing_for(figures),
+            figures=figures,
+            groups=groups,
+        )
+
+
+# Reading the figures back out of an edited text ------------------------------------------
+
+_NUMBER = r"(\d[\d\s.,\u00a0\u202f]*\d|\d)"
+_SENTINELS = {"count": "\ue000", "countries": "\ue001", "total": "\ue002"}
+
+
+def _pattern(template_text: str) -> re.Pattern:
+    """A regular expression matching `template_text` (a sentence written with sentinel
+    values) with numbers where the sentinels were."""
+    pieces = re.split("[" + "".join(_SENTINELS.values()) + "]", template_text)
+    return re.compile(_NUMBER.join(re.escape(piece) for piece in pieces))
+
+
+def _to_int(text: str) -> int:
+    return int(re.sub(r"\D", "", text))
+
+
+def _statements(language: str) -> list[tuple[str, re.Pattern, list[str]]]:
+    """(part, pattern, the figures its numbers state, in order) for each sentence that
+    states figures, in both its singular and plural forms."""
+    a, b, c = _SENTINELS["count"], _SENTINELS["countries"], _SENTINELS["total"]
+    found = []
+    with translation.override(language):
+        for n in (1, 2):
+            members = ngettext("%(count)s new member", "%(count)s new members", n) % {"count": a}
+            for m in (1, 2):
+                countries = ngettext("%(count)s country", "%(count)s countries", m) % {"count": b}
+                title = _("%(network)s: %(members)s from %(countries)s") % {
+                    "network": network_name(),
+                    "members": members,
+                    "countries": countries,
+                }
+                found.append(("title", _pattern(title), ["new_members", "new_countries"]))
+                closing = ngettext(
+                    "The %(count)s new member brings the total number of cities within the "
+                    "%(network)s to %(total)s in %(countries)s.",
+                    "The %(count)s new members bring the total number of cities within the "
+                    "%(network)s to %(total)s in %(countries)s.",
+                    n,
+                ) % {"count": a, "network": network_name(), "total": c, "countries": countries}
+                # The numbers' order in the translated sentence decides which is which.
+                positions = {
+                    "new_members": closing.index(a),
+                    "total_members": closing.index(c),
+                    "total_countries": closing.index(b),
+                }
+                order = sorted(positions, key=positions.get)
+                found.append(("closing", _pattern(closing), order))
+    return found
+
+
+FIGURE_LABELS = {
+    "new_members": gettext_noop("new members"),
+    "new_countries": gettext_noop("countries of the new members"),
+    "total_members": gettext_noop("members in total"),
+    "total_countries": gettext_noop("countries in total"),
+}
+
+
+def figure_warnings(parts: dict, figures: dict, language: str) -> list[str]:
+    """Where the edited `parts` ({"title", "lead", "body", "closing"}) state figures that
+    are not `figures` (the data's), in the active language.
+
+    Each sentence that states figures is matched against the templates it was written
+    from; where the secretariat rewrote a sentence beyond recognition, the figure is
+    looked for anywhere in the text instead. The members listed are counted too."""
+    warnings = []
+    text = "\n".join(parts.get(name, "") for name in ("title", "lead", "body", "closing"))
+    numbers = {_to_int(n) for n in re.findall(_NUMBER, text)}
+    checked = set()
+    for part, pattern, names in _statements(language):
+        match = pattern.search(parts.get(part, ""))
+        if not match:
+            continue
+        for name, value in zip(names, match.groups(), strict=True):
+            checked.add(name)
+            stated = _to_int(value)
+            if stated != figures[name]:
+                warnings.append(
+                    _("The text says %(stated)s %(label)s; the data now give %(actual)s.")
+                    % {"stated": stated, "label": _(FIGURE_LABELS[name]), "actual": figures[name]}
+                )
+    for name in FIGURE_LABELS:
+        if name not in checked and figures[name] not in numbers:
+            warnings.append(
+                _("The data give %(actual)s %(label)s, a figure the text does not state.")
+                % {"actual": figures[name], "label": _(FIGURE_LABELS[name])}
+            )
+    listed = len(re.findall(r"^\s*[-*+]\s+\S", parts.get("body", ""), flags=re.MULTILINE))
+    if listed != figures["new_members"]:
+        warnings.append(
+            _("The text lists %(listed)s members; the data hold %(actual)s new members.")
+            % {"listed": listed, "actual": figures["new_members"]}
+        )
+    # The title and the closing both state the new members: say a wrong figure once.
+    return list(dict.fromkeys(warnings))
+
+
+# Formats ---------------------------------------------------------------------------------
+
+
+def as_markdown(title: str, on: dt.date, lead: str, body: str, closing: str, language: str):
+    with translation.override(language):
+        day = long_date(on)
+    return f"# {escape(title)}\n\n*{day}*\n\n{lead}\n\n{body}\n\n{closing}\n"
+
+
+def as_text(title: str, on: dt.date, lead: str, body: str, closing: str, language: str):
+    """Plain text: the Markdown's headings underlined, its escapes removed."""
+    with translation.override(language):
+        day = long_date(on)
+    lines = []
+    for line in body.splitlines():
+        heading = re.match(r"^#{1,6}\s+(.*)$", line)
+        if heading:
+            name = _UNESCAPE.sub(r"\1", heading.group(1))
+            lines += [name, "-" * len(name)]
+        else:
+            lines.append(_UNESCAPE.sub(r"\1", line))
+    body_text = "\n".join(lines)
+    return f"{title}\n{'=' * len(title)}\n\n{day}\n\n{lead}\n\n{body_text}\n\n{closing}\n"
+
+
+def as_html(title: str, on: dt.date, lead: str, body: str, closing: str, language: str):
+    """A sanitised HTML fragment: the title as its heading, the rest rendered from
+    Markdown (our sanitiser keeps no h1, so the title is escaped here instead)."""
+    with translation.override(language):
+        day = long_date(on)
+    rest = render_markdown(f"*{day}*\n\n{lead}\n\n{body}\n\n{closing}\n")
+    return f"<h1>{html.escape(title)}</h1>\n{rest}"

@@ -1,0 +1,74 @@
+"""Atom feeds (RFC 4287) of the published news: all of it, and one per UNESCO region."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from gnlc.cities.models import Region
+from gnlc.core.markdown import render_markdown
+from gnlc.news.models import Post
+
+FEED_SIZE = 30
+
+
+class NewsFeed(Feed):
+    feed_type = Atom1Feed
+
+    def title(self, obj=None):
+        return _("News of the %(network)s") % {"network": settings.GNLC_NETWORK_NAME}
+
+    def subtitle(self, obj=None):
+        return _("Announcements and news of the network.")
+
+    def link(self, obj=None):
+        return reverse("news:list")
+
+    def feed_url(self, obj=None):
+        return reverse("news:feed")
+
+    def author_name(self):
+        return settings.GNLC_NETWORK_NAME
+
+    def posts(self):
+        return Post.objects.published().for_listing()
+
+    def items(self, obj=None):
+        return self.posts()[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return render_markdown(item.body)
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return max(item.updated_at, item.published_at)
+
+    def item_categories(self, item):
+        return [str(region.label) for region in item.regions.all()]
+
+
+class RegionNewsFeed(NewsFeed):
+    def get_object(self, request, region):
+        return get_object_or_404(Region, slug=region)
+
+    def title(self, obj=None):
+        return _("News of the %(network)s: %(region)s") % {
+            "network": settings.GNLC_NETWORK_NAME,
+            "region": obj.label,
+        }
+
+    def link(self, obj=None):
+        return reverse("news:list") + f"?region={obj.slug}"
+
+    def feed_url(self, obj=None):
+        return reverse("news:region-feed", args=[obj.slug])
+
+    def items(self, obj=None):
+        return self.posts().in_region(obj)[:FEED_SIZE]

@@ -1,0 +1,100 @@
+"""The forms of the news pages: each parses a request; models do the work."""
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from gnlc.cities.models import Cohort, Region
+from gnlc.core.uploads import MB, CheckedFileField
+from gnlc.news.enums import Language
+from gnlc.news.localise import base_language
+from gnlc.news.models import Announcement, MediaLogo, Post, PressContact
+
+
+def _default_language() -> str:
+    language = base_language(get_language())
+    return language if language in Language.values else Language.EN
+
+
+class GenerateAnnouncementForm(forms.Form):
+    """Which cohort to announce, in which language."""
+
+    cohort = forms.ModelChoiceField(
+        label=_("Cohort"), queryset=Cohort.objects.order_by("-year"), empty_label=None
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+
+
+class AnnouncementForm(forms.ModelForm):
+    class Meta:
+        model = Announcement
+        fields = ["title", "date", "lead", "body", "closing"]
+        labels = {
+            "title": _("Title"),
+            "date": _("Date"),
+            "lead": _("Lead paragraph"),
+            "body": _("New members by region (Markdown)"),
+            "closing": _("Closing sentence"),
+        }
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "lead": forms.Textarea(attrs={"rows": 4}),
+            "body": forms.Textarea(attrs={"rows": 18}),
+            "closing": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class PostForm(forms.ModelForm):
+    class Meta:
+        model = Post
+        fields = ["title", "language", "regions", "body"]
+        labels = {
+            "title": _("Title"),
+            "language": _("Language"),
+            "regions": _("Regions concerned"),
+            "body": _("Text (Markdown)"),
+        }
+        help_texts = {"regions": _("The post appears in these regions' news feeds.")}
+        widgets = {
+            "regions": forms.CheckboxSelectMultiple,
+            "body": forms.Textarea(attrs={"rows": 16}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regions"].queryset = Region.objects.all()
+        self.fields["regions"].label_from_instance = lambda region: str(region.label)
+
+
+class PressContactForm(forms.ModelForm):
+    class Meta:
+        model = PressContact
+        fields = ["name", "role", "email", "phone", "order"]
+        labels = {
+            "name": _("Name"),
+            "role": _("Role"),
+            "email": _("E-mail"),
+            "phone": _("Phone"),
+            "order": _("Order on the page"),
+        }
+
+
+class MediaLogoForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    image = CheckedFileField(label=_("Image"), kinds={"png", "jpeg", "webp"}, max_bytes=2 * MB)
+
+    def save(self) -> MediaLogo:
+        image = self.cleaned_data["image"]
+        image.seek(0)
+        return MediaLogo.objects.create(
+            title=self.cleaned_data["title"],
+            image=image.read(),
+            content_type=f"image/{image.checked_kind}",
+        )
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    language = forms.ChoiceField(
+        label=_("Language of the news"), choices=Language.choices, initial=_default_language
+    )

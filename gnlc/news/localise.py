@@ -1,0 +1,151 @@
+"""Names and sort order in the language of an announcement.
+
+Country names: the UN's short names, as UNESCO's press releases use them. In English they
+are our `Country.name`. In French and Spanish we start from CLDR's names (shipped by
+Babel, as `Country.label` does) and override them with the UN short name wherever the two
+differ ("Corée du Sud" -> "République de Corée", "Vietnam" -> "Viet Nam"). The overrides
+below are taken from the UN Terminology Database (UNTERM, "short name" field, French and
+Spanish), which is also the source of the UN's list of Member States; pycountry's
+translations (ISO 3166 names, "Corée, République de") are in another style, so they are
+not used. A country missing here falls back to CLDR, then to the English UN name.
+
+Collation: names are sorted with the Unicode Collation Algorithm (`pyuca`, pure Python,
+the root collation, DUCET), which is what CLDR uses for English and French. Spanish
+tailors one letter, ñ, which sorts as a letter of its own after n: we reproduce that
+tailoring (see `sort_key`). ICU would do the same, but PyICU needs a compiled library.
+"""
+
+import functools
+
+from babel import Locale
+from django.utils import translation
+
+from gnlc.cities.models import REGION_LABELS
+
+UN_SHORT_NAMES = {
+    "fr": {
+        "BN": "Brunéi Darussalam",
+        "BO": "Bolivie (État plurinational de)",
+        "CD": "République démocratique du Congo",
+        "CF": "République centrafricaine",
+        "CG": "Congo",
+        "CI": "Côte d'Ivoire",
+        "CV": "Cabo Verde",
+        "CZ": "Tchéquie",
+        "DO": "République dominicaine",
+        "FM": "Micronésie (États fédérés de)",
+        "GB": "Royaume-Uni de Grande-Bretagne et d'Irlande du Nord",
+        "IR": "Iran (République islamique d')",
+        "KP": "République populaire démocratique de Corée",
+        "KR": "République de Corée",
+        "LA": "République démocratique populaire lao",
+        "MD": "République de Moldova",
+        "MK": "Macédoine du Nord",
+        "MM": "Myanmar",
+        "NL": "Pays-Bas (Royaume des)",
+        "PS": "Palestine",
+        "RU": "Fédération de Russie",
+        "ST": "Sao Tomé-et-Principe",
+        "SY": "République arabe syrienne",
+        "SZ": "Eswatini",
+        "TL": "Timor-Leste",
+        "TR": "Türkiye",
+        "TZ": "République-Unie de Tanzanie",
+        "US": "États-Unis d'Amérique",
+        "VE": "Venezuela (République bolivarienne du)",
+        "VN": "Viet Nam",
+    },
+    "es": {
+        "BH": "Bahrein",
+        "BJ": "Benin",
+        "BN": "Brunei Darussalam",
+        "BO": "Bolivia (Estado Plurinacional de)",
+        "BW": "Botswana",
+        "BY": "Belarús",
+        "CD": "República Democrática del Congo",
+        "CF": "República Centroafricana",
+        "CG": "Congo",
+        "CI": "Côte d'Ivoire",
+        "CZ": "Chequia",
+        "DJ": "Djibouti",
+        "FM": "Micronesia (Estados Federados de)",
+        "GB": "Reino Unido de Gran Bretaña e Irlanda del Norte",
+        "GW": "Guinea-Bissau",
+        "IQ": "Iraq",
+        "IR": "Irán (República Islámica del)",
+        "KE": "Kenya",
+        "KG": "Kirguistán",
+        "KP": "República Popular Democrática de Corea",
+        "KR": "República de Corea",
+        "KZ": "Kazajstán",
+        "LA": "República Democrática Popular Lao",
+        "LS": "Lesotho",
+        "MD": "República de Moldova",
+        "MK": "Macedonia del Norte",
+        "MM": "Myanmar",
+        "MW": "Malawi",
+        "NL": "Países Bajos (Reino de los)",
+        "PS": "Palestina",
+        "QA": "Qatar",
+        "RU": "Federación de Rusia",
+        "RW": "Rwanda",
+        "SA": "Arabia Saudita",
+        "SG": "Singapur",
+        "ST": "Santo Tomé y Príncipe",
+        "SY": "República Árabe Siria",
+        "SZ": "Eswatini",
+        "TJ": "Tayikistán",
+        "TL": "Timor-Leste",
+        "TR": "Türkiye",
+        "TT": "Trinidad y Tabago",
+        "TZ": "República Unida de Tanzanía",
+        "US": "Estados Unidos de América",
+        "VE": "Venezuela (República Bolivariana de)",
+        "VN": "Viet Nam",
+        "ZW": "Zimbabwe",
+    },
+}
+
+
+def base_language(language: str | None) -> str:
+    return (language or "en").split("-")[0].lower()
+
+
+def country_name(country, language: str) -> str:
+    """`country`'s UN short name in `language` (see the module's docstring)."""
+    language = base_language(language)
+    if language == "en":
+        return country.name
+    override = UN_SHORT_NAMES.get(language, {}).get(country.iso2)
+    if override:
+        return override
+    try:
+        return Locale.parse(language).territories.get(country.iso2, country.name)
+    except (ValueError, LookupError):
+        return country.name
+
+
+def region_name(region, language: str) -> str:
+    """A UNESCO region's name in `language` (our own catalogue's translation)."""
+    with translation.override(base_language(language)):
+        return str(REGION_LABELS.get(region.slug, region.name))
+
+
+@functools.cache
+def _collator():
+    from pyuca import Collator
+
+    return Collator()
+
+
+# Spanish sorts ñ as a letter between n and o: "n" followed by a character whose primary
+# weight is above every letter's puts "Nuñoa" after "Nunez" and before "Nuoro".
+_AFTER_EVERY_LETTER = "\U0010fffd"
+
+
+def sort_key(text: str, language: str) -> tuple:
+    """The collation key of `text` in `language` (the Unicode Collation Algorithm, with
+    Spanish's ñ tailoring)."""
+    if base_language(language) == "es":
+        text = text.replace("ñ", "n" + _AFTER_EVERY_LETTER).replace("Ñ", "N" + _AFTER_EVERY_LETTER)
+    return _collator().sort_key(text)

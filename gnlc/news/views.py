@@ -1,0 +1,353 @@
+"""The news pages: the public list, posts, press page and subscription; the
+secretariat's writing desk, announcement editor and press contacts."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gnlc.cities.models import Cohort, Region
+from gnlc.cities.stats import network_stats
+from gnlc.core.permissions import check, permission_required
+from gnlc.news.enums import AnnouncementStatus, ExportFormat, Language, SubscriberStatus
+from gnlc.news.forms import (
+    AnnouncementForm,
+    GenerateAnnouncementForm,
+    MediaLogoForm,
+    PostForm,
+    PressContactForm,
+    SubscribeForm,
+)
+from gnlc.news.models import Announcement, MediaLogo, Post, PressContact, Subscriber
+
+PAGE_SIZE = 20
+EXPORT_TYPES = {
+    ExportFormat.MARKDOWN: "text/markdown; charset=utf-8",
+    ExportFormat.TEXT: "text/plain; charset=utf-8",
+    ExportFormat.HTML: "text/html; charset=utf-8",
+}
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _get_post(request, slug):
+    return get_object_or_404(Post, slug=slug)
+
+
+def _get_announcement(request, pk, **kwargs):
+    return get_object_or_404(Announcement.objects.select_related("cohort", "post"), pk=pk)
+
+
+def _get_contact(request, pk):
+    return get_object_or_404(PressContact, pk=pk)
+
+
+def _get_logo_for_change(request, pk):
+    return get_object_or_404(MediaLogo.objects.defer("image"), pk=pk)
+
+
+# Public -------------------------------------------------------------------------------
+
+
+@require_GET
+def post_list(request):
+    posts = Post.objects.published().for_listing()
+    region = None
+    if request.GET.get("region"):
+        region = get_object_or_404(Region, slug=request.GET["region"])
+        posts = posts.in_region(region)
+    language = request.GET.get("language")
+    if language in Language.values:
+        posts = posts.filter(language=language)
+    return render(
+        request,
+        "news/list.html",
+        {
+            "posts": posts[:PAGE_SIZE],
+            "regions": Region.objects.all(),
+            "region": region,
+            "language": language if language in Language.values else "",
+            "languages": Language.choices,
+            "can_manage": request.user.has_perm("news.manage_news"),
+        },
+    )
+
+
+@require_GET
+def post_detail(request, slug):
+    post = get_object_or_404(Post.objects.for_listing(), slug=slug)
+    # A draft is not there for whoever may not see it.
+    check(request, "news.view_post", post, hide=True)
+    return render(
+        request,
+        "news/post.html",
+        {"post": post, "can_manage": request.user.has_perm("news.manage_news")},
+    )
+
+
+@require_GET
+def press(request):
+    return render(
+        request,
+        "news/press.html",
+        {
+            "contacts": PressContact.objects.all(),
+            "logos": MediaLogo.objects.defer("image"),
+            "stats": network_stats(),
+            "can_manage": request.user.has_perm("news.manage_press"),
+        },
+    )
+
+
+@require_GET
+def logo(request, pk):
+    found = get_object_or_404(MediaLogo, pk=pk)
+    response = HttpResponse(bytes(found.image), content_type=found.content_type)
+    extension = found.content_type.split("/")[-1].replace("jpeg", "jpg")
+    response["Content-Disposition"] = f'inline; filename="{slugify(found.title)}.{extension}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe(request):
+    form = SubscribeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        Subscriber.subscribe(
+            form.cleaned_data["email"], form.cleaned_data["language"], base_url=_base_url(request)
+        )
+        # The same answer whether or not the address was known.
+        return render(request, "news/subscribe_sent.html", {"email": form.cleaned_data["email"]})
+    return render(request, "news/subscribe.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe_confirm(request, token):
+    subscriber = Subscriber.from_confirm_token(token)
+    if subscriber is None:
+        return render(request, "news/token_invalid.html", status=404)
+    # Confirming takes a button press: mail scanners that open links confirm nothing.
+    if request.method == "POST":
+        subscriber.confirm()
+        return render(request, "news/subscribe_done.html", {"subscriber": subscriber})
+    return render(request, "news/subscribe_confirm.html", {"subscriber": subscriber})
+
+
+@csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no token
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    subscriber = Subscriber.from_unsubscribe_token(token)
+    if subscriber is None:
+        return render(request, "news/token_invalid.html", status=404)
+    if request.method == "POST":
+        subscriber.unsubscribe()
+        return render(request, "news/unsubscribe_done.html", {"subscriber": subscriber})
+    return render(
+        request,
+        "news/unsubscribe.html",
+        {"subscriber": subscriber, "done": subscriber.status == SubscriberStatus.UNSUBSCRIBED},
+    )
+
+
+# The secretariat's news desk -------------------------------------------------------------
+
+
+@permission_required("news.manage_news")
+@require_http_methods(["GET", "POST"])
+def post_create(request):
+    form = PostForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        post = form.save(commit=False)
+        post.created_by = request.user
+        post.save()
+        form.save_m2m()
+        messages.success(request, _("The draft was saved. Publish it when it is ready."))
+        return redirect(post)
+    return render(request, "news/post_form.html", {"form": form})
+
+
+@permission_required("news.manage_news", _get_post)
+@require_http_methods(["GET", "POST"])
+def post_edit(request, slug, obj):
+    form = PostForm(request.POST or None, instance=obj)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The post was saved."))
+        return redirect(obj)
+    return render(request, "news/post_form.html", {"form": form, "post": obj})
+
+
+@permission_required("news.manage_news", _get_post)
+@require_POST
+def post_publish(request, slug, obj):
+    try:
+        obj.publish(by=request.user, base_url=_base_url(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The post is published and is being sent to subscribers."))
+    return redirect(obj)
+
+
+@permission_required("news.manage_announcements")
+@require_GET
+def announcement_list(request):
+    return render(
+        request,
+        "news/announcements.html",
+        {
+            "announcements": Announcement.objects.select_related("cohort", "post"),
+            "form": GenerateAnnouncementForm(),
+            "cohorts": Cohort.objects.count(),
+        },
+    )
+
+
+@permission_required("news.manage_announcements")
+@require_POST
+def announcement_generate(request):
+    form = GenerateAnnouncementForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "news/announcements.html",
+            {"announcements": Announcement.objects.select_related("cohort", "post"), "form": form},
+            status=400,
+        )
+    announcement, created = Announcement.draft_for(
+        form.cleaned_data["cohort"], form.cleaned_data["language"], by=request.user
+    )
+    if created:
+        messages.success(request, _("The announcement was written from the data."))
+    else:
+        messages.info(request, _("This announcement exists already: here it is."))
+    return redirect(announcement)
+
+
+@permission_required("news.manage_announcements", _get_announcement)
+@require_http_methods(["GET", "POST"])
+def announcement_edit(request, pk, obj):
+    form = AnnouncementForm(request.POST or None, instance=obj)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The announcement was saved."))
+        return redirect(obj)
+    return render(
+        request,
+        "news/announcement.html",
+        {
+            "announcement": obj,
+            "form": form,
+            "warnings": obj.warnings(),
+            "preview": obj.as_html(),
+            "formats": ExportFormat.choices,
+            "published": obj.status == AnnouncementStatus.PUBLISHED,
+        },
+    )
+
+
+@permission_required("news.manage_announcements", _get_announcement)
+@require_POST
+def announcement_refresh(request, pk, obj):
+    obj.refresh_figures()
+    messages.success(request, _("The figures were computed again from the data."))
+    return redirect(obj)
+
+
+@permission_required("news.manage_announcements", _get_announcement)
+@require_POST
+def announcement_regenerate(request, pk, obj):
+    obj.regenerate()
+    messages.success(request, _("The text was written again from the data."))
+    return redirect(obj)
+
+
+@permission_required("news.manage_announcements", _get_announcement)
+@require_POST
+def announcement_publish(request, pk, obj):
+    post = obj.publish(by=request.user, base_url=_base_url(request))
+    messages.success(request, _("The announcement is published as a news post."))
+    return redirect(post)
+
+
+@permission_required("news.manage_announcements", _get_announcement)
+@require_GET
+def announcement_export(request, pk, fmt, obj):
+    if fmt not in ExportFormat.values:
+        raise Http404
+    body = {
+        ExportFormat.MARKDOWN: obj.as_markdown,
+        ExportFormat.TEXT: obj.as_text,
+        ExportFormat.HTML: obj.as_html,
+    }[ExportFormat(fmt)]()
+    response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
+    name = f"announcement-{obj.cohort_id}-{obj.language}.{fmt}"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+# Press contacts and logos -------------------------------------------------------------------
+
+
+@permission_required("news.manage_press")
+@require_http_methods(["GET", "POST"])
+def press_manage(request):
+    contact_form = PressContactForm(request.POST if "add_contact" in request.POST else None)
+    logo_form = MediaLogoForm(
+        request.POST if "add_logo" in request.POST else None,
+        request.FILES if "add_logo" in request.POST else None,
+    )
+    if request.method == "POST":
+        if "add_contact" in request.POST and contact_form.is_valid():
+            contact_form.save()
+            messages.success(request, _("The contact was added."))
+            return redirect("news:press-manage")
+        if "add_logo" in request.POST and logo_form.is_valid():
+            logo_form.save()
+            messages.success(request, _("The logo was added."))
+            return redirect("news:press-manage")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "news/press_manage.html",
+        {
+            "contacts": PressContact.objects.all(),
+            "logos": MediaLogo.objects.defer("image"),
+            "contact_form": contact_form,
+            "logo_form": logo_form,
+        },
+        status=status,
+    )
+
+
+@permission_required("news.manage_press", _get_contact)
+@require_http_methods(["GET", "POST"])
+def contact_edit(request, pk, obj):
+    form = PressContactForm(request.POST or None, instance=obj)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The contact was saved."))
+        return redirect("news:press-manage")
+    return render(request, "news/contact_form.html", {"form": form, "contact": obj})
+
+
+@permission_required("news.manage_press", _get_contact)
+@require_POST
+def contact_delete(request, pk, obj):
+    obj.delete()
+    messages.success(request, _("The contact was removed."))
+    return redirect("news:press-manage")
+
+
+@permission_required("news.manage_press", _get_logo_for_change)
+@require_POST
+def logo_delete(request, pk, obj):
+    obj.delete()
+    messages.success(request, _("The logo was removed."))
+    return redirect("news:press-manage")

@@ -1,0 +1,68 @@
+"""The reporting cycle's vocabulary: framework versions, report states and their moves,
+reminder kinds and the self-assessment scale. Models, rules and forms read these."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# The languages the framework's names are kept in (one `name_<code>` field each); other
+# languages fall back to English.
+FRAMEWORK_LANGUAGES = ("en", "fr")
+ATTACHMENT_KINDS = {"pdf", "png", "jpeg"}
+ATTACHMENT_MAX_MB = 10
+
+
+class FrameworkStatus(models.TextChoices):
+    """A framework version is edited as a draft, then published; a published version is
+    never edited again (reporting periods point at it), a new draft is made instead."""
+
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class ReportState(models.TextChoices):
+    """Where a report stands. `Report.transition` is the only writer; the allowed moves
+    are `TRANSITIONS` below."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for changes")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+S = ReportState
+EDITABLE_STATES = (S.DRAFT, S.RETURNED)
+# (from, to) -> the permission asked of the acting user (rules.py).
+TRANSITIONS = {
+    (S.DRAFT, S.SUBMITTED): "reporting.submit_report",
+    (S.RETURNED, S.SUBMITTED): "reporting.submit_report",
+    (S.SUBMITTED, S.RETURNED): "reporting.review_report",
+    (S.SUBMITTED, S.ACCEPTED): "reporting.review_report",
+}
+# Moves that need a comment from whoever makes them.
+COMMENT_REQUIRED = {(S.SUBMITTED, S.RETURNED)}
+
+
+class Rating(models.IntegerChoices):
+    """The member's self-assessment of its progress in one area of focus."""
+
+    NOT_STARTED = 1, _("1 — Not started")
+    PLANNING = 2, _("2 — Planning")
+    STARTED = 3, _("3 — Started")
+    ADVANCED = 4, _("4 — Advanced")
+    ESTABLISHED = 5, _("5 — Established")
+
+
+class ReminderKind(models.TextChoices):
+    """Why a reminder was sent: the due date is near, or it has passed."""
+
+    DUE_SOON = "due_soon", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class Stage(models.TextChoices):
+    """Where an unfiled report stands on the lifecycle policy's calendar."""
+
+    OPEN = "open", _("Open")
+    OVERDUE = "overdue", _("Overdue, in grace")
+    SUSPENSION = "suspension", _("Past grace: suspension")
+    WITHDRAWAL = "withdrawal", _("Suspended too long: withdrawal")

@@ -1,0 +1,39 @@
+// The admission pages' small helpers, loaded with `defer` (no inline script: strict CSP).
+// 1. A live word count under the motivation and implementation plan, counted as the
+//    server counts (runs of non-space characters); the server checks again on submit.
+// 2. Each deadline shown in the viewer's own time zone beside the call's.
+(function () {
+  "use strict";
+
+  function countWords(text) {
+    var words = text.match(/\S+/g);
+    return words ? words.length : 0;
+  }
+
+  document.querySelectorAll("[data-counter-for]").forEach(function (counter) {
+    var field = document.getElementById(counter.getAttribute("data-counter-for"));
+    if (!field) return;
+    var limit = parseInt(field.getAttribute("data-word-limit") || "200", 10);
+    var template = counter.getAttribute("data-template") || "{n} / {max} words";
+    function update() {
+      var n = countWords(field.value);
+      counter.textContent = template.replace("{n}", n).replace("{max}", limit);
+      counter.classList.toggle("admissions-counter--over", n > limit);
+      counter.setAttribute("data-words", String(n));
+    }
+    field.addEventListener("input", update);
+    update();
+  });
+
+  document.querySelectorAll("time[data-local-time]").forEach(function (node) {
+    var when = new Date(node.getAttribute("datetime"));
+    if (isNaN(when)) return;
+    var local = document.createElement("span");
+    local.className = "admissions-local-time";
+    local.textContent = when.toLocaleString(document.documentElement.lang || undefined, {
+      dateStyle: "long",
+      timeStyle: "short",
+    });
+    node.after(local);
+  });
+})();
