@@ -361,3 +361,51 @@ def test_withdraw_from_nominated_by_applicant():
     with transaction.atomic():
         application.transition(S.WITHDRAWN, by=application.created_by)
     assert Application.objects.get().state == S.WITHDRAWN
+
+
+def test_apply_decisions_failing_midway_leaves_every_application_as_it_was(
+    secretariat_user, monkeypatch
+):
+    call = CallFactory(announcement_date=dt.date.today())
+    apps = [
+        ApplicationFactory(call=call, state=S.NOMINATED, decision="admit", city_name=f"City {i}")
+        for i in range(3)
+    ]
+    real_save = Application.save
+
+    def save_failing_on_the_third(self, *args, **kwargs):
+        if self.pk == apps[2].pk and self.state == S.ADMITTED:
+            raise RuntimeError("simulated failure in the middle")
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Application, "save", save_failing_on_the_third)
+
+    with pytest.raises(RuntimeError, match="simulated"):
+        call.apply_decisions(by=secretariat_user)
+
+    states = list(
+        Application.objects.filter(pk__in=[a.pk for a in apps]).values_list("state", flat=True)
+    )
+    assert states == [S.NOMINATED] * 3
+    assert Message.objects.count() == 0
+
+
+def test_publish_failing_midway_creates_no_member(secretariat_user, monkeypatch):
+    call = CallFactory(announcement_date=dt.date.today())
+    for name in ["Eldoret", "Kisii", "Machakos"]:
+        ApplicationFactory(call=call, city_name=name, state=S.ADMITTED)
+    members_before = Member.objects.count()
+    real_record = Member.record_event
+
+    def record_failing_on_machakos(self, *args, **kwargs):
+        if self.name == "Machakos":
+            raise RuntimeError("simulated failure in the middle")
+        return real_record(self, *args, **kwargs)
+
+    monkeypatch.setattr(Member, "record_event", record_failing_on_machakos)
+
+    with pytest.raises(RuntimeError, match="simulated"):
+        call.publish(by=secretariat_user)
+
+    assert Member.objects.count() == members_before
+    assert not Application.objects.filter(call=call, member__isnull=False).exists()
