@@ -148,3 +148,15 @@ def _private_files_in_a_temporary_folder(tmp_path, monkeypatch):
     monkeypatch.setattr(
         private_storage, "_wrapped", FileSystemStorage(location=tmp_path / "private")
     )
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language, whatever an earlier test activated in
+    this worker (translation.activate lasts for the thread)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -39,6 +39,7 @@ PUBLIC_PAGES = [
     "cities:open-data",
     "cities:region",
     "cities:statistics",
+    "library:call",
     "library:documents",
     "library:index",
     "library:member",
