@@ -9,6 +9,8 @@ may be slow on a loaded CI machine), no example database written to the work tre
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -24,7 +26,19 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def members(db):
+def _keep_the_test_connection():
+    """Requests go through the WSGI application, whose request signals close a
+    connection that is not in autocommit: on PostgreSQL, the test's own transaction.
+    Django's test client disconnects them the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def members(db, _keep_the_test_connection):
     """A few members for the generated requests to find."""
     nakuru = MemberFactory(name="Nakuru", subdivision="Nakuru County")
     MemberFactory(name="Mombasa", cohort=CohortFactory(year=2019))

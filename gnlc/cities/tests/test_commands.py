@@ -16,6 +16,13 @@ from gnlc.cli import main
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection(monkeypatch):
+    """`gnlc ...` (Django's run_from_argv) closes every connection when a command ends;
+    on PostgreSQL that would close the test's own transaction under the next test."""
+    monkeypatch.setattr("django.db.connections.close_all", lambda: None)
+
+
 @pytest.fixture
 def network():
     """Nakuru (2019, active), Cao Lãnh (2022) and Larissa (2019, withdrawn in 2023)."""

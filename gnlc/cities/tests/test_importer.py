@@ -15,6 +15,13 @@ from gnlc.cli import main
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection(monkeypatch):
+    """`gnlc ...` (Django's run_from_argv) closes every connection when a command ends;
+    on PostgreSQL that would close the test's own transaction under the next test."""
+    monkeypatch.setattr("django.db.connections.close_all", lambda: None)
+
 HEADER = "city,country,iso2,region,year_joined,admitted_on,source_url"
 GOOD_ROWS = [
     "Nakuru,Kenya,KE,Africa,2022,,https://example.org/2022",
