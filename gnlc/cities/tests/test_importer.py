@@ -22,6 +22,7 @@ def _keep_the_test_connection(monkeypatch):
     on PostgreSQL that would close the test's own transaction under the next test."""
     monkeypatch.setattr("django.db.connections.close_all", lambda: None)
 
+
 HEADER = "city,country,iso2,region,year_joined,admitted_on,source_url"
 GOOD_ROWS = [
     "Nakuru,Kenya,KE,Africa,2022,,https://example.org/2022",
