@@ -12,3 +12,9 @@ class PrivateStorage(LazyObject):
 
 
 private_storage = PrivateStorage()
+
+
+def get_private_storage():
+    """For FileField(storage=...): a callable, so migrations record this function rather
+    than a path on the machine that made them."""
+    return private_storage

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from gnlc.audit.context import acting_as
 from gnlc.core.markdown import render_markdown
-from gnlc.core.storage import private_storage
+from gnlc.core.storage import get_private_storage
 from gnlc.library.enums import (
     MOVES,
     SDG_NAMES,
@@ -441,7 +441,7 @@ class PracticeAttachment(models.Model):
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField(gettext_lazy("title"), max_length=200, blank=True)
-    file = models.FileField(storage=private_storage, upload_to="library/practices/")
+    file = models.FileField(storage=get_private_storage, upload_to="library/practices/")
     kind = models.CharField(max_length=10)
     size = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -516,7 +516,7 @@ class Document(models.Model):
     )
     year = models.PositiveSmallIntegerField(gettext_lazy("year"))
     summary = models.TextField(gettext_lazy("summary"), blank=True)
-    file = models.FileField(storage=private_storage, upload_to="library/documents/")
+    file = models.FileField(storage=get_private_storage, upload_to="library/documents/")
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
