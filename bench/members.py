@@ -14,17 +14,16 @@ Targets: the query counts do not grow with N; p99 < 50 ms at 100k members.
 """
 
 import argparse
-import contextlib
 import http.client
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+
+from server import get, gunicorn  # bench/server.py: the one way benches start gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -80,60 +79,6 @@ def count_queries(path: str) -> tuple[int, int]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     return response.status_code, len(queries)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def gunicorn(workers: int, threads: int):
-    port = free_port()
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "gnlc.wsgi",
-        "--pythonpath",
-        str(ROOT / "bench"),
-        "--bind",
-        f"{HOST}:{port}",
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-        "--worker-class",
-        "gthread",
-        "--log-level",
-        "warning",
-        "--keep-alive",
-        "5",
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **ENV})
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                get(port, "/api/v1/regions")
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.2)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def get(port: int, path: str, connection=None) -> tuple[int, bytes]:
-    conn = connection or http.client.HTTPConnection(HOST, port, timeout=30)
-    conn.request("GET", path, headers={"Host": HOST})
-    response = conn.getresponse()
-    body = response.read()
-    if connection is None:
-        conn.close()
-    return response.status, body
 
 
 def load(port: int, path: str, *, clients: int, requests: int, seconds: float) -> dict:
@@ -225,7 +170,12 @@ def main():
         f" x {args.threads} threads on {HOST}, {args.members:,} members"
     )
     print(f"{'scenario':<32}{'requests':>9}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
-    with gunicorn(args.workers, args.threads) as port:
+    with gunicorn(
+        {**os.environ, **ENV},
+        workers=args.workers,
+        threads=args.threads,
+        pythonpath=ROOT / "bench",
+    ) as port:
         for name, path in SCENARIOS:
             status, _ = get(port, path)
             if status == 404 and path.startswith("/api/"):

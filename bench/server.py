@@ -71,12 +71,14 @@ def get(port: int, path: str, connection=None) -> tuple[int, bytes]:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict, *, workers: int, threads: int):
-    """gunicorn serving gnlc.wsgi with `env`; yields its port, stops it after."""
+def gunicorn(env: dict, *, workers: int, threads: int, pythonpath: Path | None = None):
+    """gunicorn serving gnlc.wsgi with `env` (and `pythonpath` first on the path, for a
+    bench's own settings module); yields its port, stops it after."""
     port = free_port()
     command = [
         str(BIN / "gunicorn"),
         "gnlc.wsgi",
+        *(["--pythonpath", str(pythonpath)] if pythonpath else []),
         "--bind",
         f"{HOST}:{port}",
         "--workers",

@@ -19,10 +19,10 @@ from gnlc.admissions.models import Application, JurorProfile
 from gnlc.admissions.models.application import (
     AWARD_REQUIRED_ON_SUBMIT,
     REQUIRED_ON_SUBMIT,
-    count_words,
 )
 from gnlc.admissions.models.call import DATE_FIELDS
 from gnlc.cities.models import Country
+from gnlc.core.text import count_words
 from gnlc.core.uploads import MB, CheckedFileField
 
 RATINGS = [("", "—"), *[(str(n), str(n)) for n in range(1, 6)]]

@@ -1,9 +1,18 @@
 """Text helpers shared by apps."""
 
 import functools
+import re
 import unicodedata
 
 from django.utils.translation import get_language
+
+WORD = re.compile(r"\S+")
+
+
+def count_words(text: str) -> int:
+    """Words as the server counts them (and the forms' scripts as the user types): runs
+    of non-space characters. Admissions and reporting limit their texts with it."""
+    return len(WORD.findall(text or ""))
 
 
 def fold(text: str) -> str:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gnlc.core.text import count_words
 from gnlc.core.uploads import MB, CheckedFileField
 from gnlc.reporting.enums import ATTACHMENT_KINDS, ATTACHMENT_MAX_MB, Rating
 from gnlc.reporting.models import (
@@ -21,7 +22,6 @@ from gnlc.reporting.models import (
     Group,
     LifecyclePolicy,
     ReportingPeriod,
-    count_words,
 )
 
 RATING_CHOICES = [("", gettext_lazy("— not rated —")), *Rating.choices]

@@ -8,7 +8,6 @@ the move against `enums.TRANSITIONS`, saves, leaves an audit entry and a
 `ReportTransition` row, and sends the e-mail on commit."""
 
 import datetime as dt
-import re
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from gnlc.core.storage import private_storage
+from gnlc.core.text import count_words
 from gnlc.reporting.enums import (
     COMMENT_REQUIRED,
     EDITABLE_STATES,
@@ -32,13 +32,6 @@ from gnlc.reporting.enums import (
     Stage,
 )
 from gnlc.reporting.querysets import FrameworkVersionQuerySet, PeriodQuerySet, ReportQuerySet
-
-WORD = re.compile(r"\S+")
-
-
-def count_words(text: str) -> int:
-    """Words as the server counts them: runs of non-space characters."""
-    return len(WORD.findall(text or ""))
 
 
 class TransitionError(Exception):

@@ -5,8 +5,6 @@ move against `enums.TRANSITIONS` (from which state, by which permission, before 
 deadline), holds the nomination quota under a lock, saves, leaves an audit entry and an
 `ApplicationTransition` row, and queues the e-mails on commit."""
 
-import re
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -29,16 +27,7 @@ from gnlc.admissions.enums import (
 )
 from gnlc.admissions.querysets import ApplicationQuerySet
 from gnlc.core.storage import private_storage
-from gnlc.core.text import fold
-
-WORD = re.compile(r"\S+")
-
-
-def count_words(text: str) -> int:
-    """Words as the server counts them (and admissions.js as the user types): runs of
-    non-space characters."""
-    return len(WORD.findall(text or ""))
-
+from gnlc.core.text import count_words, fold
 
 LETTERS = "admissions/letters/"
 

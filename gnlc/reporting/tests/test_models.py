@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
+from gnlc.core.text import count_words
 from gnlc.reporting.enums import FrameworkStatus, ReportState
-from gnlc.reporting.models import FrameworkVersion, Report, TransitionError, count_words
+from gnlc.reporting.models import FrameworkVersion, Report, TransitionError
 from gnlc.reporting.tests.factories import PeriodFactory, ReportFactory, complete
 
 pytestmark = pytest.mark.django_db
