@@ -99,7 +99,13 @@ def test_admission_cycle_from_application_to_the_directory(page, cycle):
         log_in(page, juror.email)
         page.goto("/admissions/jury/")
         page.click("text=Eldoret")
-        for select in page.locator("select[id^=id_score_]").all():
+        # Wait for the review form: `.all()` does not wait, and on a busy machine it
+        # would otherwise read the jury list the click is still leaving.
+        page.wait_for_url("**/review/")
+        scores = page.locator("select[id^=id_score_]")
+        scores.first.wait_for()
+        assert scores.count() == call.criteria.count()
+        for select in scores.all():
             select.select_option("4")
         page.select_option("#id_recommendation", recommendation)
         page.fill("#id_comment", "A committed city.")
