@@ -3,6 +3,7 @@ import re
 
 import feedparser
 import pytest
+from playwright.sync_api import expect
 
 from conftest import make_persona
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
@@ -53,8 +54,9 @@ def test_secretariat_generates_edits_publishes_an_announcement(page, secretariat
     page.locator("#id_title").fill(generated)
     page.locator("#id_lead").fill("Two cities from two regions join: 2 new members.")
     page.get_by_role("button", name="Save the draft").click()
+    # The page before this save had warnings (and a success message): wait for them to go.
+    expect(page.locator(".news-warnings")).to_have_count(0)
     page.locator(".message--success").wait_for()
-    assert page.locator(".news-warnings").count() == 0
 
     page.get_by_role("button", name="Publish", exact=True).click()
     page.wait_for_url(

@@ -2,6 +2,7 @@ import datetime as dt
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import make_persona
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
@@ -72,7 +73,7 @@ def test_report_filed_returned_resubmitted_accepted(page, people):
     page.locator('[id="id_measure_1.1"]').fill("42.5")
     page.get_by_role("button", name="Save and submit").click()
     page.wait_for_url(re.compile(re.escape(detail) + "$"))
-    assert page.locator(".reporting-state").inner_text() == "Submitted"
+    expect(page.locator(".reporting-state")).to_have_text("Submitted")
     log_out(page)
 
     # The secretariat returns it with a comment.
@@ -80,7 +81,7 @@ def test_report_filed_returned_resubmitted_accepted(page, people):
     page.locator("#comment-returned").fill("Please add last year's figures.")
     page.locator('button[data-move="returned"]').click()
     page.locator(".message--success").wait_for()
-    assert page.locator(".reporting-state").inner_text() == "Returned for changes"
+    expect(page.locator(".reporting-state")).to_have_text("Returned for changes")
     log_out(page)
 
     # The coordinator sees the comment and resubmits.
@@ -89,14 +90,14 @@ def test_report_filed_returned_resubmitted_accepted(page, people):
     page.locator("#id_narrative_2").fill("Local firms train their staff: 40 in 2023.")
     page.get_by_role("button", name="Save and submit").click()
     page.wait_for_url(re.compile(re.escape(detail) + "$"))
-    assert page.locator(".reporting-state").inner_text() == "Submitted"
+    expect(page.locator(".reporting-state")).to_have_text("Submitted")
     log_out(page)
 
     # The secretariat accepts it.
     log_in(page, people["secretariat"], detail)
     page.locator('button[data-move="accepted"]').click()
     page.locator(".message--success").wait_for()
-    assert page.locator(".reporting-state").inner_text() == "Accepted"
+    expect(page.locator(".reporting-state")).to_have_text("Accepted")
     history = page.locator(".reporting-history li strong").all_inner_texts()
     assert history == ["Submitted", "Returned for changes", "Submitted", "Accepted"]
     assert errors == []
