@@ -82,9 +82,18 @@ def template_problems(path: Path) -> list[str]:
 
 
 def extracted_catalogues() -> Path:
-    """Run makemessages into a scratch copy of locale/ and return its path."""
+    """Run makemessages in a scratch copy of the sources and locale/, and return the
+    copy's locale/. (makemessages writes into the `locale` folder beside the files it
+    reads, whatever LOCALE_PATHS says: run on the tree itself, it would rewrite the
+    committed catalogues.)"""
     scratch = Path(tempfile.mkdtemp(prefix="gnlc-i18n-"))
     shutil.copytree(ROOT / "locale", scratch / "locale")
+    shutil.copytree(
+        ROOT / "gnlc",
+        scratch / "gnlc",
+        ignore=shutil.ignore_patterns("static_vendor", "__pycache__", "*.pyc"),
+    )
+    shutil.copy(ROOT / "manage.py", scratch / "manage.py")
     env = {**os.environ, "GNLC_LOCALE_DIR": str(scratch / "locale"), "DEBUG": "true"}
     for domain in ["django"]:
         subprocess.run(
@@ -103,7 +112,7 @@ def extracted_catalogues() -> Path:
                 "bench/*",
                 *[arg for lang in LANGUAGES for arg in ("-l", lang)],
             ],
-            cwd=ROOT,
+            cwd=scratch,
             env=env,
             check=True,
             capture_output=True,

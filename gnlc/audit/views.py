@@ -9,8 +9,4 @@ from gnlc.core.permissions import permission_required
 def log(request):
     form = AuditFilter(request.GET)
     page = Paginator(form.queryset(), 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request, "audit/log.html", {"form": form, "page": page, "query": query.urlencode()}
-    )
+    return render(request, "audit/log.html", {"form": form, "page": page})

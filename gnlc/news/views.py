@@ -3,6 +3,7 @@ secretariat's writing desk, announcement editor and press contacts."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -69,7 +70,7 @@ def post_list(request):
         request,
         "news/list.html",
         {
-            "posts": posts[:PAGE_SIZE],
+            "page": Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page")),
             "regions": Region.objects.all(),
             "region": region,
             "language": language if language in Language.values else "",

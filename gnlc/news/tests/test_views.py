@@ -39,7 +39,7 @@ def test_news_list_shows_published_posts_newest_first(client):
 
     response = client.get(reverse("news:list"))
 
-    assert [post.title for post in response.context["posts"]] == ["Newer", "Older"]
+    assert [post.title for post in response.context["page"]] == ["Newer", "Older"]
 
 
 def test_news_list_filters_by_region(client):
@@ -48,7 +48,26 @@ def test_news_list_filters_by_region(client):
 
     response = client.get(reverse("news:list"), {"region": "africa"})
 
-    assert [post.title for post in response.context["posts"]] == ["African news"]
+    assert [post.title for post in response.context["page"]] == ["African news"]
+
+
+def test_news_list_pages_older_posts_keeping_the_filters(client, monkeypatch):
+    monkeypatch.setattr("gnlc.news.views.PAGE_SIZE", 2)
+    for day in range(1, 6):
+        PostFactory(
+            title=f"Day {day}",
+            regions=["africa"],
+            published_at=timezone.now() - dt.timedelta(days=day),
+        )
+    PostFactory(title="Elsewhere", regions=["arab-states"])
+
+    first = client.get(reverse("news:list"), {"region": "africa"})
+    last = client.get(reverse("news:list"), {"region": "africa", "page": "3"})
+
+    assert [post.title for post in first.context["page"]] == ["Day 1", "Day 2"]
+    assert 'href="?region=africa&amp;page=2" rel="next"' in first.content.decode()
+    assert [post.title for post in last.context["page"]] == ["Day 5"]
+    assert "Page 3 of 3" in last.content.decode()
 
 
 @pytest.mark.parametrize("count", [1, 3])
@@ -56,8 +75,8 @@ def test_news_list_queries_do_not_grow_with_posts(client, django_assert_num_quer
     for _ in range(count):
         PostFactory(regions=["africa", "arab-states"])
 
-    # posts, their regions, the region filter's list
-    with django_assert_num_queries(3):
+    # the count (for the pages), posts, their regions, the region filter's list
+    with django_assert_num_queries(4):
         response = client.get(reverse("news:list"))
 
     assert response.status_code == 200
