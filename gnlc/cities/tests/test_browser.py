@@ -45,6 +45,20 @@ def test_directory_region_facet_updates_results_and_url_without_reload(page, mem
     assert errors == []
 
 
+def test_directory_search_puts_only_the_filled_fields_in_the_address(page, members):
+    errors = console_errors(page)
+    page.goto("/members/")
+
+    page.fill("input[name=q]", "nak")
+
+    # The sort select always has a value; the empty date field is left out.
+    page.wait_for_url(re.compile(r"/members/\?q=nak(&sort=[a-z_-]+)?$"))
+    page.locator(".results__count", has_text="1 member").wait_for()
+    assert result_names(page) == ["Nakuru"]
+    assert "as_of" not in page.url
+    assert errors == []
+
+
 def test_map_draws_clustered_markers_without_leaving_the_site(page, members, live_server):
     errors = console_errors(page)
     requests = []
