@@ -20,6 +20,7 @@ Target: p95 < 100 ms per scenario.
 """
 
 import argparse
+import datetime as dt
 import os
 import random
 import statistics
@@ -209,7 +210,13 @@ def generate(count: int, members_count: int, seed: int = 1) -> dict:
     from gnlc.cities.models import Member
     from gnlc.library.enums import SDG_NAMES
     from gnlc.library.models import Practice, Theme
-    from gnlc.library.search import PRACTICES, ensure_index, rebuild_facets, rebuild_index
+    from gnlc.library.search import (
+        PRACTICES,
+        ensure_index,
+        facet_term,
+        rebuild_facets,
+        rebuild_index,
+    )
 
     rng = random.Random(seed)
     timings = {}
@@ -217,7 +224,9 @@ def generate(count: int, members_count: int, seed: int = 1) -> dict:
     generate_members(members_count, seed=seed)
     timings["members"] = time.perf_counter() - started
     members = list(
-        Member.objects.select_related("country").values_list("pk", "name", "country__name")
+        Member.objects.values_list(
+            "pk", "name", "country__name", "country_id", "country__region_id"
+        )
     )
     themes = {slug: pk for pk, slug in Theme.objects.values_list("pk", "slug")}
     theme_ids = [themes[slug] for slug, _name in THEMES]
@@ -238,7 +247,7 @@ def generate(count: int, members_count: int, seed: int = 1) -> dict:
             cursor.execute(f"DROP INDEX IF EXISTS {PRACTICES.table}_search")
 
     started = time.perf_counter()
-    now = timezone.now()
+    start = timezone.now() - dt.timedelta(days=61)
     through_themes = Practice.themes.through
     through_sdgs = Practice.sdgs.through
     through_members = Practice.members.through
@@ -255,9 +264,13 @@ def generate(count: int, members_count: int, seed: int = 1) -> dict:
             tags = " · ".join(
                 [theme_names[t] for t in chosen_themes]
                 + [f"SDG {s} {SDG_NAMES[s]}" for s in sorted(sdgs)]
-                + [f"{name} {country}" for _pk, name, country in cities]
+                + [f"{name} {country}" for _pk, name, country, _iso, _region in cities]
             )
             body = text(40)
+            year, language = rng.randint(2000, 2025), rng.choice(LANGUAGES)
+            facets = {("year", year), ("language", language)}
+            facets |= {("theme", t) for t in chosen_themes} | {("sdg", s) for s in sdgs}
+            facets |= {("country", c[3]) for c in cities} | {("region", c[4]) for c in cities}
             practices.append(
                 Practice(
                     pk=pk,
@@ -267,10 +280,15 @@ def generate(count: int, members_count: int, seed: int = 1) -> dict:
                     body=body,
                     plain_text=body,
                     search_tags=tags,
-                    year_started=rng.randint(2000, 2025),
-                    language=rng.choice(LANGUAGES),
+                    year_started=year,
+                    language=language,
+                    facet_terms=" ".join(sorted(facet_term(f, v) for f, v in facets)),
                     state="published",
-                    published_at=now,
+                    # Distinct dates, mostly in the order of the ids (one practice
+                    # published every few minutes, some late), as a real library's.
+                    published_at=start
+                    - dt.timedelta(minutes=5 * (count - pk))
+                    + dt.timedelta(days=rng.choice([0] * 19 + [rng.randint(1, 60)])),
                 )
             )
             pt += [through_themes(practice_id=pk, theme_id=t) for t in chosen_themes]

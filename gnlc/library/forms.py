@@ -104,14 +104,15 @@ class LibraryFilter(forms.Form):
             raise ValidationError(_("There is no call for practices %(pk)s.") % {"pk": pk})
         return pk
 
-    def published(self):
-        """Published practices with every filter applied (not the search words). The call
-        filter is applied here rather than in `filter_by` (querysets.py), which it could
-        join as `if "call" in filters: practices = practices.filter(call=filters["call"])`."""
-        filters = dict(self.filters)
-        call = filters.pop("call", None)
-        practices = Practice.objects.published().filter_by(filters)
+    def listed(self):
+        """Published practices, answering the chosen call for practices if any."""
+        call = self.filters.get("call")
+        practices = Practice.objects.published()
         return practices if call is None else practices.filter(call_id=call)
+
+    def published(self):
+        """Published practices with every filter applied (not the search words)."""
+        return self.listed().filter_by(self.filters)
 
     def queryset(self):
         """Published practices with every filter and the search words applied."""
@@ -122,7 +123,7 @@ class LibraryFilter(forms.Form):
         with their facet counts: one search per form, cached (see PracticeSearch)."""
         if getattr(self, "_results", None) is None:
             self._results = PracticeSearch(
-                self.published(),
+                self.listed(),
                 self.text,
                 filters=self.filters,
                 prepare=lambda practices: practices.for_listing(),

@@ -33,7 +33,7 @@ from gnlc.library.enums import (
     TargetGroup,
 )
 from gnlc.library.querysets import DocumentQuerySet, PracticeQuerySet
-from gnlc.library.search import MARK_CLOSE, MARK_OPEN
+from gnlc.library.search import MARK_CLOSE, MARK_OPEN, facet_term
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ATTACHMENT_KINDS = {"pdf", "png", "jpeg", "webp"}
@@ -175,6 +175,9 @@ class Practice(models.Model):
     # Indexed by the database's full-text search, kept current by save() and reindex().
     plain_text = models.TextField(blank=True, editable=False)
     search_tags = models.TextField(blank=True, editable=False)
+    # Its facet values as index terms (search.facet_term), for the filters: empty unless
+    # published, like its rows of the facet table.
+    facet_terms = models.TextField(blank=True, editable=False)
     # The themed call for practices (gnlc.admissions, kind "practices") it answers, if
     # any: set by `submit_to_call`; submitting again is held to the call's deadline.
     call = models.ForeignKey(
@@ -193,7 +196,10 @@ class Practice(models.Model):
     class Meta:
         ordering = ["-published_at", "-id"]
         indexes = [
-            models.Index(fields=["state", "published_at"], name="practice_state_published"),
+            # With the id: the listing's order (newest first, then id) read from the index.
+            models.Index(
+                fields=["state", "published_at", "id"], name="practice_state_published_id"
+            ),
             models.Index(fields=["state", "language"], name="practice_state_language"),
             models.Index(fields=["state", "year_started"], name="practice_state_year"),
         ]
@@ -249,18 +255,31 @@ class Practice(models.Model):
             self.slug = unique_slug(Practice, self.title, exclude_pk=self.pk)
         self.plain_text = _indexable(markdown_to_text(self.body))
         self.search_tags = self.compute_search_tags()
+        facets = self.facet_values()
+        self.facet_terms = self.compute_facet_terms(facets)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "plain_text", "search_tags"}
+            kwargs["update_fields"] = {*update_fields, "plain_text", "search_tags", "facet_terms"}
+        new = self.pk is None
         super().save(*args, **kwargs)
-        self.refresh_facets()
+        if new:  # its facet values need its id (its cities, themes and goals)
+            facets = self.facet_values()
+            terms = self.compute_facet_terms(facets)
+            if terms != self.facet_terms:
+                self.facet_terms = terms
+                Practice.objects.filter(pk=self.pk).update(facet_terms=terms)
+        self.refresh_facets(facets)
 
     def reindex(self) -> None:
         """Refresh the indexed tags after its themes, goals or cities changed (many-to-
         many changes do not call save); the database updates its index from the row."""
         self.search_tags = self.compute_search_tags()
-        Practice.objects.filter(pk=self.pk).update(search_tags=self.search_tags)
-        self.refresh_facets()
+        facets = self.facet_values()
+        self.facet_terms = self.compute_facet_terms(facets)
+        Practice.objects.filter(pk=self.pk).update(
+            search_tags=self.search_tags, facet_terms=self.facet_terms
+        )
+        self.refresh_facets(facets)
 
     def facet_values(self) -> set[tuple[str, str]]:
         """Its (facet, value) pairs as the search filters and counts them: none unless
@@ -276,10 +295,18 @@ class Practice(models.Model):
             values |= {("country", country), ("region", region)}
         return values
 
-    def refresh_facets(self) -> None:
-        """Rewrite its rows of the facet table and bump the library's data revision (so
-        cached searches are recomputed). Called by save() and reindex()."""
-        wanted = self.facet_values()
+    def compute_facet_terms(self, facets=None) -> str:
+        """Its facet values as the index's terms, sorted (see search.facet_term)."""
+        if facets is None:
+            facets = self.facet_values()
+        return " ".join(sorted(facet_term(facet, value) for facet, value in facets))
+
+    def refresh_facets(self, wanted=None) -> None:
+        """Rewrite its rows of the facet table (`wanted`: its facet_values(), if known)
+        and bump the library's data revision (so cached searches are recomputed).
+        Called by save() and reindex()."""
+        if wanted is None:
+            wanted = self.facet_values()
         rows = PracticeFacet.objects.filter(practice_id=self.pk)
         have = set(rows.values_list("facet", "value"))
         if wanted != have:

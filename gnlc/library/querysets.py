@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils.safestring import mark_safe
 
 from gnlc.library.enums import SDG_NAMES, DocumentKind, Language, PracticeState
-from gnlc.library.search import Highlight, backend_for, words
+from gnlc.library.search import Highlight, backend_for, facet_term, words
 
 
 def _coordinated_member_ids(user) -> set[int]:
@@ -67,22 +67,13 @@ class PracticeQuerySet(models.QuerySet):
 
     def filter_by(self, filters: dict):
         """Apply the search page's facet filters (theme, sdg, region, country, year,
-        language, key_feature; each a single value): each one an index lookup in the
-        facet table, which holds published practices only."""
-        from gnlc.library.models import PracticeFacet, Theme
-
-        practices = self
-        for name in FACET_FILTERS:
-            if name not in filters:
-                continue
-            value = filters[name]
-            if name == "theme":
-                value = Theme.objects.filter(slug=value).values_list("pk", flat=True).first()
-            elif name == "country":
-                value = str(value).upper()
-            rows = PracticeFacet.objects.filter(facet=name, value=str(value))
-            practices = practices.filter(pk__in=rows.values("practice_id"))
-        return practices
+        language, key_feature; each a single value; other keys are ignored): one lookup
+        of their terms in the full-text index, which has them for published practices
+        only."""
+        terms = facet_terms_for(filters)
+        if terms is None:
+            return self.none()
+        return backend_for(self).matching(self, "", terms) if terms else self
 
     def facet_counts(self) -> dict[str, list[dict]]:
         """Counts per theme, SDG, region, country, starting year and language over these
@@ -104,9 +95,28 @@ class PracticeQuerySet(models.QuerySet):
         return labelled_facets(counts)
 
 
-# The filters the facet table answers, and the facets the search page counts.
+# The filters the facet terms answer, and the facets the search page counts.
 FACET_FILTERS = ("theme", "sdg", "region", "country", "year", "language", "key_feature")
 COUNTED = ("theme", "sdg", "region", "country", "year", "language")
+
+
+def facet_terms_for(filters: dict) -> list[str] | None:
+    """The index terms (search.facet_term) of the facet filters among `filters`, as the
+    facet table stores their values (a theme by its id, a country in capitals); None if
+    a filter names a theme that does not exist (nothing can match)."""
+    from gnlc.library.models import Theme
+
+    terms = []
+    for name in FACET_FILTERS:
+        if filters.get(name) in (None, ""):
+            continue
+        value = filters[name]
+        if name == "theme":
+            value = Theme.objects.filter(slug=value).values_list("pk", flat=True).first()
+            if value is None:
+                return None
+        terms.append(facet_term(name, value))
+    return terms
 
 
 def labelled_facets(counts: dict[str, dict[str, int]]) -> dict:
@@ -244,6 +254,9 @@ class PracticeSearch(SearchResults):
     """The search page's practices: ranked, highlighted, paged like SearchResults, with
     the facet counts, in a bounded amount of work whatever the size of the library.
 
+    `queryset` is the listed practices without the facet filters; `filters` are applied
+    as terms of the full-text index (see search.py), together with the words.
+
     Once per request (and cached, see `summary`) it reads the ids of the newest
     matching practices, up to EXACT + 1, in the index's own order (one query; the full-
     text match runs once):
@@ -256,14 +269,20 @@ class PracticeSearch(SearchResults):
 
     The summary (count, facets) and each page's ids and highlights are cached per
     search, filters and page, keyed on the library's and the directory's data revisions
-    (gnlc.cities.cache), so they are never stale."""
+    (gnlc.cities.cache), so they are never stale.
 
-    EXACT = 10_000
+    EXACT bounds the work of a broad search: at a million practices, 2,000 ids keep the
+    first (uncached) search of a word or filter well under 100 ms on both databases,
+    and estimate counts within a few per cent (bench/library.py)."""
+
+    EXACT = 2_000
     CANDIDATES = 1_000
 
     def __init__(self, queryset, text: str, *, filters: dict, prepare=None):
         super().__init__(queryset, text, prepare=prepare)
         self.key = [self.text, sorted((name, str(value)) for name, value in filters.items())]
+        # None: a filter no practice can match (a theme that does not exist).
+        self.terms = facet_terms_for(filters)
         self._summary = None
         self._revision = None
 
@@ -282,18 +301,23 @@ class PracticeSearch(SearchResults):
             self._summary = self._cached("summary", [], self._compute_summary)
         return self._summary
 
+    def _newest_ids(self, limit) -> list[int]:
+        if self.terms is None:
+            return []
+        if self.text or self.terms:
+            backend = backend_for(self.base)
+            return backend.newest_ids(self.base, self.text, limit, self.terms)
+        return list(self.base.order_by("-pk").values_list("pk", flat=True)[:limit])
+
     def _compute_summary(self) -> dict:
         from gnlc.library.models import PracticeFacet
 
-        if self.text:
-            ids = backend_for(self.base).newest_ids(self.base, self.text, self.EXACT + 1)
-        else:
-            ids = list(self.base.order_by("-pk").values_list("pk", flat=True)[: self.EXACT + 1])
+        ids = self._newest_ids(self.EXACT + 1)
         approximate = len(ids) > self.EXACT
         sample = ids[: self.EXACT]
+        facets = PracticeFacet.objects.using(self.base.db)
         rows = (
-            PracticeFacet.objects.using(self.base.db)
-            .filter(practice_id__in=sample, facet__in=COUNTED)
+            facets.filter(practice_id__in=sample, facet__in=COUNTED)
             .values_list("facet", "value")
             .annotate(count=Count("pk"))
             .order_by()
@@ -301,11 +325,12 @@ class PracticeSearch(SearchResults):
         scale, total = 1.0, len(sample)
         if approximate:
             # The sample is every match from its lowest id up: assume the same density
-            # over the whole range of published practices' ids.
-            span = PracticeFacet.objects.using(self.base.db).aggregate(
-                low=models.Min("practice_id"), high=models.Max("practice_id")
-            )
-            scale = (span["high"] - span["low"] + 1) / (sample[0] - sample[-1] + 1)
+            # over the whole range of published practices' ids. (Two queries: SQLite
+            # reads a lone MIN or MAX from the index, both at once from every row.)
+            ids_of = facets.values_list("practice_id", flat=True)
+            low = ids_of.order_by("practice_id").first()
+            high = ids_of.order_by("-practice_id").first()
+            scale = (high - low + 1) / (sample[0] - sample[-1] + 1)
             total = round(len(sample) * scale)
         counts: dict[str, dict[str, int]] = {}
         for facet, value, count in rows:
@@ -352,16 +377,19 @@ class PracticeSearch(SearchResults):
         return rows
 
     def _compute_page(self, start, stop) -> dict:
+        if self.terms is None:
+            return {"ids": [], "highlights": {}}
+        backend = backend_for(self.base)
         if not self.text:
-            ids = self.base.order_by("-published_at", "-pk").values_list("pk", flat=True)
+            rows = backend.matching(self.base, "", self.terms) if self.terms else self.base
+            ids = rows.order_by("-published_at", "-pk").values_list("pk", flat=True)
             return {"ids": list(ids[start:stop]), "highlights": {}}
         min_id = self.summary()["min_id"]
         if min_id is not None:
             stop = min(stop, self.CANDIDATES)
             if start >= stop:
                 return {"ids": [], "highlights": {}}
-        backend = backend_for(self.base)
-        ids = backend.ranked_ids(self.base, self.text, start, stop, min_id=min_id)
+        ids = backend.ranked_ids(self.base, self.text, start, stop, min_id, self.terms)
         highlights = backend.highlights(self.base, ids, self.text)
         return {
             "ids": ids,

@@ -18,6 +18,13 @@ a table. The backend is chosen by the connection's vendor; callers only see `Bac
 Both backends read the user's text the same way: its words, all required (AND), with
 English stemming ("learners" finds "learner"). Highlighted fragments come back as HTML
 in which everything from the user is escaped and only <mark> tags are added.
+
+Facet filters (theme, SDG, region, ...) are answered by the same index, as a search
+engine does: each practice's facet values are indexed as terms ("xfacetregionafrica",
+see `facet_term`) in a column of their own that counts nothing in the rank, and a
+filtered search adds them to the words it requires. The database then intersects the
+lists of matching rows inside its text index (FTS5 doclists, GIN posting lists), which
+stays fast at a million practices where joining a facet table per filter did not.
 """
 
 import re
@@ -35,11 +42,20 @@ from django.utils.safestring import SafeString, mark_safe
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 MAX_WORDS = 12
 WORD = re.compile(r"\w+", re.UNICODE)
+FACET_TERM_PREFIX = "xfacet"
 
 
 def words(text: str) -> list[str]:
     """The words of a search, as both backends read it (at most MAX_WORDS)."""
     return WORD.findall(text or "")[:MAX_WORDS]
+
+
+def facet_term(facet: str, value) -> str:
+    """The indexed term of one facet value: one token for every tokenizer (letters and
+    digits only), unlike any word of a text: ("region", "arab-states") ->
+    "xfacetregionarabstates". Facet values are codes, slugs and numbers (letters, digits,
+    hyphens); `rebuild_facets` writes the same terms in SQL."""
+    return f"{FACET_TERM_PREFIX}{facet.replace('_', '')}{str(value).replace('-', '')}".lower()
 
 
 def marked(fragment: str | None) -> SafeString:
@@ -69,9 +85,10 @@ class Index:
 
 PRACTICES = Index(
     table="library_practice",
-    columns=("title", "summary", "plain_text", "search_tags"),
-    weights=(10.0, 5.0, 1.0, 3.0),
-    pg_weights=("A", "B", "C", "B"),
+    columns=("title", "summary", "plain_text", "search_tags", "facet_terms"),
+    # facet_terms weighs nothing: a filter narrows the results, it does not rank them.
+    weights=(10.0, 5.0, 1.0, 3.0, 0.0),
+    pg_weights=("A", "B", "C", "B", "D"),
     title="title",
     excerpt=("plain_text", "summary"),
 )
@@ -95,18 +112,28 @@ class Highlight:
 class Backend(Protocol):
     """Full-text search over one model's rows, whatever the database."""
 
-    def matching(self, queryset: QuerySet, text: str) -> QuerySet:
-        """`queryset` narrowed to the rows matching `text` (for counts and facets)."""
+    # `terms`: facet terms (facet_term) the rows must also have; only the practices'
+    # index has them. `text` may be empty when `terms` are given.
+
+    def matching(self, queryset: QuerySet, text: str, terms=()) -> QuerySet:
+        """`queryset` narrowed to the rows matching `text` and `terms`."""
 
     def ranked_ids(
-        self, queryset: QuerySet, text: str, start: int, stop: int, min_id: int | None = None
+        self,
+        queryset: QuerySet,
+        text: str,
+        start: int,
+        stop: int,
+        min_id: int | None = None,
+        terms=(),
     ) -> list[int]:
-        """The ids of `queryset`'s rows matching `text`, best first, from start to stop
-        (only among rows from `min_id` on, if given: a bounded candidate set)."""
+        """The ids of `queryset`'s rows matching `text` and `terms`, best first (ranked on
+        `text` alone), from start to stop (only among rows from `min_id` on, if given: a
+        bounded candidate set)."""
 
-    def newest_ids(self, queryset: QuerySet, text: str, limit: int) -> list[int]:
-        """The ids of `queryset`'s rows matching `text`, highest first, at most `limit`:
-        read in the index's own order, without ranking."""
+    def newest_ids(self, queryset: QuerySet, text: str, limit: int, terms=()) -> list[int]:
+        """The ids of `queryset`'s rows matching `text` and `terms`, highest first, at
+        most `limit`: read in the index's own order, without ranking."""
 
     def highlights(self, queryset: QuerySet, ids: list[int], text: str) -> dict[int, Highlight]:
         """Title and excerpt with the matches marked, for the rows `ids`."""
@@ -121,18 +148,19 @@ class SQLiteBackend:
     """FTS5: MATCH a query of quoted words, bm25() rank, highlight() and snippet()."""
 
     @staticmethod
-    def query(text: str) -> str:
+    def query(text: str, terms=()) -> str:
         # Each word quoted, so FTS5 operators and punctuation in the text mean nothing.
-        return " ".join(f'"{word}"' for word in words(text))
+        return " ".join(f'"{word}"' for word in [*words(text), *terms])
 
-    def matching(self, queryset, text):
+    def matching(self, queryset, text, terms=()):
         index = _index_of(queryset)
         match = RawSQL(
-            f"SELECT rowid FROM {index.fts} WHERE {index.fts} MATCH %s", [self.query(text)]
+            f"SELECT rowid FROM {index.fts} WHERE {index.fts} MATCH %s",
+            [self.query(text, terms)],
         )
         return queryset.filter(pk__in=match)
 
-    def ranked_ids(self, queryset, text, start, stop, min_id=None):
+    def ranked_ids(self, queryset, text, start, stop, min_id=None, terms=()):
         index = _index_of(queryset)
         rows_sql, params = queryset.order_by().values("id").query.sql_with_params()
         weights = ", ".join(str(w) for w in index.weights)
@@ -148,10 +176,10 @@ class SQLiteBackend:
         )
         bounds = [min_id] if min_id is not None else []
         with connections[queryset.db].cursor() as cursor:
-            cursor.execute(sql, [*params, self.query(text), *bounds, stop - start, start])
+            cursor.execute(sql, [*params, self.query(text, terms), *bounds, stop - start, start])
             return [row[0] for row in cursor.fetchall()]
 
-    def newest_ids(self, queryset, text, limit):
+    def newest_ids(self, queryset, text, limit, terms=()):
         index = _index_of(queryset)
         rows_sql, params = queryset.order_by().values("id").query.sql_with_params()
         sql = (
@@ -160,7 +188,7 @@ class SQLiteBackend:
             f"WHERE {index.fts} MATCH %s ORDER BY {index.fts}.rowid DESC LIMIT %s"
         )
         with connections[queryset.db].cursor() as cursor:
-            cursor.execute(sql, [*params, self.query(text), limit])
+            cursor.execute(sql, [*params, self.query(text, terms), limit])
             return [row[0] for row in cursor.fetchall()]
 
     def highlights(self, queryset, ids, text):
@@ -199,29 +227,34 @@ class PostgresBackend:
 
     CONFIG = "english"
 
-    def _condition(self, queryset, text):
+    @staticmethod
+    def query(text: str, terms=()) -> str:
+        """The words and terms, for plainto_tsquery (which requires them all)."""
+        return " ".join([*words(text), *terms])
+
+    def _condition(self, queryset, text, terms=()):
         table = _index_of(queryset).table
         return RawSQL(
             f"{table}.search_vector @@ plainto_tsquery('{self.CONFIG}', %s)",
-            [" ".join(words(text))],
+            [self.query(text, terms)],
             output_field=BooleanField(),
         )
 
-    def matching(self, queryset, text):
+    def matching(self, queryset, text, terms=()):
         # A self-contained subquery: `queryset` may itself end up inside another query
         # (facets), where its table is aliased and a bare column reference would break.
         table = _index_of(queryset).table
         match = RawSQL(
             f"SELECT id FROM {table} WHERE search_vector @@ plainto_tsquery('{self.CONFIG}', %s)",
-            [" ".join(words(text))],
+            [self.query(text, terms)],
         )
         return queryset.filter(pk__in=match)
 
-    def newest_ids(self, queryset, text, limit):
-        rows = queryset.filter(self._condition(queryset, text)).order_by("-pk")
+    def newest_ids(self, queryset, text, limit, terms=()):
+        rows = queryset.filter(self._condition(queryset, text, terms)).order_by("-pk")
         return list(rows.values_list("pk", flat=True)[:limit])
 
-    def ranked_ids(self, queryset, text, start, stop, min_id=None):
+    def ranked_ids(self, queryset, text, start, stop, min_id=None, terms=()):
         if min_id is not None:
             queryset = queryset.filter(pk__gte=min_id)
         table = _index_of(queryset).table
@@ -231,7 +264,7 @@ class PostgresBackend:
             output_field=FloatField(),
         )
         rows = (
-            queryset.filter(self._condition(queryset, text))
+            queryset.filter(self._condition(queryset, text, terms))
             .annotate(search_rank=rank)
             .order_by("-search_rank", "-pk")
             .values_list("pk", flat=True)
@@ -365,9 +398,26 @@ FACET_SELECTS = {
 }
 
 
-def rebuild_facets(connection) -> None:
-    """Re-make every facet row from the practices (after a bulk load, or if in doubt).
-    Only published practices have rows: the public search lists nothing else."""
+# Each practice's facet terms from its facet rows, as facet_term() writes them, sorted.
+_TERMS = (
+    f"SELECT f.practice_id, '{FACET_TERM_PREFIX}' || replace(f.facet, '_', '') || "
+    "lower(replace(f.value, '-', '')) AS term FROM library_practicefacet f"
+)
+FACET_TERMS_SQL = {
+    "sqlite": "SELECT p.id, coalesce(group_concat(t.term, ' '), '') AS terms "
+    f"FROM library_practice p LEFT JOIN ({_TERMS} ORDER BY f.practice_id, term) AS t "
+    "ON t.practice_id = p.id GROUP BY p.id",
+    "postgresql": "SELECT p.id, coalesce(string_agg(t.term, ' ' ORDER BY t.term), '') AS terms "
+    f"FROM library_practice p LEFT JOIN ({_TERMS}) AS t ON t.practice_id = p.id GROUP BY p.id",
+}
+
+
+def rebuild_facets(connection, terms: bool = True) -> None:
+    """Re-make every facet row from the practices (after a bulk load, or if in doubt),
+    then each practice's facet terms from its rows (only rows that change are written,
+    so the text index re-reads only those). Only published practices have rows and
+    terms: the public search lists nothing else. (`terms=False`: the rows only, for the
+    migration that made the facet table before the terms had a column.)"""
     listed = "p.state = 'published'"
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM library_practicefacet")
@@ -376,3 +426,10 @@ def rebuild_facets(connection) -> None:
                 "INSERT INTO library_practicefacet (practice_id, value, facet) "
                 f"SELECT rows.*, '{facet}' FROM ({select.format(listed=listed)}) AS rows"
             )
+        if not terms:
+            return
+        cursor.execute(
+            "UPDATE library_practice SET facet_terms = wanted.terms "
+            f"FROM ({FACET_TERMS_SQL[connection.vendor]}) AS wanted "
+            "WHERE wanted.id = library_practice.id AND library_practice.facet_terms <> wanted.terms"
+        )

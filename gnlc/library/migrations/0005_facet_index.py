@@ -7,8 +7,9 @@ from gnlc.library.search import rebuild_facets
 
 
 def fill_facets(apps, schema_editor):
-    """The facet rows of the practices already published (plain SQL: fast at scale)."""
-    rebuild_facets(schema_editor.connection)
+    """The facet rows of the practices already published (plain SQL: fast at scale).
+    Their terms in the text index come with 0006, which adds the column for them."""
+    rebuild_facets(schema_editor.connection, terms=False)
 
 
 class Migration(migrations.Migration):

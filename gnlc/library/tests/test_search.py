@@ -9,8 +9,8 @@ from gnlc.cities.tests.factories import MemberFactory
 from gnlc.library.enums import PracticeState
 from gnlc.library.forms import DocumentFilter, LibraryFilter
 from gnlc.library.models import Practice
-from gnlc.library.querysets import SearchResults
-from gnlc.library.search import backend_for, marked, words
+from gnlc.library.querysets import PracticeSearch, SearchResults
+from gnlc.library.search import backend_for, facet_term, marked, rebuild_facets, words
 from gnlc.library.tests.factories import DocumentFactory, PracticeFactory
 
 pytestmark = pytest.mark.django_db
@@ -266,6 +266,109 @@ def test_filters(member, params, expected):
     )
 
     assert sorted(titles(LibraryFilter(params).queryset())) == expected
+    assert sorted(titles(LibraryFilter(params).results()[0:10])) == expected
+    assert LibraryFilter(params).results().total == len(expected)
+
+
+def test_a_theme_that_does_not_exist_matches_nothing(member):
+    PracticeFactory(title="One", themes=["literacy"], members=[member])
+
+    form = LibraryFilter({"theme": "no-such-theme", "q": "one"})
+
+    assert list(form.queryset()) == []
+    assert form.results()[0:10] == []
+    assert form.results().total == 0
+
+
+def test_facet_term_is_one_token_per_value():
+    assert facet_term("region", "arab-states") == "xfacetregionarabstates"
+    assert facet_term("key_feature", "education-system") == "xfacetkeyfeatureeducationsystem"
+    assert facet_term("country", "GH") == "xfacetcountrygh"
+    assert facet_term("sdg", 17) != facet_term("sdg", 1)
+    assert words(facet_term("region", "latin-america-and-the-caribbean")) == [
+        "xfacetregionlatinamericaandthecaribbean"
+    ]
+
+
+def test_facet_terms_follow_publication_and_tags(member):
+    practice = PracticeFactory(state=PracticeState.DRAFT, members=[member], language="fr")
+    practice.refresh_from_db()
+    assert practice.facet_terms == ""
+
+    practice.state = PracticeState.PUBLISHED
+    practice.save()
+    practice.themes.add(*practice.themes.model.objects.filter(slug="literacy"))
+    practice.refresh_from_db()
+
+    terms = practice.facet_terms.split()
+    theme = practice.themes.get()
+    assert facet_term("region", "africa") in terms
+    assert facet_term("country", "KE") in terms
+    assert facet_term("language", "fr") in terms
+    assert facet_term("theme", theme.pk) in terms
+    assert search("", theme="literacy", region="africa").total == 1
+
+    practice.state = PracticeState.ARCHIVED
+    practice.save()
+    practice.refresh_from_db()
+    assert practice.facet_terms == ""
+    assert search("", region="africa").total == 0
+
+
+def test_rebuild_facets_writes_the_terms_the_models_compute(member):
+    ghana = MemberFactory(name="Accra", country=Country.objects.get(iso2="GH"))
+    one = PracticeFactory(title="One", themes=["literacy"], sdgs=[4, 10], members=[member])
+    two = PracticeFactory(title="Two", members=[member, ghana], key_feature="education-system")
+    PracticeFactory(title="Draft", state=PracticeState.DRAFT, members=[ghana])
+    expected = {p.pk: p.compute_facet_terms() for p in Practice.objects.all()}
+    Practice.objects.update(facet_terms="")  # as after a bulk load
+    assert search("", country="GH").total == 0
+
+    rebuild_facets(connection)
+
+    assert dict(Practice.objects.values_list("pk", "facet_terms")) == expected
+    assert expected[one.pk] and expected[two.pk]
+    assert titles(search("", country="GH")[0:10]) == ["Two"]
+    assert titles(search("", key_feature="education-system")[0:10]) == ["Two"]
+
+
+def test_a_filter_narrows_the_ranking_without_changing_it(member):
+    egypt = MemberFactory(name="Aswan", country=Country.objects.get(iso2="EG"))
+    for n, city in enumerate([member, egypt, member, egypt, member]):
+        PracticeFactory(
+            title=f"Practice {n}",
+            body="literacy " * (n + 1) + "and more words " * (5 - n),
+            members=[city],
+        )
+
+    everywhere = titles(search("literacy")[0:10])
+    in_africa = titles(search("literacy", region="africa")[0:10])
+
+    assert in_africa == [t for t in everywhere if t in {"Practice 0", "Practice 2", "Practice 4"}]
+    assert in_africa[0] == "Practice 4"
+
+
+def test_a_broad_search_estimates_its_count_and_ranks_the_newest_candidates(
+    member, monkeypatch
+):
+    monkeypatch.setattr(PracticeSearch, "EXACT", 3)
+    monkeypatch.setattr(PracticeSearch, "CANDIDATES", 2)
+    practices = [
+        PracticeFactory(title=f"Literacy {n}", body="literacy " * (6 - n), members=[member])
+        for n in range(6)
+    ]
+
+    results = search("literacy")
+
+    # Three newest matches over half the range of ids: about twice as many in all.
+    assert (results.approximate, results.total) == (True, 6)
+    assert {r["value"]: r["count"] for r in results.facets()["region"]} == {"africa": 6}
+    # Only the two newest are ranked (the fewer occurrences, the lower).
+    assert results.count() == 2
+    assert titles(results[0:10]) == ["Literacy 4", "Literacy 5"]
+    assert practices[0].title not in titles(results[0:10])
+    exact = search("literacy", theme="literacy")
+    assert (exact.approximate, exact.total) == (False, 0)
 
 
 def test_documents_are_searchable_with_highlights():
