@@ -421,7 +421,7 @@ def worker(args) -> None:
         started = time.perf_counter()
         call_command("migrate", verbosity=0, interactive=False)
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE library_practicefacet")
+            cursor.execute("ANALYZE")
         print(f"{vendor}: migrated and analysed in {time.perf_counter() - started:.0f} s")
     else:
         (OUT / "data" / "static").mkdir(parents=True, exist_ok=True)

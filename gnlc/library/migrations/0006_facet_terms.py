@@ -4,8 +4,8 @@ in a new column, `facet_terms`, indexed with the rest (weighing nothing in the r
 The column is filled from the facet table; then the index is re-made with the column:
 - SQLite: the FTS5 table and its triggers are dropped and made again with five columns,
   then re-read from the rows;
-- PostgreSQL: the trigger function and trigger are replaced, then every practice with
-  terms is touched so that the trigger recomputes its search_vector.
+- PostgreSQL: the trigger function and trigger are replaced, then the column is filled,
+  which has the trigger recompute each search_vector.
 
 The listing's index gains the id (newest first, then id, read from the index). The SQL
 is frozen here; gnlc.library.search re-creates the same objects after every migrate."""
@@ -50,6 +50,9 @@ SQLITE_CREATE = [
     f"INSERT INTO {FTS}({FTS}, rowid, {COLUMNS}) VALUES ('delete', old.id, {OLD}); "
     f"INSERT INTO {FTS}(rowid, {COLUMNS}) VALUES (new.id, {NEW}); END",
     f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')",
+    # The table was re-made (SQLite adds a column so): its planner statistics went with
+    # it, and without them SQLite would read a million rows' index to list the newest.
+    "ANALYZE library_practice",
 ]
 VECTOR = " || ".join(
     f"setweight(to_tsvector('english', coalesce(NEW.{column}, '')), '{weight}')"
@@ -61,7 +64,6 @@ POSTGRES_INDEX = [
     "DROP TRIGGER IF EXISTS library_practice_search ON library_practice",
     f"CREATE TRIGGER library_practice_search BEFORE INSERT OR UPDATE OF {COLUMNS} "
     "ON library_practice FOR EACH ROW EXECUTE FUNCTION library_practice_search_update()",
-    "UPDATE library_practice SET facet_terms = facet_terms WHERE facet_terms <> ''",
 ]
 
 
@@ -70,7 +72,8 @@ def index_facet_terms(apps, schema_editor):
     if vendor == "sqlite":
         statements = [*SQLITE_DROP, FILL[vendor], *SQLITE_CREATE]
     elif vendor == "postgresql":
-        statements = [FILL[vendor], *POSTGRES_INDEX]
+        # The trigger first: filling the column then recomputes each search_vector.
+        statements = [*POSTGRES_INDEX, FILL[vendor]]
     else:
         return
     with schema_editor.connection.cursor() as cursor:

@@ -8,7 +8,8 @@ class Command(BaseCommand):
     help = (
         "Re-create the library's full-text index (SQLite FTS5 tables and triggers, or "
         "PostgreSQL's search_vector column and trigger) and re-read every row into it, and "
-        "re-make the facet table. "
+        "re-make the facet table and the facet terms, then refresh the planner's statistics "
+        "(ANALYZE). "
         "Only needed after loading rows in bulk with the triggers off. Safe to run again."
     )
 
@@ -20,4 +21,7 @@ class Command(BaseCommand):
         ensure_index(connection)
         rebuild_index(connection)
         rebuild_facets(connection)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE library_practice")
+            cursor.execute("ANALYZE library_practicefacet")
         self.stdout.write(f"Library search index and facets rebuilt on {connection.vendor}.")
