@@ -351,13 +351,23 @@ def _postgres_sql(index: Index) -> list[str]:
 
 
 def ensure_index(connection, indexes=INDEXES) -> None:
-    """Create the full-text index, its triggers (and column) where missing. Idempotent."""
+    """Create the full-text index, its triggers (and column) where missing. Idempotent.
+    A table that lacks some of the indexed columns (migrated back to an older state)
+    is left as its migrations made it."""
     builders = {"sqlite": _sqlite_sql, "postgresql": _postgres_sql}
     build = builders.get(connection.vendor)
     if build is None:
         return
     with connection.cursor() as cursor:
+        tables = set(connection.introspection.table_names(cursor))
         for index in indexes:
+            if index.table not in tables:
+                continue
+            have = {
+                c.name for c in connection.introspection.get_table_description(cursor, index.table)
+            }
+            if not set(index.columns) <= have:
+                continue
             for statement in build(index):
                 cursor.execute(statement)
 
