@@ -7,7 +7,7 @@ PORT   ?= 8000
 # The development server runs with DEBUG on, on the SQLite file in ./var, unless told.
 DEV    := DEBUG=true
 
-.PHONY: run test install static messages migrate data demo serve lint check-i18n format bench clean
+.PHONY: run test install static messages messages-update migrate data demo serve lint check-i18n format bench clean
 
 run: install static messages migrate data demo serve
 
@@ -48,6 +48,12 @@ serve:
 
 test: install static messages
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
+
+# After adding or changing marked strings: extract them into the catalogues, then
+# translate the new entries (make check-i18n lists what is missing).
+messages-update: install
+	$(DEV) $(BIN)/gnlc makemessages --no-obsolete -l fr -l es -l ar \
+		--ignore ".venv/*" --ignore "node_modules/*" --ignore "bench/*"
 
 check-i18n: install
 	$(BIN)/python scripts/check_i18n.py

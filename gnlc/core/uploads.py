@@ -5,14 +5,25 @@ and refuses anything that is not one of `kinds`, is larger than `max_bytes`, or 
 like two things at once (a PDF that is also HTML or a ZIP: a polyglot). Images are
 opened with Pillow, which refuses decompression bombs. Forms use `CheckedFileField`.
 Stored names are generated (`safe_name`), so a path in the uploaded name goes nowhere.
+
+Nothing is lost when a form comes back with an error on another field: browsers cannot
+re-fill a file input, so a file that passed its checks is *held* (`hold`: kept in the
+private storage under held/, named by a signed token in a hidden field, shown as "Kept
+from your last try: letter.pdf") and used if the next try chooses no new file. Held
+files are checked again when used and removed after a day (`HELD_MAX_AGE`).
 """
 
+import datetime as dt
 import io
+import logging
 import uuid
 import zipfile
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core import signing
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.files.base import ContentFile
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -32,6 +43,11 @@ CONTENT_TYPES = {
 }
 _ACTIVE_MARKERS = (b"<script", b"<html", b"<!doctype html", b"<svg", b"<?php", b"<iframe")
 MAX_IMAGE_PIXELS = 40_000_000
+HELD_DIR = "held"
+HELD_MAX_AGE = 24 * 3600  # seconds
+_HELD_SALT = "gnlc.core.uploads.held"
+
+log = logging.getLogger(__name__)
 
 
 def _sniff(head: bytes) -> str | None:
@@ -103,8 +119,95 @@ def safe_name(kind: str) -> str:
     return f"{uuid.uuid4().hex}.{EXTENSIONS[kind]}"
 
 
+def hold(file) -> str:
+    """Keep a checked upload (one `CheckedFileField` cleaned) for the next try; return
+    the signed token that names it. Also removes held files older than HELD_MAX_AGE."""
+    from gnlc.core.storage import private_storage
+
+    _purge_held(private_storage)
+    file.seek(0)
+    path = private_storage.save(f"{HELD_DIR}/{safe_name(file.checked_kind)}", file)
+    file.seek(0)
+    return signing.dumps(
+        {"path": path, "name": file.uploaded_name, "kind": file.checked_kind}, salt=_HELD_SALT
+    )
+
+
+def held_file(token: str) -> ContentFile | None:
+    """The file a token from `hold` names, or None if the token is forged, expired or
+    its file gone."""
+    from gnlc.core.storage import private_storage
+
+    try:
+        held = signing.loads(token, salt=_HELD_SALT, max_age=HELD_MAX_AGE)
+        with private_storage.open(held["path"]) as stored:  # at most a field's max_bytes
+            file = ContentFile(stored.read(), name=held["name"])
+    except (signing.BadSignature, KeyError, TypeError, OSError, SuspiciousFileOperation):
+        return None
+    file.uploaded_name, file.held_token = held["name"], token
+    return file
+
+
+def _purge_held(storage) -> None:
+    cutoff = timezone.now() - dt.timedelta(seconds=HELD_MAX_AGE)
+    try:
+        _dirs, names = storage.listdir(HELD_DIR)
+    except FileNotFoundError:
+        return
+    for name in names:
+        path = f"{HELD_DIR}/{name}"
+        try:
+            if storage.get_modified_time(path) < cutoff:
+                storage.delete(path)
+        except OSError:  # removed meanwhile by another process
+            log.debug("held upload %s already gone", path)
+
+
+class HeldFileInput(forms.FileInput):
+    """A file input that, re-displayed with an error elsewhere in the form, holds the
+    file just chosen (see `hold`) and says so; the next try uses it unless another
+    file is chosen."""
+
+    template_name = "core/widgets/held_file.html"
+
+    @staticmethod
+    def held_name(name: str) -> str:
+        return f"{name}__held"
+
+    def value_from_datadict(self, data, files, name):
+        upload = super().value_from_datadict(data, files, name)
+        if not upload:
+            token = data.get(self.held_name(name))
+            previous = getattr(self, "_submitted", None)
+            if token and getattr(previous, "held_token", None) == token:
+                upload = previous  # the same held file, opened once
+            else:
+                upload = held_file(token) if token else None
+        # Rendering is given the field's initial value, never the submitted file
+        # (FileField.bound_data): remember it. Each form has its own widget.
+        self._submitted = upload
+        return upload
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        value = getattr(self, "_submitted", None) or value
+        # Only a form shown again (with errors) renders a submitted file: hold it now.
+        if getattr(value, "checked_kind", None) and not getattr(value, "held_token", None):
+            value.held_token = hold(value)
+        if getattr(value, "held_token", None):
+            context["widget"]["held"] = {
+                "name": self.held_name(name),
+                "token": value.held_token,
+                "file": value.uploaded_name,
+            }
+        return context
+
+
 class CheckedFileField(forms.FileField):
-    """A file field that checks content and size (see `check_upload`), and renames."""
+    """A file field that checks content and size (see `check_upload`), renames, and
+    holds a good file while the rest of the form is corrected (`HeldFileInput`)."""
+
+    widget = HeldFileInput
 
     def __init__(self, *, kinds: set[str], max_bytes: int = 10 * MB, **kwargs):
         self.kinds, self.max_bytes = kinds, max_bytes
@@ -120,6 +223,8 @@ class CheckedFileField(forms.FileField):
         file = super().clean(data, initial)
         if file and file is not initial and hasattr(file, "read"):
             kind = check_upload(file, self.kinds, self.max_bytes)
+            if not hasattr(file, "uploaded_name"):
+                file.uploaded_name = (file.name or "").replace("\\", "/").rsplit("/", 1)[-1]
             file.name = safe_name(kind)
             file.checked_kind = kind
         return file

@@ -94,6 +94,30 @@ def test_apply_201_word_motivation_is_refused_and_keeps_the_text(client, applica
     assert Application.objects.count() == 0
 
 
+def test_apply_keeps_the_letter_while_another_field_is_corrected(client, applicant):
+    call = CallFactory()
+    url = reverse("admissions:apply", args=[call.pk])
+
+    refused = client.post(
+        url,
+        {
+            **form_data(motivation="word " * 201),
+            "letter": letter(name="Mayor.pdf"),
+            "action": "submit",
+        },
+    )
+    page = refused.content.decode()
+    token = re.search(r'name="letter__held" value="([^"]+)"', page).group(1)
+    accepted = client.post(url, {**form_data(), "letter__held": token, "action": "submit"})
+
+    assert refused.status_code == 400
+    assert "Kept from your last try: Mayor.pdf" in page
+    assert accepted.status_code == 302
+    application = Application.objects.get()
+    with application.open_letter() as stored:
+        assert stored.read() == PDF
+
+
 @pytest.mark.parametrize(
     ("upload", "message"),
     [

@@ -327,7 +327,8 @@ def test_rebuild_facets_writes_the_terms_the_models_compute(member):
     rebuild_facets(connection)
 
     assert dict(Practice.objects.values_list("pk", "facet_terms")) == expected
-    assert expected[one.pk] and expected[two.pk]
+    assert expected[one.pk]
+    assert expected[two.pk]
     assert titles(search("", country="GH")[0:10]) == ["Two"]
     assert titles(search("", key_feature="education-system")[0:10]) == ["Two"]
 
@@ -348,9 +349,7 @@ def test_a_filter_narrows_the_ranking_without_changing_it(member):
     assert in_africa[0] == "Practice 4"
 
 
-def test_a_broad_search_estimates_its_count_and_ranks_the_newest_candidates(
-    member, monkeypatch
-):
+def test_a_broad_search_estimates_its_count_and_ranks_the_newest_candidates(member, monkeypatch):
     monkeypatch.setattr(PracticeSearch, "EXACT", 3)
     monkeypatch.setattr(PracticeSearch, "CANDIDATES", 2)
     practices = [
