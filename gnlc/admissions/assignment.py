@@ -148,6 +148,7 @@ def assign_reviews(call, *, by=None) -> Plan:
     (manual assignments are kept); returns the plan with any shortfall."""
     from gnlc.admissions.enums import ConflictDecision, ConflictKind
     from gnlc.admissions.models import Application, Conflict, Review
+    from gnlc.audit.signals import log_created
 
     apps = [
         AppRow(pk, country, region)
@@ -192,10 +193,15 @@ def assign_reviews(call, *, by=None) -> Plan:
         overridden=overridden,
         loads={j.id: loads.get(j.id, 0) for j in jurors},
     )
-    Review.objects.bulk_create(
+    reviews = Review.objects.bulk_create(
         [Review(application_id=a, juror_id=j, assigned_by=by) for a, j in result.pairs],
         batch_size=1000,
     )
+    # Each assignment in the audit log, as a manual one is (bulk_create sends no signal).
+    reviews = Review.objects.filter(pk__in=[r.pk for r in reviews]).select_related(
+        "juror", "application"
+    )
+    log_created(reviews)
     return result
 
 

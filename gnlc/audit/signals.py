@@ -2,7 +2,8 @@
 
 Registered in AppConfig.ready for the models listed in AUDITED; the before-state is read
 in pre_save (one query per save), so a bulk `update()` bypasses the log by design and no
-code path of ours uses it on audited models."""
+code path of ours uses it on audited models. Rows made with `bulk_create` (which sends no
+signals) are logged by calling `log_created` with them."""
 
 import datetime as dt
 import decimal
@@ -41,7 +42,10 @@ AUDITED = [
     ),
 ]
 # Timestamps, and derived copies (search text) that would make every entry large.
-_IGNORED_FIELDS = {"updated_at", "created_at", "search_text", "plain_text", "search_tags"}
+_IGNORED_FIELDS = {
+    *("updated_at", "created_at"),
+    *("search_text", "plain_text", "search_tags", "facet_terms"),
+}
 
 
 def _plain(value):
@@ -72,6 +76,30 @@ def _write(instance, action, changes):
         object_id=str(instance.pk),
         object_repr=str(instance)[:300],
         changes=changes,
+    )
+
+
+def log_created(instances) -> None:
+    """CREATE entries for rows made by `bulk_create` (with their ids), in one insert."""
+    instances = list(instances)
+    if not instances:
+        return
+    actor, label = current_actor()
+    content_type = ContentType.objects.get_for_model(instances[0])
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=actor,
+                actor_label=label or (actor.email if actor else ""),
+                action=Action.CREATE,
+                content_type=content_type,
+                object_id=str(instance.pk),
+                object_repr=str(instance)[:300],
+                changes={k: [None, v] for k, v in snapshot(instance).items()},
+            )
+            for instance in instances
+        ],
+        batch_size=500,
     )
 
 

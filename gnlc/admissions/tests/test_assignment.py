@@ -78,3 +78,21 @@ def test_assign_reviews_writes_reviews_keeping_existing_ones():
     assert (second.pk, b.pk) not in pairs
     assert not any(juror == kenyan.pk for _app, juror in pairs)
     assert {juror for app, juror in pairs if app == second.pk} == {a.pk, c.pk}
+
+
+@pytest.mark.django_db
+def test_assign_reviews_writes_each_assignment_to_the_audit_log():
+    from gnlc.audit.models import Action, AuditEntry
+
+    call = CallFactory(reviews_required=2)
+    application = ApplicationFactory(call=call, state=S.NOMINATED)
+    make_juror(country="FR"), make_juror(country="BR")
+    before = AuditEntry.objects.filter(content_type__model="review").count()
+
+    assign_reviews(call)
+
+    entries = AuditEntry.objects.filter(content_type__model="review").order_by("pk")[before:]
+    reviews = Review.objects.filter(application=application)
+    assert sorted(e.object_id for e in entries) == sorted(str(r.pk) for r in reviews)
+    assert {e.action for e in entries} == {Action.CREATE}
+    assert all(e.changes["application_id"] == [None, application.pk] for e in entries)
