@@ -44,6 +44,11 @@ def names(response):
     return [member.name for member in response.context["page"].object_list]
 
 
+def text(response) -> str:
+    """The page with its white space collapsed, as a reader sees it."""
+    return " ".join(response.content.decode().split())
+
+
 # Home
 
 
@@ -52,7 +57,7 @@ def test_home_shows_active_totals_regions_and_latest_cohort(client, network):
 
     assert response.status_code == 200
     content = response.content.decode()
-    assert "3 member cities in 2 countries" in content
+    assert "3 member cities in 2 countries" in text(response)
     regions = {row["slug"]: row["members"] for row in response.context["stats"]["regions"]}
     assert regions == {
         "africa": 2,
@@ -420,6 +425,20 @@ def test_countries_index_counts_members_per_country(client, network):
     assert [(c["iso2"], c["members"]) for c in groups["asia-and-the-pacific"]] == [("VN", 1)]
     assert groups["arab-states"] == []
     assert response.context["country_count"] == 3
+    count = response.context["member_count"]
+    assert f"{count} members on record in 3 countries." in text(response)
+
+
+def test_a_single_member_in_a_single_country_is_said_in_the_singular(client):
+    MemberFactory(name="Nakuru", country_id="KE", cohort=CohortFactory(year=2016))
+
+    home = client.get(reverse("cities:home"))
+    countries = client.get(reverse("cities:countries"))
+    region = client.get(reverse("cities:region", args=["africa"]))
+
+    assert "1 member city in 1 country" in text(home)
+    assert "1 member on record in 1 country." in text(countries)
+    assert "1 active member city in 1 country" in text(region)
 
 
 def test_country_page_lists_its_members(client, network):
@@ -452,7 +471,8 @@ def test_region_page_lists_countries_and_members(client, network):
         ("KE", 2),
     ]
     assert [m.name for m in response.context["members"]] == ["Tema", "Kisumu", "Nakuru"]
-    assert "2 active member cities in 1 countries" in response.content.decode()
+    # Each figure takes its own plural.
+    assert "2 active member cities in 1 country" in text(response)
 
 
 def test_region_page_unknown_slug_is_404(client, network):
