@@ -3,7 +3,8 @@ the search page, the API and the exports (one code path for all three), and rank
 search results that a Paginator can page through."""
 
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import BooleanField, Count, Prefetch, Q
+from django.db.models.expressions import RawSQL
 from django.utils.safestring import mark_safe
 
 from gnlc.library.enums import SDG_NAMES, DocumentKind, Language, PracticeState
@@ -129,25 +130,40 @@ def facet_terms_for(filters: dict) -> list[str] | None:
     return None if pairs is None else [facet_term(name, value) for name, value in pairs]
 
 
-def newest_with_facets(pairs: list[tuple[str, str]], limit: int, using: str) -> list[int]:
-    """The ids of the newest published practices with every (facet, value) of `pairs`,
-    highest first, read from the facet table alone: one index range per pair, joined on
-    the practice's id (PostgreSQL merges them from its indexes without reading a
-    practice; SQLite walks one and looks the others up)."""
-    from django.db import connections
-
+def _facet_join(pairs: list[tuple[str, str]]) -> tuple[str, list]:
+    """SQL of the ids of the published practices with every (facet, value) of `pairs`,
+    from the facet table alone (one index range per pair, joined on the practice's id),
+    and its parameters. Our own text only; every value is a parameter."""
     joins = " ".join(
         f"JOIN library_practicefacet f{n} ON f{n}.practice_id = f0.practice_id "
         f"AND f{n}.facet = %s AND f{n}.value = %s"
         for n in range(1, len(pairs))
     )
-    sql = (  # our own text and numbers only; every value is a parameter
-        f"SELECT f0.practice_id FROM library_practicefacet f0 {joins} "  # noqa: S608
-        "WHERE f0.facet = %s AND f0.value = %s ORDER BY f0.practice_id DESC LIMIT %s"
+    sql = f"SELECT f0.practice_id FROM library_practicefacet f0 {joins} "  # noqa: S608
+    sql += "WHERE f0.facet = %s AND f0.value = %s"
+    return sql, [value for pair in pairs[1:] for value in pair] + list(pairs[0])
+
+
+def with_facets(queryset, pairs: list[tuple[str, str]]):
+    """`queryset` narrowed to the practices with every (facet, value) of `pairs`. The
+    unary + keeps SQLite from driving the query from that list (reading each practice
+    it names): it walks the query's own order (an index) and looks each id up in it."""
+    sql, params = _facet_join(pairs)
+    condition = RawSQL(  # noqa: S611 (our SQL; values are parameters)
+        f"+{queryset.model._meta.db_table}.id IN ({sql})", params, output_field=BooleanField()
     )
-    params = [value for pair in pairs[1:] for value in pair] + [*pairs[0], limit]
+    return queryset.filter(condition)
+
+
+def newest_with_facets(pairs: list[tuple[str, str]], limit: int, using: str) -> list[int]:
+    """The ids of the newest published practices with every (facet, value) of `pairs`,
+    highest first, read from the facet table alone (PostgreSQL merges the index ranges
+    without reading a practice; SQLite walks one and looks the others up)."""
+    from django.db import connections
+
+    sql, params = _facet_join(pairs)
     with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(f"{sql} ORDER BY f0.practice_id DESC LIMIT %s", [*params, limit])
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -419,7 +435,7 @@ class PracticeSearch(SearchResults):
             return {"ids": [], "highlights": {}}
         backend = backend_for(self.base)
         if not self.text:
-            rows = backend.matching(self.base, "", self.terms) if self.terms else self.base
+            rows = with_facets(self.base, self.pairs) if self.pairs else self.base
             ids = rows.order_by("-published_at", "-pk").values_list("pk", flat=True)
             return {"ids": list(ids[start:stop]), "highlights": {}}
         min_id = self.summary()["min_id"]
