@@ -211,6 +211,7 @@ def generate(count: int, members_count: int, seed: int = 1) -> dict:
     from gnlc.library.enums import SDG_NAMES
     from gnlc.library.models import Practice, Theme
     from gnlc.library.search import (
+        LISTED_TERM,
         PRACTICES,
         ensure_index,
         facet_term,
@@ -282,7 +283,9 @@ def generate(count: int, members_count: int, seed: int = 1) -> dict:
                     search_tags=tags,
                     year_started=year,
                     language=language,
-                    facet_terms=" ".join(sorted(facet_term(f, v) for f, v in facets)),
+                    facet_terms=" ".join(
+                        sorted({LISTED_TERM} | {facet_term(f, v) for f, v in facets})
+                    ),
                     state="published",
                     # Distinct dates, mostly in the order of the ids (one practice
                     # published every few minutes, some late), as a real library's.

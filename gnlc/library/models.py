@@ -33,7 +33,7 @@ from gnlc.library.enums import (
     TargetGroup,
 )
 from gnlc.library.querysets import DocumentQuerySet, PracticeQuerySet
-from gnlc.library.search import MARK_CLOSE, MARK_OPEN, facet_term
+from gnlc.library.search import LISTED_TERM, MARK_CLOSE, MARK_OPEN, facet_term
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ATTACHMENT_KINDS = {"pdf", "png", "jpeg", "webp"}
@@ -299,7 +299,8 @@ class Practice(models.Model):
         """Its facet values as the index's terms, sorted (see search.facet_term)."""
         if facets is None:
             facets = self.facet_values()
-        return " ".join(sorted(facet_term(facet, value) for facet, value in facets))
+        terms = {facet_term(facet, value) for facet, value in facets}
+        return " ".join(sorted(terms | {LISTED_TERM} if terms else terms))
 
     def refresh_facets(self, wanted=None) -> None:
         """Rewrite its rows of the facet table (`wanted`: its facet_values(), if known)

@@ -8,7 +8,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.safestring import mark_safe
 
 from gnlc.library.enums import SDG_NAMES, DocumentKind, Language, PracticeState
-from gnlc.library.search import Highlight, backend_for, facet_term, words
+from gnlc.library.search import LISTED_TERM, Highlight, backend_for, facet_term, words
 
 
 def _coordinated_member_ids(user) -> set[int]:
@@ -302,8 +302,10 @@ class PracticeSearch(SearchResults):
     """The search page's practices: ranked, highlighted, paged like SearchResults, with
     the facet counts, in a bounded amount of work whatever the size of the library.
 
-    `queryset` is the listed practices without the facet filters; `filters` are applied
-    as terms of the full-text index (see search.py), together with the words.
+    `queryset` is the listed (published) practices, or those of one call for practices
+    (`filters["call"]`), without the facet filters; `filters` are applied as terms of
+    the full-text index (see search.py) with the words, or from the facet table alone
+    when there are no words.
 
     Once per request (and cached, see `summary`) it reads the ids of the newest
     matching practices, up to EXACT + 1, in the index's own order (one query; the full-
@@ -334,6 +336,13 @@ class PracticeSearch(SearchResults):
         self.terms = None if self.pairs is None else [facet_term(*pair) for pair in self.pairs]
         # Only facet filters (no words, no call): the facet table alone answers.
         self.facets_only = not self.text and bool(self.pairs) and "call" not in filters
+        # What the text index is asked: all listed practices (`queryset` is them) are
+        # found by LISTED_TERM, so the index answers without reading any practice; a
+        # call's practices are those of `queryset`, looked up.
+        self.searched, self.search_terms = queryset, self.terms
+        if self.terms is not None and "call" not in filters:
+            self.searched = queryset.model.objects.using(queryset.db).all()
+            self.search_terms = [LISTED_TERM, *self.terms]
         self._summary = None
         self._revision = None
 
@@ -359,7 +368,7 @@ class PracticeSearch(SearchResults):
             return newest_with_facets(self.pairs, limit, self.base.db)
         if self.text or self.terms:
             backend = backend_for(self.base)
-            return backend.newest_ids(self.base, self.text, limit, self.terms)
+            return backend.newest_ids(self.searched, self.text, limit, self.search_terms)
         return list(self.base.order_by("-pk").values_list("pk", flat=True)[:limit])
 
     def _compute_summary(self) -> dict:
@@ -443,7 +452,7 @@ class PracticeSearch(SearchResults):
             stop = min(stop, self.CANDIDATES)
             if start >= stop:
                 return {"ids": [], "highlights": {}}
-        ids = backend.ranked_ids(self.base, self.text, start, stop, min_id, self.terms)
+        ids = backend.ranked_ids(self.searched, self.text, start, stop, min_id, self.search_terms)
         highlights = backend.highlights(self.base, ids, self.text)
         return {
             "ids": ids,

@@ -43,6 +43,9 @@ MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 MAX_WORDS = 12
 WORD = re.compile(r"\w+", re.UNICODE)
 FACET_TERM_PREFIX = "xfacet"
+# Every listed (published) practice has this term: a search of the listed practices
+# then needs no look at the practices' rows (their state) while it matches.
+LISTED_TERM = f"{FACET_TERM_PREFIX}listed"
 
 
 def words(text: str) -> list[str]:
@@ -162,15 +165,14 @@ class SQLiteBackend:
 
     def ranked_ids(self, queryset, text, start, stop, min_id=None, terms=()):
         index = _index_of(queryset)
-        rows_sql, params = queryset.order_by().values("id").query.sql_with_params()
+        join, params = self._joined(queryset, index)
         weights = ", ".join(str(w) for w in index.weights)
         # The filtered rows joined to the matches, so SQLite walks the matches and looks
         # each row up by its key (rather than materialising the filtered rows); a lower
         # bound on rowid lets FTS5 seek past the rest of the matches.
         bound = f"AND {index.fts}.rowid >= %s " if min_id is not None else ""
         sql = (
-            f"SELECT {index.fts}.rowid FROM {index.fts} "
-            f"JOIN ({rows_sql}) AS filtered ON filtered.id = {index.fts}.rowid "
+            f"SELECT {index.fts}.rowid FROM {index.fts} {join}"
             f"WHERE {index.fts} MATCH %s {bound}ORDER BY bm25({index.fts}, {weights}), "
             f"{index.fts}.rowid DESC LIMIT %s OFFSET %s"
         )
@@ -179,12 +181,21 @@ class SQLiteBackend:
             cursor.execute(sql, [*params, self.query(text, terms), *bounds, stop - start, start])
             return [row[0] for row in cursor.fetchall()]
 
+    @staticmethod
+    def _joined(queryset, index) -> tuple[str, list]:
+        """The JOIN that applies `queryset`'s conditions to the matches, if it has any:
+        each match is then looked up in the table. Without conditions the index alone
+        answers (its rows are the table's, kept in step by the triggers)."""
+        if not queryset.query.where:
+            return "", []
+        rows_sql, params = queryset.order_by().values("id").query.sql_with_params()
+        return f"JOIN ({rows_sql}) AS filtered ON filtered.id = {index.fts}.rowid ", list(params)
+
     def newest_ids(self, queryset, text, limit, terms=()):
         index = _index_of(queryset)
-        rows_sql, params = queryset.order_by().values("id").query.sql_with_params()
+        join, params = self._joined(queryset, index)
         sql = (
-            f"SELECT {index.fts}.rowid FROM {index.fts} "
-            f"JOIN ({rows_sql}) AS filtered ON filtered.id = {index.fts}.rowid "
+            f"SELECT {index.fts}.rowid FROM {index.fts} {join}"
             f"WHERE {index.fts} MATCH %s ORDER BY {index.fts}.rowid DESC LIMIT %s"
         )
         with connections[queryset.db].cursor() as cursor:
@@ -411,11 +422,14 @@ FACET_SELECTS = {
 # Each practice's facet terms from its facet rows, as facet_term() writes them, sorted.
 _TERMS = (
     f"SELECT f.practice_id, '{FACET_TERM_PREFIX}' || replace(f.facet, '_', '') || "
-    "lower(replace(f.value, '-', '')) AS term FROM library_practicefacet f"
+    "lower(replace(f.value, '-', '')) AS term FROM library_practicefacet f "
+    # LISTED_TERM, once per practice with rows (each has one language row)
+    f"UNION ALL SELECT f.practice_id, '{LISTED_TERM}' FROM library_practicefacet f "
+    "WHERE f.facet = 'language'"
 )
 FACET_TERMS_SQL = {
     "sqlite": "SELECT p.id, coalesce(group_concat(t.term, ' '), '') AS terms "
-    f"FROM library_practice p LEFT JOIN ({_TERMS} ORDER BY f.practice_id, term) AS t "
+    f"FROM library_practice p LEFT JOIN ({_TERMS} ORDER BY 1, 2) AS t "
     "ON t.practice_id = p.id GROUP BY p.id",
     "postgresql": "SELECT p.id, coalesce(string_agg(t.term, ' ' ORDER BY t.term), '') AS terms "
     f"FROM library_practice p LEFT JOIN ({_TERMS}) AS t ON t.practice_id = p.id GROUP BY p.id",

@@ -1,5 +1,6 @@
 """Facet filters answered by the full-text index: each practice's facet values as terms
-in a new column, `facet_terms`, indexed with the rest (weighing nothing in the rank).
+in a new column, `facet_terms`, indexed with the rest (weighing nothing in the rank),
+with one more term, `xfacetlisted`, for every published practice.
 
 The column is filled from the facet table; then the index is re-made with the column:
 - SQLite: the FTS5 table and its triggers are dropped and made again with five columns,
@@ -17,12 +18,14 @@ from django.db import migrations, models
 PREFIX = "xfacet"
 TERMS = (
     f"SELECT f.practice_id, '{PREFIX}' || replace(f.facet, '_', '') || "
-    "lower(replace(f.value, '-', '')) AS term FROM library_practicefacet f"
+    "lower(replace(f.value, '-', '')) AS term FROM library_practicefacet f "
+    f"UNION ALL SELECT f.practice_id, '{PREFIX}listed' FROM library_practicefacet f "
+    "WHERE f.facet = 'language'"
 )
 FILL = {
     "sqlite": "UPDATE library_practice SET facet_terms = wanted.terms FROM ("
     "SELECT t.practice_id AS id, group_concat(t.term, ' ') AS terms "
-    f"FROM ({TERMS} ORDER BY f.practice_id, term) AS t GROUP BY t.practice_id) AS wanted "
+    f"FROM ({TERMS} ORDER BY 1, 2) AS t GROUP BY t.practice_id) AS wanted "
     "WHERE wanted.id = library_practice.id",
     "postgresql": "UPDATE library_practice SET facet_terms = wanted.terms FROM ("
     "SELECT t.practice_id AS id, string_agg(t.term, ' ' ORDER BY t.term) AS terms "
