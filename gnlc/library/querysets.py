@@ -144,13 +144,32 @@ def _facet_join(pairs: list[tuple[str, str]]) -> tuple[str, list]:
     return sql, [value for pair in pairs[1:] for value in pair] + list(pairs[0])
 
 
-def with_facets(queryset, pairs: list[tuple[str, str]]):
-    """`queryset` narrowed to the practices with every (facet, value) of `pairs`. The
-    unary + keeps SQLite from driving the query from that list (reading each practice
-    it names): it walks the query's own order (an index) and looks each id up in it."""
+def with_facets(queryset, pairs: list[tuple[str, str]], *, many: bool = False):
+    """`queryset` narrowed to the practices with every (facet, value) of `pairs`.
+
+    `many`: the filters match many practices (more than PracticeSearch.EXACT), so the
+    query's own order (an index) soon meets enough of them: each row it walks is looked
+    up in the facet table (one index probe per pair). Otherwise the matching ids are
+    read once from the facet join, and the unary + keeps SQLite from driving the query
+    from that list (reading each practice it names) rather than from its order."""
+    table = queryset.model._meta.db_table
+    if many:
+        exists = (
+            "EXISTS (SELECT 1 FROM library_practicefacet f WHERE f.practice_id = "  # noqa: S608
+            f"{table}.id AND f.facet = %s AND f.value = %s)"
+        )
+        for facet, value in pairs:
+            queryset = queryset.filter(
+                RawSQL(  # noqa: S611 (our SQL; values are parameters)
+                    exists,
+                    [facet, value],
+                    output_field=BooleanField(),
+                )
+            )
+        return queryset
     sql, params = _facet_join(pairs)
     condition = RawSQL(  # noqa: S611 (our SQL; values are parameters)
-        f"+{queryset.model._meta.db_table}.id IN ({sql})", params, output_field=BooleanField()
+        f"+{table}.id IN ({sql})", params, output_field=BooleanField()
     )
     return queryset.filter(condition)
 
@@ -444,7 +463,9 @@ class PracticeSearch(SearchResults):
             return {"ids": [], "highlights": {}}
         backend = backend_for(self.base)
         if not self.text:
-            rows = with_facets(self.base, self.pairs) if self.pairs else self.base
+            rows = self.base
+            if self.pairs:
+                rows = with_facets(rows, self.pairs, many=self.summary()["approximate"])
             ids = rows.order_by("-published_at", "-pk").values_list("pk", flat=True)
             return {"ids": list(ids[start:stop]), "highlights": {}}
         min_id = self.summary()["min_id"]

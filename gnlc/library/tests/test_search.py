@@ -383,3 +383,26 @@ def test_documents_are_searchable_with_highlights():
         "<mark>Guidelines</mark> for learning cities"
     ]
     assert DocumentFilter({"q": "learning"}).results().count() == 2
+
+
+def test_a_broad_filter_lists_its_practices_newest_first(member, monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(PracticeSearch, "EXACT", 1)  # "broad": walk the dates, probe
+    now = timezone.now()
+    for days, title, sdgs in [
+        (3, "Old", [4]),
+        (1, "New", [4]),
+        (2, "Other", [10]),
+        (0, "Mid", [4]),
+    ]:
+        PracticeFactory(
+            title=title, sdgs=sdgs, members=[member], published_at=now - dt.timedelta(days=days)
+        )
+
+    results = search("", sdg="4", region="africa")
+
+    assert results.approximate
+    assert titles(results[0:10]) == ["Mid", "New", "Old"]
