@@ -566,7 +566,9 @@ LIST_PAGES = {
 # Statistics asks once per cohort for the growth series: constant in members, not cohorts.
 QUERIES = {
     "home": 7,
-    "directory": 6,
+    # The data revision, the count, the page's ids, four facets, the page's members;
+    # cached, the revision and the members only (test below).
+    "directory": 8,
     "countries": 2,
     "country": 3,
     "region": 4,
@@ -594,6 +596,24 @@ def test_list_page_query_count_does_not_grow_with_members(
 
     assert response.status_code == 200
     assert Member.objects.count() == count
+
+
+def test_directory_is_cached_until_the_data_change(client, django_assert_num_queries):
+    cohort = CohortFactory(year=2022)
+    MemberFactory(name="Nakuru", country_id="KE", cohort=cohort)
+    url = reverse("cities:directory") + "?region=africa"
+    client.get(url)
+
+    with django_assert_num_queries(2):  # the data revision, the page's members
+        cached = client.get(url)
+    MemberFactory(name="Kisumu", country_id="KE", cohort=cohort)
+    fresh = client.get(url)
+
+    assert names(cached) == ["Nakuru"]
+    assert names(fresh) == ["Kisumu", "Nakuru"]
+    assert fresh.context["page"].paginator.count == 2
+    regions = {row["value"]: row["count"] for row in fresh.context["facets"]["region"]}
+    assert regions["africa"] == 2
 
 
 def test_member_page_and_directory_show_the_local_name_with_its_language(client, reference_data):
