@@ -9,7 +9,8 @@
   snippet().
 - **PostgreSQL** (production): a `search_vector` tsvector column on the model's table,
   kept current by a trigger (weights A title, B summary and tags, C text), GIN-indexed;
-  ranked by ts_rank(); highlights by ts_headline().
+  ranked by ts_rank(); highlights by ts_headline(); English stemming after removing
+  accents (the `gnlc_english` configuration, with the `unaccent` extension).
 
 The index, triggers and column are made by the app's migrations and re-made (idempotent)
 after every `migrate` (`ensure_index`), since SQLite drops triggers when Django rebuilds
@@ -236,7 +237,8 @@ class PostgresBackend:
     """A GIN-indexed tsvector column: plainto_tsquery (all words), ts_rank(),
     ts_headline()."""
 
-    CONFIG = "english"
+    # English with accents removed first (migration 0007_unaccent), as FTS5 does.
+    CONFIG = "gnlc_english"
 
     @staticmethod
     def query(text: str, terms=()) -> str:
@@ -370,6 +372,11 @@ def ensure_index(connection, indexes=INDEXES) -> None:
     if build is None:
         return
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            config = PostgresBackend.CONFIG
+            cursor.execute("SELECT 1 FROM pg_ts_config WHERE cfgname = %s", [config])
+            if cursor.fetchone() is None:  # migrated back before 0007: as migrations made it
+                return
         tables = set(connection.introspection.table_names(cursor))
         for index in indexes:
             if index.table not in tables:

@@ -120,12 +120,17 @@ def test_search_finds_a_practice_when_a_city_adds_it_from_the_other_side(member)
     assert titles(search("kisumu")[0:10]) == ["Shared"]
 
 
-def test_accent_folding_is_sqlite_only_for_now(member):
-    # FTS5 folds accents (remove_diacritics); PostgreSQL would need the unaccent
-    # extension in its text search configuration (see docs/library.md).
+def test_search_ignores_accents_both_ways(member):
+    # FTS5: remove_diacritics; PostgreSQL: the unaccent extension in gnlc_english.
     PracticeFactory(title="Éducation des adultes", members=[member])
+    PracticeFactory(title="Learning in Medellin", members=[member])
 
-    assert search("education").count() == (1 if connection.vendor == "sqlite" else 0)
+    assert titles(search("education")[0:10]) == ["Éducation des adultes"]
+    assert titles(search("ÉDUCATION")[0:10]) == ["Éducation des adultes"]
+    assert titles(search("medellín")[0:10]) == ["Learning in Medellin"]
+    assert str(search("education")[0:1][0].highlight.title) == (
+        "<mark>Éducation</mark> des adultes"
+    )
 
 
 def test_highlight_marks_matches_and_escapes_everything_else(member):
