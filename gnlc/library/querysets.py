@@ -340,9 +340,9 @@ class PracticeSearch(SearchResults):
     search, filters and page, keyed on the library's and the directory's data revisions
     (gnlc.cities.cache), so they are never stale.
 
-    EXACT bounds the work of a broad search: at a million practices, 2,000 ids keep the
-    first (uncached) search of a word or filter well under 100 ms on both databases,
-    and estimate counts within a few per cent (bench/library.py)."""
+    EXACT bounds the work of a broad search: at a million practices, 2,000 ids are read
+    in 20–40 ms on SQLite and estimate counts within a few per cent (bench/library.py;
+    docs/library.md, "Scale")."""
 
     EXACT = 2_000
     # bm25/ts_rank costs about 50 µs a row cold: 500 rows keep a broad search's first
@@ -420,11 +420,15 @@ class PracticeSearch(SearchResults):
         for facet, value, count in rows:
             counts.setdefault(facet, {})[value] = max(1, round(count * scale))
         candidates = min(len(ids), self.CANDIDATES)
+        # Words alone over all listed practices: the ids to rank, kept (at most EXACT),
+        # so the ranking can match the words only (see _compute_page).
+        words_only = bool(self.text) and self.search_terms == [LISTED_TERM]
         return {
             "total": total,
             "approximate": approximate,
             "counts": counts,
             "min_id": ids[candidates - 1] if approximate and self.text else None,
+            "candidates": (ids[:candidates] if approximate else ids) if words_only else None,
         }
 
     @property
@@ -470,12 +474,26 @@ class PracticeSearch(SearchResults):
                 rows = with_facets(rows, self.pairs, many=self.summary()["approximate"])
             ids = rows.order_by("-published_at", "-pk").values_list("pk", flat=True)
             return {"ids": list(ids[start:stop]), "highlights": {}}
-        min_id = self.summary()["min_id"]
+        summary = self.summary()
+        min_id, candidates = summary["min_id"], summary.get("candidates")
         if min_id is not None:
             stop = min(stop, self.CANDIDATES)
             if start >= stop:
                 return {"ids": [], "highlights": {}}
-        ids = backend.ranked_ids(self.searched, self.text, start, stop, min_id, self.search_terms)
+        if candidates is not None:
+            # Rank on the words alone: with the listed term in the match, FTS5 reads its
+            # position lists for every row (about three times the work). The range from
+            # the lowest candidate up holds them and perhaps a few unlisted practices,
+            # which are dropped here.
+            ids = []
+            if candidates:
+                among = set(candidates)
+                ranked = backend.ranked_ids(self.searched, self.text, 0, None, candidates[-1])
+                ids = [pk for pk in ranked if pk in among][start:stop]
+        else:
+            ids = backend.ranked_ids(
+                self.searched, self.text, start, stop, min_id, self.search_terms
+            )
         highlights = backend.highlights(self.base, ids, self.text)
         return {
             "ids": ids,

@@ -127,13 +127,13 @@ class Backend(Protocol):
         queryset: QuerySet,
         text: str,
         start: int,
-        stop: int,
+        stop: int | None,
         min_id: int | None = None,
         terms=(),
     ) -> list[int]:
         """The ids of `queryset`'s rows matching `text` and `terms`, best first (ranked on
-        `text` alone), from start to stop (only among rows from `min_id` on, if given: a
-        bounded candidate set)."""
+        `text` alone), from start to stop (None: to the end; only among rows from
+        `min_id` on, if given: a bounded candidate set)."""
 
     def newest_ids(self, queryset: QuerySet, text: str, limit: int, terms=()) -> list[int]:
         """The ids of `queryset`'s rows matching `text` and `terms`, highest first, at
@@ -179,7 +179,8 @@ class SQLiteBackend:
         )
         bounds = [min_id] if min_id is not None else []
         with connections[queryset.db].cursor() as cursor:
-            cursor.execute(sql, [*params, self.query(text, terms), *bounds, stop - start, start])
+            limit = -1 if stop is None else stop - start  # SQLite: -1 is no limit
+            cursor.execute(sql, [*params, self.query(text, terms), *bounds, limit, start])
             return [row[0] for row in cursor.fetchall()]
 
     @staticmethod

@@ -364,6 +364,10 @@ def test_a_broad_search_estimates_its_count_and_ranks_the_newest_candidates(memb
         PracticeFactory(title=f"Literacy {n}", body="literacy " * (6 - n), members=[member])
         for n in range(6)
     ]
+    # Newest of all, and the best match, but a draft: never listed, counted or ranked.
+    PracticeFactory(
+        title="Literacy draft", body="literacy " * 9, members=[member], state=PracticeState.DRAFT
+    )
 
     results = search("literacy")
 
