@@ -341,7 +341,7 @@ class PracticeSearch(SearchResults):
     (gnlc.cities.cache), so they are never stale.
 
     EXACT bounds the work of a broad search: at a million practices, 2,000 ids are read
-    in 20–40 ms on SQLite and estimate counts within a few per cent (bench/library.py;
+    in 20 to 40 ms on SQLite and estimate counts within a few per cent (bench/library.py;
     docs/library.md, "Scale")."""
 
     EXACT = 2_000
