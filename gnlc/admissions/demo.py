@@ -51,12 +51,15 @@ def _user(email, name, password, kind=None, **scope):
     return user
 
 
-def create(stdout, password):
+def _demo_call(title, description, criteria, **extra) -> Call:
+    """The demo's call of that title (made once): closed two months ago, nominations
+    done, its review running now, with `criteria` [(English, French, weight)]."""
     today = timezone.now().date()
     call, created = Call.objects.get_or_create(
-        title=TITLE,
+        title=title,
         defaults={
-            "description": "A call made by `gnlc demo`: everything in it is invented.",
+            **extra,
+            "description": description,
             "time_zone": "Europe/Paris",
             "opens_on": today - dt.timedelta(days=60),
             "closes_on": today - dt.timedelta(days=30),
@@ -68,14 +71,21 @@ def create(stdout, password):
         },
     )
     if created:
-        for order, (en, fr, weight) in enumerate(
-            [
-                ("Political commitment", "Engagement politique", 3),
-                ("Quality of the plan", "Qualité du plan", 2),
-                ("Good practices", "Bonnes pratiques", 1),
-            ]
-        ):
+        for order, (en, fr, weight) in enumerate(criteria):
             Criterion.objects.create(call=call, name_en=en, name_fr=fr, weight=weight, order=order)
+    return call
+
+
+def create(stdout, password):
+    call = _demo_call(
+        TITLE,
+        "A call made by `gnlc demo`: everything in it is invented.",
+        [
+            ("Political commitment", "Engagement politique", 3),
+            ("Quality of the plan", "Qualité du plan", 2),
+            ("Good practices", "Bonnes pratiques", 1),
+        ],
+    )
     secretariat = User.objects.filter(email="secretariat@demo.gnlc.org").first()
     coordinator = _user("applicant@demo.gnlc.org", "City applicant (demo)", password)
     for email, name, country in [
@@ -114,7 +124,7 @@ def create(stdout, password):
                 "language": "fr" if country == "FR" else "en",
                 "population": 100_000 + 25_000 * index,
                 "area_km2": 50 + index,
-                "data_year": today.year - 1,
+                "data_year": timezone.now().year - 1,
                 "motivation": "Our city wants to learn with the network. " * 5,
                 "implementation_plan": "Learning festivals, libraries, adult education. " * 4,
                 "good_practices": "Community learning centres in every district.",
@@ -179,31 +189,16 @@ def create_award(stdout, juror, secretariat):
     from gnlc.accounts.models import User
     from gnlc.cities.models import Member
 
-    today = timezone.now().date()
-    call, created = Call.objects.get_or_create(
-        title=AWARD_TITLE,
-        defaults={
-            "kind": "award",
-            "description": "An award call made by `gnlc demo`: everything in it is invented.",
-            "time_zone": "Europe/Paris",
-            "opens_on": today - dt.timedelta(days=60),
-            "closes_on": today - dt.timedelta(days=30),
-            "nomination_deadline": today - dt.timedelta(days=15),
-            "review_opens_on": today - dt.timedelta(days=5),
-            "review_closes_on": today + dt.timedelta(days=20),
-            "announcement_date": today + dt.timedelta(days=40),
-            "reviews_required": 2,
-        },
+    call = _demo_call(
+        AWARD_TITLE,
+        "An award call made by `gnlc demo`: everything in it is invented.",
+        [
+            ("Lifelong learning for all", "Apprentissage tout au long de la vie pour tous", 3),
+            ("Innovation and impact", "Innovation et impact", 2),
+            ("Sustainability", "Durabilité", 1),
+        ],
+        kind="award",
     )
-    if created:
-        for order, (en, fr, weight) in enumerate(
-            [
-                ("Lifelong learning for all", "Apprentissage tout au long de la vie pour tous", 3),
-                ("Innovation and impact", "Innovation et impact", 2),
-                ("Sustainability", "Durabilité", 1),
-            ]
-        ):
-            Criterion.objects.create(call=call, name_en=en, name_fr=fr, weight=weight, order=order)
     coordinator = User.objects.filter(email="coordinator@demo.gnlc.org").first()
     natcom = Role.objects.filter(user__email="natcom@demo.gnlc.org", kind=RoleKind.NATCOM).first()
     home = natcom.country_id if natcom else "KE"

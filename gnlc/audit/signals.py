@@ -66,17 +66,22 @@ def snapshot(instance) -> dict:
     }
 
 
-def _write(instance, action, changes):
+def _entry(instance, action, changes, *, content_type=None) -> AuditEntry:
+    """An unsaved entry for `instance`, by whoever acts in this request or command."""
     actor, label = current_actor()
-    AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor,
         actor_label=label or (actor.email if actor else ""),
         action=action,
-        content_type=ContentType.objects.get_for_model(instance),
+        content_type=content_type or ContentType.objects.get_for_model(instance),
         object_id=str(instance.pk),
         object_repr=str(instance)[:300],
         changes=changes,
     )
+
+
+def _write(instance, action, changes):
+    _entry(instance, action, changes).save()
 
 
 def log_created(instances) -> None:
@@ -84,18 +89,14 @@ def log_created(instances) -> None:
     instances = list(instances)
     if not instances:
         return
-    actor, label = current_actor()
     content_type = ContentType.objects.get_for_model(instances[0])
     AuditEntry.objects.bulk_create(
         [
-            AuditEntry(
-                actor=actor,
-                actor_label=label or (actor.email if actor else ""),
-                action=Action.CREATE,
+            _entry(
+                instance,
+                Action.CREATE,
+                {k: [None, v] for k, v in snapshot(instance).items()},
                 content_type=content_type,
-                object_id=str(instance.pk),
-                object_repr=str(instance)[:300],
-                changes={k: [None, v] for k, v in snapshot(instance).items()},
             )
             for instance in instances
         ],
