@@ -244,8 +244,8 @@ def generate(count: int, members_count: int, seed: int = 1) -> dict:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {PRACTICES.fts}_{suffix}")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=OFF")
-        else:  # the trigger fills search_vector on insert; the GIN index is built after
-            cursor.execute(f"DROP INDEX IF EXISTS {PRACTICES.table}_search")
+        else:  # the trigger fills the search table on insert; its GIN index is built after
+            cursor.execute(f"DROP INDEX IF EXISTS {PRACTICES.fts}_search")
 
     started = time.perf_counter()
     start = timezone.now() - dt.timedelta(days=61)

@@ -399,13 +399,7 @@ class PracticeSearch(SearchResults):
         approximate = len(ids) > self.EXACT
         sample = ids[: self.EXACT]
         facets = PracticeFacet.objects.using(self.base.db)
-        rows = (
-            facets.filter(practice_id__in=sample, facet__in=COUNTED)
-            .values_list("facet", "value")
-            # COUNT(*): the (practice, facet, value) index alone answers, no row is read.
-            .annotate(count=Count("*"))
-            .order_by()
-        )
+        sampled = backend_for(self.base).facet_counts(self.base, sample, COUNTED)
         scale, total = 1.0, len(sample)
         if approximate:
             # The sample is every match from its lowest id up: assume the same density
@@ -416,9 +410,10 @@ class PracticeSearch(SearchResults):
             high = ids_of.order_by("-practice_id").first()
             scale = (high - low + 1) / (sample[0] - sample[-1] + 1)
             total = round(len(sample) * scale)
-        counts: dict[str, dict[str, int]] = {}
-        for facet, value, count in rows:
-            counts.setdefault(facet, {})[value] = max(1, round(count * scale))
+        counts = {
+            facet: {value: max(1, round(count * scale)) for value, count in values.items()}
+            for facet, values in sampled.items()
+        }
         candidates = min(len(ids), self.CANDIDATES)
         # Words alone over all listed practices: the ids to rank, kept (at most EXACT),
         # so the ranking can match the words only (see _compute_page).

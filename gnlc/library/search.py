@@ -7,14 +7,20 @@
   the model's table as its external content, kept in step by triggers on insert, update
   and delete; ranked by bm25() with per-column weights; highlights by highlight() and
   snippet().
-- **PostgreSQL** (production): a `search_vector` tsvector column on the model's table,
-  kept current by a trigger (weights A title, B summary and tags, C text), GIN-indexed;
-  ranked by ts_rank(); highlights by ts_headline(); English stemming after removing
-  accents (the `gnlc_english` configuration, with the `unaccent` extension).
+- **PostgreSQL** (production): a narrow search table per model (`<table>_fts`, like
+  SQLite's: the row's id and its `search_vector`, weights A title, B summary and tags, C
+  text, D facet terms), GIN-indexed, kept in step by triggers on insert, update, delete
+  and truncate; ranked by ts_rank(); highlights by ts_headline() over the model's own
+  columns; English stemming after removing accents (the `gnlc_english` configuration,
+  with the `unaccent` extension). The vector lives in its own table, stored out of line,
+  so the rows a search walks are a few dozen bytes each (58 MB for a million practices)
+  rather than the practices' wide rows (1.3 GB): what a search reads stays in the
+  server's buffer cache (migration 0008_search_table; docs/library.md, "Scale").
 
-The index, triggers and column are made by the app's migrations and re-made (idempotent)
-after every `migrate` (`ensure_index`), since SQLite drops triggers when Django rebuilds
-a table. The backend is chosen by the connection's vendor; callers only see `Backend`.
+The index, triggers and search table are made by the app's migrations and re-made
+(idempotent) after every `migrate` (`ensure_index`), since SQLite drops triggers when
+Django rebuilds a table. The backend is chosen by the connection's vendor; callers only
+see `Backend`.
 
 Both backends read the user's text the same way: its words, all required (AND), with
 English stemming ("learners" finds "learner"). Highlighted fragments come back as HTML
@@ -29,11 +35,12 @@ stays fast at a million practices where joining a facet table per filter did not
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Protocol
 
 from django.db import connections
-from django.db.models import BooleanField, FloatField, QuerySet
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -81,9 +88,13 @@ class Index:
     pg_weights: tuple[str, ...]  # PostgreSQL setweight() letters, one per column
     title: str
     excerpt: tuple[str, ...]  # columns to take an excerpt from, in order of preference
+    # The column of facet terms (see facet_term), copied into PostgreSQL's search table
+    # so the facets of a search are counted from the rows it has just read.
+    facets: str | None = None
 
     @property
     def fts(self) -> str:
+        """The search table: SQLite's FTS5 table, PostgreSQL's (id, search_vector)."""
         return f"{self.table}_fts"
 
 
@@ -95,6 +106,7 @@ PRACTICES = Index(
     pg_weights=("A", "B", "C", "B", "D"),
     title="title",
     excerpt=("plain_text", "summary"),
+    facets="facet_terms",
 )
 DOCUMENTS = Index(
     table="library_document",
@@ -142,10 +154,25 @@ class Backend(Protocol):
     def highlights(self, queryset: QuerySet, ids: list[int], text: str) -> dict[int, Highlight]:
         """Title and excerpt with the matches marked, for the rows `ids`."""
 
+    def facet_counts(self, queryset: QuerySet, ids: list[int], facets) -> dict[str, dict]:
+        """{facet: {stored value: how many of the practices `ids` have it}}, for the
+        facets named in `facets` (only published practices have facet values)."""
+
 
 def _index_of(queryset: QuerySet) -> Index:
     table = queryset.model._meta.db_table
     return next(index for index in INDEXES if index.table == table)
+
+
+def _joined(queryset, index: Index, key: str) -> tuple[str, list]:
+    """The JOIN that applies `queryset`'s conditions to the matches of the search table
+    (whose id column is `key`), if it has any: each match is then looked up in the
+    model's table. Without conditions the search table alone answers (its rows are the
+    model's, kept in step by the triggers)."""
+    if not queryset.query.where:
+        return "", []
+    rows_sql, params = queryset.order_by().values("id").query.sql_with_params()
+    return f"JOIN ({rows_sql}) AS filtered ON filtered.id = {index.fts}.{key} ", list(params)
 
 
 class SQLiteBackend:
@@ -166,7 +193,7 @@ class SQLiteBackend:
 
     def ranked_ids(self, queryset, text, start, stop, min_id=None, terms=()):
         index = _index_of(queryset)
-        join, params = self._joined(queryset, index)
+        join, params = _joined(queryset, index, "rowid")
         weights = ", ".join(str(w) for w in index.weights)
         # The filtered rows joined to the matches, so SQLite walks the matches and looks
         # each row up by its key (rather than materialising the filtered rows); a lower
@@ -183,19 +210,9 @@ class SQLiteBackend:
             cursor.execute(sql, [*params, self.query(text, terms), *bounds, limit, start])
             return [row[0] for row in cursor.fetchall()]
 
-    @staticmethod
-    def _joined(queryset, index) -> tuple[str, list]:
-        """The JOIN that applies `queryset`'s conditions to the matches, if it has any:
-        each match is then looked up in the table. Without conditions the index alone
-        answers (its rows are the table's, kept in step by the triggers)."""
-        if not queryset.query.where:
-            return "", []
-        rows_sql, params = queryset.order_by().values("id").query.sql_with_params()
-        return f"JOIN ({rows_sql}) AS filtered ON filtered.id = {index.fts}.rowid ", list(params)
-
     def newest_ids(self, queryset, text, limit, terms=()):
         index = _index_of(queryset)
-        join, params = self._joined(queryset, index)
+        join, params = _joined(queryset, index, "rowid")
         sql = (
             f"SELECT {index.fts}.rowid FROM {index.fts} {join}"
             f"WHERE {index.fts} MATCH %s ORDER BY {index.fts}.rowid DESC LIMIT %s"
@@ -225,6 +242,23 @@ class SQLiteBackend:
             rows = cursor.fetchall()
         return {row[0]: Highlight(marked(row[1]), marked(_best(row[2:]))) for row in rows}
 
+    def facet_counts(self, queryset, ids, facets):
+        # From the facet table: COUNT(*), so its (practice, facet, value) index alone
+        # answers, no row is read.
+        counts: dict[str, dict[str, int]] = {}
+        if not ids or not facets:
+            return counts
+        sql = (
+            "SELECT facet, value, COUNT(*) FROM library_practicefacet "
+            f"WHERE practice_id IN ({', '.join(['%s'] * len(ids))}) "
+            f"AND facet IN ({', '.join(['%s'] * len(facets))}) GROUP BY facet, value"
+        )
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(sql, [*ids, *facets])
+            for facet, value, count in cursor.fetchall():
+                counts.setdefault(facet, {})[value] = count
+        return counts
+
 
 def _best(excerpts) -> str:
     """The first excerpt with a match in it, else the first non-empty one."""
@@ -235,8 +269,9 @@ def _best(excerpts) -> str:
 
 
 class PostgresBackend:
-    """A GIN-indexed tsvector column: plainto_tsquery (all words), ts_rank(),
-    ts_headline()."""
+    """The search table's GIN-indexed tsvector: plainto_tsquery (all words), ts_rank(),
+    ts_headline(). Queries read the narrow search table, joined to the model's table
+    only when the queryset has conditions of its own (as SQLite's FTS5 does)."""
 
     # English with accents removed first (migration 0007_unaccent), as FTS5 does.
     CONFIG = "gnlc_english"
@@ -246,44 +281,46 @@ class PostgresBackend:
         """The words and terms, for plainto_tsquery (which requires them all)."""
         return " ".join([*words(text), *terms])
 
-    def _condition(self, queryset, text, terms=()):
-        table = _index_of(queryset).table
-        return RawSQL(
-            f"{table}.search_vector @@ plainto_tsquery('{self.CONFIG}', %s)",
-            [self.query(text, terms)],
-            output_field=BooleanField(),
-        )
-
     def matching(self, queryset, text, terms=()):
         # A self-contained subquery: `queryset` may itself end up inside another query
         # (facets), where its table is aliased and a bare column reference would break.
-        table = _index_of(queryset).table
+        fts = _index_of(queryset).fts
         match = RawSQL(
-            f"SELECT id FROM {table} WHERE search_vector @@ plainto_tsquery('{self.CONFIG}', %s)",
+            f"SELECT id FROM {fts} WHERE search_vector @@ plainto_tsquery('{self.CONFIG}', %s)",
             [self.query(text, terms)],
         )
         return queryset.filter(pk__in=match)
 
     def newest_ids(self, queryset, text, limit, terms=()):
-        rows = queryset.filter(self._condition(queryset, text, terms)).order_by("-pk")
-        return list(rows.values_list("pk", flat=True)[:limit])
+        index = _index_of(queryset)
+        join, params = _joined(queryset, index, "id")
+        sql = (
+            f"SELECT {index.fts}.id FROM {index.fts} {join}WHERE {index.fts}.search_vector "
+            f"@@ plainto_tsquery('{self.CONFIG}', %s) ORDER BY {index.fts}.id DESC LIMIT %s"
+        )
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(sql, [*params, self.query(text, terms), limit])
+            return [row[0] for row in cursor.fetchall()]
 
     def ranked_ids(self, queryset, text, start, stop, min_id=None, terms=()):
-        if min_id is not None:
-            queryset = queryset.filter(pk__gte=min_id)
-        table = _index_of(queryset).table
-        rank = RawSQL(
-            f"ts_rank({table}.search_vector, plainto_tsquery('{self.CONFIG}', %s))",
-            [" ".join(words(text))],
-            output_field=FloatField(),
+        index = _index_of(queryset)
+        join, params = _joined(queryset, index, "id")
+        fts = index.fts
+        bound = f"AND {fts}.id >= %s " if min_id is not None else ""
+        limit = "LIMIT %s " if stop is not None else ""
+        sql = (
+            f"SELECT {fts}.id FROM {fts} {join}"
+            f"WHERE {fts}.search_vector @@ plainto_tsquery('{self.CONFIG}', %s) {bound}"
+            f"ORDER BY ts_rank({fts}.search_vector, plainto_tsquery('{self.CONFIG}', %s)) "
+            f"DESC, {fts}.id DESC {limit}OFFSET %s"
         )
-        rows = (
-            queryset.filter(self._condition(queryset, text, terms))
-            .annotate(search_rank=rank)
-            .order_by("-search_rank", "-pk")
-            .values_list("pk", flat=True)
-        )
-        return list(rows[start:stop])
+        params += [self.query(text, terms)]
+        params += [min_id] if min_id is not None else []
+        params += [" ".join(words(text))]  # ranked on the words alone
+        params += [stop - start] if stop is not None else []
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(sql, [*params, start])
+            return [row[0] for row in cursor.fetchall()]
 
     def highlights(self, queryset, ids, text):
         if not ids:
@@ -311,6 +348,40 @@ class PostgresBackend:
             cursor.execute(sql, [*params, *ids])
             rows = cursor.fetchall()
         return {row[0]: Highlight(marked(row[1]), marked(_best(row[2:]))) for row in rows}
+
+    def facet_counts(self, queryset, ids, facets):
+        # From the search table's copy of each practice's facet terms: the rows of the
+        # newest matches the summary has just read, so no other table is visited (the
+        # facet table's index, read at 2,000 scattered practices, cost 15 to 45 ms cold).
+        index = _index_of(queryset)
+        if not ids or not facets or index.facets is None:
+            return {}
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(f"SELECT {index.facets} FROM {index.fts} WHERE id = ANY(%s)", [ids])
+            terms = Counter(term for (row,) in cursor.fetchall() for term in row.split())
+        from gnlc.cities.models import REGION_LABELS  # the five regions, fixed by a migration
+
+        regions = {facet_term("region", slug): slug for slug in REGION_LABELS}
+        counts: dict[str, dict[str, int]] = {}
+        for term, count in terms.items():
+            pair = facet_of_term(term, regions)
+            if pair is not None and pair[0] in facets:
+                counts.setdefault(pair[0], {})[pair[1]] = count
+        return counts
+
+
+def facet_of_term(term: str, regions: dict[str, str]) -> tuple[str, str] | None:
+    """The (facet, stored value) a facet term was made from (facet_term read backwards),
+    for the counted facets; `regions`: {term: slug} (region slugs lose their hyphens in
+    a term). None for other terms (LISTED_TERM, Key Features areas)."""
+    if term in regions:
+        return "region", regions[term]
+    for facet in ("theme", "sdg", "country", "year", "language"):
+        prefix = facet_term(facet, "")
+        if term.startswith(prefix) and len(term) > len(prefix):
+            value = term[len(prefix) :]
+            return facet, value.upper() if facet == "country" else value
+    return None
 
 
 BACKENDS = {"sqlite": SQLiteBackend, "postgresql": PostgresBackend}
@@ -346,28 +417,52 @@ def _sqlite_sql(index: Index) -> list[str]:
     ]
 
 
-def _postgres_sql(index: Index) -> list[str]:
-    table = index.table
-    vector = " || ".join(
-        f"setweight(to_tsvector('{PostgresBackend.CONFIG}', coalesce(NEW.{c}, '')), '{w}')"
+def _postgres_vector(index: Index, row: str) -> str:
+    """SQL of the weighted tsvector of the row `row` ("NEW" in a trigger, or a table)."""
+    return " || ".join(
+        f"setweight(to_tsvector('{PostgresBackend.CONFIG}', coalesce({row}.{c}, '')), '{w}')"
         for c, w in zip(index.columns, index.pg_weights, strict=True)
     )
+
+
+def _postgres_facets(index: Index, row: str) -> str:
+    """SQL of the facet terms the search table copies from the row `row`."""
+    return f"coalesce({row}.{index.facets}, '')" if index.facets else "''"
+
+
+def _postgres_sql(index: Index) -> list[str]:
+    table, fts = index.table, index.fts
+    vector, facets = _postgres_vector(index, "NEW"), _postgres_facets(index, "NEW")
     return [
-        f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS search_vector tsvector",
-        f"CREATE INDEX IF NOT EXISTS {table}_search ON {table} USING gin (search_vector)",
-        f"CREATE OR REPLACE FUNCTION {table}_search_update() RETURNS trigger AS $$ "
-        f"BEGIN NEW.search_vector := {vector}; RETURN NEW; END $$ LANGUAGE plpgsql",
+        # toast_tuple_target 128: each vector (about 1 kB) is stored out of line, so the
+        # table's own pages hold a few dozen bytes a row; the facet terms (about 120
+        # bytes) stay in the row (storage MAIN), read with it.
+        f"CREATE TABLE IF NOT EXISTS {fts} (id bigint PRIMARY KEY, "
+        "search_vector tsvector NOT NULL, facet_terms text NOT NULL DEFAULT '') "
+        "WITH (toast_tuple_target = 128)",
+        f"ALTER TABLE {fts} ALTER COLUMN facet_terms SET STORAGE MAIN",
+        f"CREATE INDEX IF NOT EXISTS {fts}_search ON {fts} USING gin (search_vector)",
+        f"CREATE OR REPLACE FUNCTION {table}_search_update() RETURNS trigger AS $$ BEGIN "
+        f"IF TG_OP = 'DELETE' THEN DELETE FROM {fts} WHERE id = OLD.id; RETURN OLD; END IF; "
+        f"INSERT INTO {fts} (id, search_vector, facet_terms) VALUES (NEW.id, {vector}, "
+        f"{facets}) ON CONFLICT (id) DO UPDATE SET search_vector = EXCLUDED.search_vector, "
+        "facet_terms = EXCLUDED.facet_terms; RETURN NEW; END $$ LANGUAGE plpgsql",
+        f"CREATE OR REPLACE FUNCTION {table}_search_truncate() RETURNS trigger AS $$ "
+        f"BEGIN TRUNCATE {fts}; RETURN NULL; END $$ LANGUAGE plpgsql",
         f"DROP TRIGGER IF EXISTS {table}_search ON {table}",
-        f"CREATE TRIGGER {table}_search BEFORE INSERT OR UPDATE OF "
+        f"CREATE TRIGGER {table}_search AFTER INSERT OR DELETE OR UPDATE OF "
         f"{', '.join(index.columns)} ON {table} "
         f"FOR EACH ROW EXECUTE FUNCTION {table}_search_update()",
+        f"DROP TRIGGER IF EXISTS {table}_search_truncate ON {table}",
+        f"CREATE TRIGGER {table}_search_truncate AFTER TRUNCATE ON {table} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_search_truncate()",
     ]
 
 
 def ensure_index(connection, indexes=INDEXES) -> None:
-    """Create the full-text index, its triggers (and column) where missing. Idempotent.
-    A table that lacks some of the indexed columns (migrated back to an older state)
-    is left as its migrations made it."""
+    """Create the full-text index, its triggers (and search table) where missing.
+    Idempotent. A table that lacks some of the indexed columns, or still has its own
+    search_vector (migrated back to an older state), is left as its migrations made it."""
     builders = {"sqlite": _sqlite_sql, "postgresql": _postgres_sql}
     build = builders.get(connection.vendor)
     if build is None:
@@ -387,6 +482,8 @@ def ensure_index(connection, indexes=INDEXES) -> None:
             }
             if not set(index.columns) <= have:
                 continue
+            if "search_vector" in have:  # PostgreSQL migrated back before 0008_search_table
+                continue
             for statement in build(index):
                 cursor.execute(statement)
 
@@ -398,7 +495,12 @@ def rebuild_index(connection, indexes=INDEXES) -> None:
             if connection.vendor == "sqlite":
                 cursor.execute(f"INSERT INTO {index.fts}({index.fts}) VALUES ('rebuild')")
             elif connection.vendor == "postgresql":
-                cursor.execute(f"UPDATE {index.table} SET title = title")
+                cursor.execute(f"TRUNCATE {index.fts}")
+                cursor.execute(
+                    f"INSERT INTO {index.fts} (id, search_vector, facet_terms) "
+                    f"SELECT id, {_postgres_vector(index, index.table)}, "
+                    f"{_postgres_facets(index, index.table)} FROM {index.table}"
+                )
 
 
 # Facets: one narrow row per (published practice, facet, value) -----------------------

@@ -10,7 +10,16 @@ from gnlc.library.enums import PracticeState
 from gnlc.library.forms import DocumentFilter, LibraryFilter
 from gnlc.library.models import Practice
 from gnlc.library.querysets import PracticeSearch, SearchResults
-from gnlc.library.search import backend_for, facet_term, marked, rebuild_facets, words
+from gnlc.library.search import (
+    LISTED_TERM,
+    backend_for,
+    facet_of_term,
+    facet_term,
+    marked,
+    rebuild_facets,
+    rebuild_index,
+    words,
+)
 from gnlc.library.tests.factories import DocumentFactory, PracticeFactory
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +107,48 @@ def test_search_follows_edits_and_deletions(member):
     assert search("old").count() == 0
     practice.delete()
     assert search("seed").count() == 0
+
+
+def _empty_the_index():
+    """Lose every row of the practices' search index (as a bulk load with the triggers
+    off leaves it), without touching the practices."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "INSERT INTO library_practice_fts(library_practice_fts) VALUES ('delete-all')"
+            )
+        else:
+            cursor.execute("TRUNCATE library_practice_fts")
+
+
+def test_rebuild_index_reads_every_practice_again(member):
+    PracticeFactory(title="Gardens", body="Seed libraries.", members=[member])
+    PracticeFactory(title="Orchards", body="Seed swaps.", members=[member])
+    _empty_the_index()
+    assert Practice.objects.search("seed").count() == 0
+
+    rebuild_index(connection)
+
+    assert Practice.objects.search("seed").count() == 2
+    assert titles(Practice.objects.search("orchards")) == ["Orchards"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's search table")
+def test_postgres_search_table_follows_inserts_deletes_and_truncation(member):
+    def indexed():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM library_practice_fts ORDER BY id")
+            return [row[0] for row in cursor.fetchall()]
+
+    one = PracticeFactory(title="One", members=[member])
+    two = PracticeFactory(title="Two", members=[member])
+    assert indexed() == [one.pk, two.pk]
+    one.delete()
+    assert indexed() == [two.pk]
+    with connection.cursor() as cursor:  # as `flush` empties the tables between tests
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the deferred checks first
+        cursor.execute("TRUNCATE library_practice CASCADE")
+    assert indexed() == []
 
 
 def test_search_finds_themes_and_cities_added_after_saving(member):
@@ -321,6 +372,28 @@ def test_facet_terms_follow_publication_and_tags(member):
     practice.refresh_from_db()
     assert practice.facet_terms == ""
     assert search("", region="africa").total == 0
+
+
+@pytest.mark.parametrize(
+    "pair",
+    [
+        ("region", "arab-states"),
+        ("country", "GH"),
+        ("theme", "6"),
+        ("sdg", "17"),
+        ("year", "2019"),
+        ("language", "en"),
+    ],
+)
+def test_facet_terms_read_back_into_their_facet_and_value(pair):
+    regions = {facet_term("region", "arab-states"): "arab-states"}
+
+    assert facet_of_term(facet_term(*pair), regions) == pair
+
+
+def test_terms_of_no_counted_facet_read_back_as_nothing():
+    assert facet_of_term(LISTED_TERM, {}) is None
+    assert facet_of_term(facet_term("key_feature", "education-system"), {}) is None
 
 
 def test_rebuild_facets_writes_the_terms_the_models_compute(member):
