@@ -376,8 +376,9 @@ class PracticeSearch(SearchResults):
         return cached(["library", kind, self._revision, *self.key, *parts], compute)
 
     def summary(self) -> dict:
-        """{total, approximate, counts {facet: {value: count}}, min_id (the candidates'
-        lowest id, broad text searches only)}."""
+        """{total, approximate, counts {facet: {value: count}}, candidates (with words:
+        the ids of the matches to rank, newest first; the CANDIDATES newest of a broad
+        search)}."""
         if self._summary is None:
             self._summary = self._cached("summary", [], self._compute_summary)
         return self._summary
@@ -414,16 +415,11 @@ class PracticeSearch(SearchResults):
             facet: {value: max(1, round(count * scale)) for value, count in values.items()}
             for facet, values in sampled.items()
         }
-        candidates = min(len(ids), self.CANDIDATES)
-        # Words alone over all listed practices: the ids to rank, kept (at most EXACT),
-        # so the ranking can match the words only (see _compute_page).
-        words_only = bool(self.text) and self.search_terms == [LISTED_TERM]
         return {
             "total": total,
             "approximate": approximate,
             "counts": counts,
-            "min_id": ids[candidates - 1] if approximate and self.text else None,
-            "candidates": (ids[:candidates] if approximate else ids) if words_only else None,
+            "candidates": (ids[: self.CANDIDATES] if approximate else ids) if self.text else None,
         }
 
     @property
@@ -442,8 +438,8 @@ class PracticeSearch(SearchResults):
         """How many rows can be paged through: all matches, or for a broad search, the
         estimate without words (newest first), the CANDIDATES ranked ones with."""
         summary = self.summary()
-        if summary["min_id"] is not None:
-            return min(summary["total"], self.CANDIDATES)
+        if summary["approximate"] and summary["candidates"] is not None:
+            return len(summary["candidates"])
         return summary["total"]
 
     def __getitem__(self, item):
@@ -469,26 +465,11 @@ class PracticeSearch(SearchResults):
                 rows = with_facets(rows, self.pairs, many=self.summary()["approximate"])
             ids = rows.order_by("-published_at", "-pk").values_list("pk", flat=True)
             return {"ids": list(ids[start:stop]), "highlights": {}}
-        summary = self.summary()
-        min_id, candidates = summary["min_id"], summary.get("candidates")
-        if min_id is not None:
-            stop = min(stop, self.CANDIDATES)
-            if start >= stop:
-                return {"ids": [], "highlights": {}}
-        if candidates is not None:
-            # Rank on the words alone: with the listed term in the match, FTS5 reads its
-            # position lists for every row (about three times the work). The range from
-            # the lowest candidate up holds them and perhaps a few unlisted practices,
-            # which are dropped here.
-            ids = []
-            if candidates:
-                among = set(candidates)
-                ranked = backend.ranked_ids(self.searched, self.text, 0, None, candidates[-1])
-                ids = [pk for pk in ranked if pk in among][start:stop]
-        else:
-            ids = backend.ranked_ids(
-                self.searched, self.text, start, stop, min_id, self.search_terms
-            )
+        # Rank the candidates the summary has read (ranked on the words; the filters
+        # only narrow, see search.py), then take the page.
+        candidates = self.summary()["candidates"]
+        ranked = backend.ranked_among(self.searched, self.text, candidates, self.terms or ())
+        ids = ranked[start:stop]
         highlights = backend.highlights(self.base, ids, self.text)
         return {
             "ids": ids,
