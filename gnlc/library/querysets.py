@@ -8,7 +8,14 @@ from django.db.models.expressions import RawSQL
 from django.utils.safestring import mark_safe
 
 from gnlc.library.enums import SDG_NAMES, DocumentKind, Language, PracticeState
-from gnlc.library.search import LISTED_TERM, Highlight, backend_for, facet_term, words
+from gnlc.library.search import (
+    LISTED_TERM,
+    Highlight,
+    backend_for,
+    facet_table_counts,
+    facet_term,
+    words,
+)
 
 
 def _coordinated_member_ids(user) -> set[int]:
@@ -400,7 +407,10 @@ class PracticeSearch(SearchResults):
         approximate = len(ids) > self.EXACT
         sample = ids[: self.EXACT]
         facets = PracticeFacet.objects.using(self.base.db)
-        sampled = backend_for(self.base).facet_counts(self.base, sample, COUNTED)
+        if self.facets_only:  # ids read from the facet table: counted from its index
+            sampled = facet_table_counts(self.base.db, sample, COUNTED)
+        else:  # counted from the rows the search has just read
+            sampled = backend_for(self.base).facet_counts(self.base, sample, COUNTED)
         scale, total = 1.0, len(sample)
         if approximate:
             # The sample is every match from its lowest id up: assume the same density

@@ -7,15 +7,15 @@
   the model's table as its external content, kept in step by triggers on insert, update
   and delete; ranked by bm25() with per-column weights; highlights by highlight() and
   snippet().
-- **PostgreSQL** (production): a narrow search table per model (`<table>_fts`, like
-  SQLite's: the row's id and its `search_vector`, weights A title, B summary and tags, C
-  text, D facet terms), GIN-indexed, kept in step by triggers on insert, update, delete
-  and truncate; ranked by ts_rank(); highlights by ts_headline() over the model's own
-  columns; English stemming after removing accents (the `gnlc_english` configuration,
-  with the `unaccent` extension). The vector lives in its own table, stored out of line,
-  so the rows a search walks are a few dozen bytes each (58 MB for a million practices)
-  rather than the practices' wide rows (1.3 GB): what a search reads stays in the
-  server's buffer cache (migration 0008_search_table; docs/library.md, "Scale").
+- **PostgreSQL** (production): a search table per model (`<table>_fts`, like SQLite's:
+  the row's id, its `search_vector`, weights A title, B summary and tags, C text, D
+  facet terms, and a copy of its facet terms), GIN-indexed, kept in step by triggers on
+  insert, update, delete and truncate; ranked by ts_rank(); highlights by ts_headline()
+  over the model's own columns; English stemming after removing accents (the
+  `gnlc_english` configuration, with the `unaccent` extension). A search reads only
+  that table: each row holds its vector in the row itself (storage MAIN), where on the
+  practice's own wide row it was kept out of line (TOAST) and every row a search
+  walked cost two more lookups (migration 0008_search_table; docs/library.md, "Scale").
 
 The index, triggers and search table are made by the app's migrations and re-made
 (idempotent) after every `migrate` (`ensure_index`), since SQLite drops triggers when
@@ -256,21 +256,25 @@ class SQLiteBackend:
         return {row[0]: Highlight(marked(row[1]), marked(_best(row[2:]))) for row in rows}
 
     def facet_counts(self, queryset, ids, facets):
-        # From the facet table: COUNT(*), so its (practice, facet, value) index alone
-        # answers, no row is read.
-        counts: dict[str, dict[str, int]] = {}
-        if not ids or not facets:
-            return counts
-        sql = (
-            "SELECT facet, value, COUNT(*) FROM library_practicefacet "
-            f"WHERE practice_id IN ({', '.join(['%s'] * len(ids))}) "
-            f"AND facet IN ({', '.join(['%s'] * len(facets))}) GROUP BY facet, value"
-        )
-        with connections[queryset.db].cursor() as cursor:
-            cursor.execute(sql, [*ids, *facets])
-            for facet, value, count in cursor.fetchall():
-                counts.setdefault(facet, {})[value] = count
+        return facet_table_counts(queryset.db, ids, facets)
+
+
+def facet_table_counts(using: str, ids: list[int], facets) -> dict[str, dict[str, int]]:
+    """{facet: {stored value: count}} over the practices `ids`, from the facet table:
+    COUNT(*), so its (practice, facet, value) index alone answers, no row is read."""
+    counts: dict[str, dict[str, int]] = {}
+    if not ids or not facets:
         return counts
+    sql = (
+        "SELECT facet, value, COUNT(*) FROM library_practicefacet "
+        f"WHERE practice_id IN ({', '.join(['%s'] * len(ids))}) "
+        f"AND facet IN ({', '.join(['%s'] * len(facets))}) GROUP BY facet, value"
+    )
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [*ids, *facets])
+        for facet, value, count in cursor.fetchall():
+            counts.setdefault(facet, {})[value] = count
+    return counts
 
 
 def _best(excerpts) -> str:
@@ -283,7 +287,7 @@ def _best(excerpts) -> str:
 
 class PostgresBackend:
     """The search table's GIN-indexed tsvector: plainto_tsquery (all words), ts_rank(),
-    ts_headline(). Queries read the narrow search table, joined to the model's table
+    ts_headline(). Queries read the search table, joined to the model's table
     only when the queryset has conditions of its own (as SQLite's FTS5 does)."""
 
     # English with accents removed first (migration 0007_unaccent), as FTS5 does.
@@ -460,13 +464,13 @@ def _postgres_sql(index: Index) -> list[str]:
     table, fts = index.table, index.fts
     vector, facets = _postgres_vector(index, "NEW"), _postgres_facets(index, "NEW")
     return [
-        # toast_tuple_target 128: each vector (about 1 kB) is stored out of line, so the
-        # table's own pages hold a few dozen bytes a row; the facet terms (about 120
-        # bytes) stay in the row (storage MAIN), read with it.
+        # Storage MAIN: the vector (about 1.3 kB) and the facet terms stay in the row,
+        # so a walk through the newest rows reads each one's vector from its page rather
+        # than through TOAST (an index lookup and another page a row: twice as slow).
         f"CREATE TABLE IF NOT EXISTS {fts} (id bigint PRIMARY KEY, "
-        "search_vector tsvector NOT NULL, facet_terms text NOT NULL DEFAULT '') "
-        "WITH (toast_tuple_target = 128)",
-        f"ALTER TABLE {fts} ALTER COLUMN facet_terms SET STORAGE MAIN",
+        "search_vector tsvector NOT NULL, facet_terms text NOT NULL DEFAULT '')",
+        f"ALTER TABLE {fts} ALTER COLUMN search_vector SET STORAGE MAIN, "
+        "ALTER COLUMN facet_terms SET STORAGE MAIN",
         f"CREATE INDEX IF NOT EXISTS {fts}_search ON {fts} USING gin (search_vector)",
         f"CREATE OR REPLACE FUNCTION {table}_search_update() RETURNS trigger AS $$ BEGIN "
         f"IF TG_OP = 'DELETE' THEN DELETE FROM {fts} WHERE id = OLD.id; RETURN OLD; END IF; "

@@ -1,12 +1,12 @@
-"""PostgreSQL: each searched table's tsvector moves to a narrow search table of its own,
+"""PostgreSQL: each searched table's tsvector moves to a search table of its own,
 `<table>_fts` (id, search_vector, facet_terms), as SQLite's FTS5 table is.
 
-Why: a search reads the rows its index matches. With the vector on the practice's own
-row, each match was a read of a wide row (1.3 GB of table at a million practices) that
-the server's buffer cache could not hold; the search table's rows are a few dozen bytes
-(the vector itself is stored out of line, `toast_tuple_target = 128`), 58 MB at a
-million practices (docs/library.md, "Scale"). The practice's facet terms are copied
-beside it, in the row, so the facets of a search are counted from the rows it read.
+Why: a search walks the newest rows its words match, or reads the rows its index
+matches. With the vector on the practice's own wide row, the vector was kept out of
+line (TOAST), so every row walked cost two more lookups, and every match a read of the
+wide row. The search table holds the vector in the row (storage MAIN) with the
+practice's facet terms, so the facets of a search are counted from the rows it read
+(docs/library.md, "Scale").
 
 Forwards: the table is made and filled from the existing vectors (recomputed where one
 is missing), GIN-indexed; the trigger now writes the search table on insert, update and
@@ -47,8 +47,9 @@ def _forwards(table, weighted):
     fts, columns = f"{table}_fts", ", ".join(column for column, _weight in weighted)
     return [
         f"CREATE TABLE {fts} (id bigint PRIMARY KEY, search_vector tsvector NOT NULL, "
-        "facet_terms text NOT NULL DEFAULT '') WITH (toast_tuple_target = 128)",
-        f"ALTER TABLE {fts} ALTER COLUMN facet_terms SET STORAGE MAIN",
+        "facet_terms text NOT NULL DEFAULT '')",
+        f"ALTER TABLE {fts} ALTER COLUMN search_vector SET STORAGE MAIN, "
+        "ALTER COLUMN facet_terms SET STORAGE MAIN",
         f"INSERT INTO {fts} (id, search_vector, facet_terms) "
         f"SELECT id, coalesce(search_vector, {_vector(weighted, table)}), "
         f"{_facets(table, table)} FROM {table}",
