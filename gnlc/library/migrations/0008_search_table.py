@@ -39,6 +39,11 @@ def _vector(weighted, row):
     )
 
 
+def _bucket(row):
+    """The term of the row's id bucket (4,096 ids), for reading the newest matches."""
+    return f"setweight(to_tsvector('simple', 'xidbucket' || ({row}.id / 4096)), 'D')"
+
+
 def _facets(table, row):
     return f"coalesce({row}.facet_terms, '')" if table == "library_practice" else "''"
 
@@ -51,7 +56,7 @@ def _forwards(table, weighted):
         f"ALTER TABLE {fts} ALTER COLUMN search_vector SET STORAGE MAIN, "
         "ALTER COLUMN facet_terms SET STORAGE MAIN",
         f"INSERT INTO {fts} (id, search_vector, facet_terms) "
-        f"SELECT id, coalesce(search_vector, {_vector(weighted, table)}), "
+        f"SELECT id, coalesce(search_vector, {_vector(weighted, table)}) || {_bucket(table)}, "
         f"{_facets(table, table)} FROM {table}",
         f"CREATE INDEX {fts}_search ON {fts} USING gin (search_vector)",
         f"DROP TRIGGER IF EXISTS {table}_search ON {table}",
@@ -60,7 +65,8 @@ def _forwards(table, weighted):
         f"CREATE OR REPLACE FUNCTION {table}_search_update() RETURNS trigger AS $$ BEGIN "
         f"IF TG_OP = 'DELETE' THEN DELETE FROM {fts} WHERE id = OLD.id; RETURN OLD; END IF; "
         f"INSERT INTO {fts} (id, search_vector, facet_terms) VALUES (NEW.id, "
-        f"{_vector(weighted, 'NEW')}, {_facets(table, 'NEW')}) ON CONFLICT (id) DO UPDATE "
+        f"{_vector(weighted, 'NEW')} || {_bucket('NEW')}, {_facets(table, 'NEW')}) "
+        "ON CONFLICT (id) DO UPDATE "
         "SET search_vector = EXCLUDED.search_vector, facet_terms = EXCLUDED.facet_terms; "
         "RETURN NEW; END $$ LANGUAGE plpgsql",
         f"CREATE OR REPLACE FUNCTION {table}_search_truncate() RETURNS trigger AS $$ "

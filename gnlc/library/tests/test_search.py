@@ -11,6 +11,7 @@ from gnlc.library.forms import DocumentFilter, LibraryFilter
 from gnlc.library.models import Practice
 from gnlc.library.querysets import PracticeSearch, SearchResults
 from gnlc.library.search import (
+    ID_BUCKET,
     LISTED_TERM,
     backend_for,
     facet_of_term,
@@ -149,6 +150,26 @@ def test_postgres_search_table_follows_inserts_deletes_and_truncation(member):
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the deferred checks first
         cursor.execute("TRUNCATE library_practice CASCADE")
     assert indexed() == []
+
+
+def test_newest_ids_are_the_highest_matching_ids_across_id_buckets(member):
+    # Ids at both ends of PostgreSQL's windows of id buckets (ID_BUCKET ids each) read
+    # down from the newest, 400: [400], [396-399], [380-395], ..., and in the rest it
+    # reads at once when few matches are left; SQLite reads its index backwards.
+    ids = [ID_BUCKET * n + 7 for n in (3, 59, 60, 315, 316, 379, 380, 395, 396, 399)]
+    for pk in reversed(ids):
+        PracticeFactory(id=pk, title=f"Kites {pk}", members=[member])
+    PracticeFactory(id=ID_BUCKET * 400, title="Boats", members=[member])
+    backend, practices = backend_for(Practice.objects.all()), Practice.objects.all()
+    newest = sorted(ids, reverse=True)
+
+    assert backend.newest_ids(practices, "kites", 1) == newest[:1]
+    assert backend.newest_ids(practices, "kites", 2) == newest[:2]
+    assert backend.newest_ids(practices, "kites", 4) == newest[:4]
+    assert backend.newest_ids(practices, "kites", 20) == newest
+    assert backend.newest_ids(practices, "kites", 20, [LISTED_TERM]) == newest
+    assert backend.newest_ids(practices.filter(pk__lt=ids[8]), "kites", 10) == newest[2:]
+    assert backend.newest_ids(practices, "ships", 10) == []
 
 
 def test_search_finds_themes_and_cities_added_after_saving(member):
