@@ -15,7 +15,9 @@
   `gnlc_english` configuration, with the `unaccent` extension). A search reads only
   that table: each row holds its vector in the row itself (storage MAIN), where on the
   practice's own wide row it was kept out of line (TOAST) and every row a search
-  walked cost two more lookups (migration 0008_search_table; docs/library.md, "Scale").
+  walked cost two more lookups. Each vector also holds the term of its id's bucket,
+  so the newest matches are read a window of ids at a time (`newest_ids`; migration
+  0008_search_table; docs/library.md, "Scale").
 
 The index, triggers and search table are made by the app's migrations and re-made
 (idempotent) after every `migrate` (`ensure_index`), since SQLite drops triggers when
