@@ -7,6 +7,7 @@ import feedparser
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
 from gnlc.core.tests.matrix import PERSONAS
@@ -97,8 +98,10 @@ def test_index_query_count_does_not_grow_with_practices(
     # Cold: the library and directory revisions (twice: summary, page), the newest
     # matching ids, one grouped facet query, 3 facet labels (themes, regions,
     # countries), the page's ids, its rows and 3 prefetches (+ highlights, documents
-    # count and page with a search).
-    with django_assert_num_queries(13 if not params else 15):
+    # count and page with a search; PostgreSQL reads the highest id first, to know
+    # its first window of ids, see PostgresBackend.newest_ids).
+    searched_by_window = bool(params) and connection.vendor == "postgresql"
+    with django_assert_num_queries((13 if not params else 15) + searched_by_window):
         response = client.get("/library/", params)
 
     assert response.status_code == 200
