@@ -9,7 +9,8 @@ A backup is one gzip-compressed JSON document:
 
 `objects` is what `dumpdata --all` writes (Django's serialisation, plain primary keys, no
 natural keys), but with datetimes to the microsecond, for every model but sessions (a
-restore logs everybody out). Content types and permissions are in it with their ids, so
+restore logs everybody out) and rows derived from others (`DERIVED`: the library's facet
+table, re-made after the load). Content types and permissions are in it with their ids, so
 every foreign key to them (the audit log's) keeps its meaning whatever ids the target's
 own `migrate` gave them.
 
@@ -35,6 +36,7 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,10 @@ FORMAT = "gnlc-backup"
 FORMAT_VERSION = 1
 # Not backed up: sessions are transient.
 EXCLUDED = ["sessions"]
+# Not backed up either: rows derived from others, re-made after a restore by the named
+# function (called with the connection). Loading them would collide with the rows the
+# load itself derives (a practice's facet rows are written when its cities are set).
+DERIVED = {"library.practicefacet": "gnlc.library.search.rebuild_facets"}
 # A database holding a row of any of these is not empty: `migrate` never writes them (it
 # does write reference data: regions, countries, themes; those do not count).
 DATA_MODELS = ["accounts.user", "cities.member", "audit.auditentry"]
@@ -82,6 +88,8 @@ def dump_objects(using: str = DEFAULT_DB_ALIAS) -> list[dict]:
     objects = []
     for model in apps.get_models():
         if model._meta.proxy or model._meta.app_label in EXCLUDED:
+            continue
+        if model._meta.label_lower in DERIVED:
             continue
         rows = model._base_manager.using(using).order_by(model._meta.pk.name)
         objects.extend(serializers.serialize("python", rows.iterator()))
@@ -170,7 +178,9 @@ def restore(path: Path, *, force: bool = False, using: str = DEFAULT_DB_ALIAS) -
     connection = connections[using]
     with tempfile.TemporaryDirectory() as folder:
         fixture = Path(folder) / "backup.json"
-        fixture.write_text(json.dumps(document["objects"]), encoding="utf-8")
+        # Derived rows are skipped, also from backups made before they were left out.
+        objects = [o for o in document["objects"] if o["model"] not in DERIVED]
+        fixture.write_text(json.dumps(objects), encoding="utf-8")
         with transaction.atomic(using=using):
             flush_tables(
                 connection.introspection.django_table_names(
@@ -179,6 +189,8 @@ def restore(path: Path, *, force: bool = False, using: str = DEFAULT_DB_ALIAS) -
                 using=using,
             )
             call_command("loaddata", str(fixture), database=using, verbosity=0)
+            for rebuild in DERIVED.values():
+                import_string(rebuild)(connection)
     try:
         # Cached public figures are keyed on the data revision, which the restore may
         # have set back to a number that meant other data.

@@ -15,6 +15,7 @@ from gnlc.cities.enums import EventKind
 from gnlc.cities.models import Member, MembershipEvent
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
 from gnlc.core.backup import FORMAT_VERSION, flush_tables, tables_with_data
+from gnlc.library.models import PracticeFacet
 
 
 def _drop_generated_at(value):
@@ -130,6 +131,53 @@ def test_restore_with_force_replaces_the_data(data, tmp_path):
     call_command("restore", str(path), force=True, verbosity=0)
 
     assert snapshot() == before
+
+
+def test_restore_with_force_leaves_the_library_search_matching_the_data(data, tmp_path):
+    from gnlc.library.models import Practice
+    from gnlc.library.tests.factories import PracticeFactory
+
+    PracticeFactory(title="Seed libraries", members=[data])
+    path = tmp_path / "b.json.gz"
+    call_command("backup", str(path), verbosity=0)
+    Practice.objects.all().delete()
+    PracticeFactory(title="Kite festivals", members=[data])
+
+    call_command("restore", str(path), force=True, verbosity=0)
+
+    # The search index (SQLite's FTS5 table, PostgreSQL's search table) was emptied
+    # with the tables and refilled by the load, so it finds what the data holds.
+    assert list(Practice.objects.search("seed").values_list("title", flat=True)) == [
+        "Seed libraries"
+    ]
+    assert not Practice.objects.search("kite").exists()
+    # The facet rows, derived data, are re-made rather than restored.
+    assert set(PracticeFacet.objects.filter(facet="country").values_list("value", flat=True)) == {
+        data.country_id
+    }
+
+
+def test_restore_skips_the_facet_rows_an_older_backup_holds(data, tmp_path):
+    from gnlc.library.tests.factories import PracticeFactory
+
+    practice = PracticeFactory(title="Seed libraries", members=[data])
+    path = tmp_path / "b.json.gz"
+    call_command("backup", str(path), verbosity=0)
+    with gzip.open(path, "rt") as f:
+        document = json.load(f)
+    assert not [o for o in document["objects"] if o["model"] == "library.practicefacet"]
+    document["objects"] += [  # as backups made before facet rows were left out
+        {"model": "library.practicefacet", "pk": n, "fields": {**row, "practice": practice.pk}}
+        for n, row in enumerate(
+            PracticeFacet.objects.filter(practice=practice).values("facet", "value"), start=1
+        )
+    ]
+    with gzip.open(path, "wt") as f:
+        json.dump(document, f)
+
+    call_command("restore", str(path), force=True, verbosity=0)
+
+    assert PracticeFacet.objects.filter(practice=practice, facet="country").exists()
 
 
 def test_restore_is_atomic_when_an_object_fails(data, tmp_path):
