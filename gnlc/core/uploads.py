@@ -166,7 +166,8 @@ def _purge_held(storage) -> None:
 class HeldFileInput(forms.FileInput):
     """A file input that, re-displayed with an error elsewhere in the form, holds the
     file just chosen (see `hold`) and says so; the next try uses it unless another
-    file is chosen."""
+    file is chosen. A file chosen to replace a held one and refused leaves the held
+    one in place."""
 
     template_name = "core/widgets/held_file.html"
 
@@ -176,8 +177,10 @@ class HeldFileInput(forms.FileInput):
 
     def value_from_datadict(self, data, files, name):
         upload = super().value_from_datadict(data, files, name)
+        token = data.get(self.held_name(name))
+        # A file chosen to replace a held one may be refused: the held one is then kept.
+        self._replaced_token = token if upload else None
         if not upload:
-            token = data.get(self.held_name(name))
             previous = getattr(self, "_submitted", None)
             if token and getattr(previous, "held_token", None) == token:
                 upload = previous  # the same held file, opened once
@@ -194,11 +197,15 @@ class HeldFileInput(forms.FileInput):
         # Only a form shown again (with errors) renders a submitted file: hold it now.
         if getattr(value, "checked_kind", None) and not getattr(value, "held_token", None):
             value.held_token = hold(value)
-        if getattr(value, "held_token", None):
+        held = value if getattr(value, "held_token", None) else None
+        replaced = getattr(self, "_replaced_token", None)
+        if held is None and replaced:  # the new file was refused: keep the held one
+            held = held_file(replaced)
+        if held is not None:
             context["widget"]["held"] = {
                 "name": self.held_name(name),
-                "token": value.held_token,
-                "file": value.uploaded_name,
+                "token": held.held_token,
+                "file": held.uploaded_name,
             }
         return context
 

@@ -121,6 +121,22 @@ def test_a_new_file_replaces_the_held_one():
     assert second.cleaned_data["letter"].read() == newer
 
 
+def test_a_refused_replacement_leaves_the_held_file_in_place():
+    first = LetterForm({"title": "far too long a title"}, {"letter": upload(PDF, "mayor.pdf")})
+    first.is_valid()
+    token = held_token(str(first["letter"]))
+
+    second = LetterForm({"title": "Short", "letter__held": token}, {"letter": upload(b"<html>")})
+    assert not second.is_valid()
+    html = str(second["letter"])
+    assert "Kept from your last try: mayor.pdf" in html
+    third = LetterForm({"title": "Short", "letter__held": held_token(html)}, {})
+
+    assert third.is_valid(), third.errors
+    third.cleaned_data["letter"].seek(0)
+    assert third.cleaned_data["letter"].read() == PDF
+
+
 def test_a_refused_file_is_not_held():
     form = LetterForm({"title": "Short"}, {"letter": upload(b"<html>", "letter.pdf")})
 
