@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from gnlc.core.models import Transition
 from gnlc.core.storage import private_storage
 from gnlc.core.text import count_words
 from gnlc.reporting.enums import (
@@ -526,20 +527,16 @@ class Report(models.Model):
         return start + dt.timedelta(days=policy.suspension_days)
 
 
-class ReportTransition(models.Model):
+class ReportTransition(Transition):
     """One change of a report's state: from, to, by whom, with what comment, when."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="history")
     from_state = models.CharField(max_length=20, choices=ReportState.choices)
     to_state = models.CharField(max_length=20, choices=ReportState.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
     comment = models.TextField(blank=True)
-    at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(Transition.Meta):
+        pass
 
     def __str__(self):
         return f"{self.report}: {self.from_state} → {self.to_state}"

@@ -26,6 +26,7 @@ from gnlc.admissions.enums import (
     Language,
 )
 from gnlc.admissions.querysets import ApplicationQuerySet
+from gnlc.core.models import Transition
 from gnlc.core.storage import private_storage
 from gnlc.core.text import count_words, fold
 
@@ -365,20 +366,16 @@ class Application(models.Model):
             self.save(update_fields=["decision", "updated_at"])
 
 
-class ApplicationTransition(models.Model):
+class ApplicationTransition(Transition):
     """One change of an application's state: from, to, by whom, why, when."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="history")
     from_state = models.CharField(max_length=20, choices=ApplicationState.choices)
     to_state = models.CharField(max_length=20, choices=ApplicationState.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
     reason = models.TextField(blank=True)
-    at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(Transition.Meta):
+        pass
 
     def __str__(self):
         return f"{self.application}: {self.from_state} → {self.to_state}"
