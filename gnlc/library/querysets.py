@@ -334,14 +334,17 @@ class PracticeSearch(SearchResults):
     when there are no words.
 
     Once per request (and cached, see `summary`) it reads the ids of the newest
-    matching practices, up to EXACT + 1, in the index's own order (one query; the full-
-    text match runs once):
+    matching practices, up to EXACT + 1 (`Backend.newest_ids`; without words, from the
+    facet table), and counts their facets (`Backend.facet_counts`, or the facet table):
 
-    - at most EXACT matches: the count and the facet counts are exact (one grouped query
-      over the facet table for those ids) and every match is ranked;
+    - at most EXACT matches: the count and the facet counts are exact and every match
+      is ranked;
     - more (a broad search): the count and the facet counts are estimates ("about N"):
       counts over the EXACT newest matches, scaled by their density in the range of
       ids; relevance ranks only the CANDIDATES newest matches, the only ones paged.
+
+    A page ranks the summary's candidates (`Backend.ranked_among`) on the words alone:
+    the filters narrow the matches, they do not change their order.
 
     The summary (count, facets) and each page's ids and highlights are cached per
     search, filters and page, keyed on the library's and the directory's data revisions
