@@ -77,7 +77,8 @@ def _directory_page(form, number) -> dict:
 
 class CachedPage:
     """The rows of one cached directory page, for a Paginator: its count is the cached
-    count, and the page's slice is its members read by id (the only rows read)."""
+    count, and the page's slice is its members read by id (the only rows read). Any
+    other slice is read from the queryset, as asked."""
 
     def __init__(self, queryset, found: dict):
         self.queryset, self.found = queryset, found
@@ -89,6 +90,9 @@ class CachedPage:
         return self.count()
 
     def __getitem__(self, item):
+        start = (self.found["number"] - 1) * PAGE_SIZE
+        if not isinstance(item, slice) or (item.start or 0) != start:
+            return self.queryset[item]
         by_id = self.queryset.in_bulk(self.found["ids"])
         return [by_id[pk] for pk in self.found["ids"] if pk in by_id]
 

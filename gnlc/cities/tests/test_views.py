@@ -598,6 +598,19 @@ def test_list_page_query_count_does_not_grow_with_members(
     assert Member.objects.count() == count
 
 
+def test_cached_page_answers_its_own_slice_and_reads_any_other():
+    from gnlc.cities.views import PAGE_SIZE, CachedPage
+
+    members = [MemberFactory(name=f"City {n:02}") for n in range(3)]
+    ordered = Member.objects.order_by("name")
+    # A cached second page that names the last member only (as if cached earlier).
+    rows = CachedPage(ordered, {"count": 3, "number": 2, "ids": [members[2].pk]})
+
+    assert rows[PAGE_SIZE : PAGE_SIZE * 2] == [members[2]]
+    assert list(rows[0:2]) == members[:2]
+    assert rows[1] == members[1]
+
+
 def test_directory_is_cached_until_the_data_change(client, django_assert_num_queries):
     cohort = CohortFactory(year=2022)
     MemberFactory(name="Nakuru", country_id="KE", cohort=cohort)
