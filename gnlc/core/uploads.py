@@ -133,16 +133,30 @@ def hold(file) -> str:
     )
 
 
+def _held(token: str) -> dict | None:
+    """What a token from `hold` says ({path, name, kind}), or None if it is forged or
+    expired, or its file gone."""
+    from gnlc.core.storage import private_storage
+
+    try:
+        held = signing.loads(token, salt=_HELD_SALT, max_age=HELD_MAX_AGE)
+        return held if private_storage.exists(held["path"]) else None
+    except (signing.BadSignature, KeyError, TypeError, SuspiciousFileOperation):
+        return None
+
+
 def held_file(token: str) -> ContentFile | None:
     """The file a token from `hold` names, or None if the token is forged, expired or
     its file gone."""
     from gnlc.core.storage import private_storage
 
+    held = _held(token)
+    if held is None:
+        return None
     try:
-        held = signing.loads(token, salt=_HELD_SALT, max_age=HELD_MAX_AGE)
         with private_storage.open(held["path"]) as stored:  # at most a field's max_bytes
             file = ContentFile(stored.read(), name=held["name"])
-    except (signing.BadSignature, KeyError, TypeError, OSError, SuspiciousFileOperation):
+    except OSError:  # removed since
         return None
     file.uploaded_name, file.held_token = held["name"], token
     return file
@@ -197,16 +211,13 @@ class HeldFileInput(forms.FileInput):
         # Only a form shown again (with errors) renders a submitted file: hold it now.
         if getattr(value, "checked_kind", None) and not getattr(value, "held_token", None):
             value.held_token = hold(value)
-        held = value if getattr(value, "held_token", None) else None
-        replaced = getattr(self, "_replaced_token", None)
-        if held is None and replaced:  # the new file was refused: keep the held one
-            held = held_file(replaced)
-        if held is not None:
-            context["widget"]["held"] = {
-                "name": self.held_name(name),
-                "token": held.held_token,
-                "file": held.uploaded_name,
-            }
+        if getattr(value, "held_token", None):
+            token, file = value.held_token, value.uploaded_name
+        else:  # a new file refused: the one held before it, if any, is kept
+            token = getattr(self, "_replaced_token", None)
+            file = (_held(token) or {}).get("name") if token else None
+        if file is not None:
+            context["widget"]["held"] = {"name": self.held_name(name), "token": token, "file": file}
         return context
 
 

@@ -481,7 +481,7 @@ class PracticeSearch(SearchResults):
         # Rank the candidates the summary has read (ranked on the words; the filters
         # only narrow, see search.py), then take the page.
         candidates = self.summary()["candidates"]
-        ranked = backend.ranked_among(self.searched, self.text, candidates, self.terms or ())
+        ranked = backend.ranked_among(self.searched, self.text, candidates, self.terms)
         ids = ranked[start:stop]
         highlights = backend.highlights(self.base, ids, self.text)
         return {

@@ -39,6 +39,7 @@ stays fast at a million practices where joining a facet table per filter did not
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain, repeat
 from typing import Protocol
 
 from django.db import connections
@@ -146,18 +147,8 @@ class Backend(Protocol):
     def matching(self, queryset: QuerySet, text: str, terms=()) -> QuerySet:
         """`queryset` narrowed to the rows matching `text` and `terms`."""
 
-    def ranked_ids(
-        self,
-        queryset: QuerySet,
-        text: str,
-        start: int,
-        stop: int | None,
-        min_id: int | None = None,
-        terms=(),
-    ) -> list[int]:
-        """The ids of `queryset`'s rows matching `text` and `terms`, best first (ranked on
-        `text` alone), from start to stop (None: to the end; only among rows from
-        `min_id` on, if given: a bounded candidate set)."""
+    def ranked_ids(self, queryset: QuerySet, text: str, start: int, stop: int) -> list[int]:
+        """The ids of `queryset`'s rows matching `text`, best first, from start to stop."""
 
     def ranked_among(self, queryset: QuerySet, text: str, ids: list[int], terms=()) -> list[int]:
         """`ids` (rows of `queryset` known to match `text` and `terms`), best first,
@@ -207,7 +198,12 @@ class SQLiteBackend:
         )
         return queryset.filter(pk__in=match)
 
-    def ranked_ids(self, queryset, text, start, stop, min_id=None, terms=()):
+    def ranked_ids(self, queryset, text, start, stop):
+        return self._ranked(queryset, text, start, stop)
+
+    def _ranked(self, queryset, text, start, stop, min_id=None, terms=()):
+        """Ranked on `text` alone among the matches of `text` and `terms` (from the row
+        `min_id` on, if given), from start to stop (None: to the end)."""
         index = _index_of(queryset)
         join, params = _joined(queryset, index, "rowid")
         weights = ", ".join(str(w) for w in index.weights)
@@ -232,7 +228,7 @@ class SQLiteBackend:
         if not ids:
             return []
         among = set(ids)
-        ranked = self.ranked_ids(queryset, text, 0, None, min(ids), terms)
+        ranked = self._ranked(queryset, text, 0, None, min(ids), terms)
         return [pk for pk in ranked if pk in among]
 
     def newest_ids(self, queryset, text, limit, terms=()):
@@ -339,56 +335,52 @@ class PostgresBackend:
         index = _index_of(queryset)
         join, params = _joined(queryset, index, "id")
         fts, query = index.fts, self.query(text, terms)
+        matches = f"SELECT {fts}.id FROM {fts} {join}WHERE {fts}.search_vector @@ "
         with connections[queryset.db].cursor() as cursor:
+
+            def read(sql, *extra):
+                cursor.execute(matches + sql, [*params, query, *extra])
+                return [row[0] for row in cursor.fetchall()]
+
             cursor.execute(f"SELECT max(id) FROM {fts}")
             top = cursor.fetchone()[0]
-            if top is None:
-                return []
             found: list[int] = []
-            below = top // ID_BUCKET + 1  # buckets from `below` up have been read
-            windows = 0
-            while below > 0 and len(found) < limit:
-                span = self.WINDOWS[windows] if windows < len(self.WINDOWS) else self.WINDOW
-                if windows >= len(self.WINDOWS):
-                    read = top + 1 - below * ID_BUCKET
-                    rest = len(found) / read * below * ID_BUCKET
+            below = 0 if top is None else top // ID_BUCKET + 1  # buckets >= below: read
+            for n, span in enumerate(chain(self.WINDOWS, repeat(self.WINDOW))):
+                if below <= 0 or len(found) >= limit:
+                    break
+                if n >= len(self.WINDOWS):
+                    # The matches the rest holds, at the density seen so far: if few, it
+                    # is read at once.
+                    rest = len(found) / (top + 1 - below * ID_BUCKET) * below * ID_BUCKET
                     if rest <= 4 * (limit - len(found)):
-                        cursor.execute(
-                            f"SELECT {fts}.id FROM {fts} {join}WHERE {fts}.search_vector "
-                            f"@@ plainto_tsquery('{self.CONFIG}', %s) AND {fts}.id < %s "
+                        found += read(
+                            f"plainto_tsquery('{self.CONFIG}', %s) AND {fts}.id < %s "
                             f"ORDER BY {fts}.id DESC LIMIT %s",
-                            [*params, query, below * ID_BUCKET, limit - len(found)],
+                            below * ID_BUCKET,
+                            limit - len(found),
                         )
-                        found += [row[0] for row in cursor.fetchall()]
                         break
-                buckets = range(max(0, below - span), below)
-                cursor.execute(
-                    f"SELECT {fts}.id FROM {fts} {join}WHERE {fts}.search_vector @@ "
-                    f"(plainto_tsquery('{self.CONFIG}', %s) && to_tsquery('simple', %s))",
-                    [*params, query, " | ".join(id_bucket_term(b) for b in buckets)],
+                buckets = " | ".join(id_bucket_term(b) for b in range(max(0, below - span), below))
+                window = read(
+                    f"(plainto_tsquery('{self.CONFIG}', %s) && to_tsquery('simple', %s))", buckets
                 )
-                found += sorted((row[0] for row in cursor.fetchall()), reverse=True)
-                below, windows = below - span, windows + 1
+                found += sorted(window, reverse=True)
+                below -= span
         return found[:limit]
 
-    def ranked_ids(self, queryset, text, start, stop, min_id=None, terms=()):
+    def ranked_ids(self, queryset, text, start, stop):
         index = _index_of(queryset)
         join, params = _joined(queryset, index, "id")
-        fts = index.fts
-        bound = f"AND {fts}.id >= %s " if min_id is not None else ""
-        limit = "LIMIT %s " if stop is not None else ""
+        fts, query = index.fts, f"plainto_tsquery('{self.CONFIG}', %s)"
         sql = (
-            f"SELECT {fts}.id FROM {fts} {join}"
-            f"WHERE {fts}.search_vector @@ plainto_tsquery('{self.CONFIG}', %s) {bound}"
-            f"ORDER BY ts_rank({fts}.search_vector, plainto_tsquery('{self.CONFIG}', %s)) "
-            f"DESC, {fts}.id DESC {limit}OFFSET %s"
+            f"SELECT {fts}.id FROM {fts} {join}WHERE {fts}.search_vector @@ {query} "
+            f"ORDER BY ts_rank({fts}.search_vector, {query}) DESC, {fts}.id DESC "
+            "LIMIT %s OFFSET %s"
         )
-        params += [self.query(text, terms)]
-        params += [min_id] if min_id is not None else []
-        params += [" ".join(words(text))]  # ranked on the words alone
-        params += [stop - start] if stop is not None else []
+        plain = " ".join(words(text))
         with connections[queryset.db].cursor() as cursor:
-            cursor.execute(sql, [*params, start])
+            cursor.execute(sql, [*params, plain, plain, stop - start, start])
             return [row[0] for row in cursor.fetchall()]
 
     def highlights(self, queryset, ids, text):
