@@ -52,7 +52,7 @@ test: install static messages
 # After adding or changing marked strings: extract them into the catalogues, then
 # translate the new entries (make check-i18n lists what is missing).
 messages-update: install
-	$(DEV) $(BIN)/gnlc makemessages --no-obsolete -l fr -l es -l ar \
+	$(DEV) $(BIN)/gnlc makemessages --no-obsolete --add-location file -l fr -l es -l ar \
 		--ignore ".venv/*" --ignore "node_modules/*" --ignore "bench/*"
 
 check-i18n: install
