@@ -40,7 +40,6 @@ from gnlc.admissions.forms import (
     ReviewForm,
     TransitionForm,
 )
-from gnlc.admissions.preview import preview_of
 from gnlc.admissions.models import (
     Application,
     Call,
@@ -51,6 +50,7 @@ from gnlc.admissions.models import (
     ReviewError,
     TransitionError,
 )
+from gnlc.admissions.preview import preview_of
 from gnlc.core.permissions import check, permission_required
 from gnlc.news.enums import Language
 

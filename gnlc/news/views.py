@@ -43,9 +43,7 @@ def _get_post(request, slug):
 
 
 def _get_announcement(request, pk, **kwargs):
-    return get_object_or_404(
-        Announcement.objects.select_related("cohort", "post", "call"), pk=pk
-    )
+    return get_object_or_404(Announcement.objects.select_related("cohort", "post", "call"), pk=pk)
 
 
 def _get_contact(request, pk):

@@ -64,7 +64,7 @@ class Publication:
     posts: list = dataclasses.field(default_factory=list)
 
 
-class _Rehearsal(Exception):  # noqa: N818 -- not an error: carries the rehearsal's result
+class _Rehearsal(Exception):
     """Raised to roll back a rehearsed publication, carrying what was collected."""
 
     def __init__(self, seen):
@@ -618,7 +618,8 @@ class Call(models.Model):
         It runs the very code of the real publication, in a transaction that is then
         rolled back, so a preview can never disagree with what goes out. Nothing may
         escape the rollback: `collect` must return plain values (no model instances:
-        their rows are gone afterwards); e-mails are only ever sent on commit, and Django
+        their rows are gone afterwards); a copy of the call publishes, so this instance
+        keeps its state; e-mails are only ever sent on commit, and Django
         drops the callbacks of a rolled-back transaction or savepoint; audit entries, the
         data revision and every row are in the same database and rolled back; the public
         cache is bypassed while it runs (`cache.bypassed`), since a value computed from
@@ -627,9 +628,12 @@ class Call(models.Model):
         at = max(timezone.now(), self.announcement_instant())
         try:
             with cache.bypassed(), transaction.atomic():
-                raise _Rehearsal(collect(self.materialise(by=None, now=at)))
+                # A copy of the row publishes, so this instance keeps its real state too.
+                rehearsed = Call.objects.get(pk=self.pk)
+                raise _Rehearsal(collect(rehearsed.materialise(by=None, now=at)))
         except _Rehearsal as rehearsal:
             return rehearsal.seen
+
 
 class Criterion(models.Model):
     """A score criterion of a call: named in English and French, weighted; jurors score
