@@ -60,6 +60,16 @@ class AnnouncementForm(forms.ModelForm):
             "closing": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.call_id is not None:
+            # The date of a call's announcement is the call's: it moves on the call's page
+            # (with a reason), and the text follows.
+            self.fields["date"].disabled = True
+            self.fields["date"].help_text = _(
+                "The call's announcement date: move it on the call's overview page."
+            )
+
 
 class PostForm(forms.ModelForm):
     class Meta:

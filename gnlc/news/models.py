@@ -258,7 +258,7 @@ class Announcement(models.Model):
         subscribers on commit."""
         posts = []
         for announcement in cls.objects.filter(call=call, status=AnnouncementStatus.SCHEDULED):
-            announcement.cohort = cohort
+            announcement.cohort, announcement.date = cohort, call.announcement_date
             announcement.figures = announcements.figures_for(cohort)
             announcement.figures_computed_at = timezone.now()
             if announcement.warnings():

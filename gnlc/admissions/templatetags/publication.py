@@ -3,6 +3,8 @@ decisions become public (`Call.announcement_instant`), written for pages in the 
 time zone: `moment.when` ("13 January 2027, 09:00"), `moment.zone` and `moment.iso` (for a
 `<time data-local-time>` that admissions.js shows in the viewer's own time)."""
 
+import datetime as dt
+
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,5 +18,5 @@ def announcement_moment(call) -> dict:
     return {
         "when": date_format(timezone.localtime(at, call.zone), "j F Y, H:i"),
         "zone": call.time_zone,
-        "iso": at.isoformat(),
+        "iso": at.astimezone(dt.UTC).isoformat(),
     }

@@ -223,6 +223,7 @@ def test_secretariat_schedules_previews_and_prepares_the_announcement(page, sche
     page.wait_for_url(re.compile(r"/news/announcements/\d+/$"))
     page.click("text=Schedule with the cohort")
     page.locator(".message--success", has_text="The announcement is scheduled").wait_for()
+    shoot(page, "announcement-scheduled-en")
     page.goto(f"/admissions/calls/{call.pk}/preview/")
     assert "Goes out with the cohort as a news post." in page.locator("main").inner_text()
 

@@ -282,76 +282,6 @@ def test_award_wins_count_from_their_announcement(client, network, secretariat_u
     assert 'id="award-table"' not in old.content.decode()
 
 
-# The announcement's news post ----------------------------------------------------------
-
-
-def test_scheduled_announcement_goes_out_with_the_cohort_dated_the_instant(call, secretariat_user):
-    with at(BEFORE):
-        announcement, created = Announcement.draft_for_call(call, "en", by=secretariat_user)
-        assert announcement.publish(by=secretariat_user) is None
-        call.request_publication(by=secretariat_user)
-
-    assert created
-    assert announcement.status == AnnouncementStatus.SCHEDULED
-    assert announcement.cohort is None
-    assert announcement.date == DAY
-    assert announcement.lead.startswith("On 13 January 2027, UNESCO welcomed 2 new members")
-    assert not Post.objects.exists()
-
-    with at(AFTER):
-        run_command()
-        published = list(Post.objects.published())
-
-    announcement.refresh_from_db()
-    assert [post.published_at for post in published] == [INSTANT]
-    assert announcement.post == published[0]
-    assert (announcement.status, announcement.cohort_id) == (AnnouncementStatus.PUBLISHED, 2027)
-    assert "to 3 in 2 countries" in published[0].body
-    assert announcement.rewritten_on_publication is False
-
-
-def test_scheduled_announcement_follows_a_moved_date(call, secretariat_user):
-    with at(BEFORE):
-        announcement, _ = Announcement.draft_for_call(call, "fr", by=secretariat_user)
-        announcement.publish(by=secretariat_user)
-        call.move_deadline(
-            "announcement_date", dt.date(2027, 1, 20), by=secretariat_user, reason="Later."
-        )
-
-    announcement.refresh_from_db()
-    assert announcement.date == dt.date(2027, 1, 20)
-    assert announcement.lead.startswith("Le 20 janvier 2027")
-
-
-def test_announcement_whose_figures_changed_is_written_again_when_it_goes_out(
-    call, secretariat_user
-):
-    with at(BEFORE):
-        announcement, _ = Announcement.draft_for_call(call, "en", by=secretariat_user)
-        announcement.publish(by=secretariat_user)
-        call.request_publication(by=secretariat_user)
-        # A third city is admitted after the text was prepared.
-        ApplicationFactory(call=call, city_name="Kisumu", state=S.ADMITTED)
-
-    with at(AFTER):
-        run_command()
-
-    announcement.refresh_from_db()
-    assert announcement.rewritten_on_publication is True
-    assert announcement.post.title.endswith("3 new members from 2 countries")
-    assert "- Kisumu (Kenya)" in announcement.post.body
-
-
-def test_announcement_of_a_cohort_dated_in_the_future_is_refused(network, secretariat_user):
-    cohort = CohortFactory(year=2027, announced_on=DAY)
-    announcement, _ = Announcement.draft_for(cohort, "en")
-
-    with at(BEFORE), pytest.raises(ValidationError, match="can be published from that day"):
-        announcement.publish(by=secretariat_user)
-
-    assert not Post.objects.exists()
-
-
 # The rehearsal -----------------------------------------------------------------------
 
 
@@ -398,3 +328,96 @@ def test_rehearsal_bypasses_the_public_cache(call, monkeypatch):
 
     assert value == 2
     assert stored == []
+
+
+# The pages ---------------------------------------------------------------------------
+
+
+def test_decisions_page_says_where_publication_stands(client, call, secretariat_user):
+    def state():
+        return client.get(reverse("admissions:decisions", args=[call.pk])).context["publication"]
+
+    with at(BEFORE):
+        client.force_login(secretariat_user)
+        ready = state()
+        response = client.post(
+            reverse("admissions:decisions", args=[call.pk]), {"action": "publish"}, follow=True
+        )
+        scheduled = response.context["publication"]
+        page = response.content.decode()
+    with at(AFTER):
+        client.force_login(secretariat_user)
+        due = state()
+        run_command()
+        published = state()
+
+    assert (ready, scheduled, due, published) == (
+        PublicationState.READY,
+        PublicationState.SCHEDULED,
+        PublicationState.DUE,
+        PublicationState.PUBLISHED,
+    )
+    assert "The publication is scheduled: nothing is public before" in page
+    assert "It will be published on 13 January 2027, 10:00 (Europe/Paris)." in page
+    assert 'datetime="2027-01-13T09:00:00+00:00"' in page
+    assert 'data-action="publish"' not in page
+
+
+def test_preview_page_shows_the_cohort_on_the_announcement_date(client, call, secretariat_user):
+    with at(BEFORE):
+        client.force_login(secretariat_user)
+        response = client.get(reverse("admissions:publication-preview", args=[call.pk]))
+
+    content = response.content.decode()
+    assert response.context["preview"]["summary"]["new_members"] == 2
+    assert '<dd data-figure="total_members">3</dd>' in content
+    assert 'Eldoret <span class="muted">(Kenya)</span>' in content
+    assert "On 13 January 2027, UNESCO welcomed 2 new members from 2 countries" in content
+    assert not eldoret_is_public()
+
+
+def test_preview_page_of_an_award_lists_the_winners_to_be(client, network, secretariat_user):
+    call = AwardCallFactory(opens_on=dt.date(2026, 3, 1), announcement_date=DAY)
+    ApplicationFactory(call=call, member=network, city_name="Nakuru", state=S.ADMITTED)
+
+    with at(BEFORE):
+        client.force_login(secretariat_user)
+        response = client.get(reverse("admissions:publication-preview", args=[call.pk]))
+
+    assert response.context["preview"]["winners"]["new"] == [
+        {"year": 2027, "name": "Nakuru", "country": "Kenya", "region": "Africa", "new": True}
+    ]
+    assert not AwardWin.objects.exists()
+
+
+def test_overview_page_moves_the_announcement_date_and_time(client, call, secretariat_user):
+    with at(BEFORE):
+        client.force_login(secretariat_user)
+        response = client.post(
+            reverse("admissions:manage", args=[call.pk]),
+            {
+                "field": "announcement_date",
+                "day": "2027-01-14",
+                "time": "15:30",
+                "reason": "Press conference in the afternoon.",
+            },
+            follow=True,
+        )
+
+    call.refresh_from_db()
+    assert (call.announcement_date, call.announcement_time) == (
+        dt.date(2027, 1, 14),
+        dt.time(15, 30),
+    )
+    assert "14 January 2027, 15:30 (Europe/Paris)" in response.content.decode()
+
+
+def test_overview_page_refuses_a_time_for_another_date(client, call, secretariat_user):
+    client.force_login(secretariat_user)
+
+    response = client.post(
+        reverse("admissions:manage", args=[call.pk]),
+        {"field": "closes_on", "day": "2026-09-01", "time": "15:30", "reason": "x"},
+    )
+
+    assert response.context["form"].errors == {"time": ["Only the announcement has a time of day."]}
