@@ -251,21 +251,24 @@ class Announcement(models.Model):
     def go_out_with(cls, call, cohort: Cohort, *, at) -> list[Post]:
         """Publish, as news posts dated `at` (the call's instant), the announcements
         scheduled with `call`, now that `cohort` is public: called by
-        `Call.materialise`, in its transaction. Each takes the cohort and the figures of
-        that moment; a text that no longer states them (the data changed since it was
+        `Call.materialise`, in its transaction. Every announcement of the call not out yet
+        takes the cohort and the figures of that moment (a draft stays a draft). A
+        scheduled text that no longer states them (the data changed since it was
         prepared) is written again from the data, so a public post never states other
         figures than the directory, and `rewritten_on_publication` says so. E-mailed to
         subscribers on commit."""
         posts = []
-        for announcement in cls.objects.filter(call=call, status=AnnouncementStatus.SCHEDULED):
+        for announcement in cls.objects.filter(call=call, post__isnull=True):
             announcement.cohort, announcement.date = cohort, call.announcement_date
             announcement.figures = announcements.figures_for(cohort)
             announcement.figures_computed_at = timezone.now()
-            if announcement.warnings():
+            scheduled = announcement.status == AnnouncementStatus.SCHEDULED
+            if scheduled and announcement.warnings():
                 announcement.regenerate(save=False)
                 announcement.rewritten_on_publication = True
             announcement.save()
-            posts.append(announcement.publish(published_at=at))
+            if scheduled:
+                posts.append(announcement.publish(published_at=at))
         return posts
 
     @property

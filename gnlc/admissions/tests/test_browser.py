@@ -201,6 +201,22 @@ def test_secretariat_schedules_previews_and_prepares_the_announcement(page, sche
     assert page.locator('button[data-action="publish"]').count() == 0
     shoot(page, "decisions-scheduled-en")
 
+    # Moving the announcement (an hour and a half later) moves the schedule.
+    page.click("text=move the announcement date")
+    page.wait_for_url(re.compile(r"/manage/$"))
+    page.select_option("#id_field", "announcement_date")
+    page.fill("#id_day", call.announcement_date.isoformat())
+    page.fill("#id_time", "11:30")
+    page.fill("#id_reason", "The press conference starts later.")
+    page.click("form.form button[type=submit]")
+    page.locator(".message--success", has_text="The date was moved").wait_for()
+    assert "11:30 (Europe/Paris)" in page.locator("#announcement-moment").inner_text()
+    shoot(page, "overview-moved-en")
+    page.goto(f"/admissions/calls/{call.pk}/decisions/")
+    assert f"{call.announcement_date:%-d %B %Y}, 11:30 (Europe/Paris)" in (
+        page.locator("#publication").inner_text()
+    )
+
     # The preview: what the public will see on that date.
     page.click("text=What the public will see on that date")
     page.wait_for_url(re.compile(r"/preview/$"))

@@ -190,3 +190,24 @@ def test_generate_without_cohort_or_call_is_refused(client, secretariat):
     assert response.status_code == 400
     assert response.context["form"].errors == {"cohort": ["Choose the cohort to announce."]}
     assert not Announcement.objects.exists()
+
+
+def test_a_draft_of_the_call_stays_a_draft_and_can_be_published_later(call, secretariat):
+    with at(BEFORE):
+        draft, _ = Announcement.draft_for_call(call, "es", by=secretariat)
+        call.request_publication(by=secretariat)
+    with at(AFTER):
+        run_command()
+        draft.refresh_from_db()
+        assert (draft.status, draft.cohort_id, draft.post) == (
+            AnnouncementStatus.DRAFT,
+            2027,
+            None,
+        )
+        post = draft.publish(by=secretariat)
+
+    assert post.published_at == AFTER
+    assert sorted(post.regions.values_list("slug", flat=True)) == [
+        "africa",
+        "europe-and-north-america",
+    ]
