@@ -29,10 +29,13 @@ from gnlc.admissions.enums import (
     PeerVisibility,
     PublicationState,
 )
+from gnlc.admissions.models.application import Application
+from gnlc.admissions.models.award import AwardWin
 from gnlc.admissions.querysets import CallQuerySet
 from gnlc.audit.context import acting_as
 from gnlc.cities import cache
-from gnlc.cities.models import DataRevision
+from gnlc.cities.enums import EventKind
+from gnlc.cities.models import Cohort, DataRevision, Member
 from gnlc.news.models import Announcement
 
 # The dates of a call, in the order they fall. Each is a calendar day in the call's time
@@ -205,10 +208,6 @@ class Call(models.Model):
         an active member on the day the call opens, admitted (its first admission) more
         than 12 months before that day, and not have won in the last six years
         (`AwardWin.objects.recent_for`)."""
-        from gnlc.admissions.models.award import AwardWin
-        from gnlc.cities.enums import EventKind
-        from gnlc.cities.models import Member
-
         context = {"city": member.name, "day": self.opens_on.isoformat()}
         if not Member.objects.active_on(self.opens_on).filter(pk=member.pk).exists():
             return _("%(city)s is not an active member on %(day)s, when the call opens.") % context
@@ -369,8 +368,6 @@ class Call(models.Model):
     def consequences(self) -> dict:
         """What the pending decisions would make of the call: counts per decision, and
         admitted-to-be per region and per country."""
-        from gnlc.admissions.models.application import Application
-
         pending = Application.objects.filter(call=self).awaiting_decision()
         by_decision = dict(
             pending.order_by()
@@ -402,7 +399,6 @@ class Call(models.Model):
         In an award call, refuses (TransitionError naming the countries, nothing moved)
         when a country would have more than one winner."""
         from gnlc.admissions.enums import DECISION_STATE
-        from gnlc.admissions.models.application import Application
 
         if self.is_award:
             self.check_one_winner_per_country()
@@ -419,7 +415,7 @@ class Call(models.Model):
         """Raise TransitionError, naming each country, where the winners already decided
         and the pending "admit" decisions would give a country more than one winner."""
         from gnlc.admissions.enums import ApplicationState, DecisionKind
-        from gnlc.admissions.models.application import Application, TransitionError
+        from gnlc.admissions.models.application import TransitionError
         from gnlc.cities.models import Country
 
         winners = Application.objects.filter(call=self).filter(
@@ -554,10 +550,6 @@ class Call(models.Model):
         return publication
 
     def _admit_members(self, by) -> Publication:
-        from gnlc.admissions.models.application import Application
-        from gnlc.cities.enums import EventKind
-        from gnlc.cities.models import Cohort, Member
-
         cohort, _created = Cohort.objects.get_or_create(
             year=self.announcement_date.year,
             defaults={"announced_on": self.announcement_date},
@@ -596,8 +588,6 @@ class Call(models.Model):
         return publication
 
     def _record_wins(self) -> list:
-        from gnlc.admissions.models.award import AwardWin
-
         self.check_one_winner_per_country()
         winners = self.unpublished().select_related("member").order_by("city_name", "id")
         return [
