@@ -128,6 +128,20 @@ DECISION_STATE = {
 }
 
 
+class PublicationState(models.TextChoices):
+    """Where the publication of a call's decisions stands (`Call.publication_state`).
+    Nothing is public before the announcement's instant: until then a requested
+    publication is only scheduled."""
+
+    NOTHING = "nothing", _("Nothing to publish")
+    READY = "ready", _("Ready to publish")
+    SCHEDULED = "scheduled", _("Scheduled")
+    # Requested and the instant has passed: the next run of `gnlc publish-announcements`
+    # (or a click on Publish) makes it public.
+    DUE = "due", _("Due now")
+    PUBLISHED = "published", _("Published")
+
+
 class MessageStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting for review")
     SENT = "sent", _("Sent")

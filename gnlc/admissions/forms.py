@@ -338,7 +338,19 @@ class ConflictDecisionForm(forms.Form):
 class DeadlineForm(forms.Form):
     field = forms.ChoiceField(label=_("Date"))
     day = forms.DateField(label=_("New date"), widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(
+        label=_("New time of the announcement"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Only for the announcement date, in the call's time zone; empty: unchanged."),
+    )
     reason = forms.CharField(label=_("Reason"), max_length=500)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("time") is not None and data.get("field") != "announcement_date":
+            self.add_error("time", _("Only the announcement has a time of day."))
+        return data
 
     def __init__(self, *args, call, **kwargs):
         super().__init__(*args, **kwargs)

@@ -61,6 +61,28 @@ class CallQuerySet(models.QuerySet):
             closes_on__gte=today - dt.timedelta(days=1),
         )
 
+    def awaiting_announcement(self):
+        """Membership calls with admitted applications whose decisions are not public
+        yet: cohorts whose announcement can be prepared before the announcement."""
+        return (
+            self.filter(
+                kind=CallKind.MEMBERSHIP,
+                published_at__isnull=True,
+                applications__state="admitted",
+            )
+            .distinct()
+            .order_by("announcement_date", "pk")
+        )
+
+    def publication_due(self, now: dt.datetime | None = None) -> list:
+        """Calls whose publication was requested and whose announcement's instant has
+        come by `now`, not published yet: what `gnlc publish-announcements` publishes.
+        The instant depends on each call's time zone, so it is checked per call (few
+        calls wait at any time)."""
+        now = now or timezone.now()
+        waiting = self.filter(publication_requested_at__isnull=False, published_at__isnull=True)
+        return [call for call in waiting.order_by("pk") if call.announcement_instant() <= now]
+
 
 class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -147,6 +169,10 @@ class AwardWinQuerySet(models.QuerySet):
         from gnlc.admissions.enums import AWARD_REPEAT_YEARS
 
         return self.filter(member=member, year__gt=opening_year - AWARD_REPEAT_YEARS)
+
+    def announced_by(self, day: dt.date | None = None):
+        """Wins announced by `day` (today): what pages and as-of figures may count."""
+        return self.filter(announced_on__lte=day or timezone.localdate())
 
     def for_listing(self):
         return self.select_related("member", "country", "country__region", "call")

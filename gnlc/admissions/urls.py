@@ -16,6 +16,7 @@ urlpatterns = [
     path("calls/<int:pk>/scores/", views.scores, name="scores"),
     path("calls/<int:pk>/reviews.csv", views.reviews_csv, name="reviews-csv"),
     path("calls/<int:pk>/decisions/", views.decisions, name="decisions"),
+    path("calls/<int:pk>/preview/", views.publication_preview, name="publication-preview"),
     path("applications/<int:pk>/", views.application_detail, name="application"),
     path("applications/<int:pk>/edit/", views.application_edit, name="application-edit"),
     path("applications/<int:pk>/letter/", views.application_letter, name="application-letter"),

@@ -17,11 +17,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gnlc.accounts.enums import RoleKind
 from gnlc.admissions import assignment, mail, scoring
-from gnlc.admissions.enums import ApplicationState, ConflictDecision, MessageStatus
+from gnlc.admissions.enums import (
+    ApplicationState,
+    ConflictDecision,
+    MessageStatus,
+    PublicationState,
+)
 from gnlc.admissions.forms import (
     ApplicationForm,
     AssignForm,
@@ -45,7 +50,9 @@ from gnlc.admissions.models import (
     ReviewError,
     TransitionError,
 )
+from gnlc.admissions.preview import preview_of
 from gnlc.core.permissions import check, permission_required
+from gnlc.news.enums import Language
 
 VERIFY_SALT = "admissions.verify-email"
 VERIFY_MAX_AGE = 3 * 24 * 3600  # three days
@@ -518,6 +525,7 @@ def manage(request, pk):
                 form.cleaned_data["day"],
                 by=request.user,
                 reason=form.cleaned_data["reason"],
+                time=form.cleaned_data["time"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -731,12 +739,19 @@ def decisions(request, pk):
                 moved = call.apply_decisions(by=request.user)
                 messages.success(request, _("%(n)d decision(s) applied.") % {"n": moved})
             elif action == "publish":
-                published = call.publish(by=request.user)
-                if call.is_award:
+                published = call.request_publication(by=request.user)
+                if published is None:
+                    message = _(
+                        "The publication is scheduled: nothing is public before the "
+                        "announcement's date and time, when everything goes out together."
+                    )
+                    messages.success(request, message)
+                elif call.is_award:
                     message = _("%(n)d winner(s) recorded.")
+                    messages.success(request, message % {"n": len(published.wins)})
                 else:
                     message = _("%(n)d new member(s) published.")
-                messages.success(request, message % {"n": len(published)})
+                    messages.success(request, message % {"n": len(published.members)})
             elif form.is_valid():
                 with transaction.atomic():
                     for application, decision in form.decisions().items():
@@ -757,6 +772,38 @@ def decisions(request, pk):
             "consequences": call.consequences(),
             "admitted": call.applications.filter(state=ApplicationState.ADMITTED).count(),
             "unpublished": call.unpublished().count(),
+            "publication": call.publication_state(),
+            "states": PublicationState,
+        },
+    )
+
+
+@login_required
+@require_GET
+def publication_preview(request, pk):
+    """What the public will see at the call's announcement, computed by a rehearsal of
+    the publication itself (`Call.rehearse_publication`): nothing is written."""
+    call = _managed_call(request, pk)
+    try:
+        preview = call.rehearse_publication(preview_of(call))
+    except TransitionError as error:  # an award with two winners in a country
+        preview, refusal = None, error.message
+    else:
+        refusal = ""
+    return render(
+        request,
+        "admissions/publication_preview.html",
+        {
+            "call": call,
+            "preview": preview,
+            "refusal": refusal,
+            "publication": call.publication_state(),
+            "states": PublicationState,
+            "pending_admits": Application.objects.filter(call=call)
+            .awaiting_decision()
+            .filter(decision="admit")
+            .count(),
+            "languages": Language.choices,
         },
     )
 

@@ -192,20 +192,21 @@ def departures(as_of: dt.date | None = None) -> list[dict]:
     ]
 
 
-def award_winners() -> list[dict]:
-    """The winners of the Learning City Award (recorded when an award call is published,
-    gnlc/admissions), newest year first: the year, the member, its country and region.
-    One query."""
+def award_winners(as_of: dt.date | None = None) -> list[dict]:
+    """The winners of the Learning City Award announced by `as_of` (today), newest year
+    first: the year, the member, its country and region. A win counts from its
+    announcement (`AwardWin.announced_on`), like an admission. One query."""
     from gnlc.admissions.models import AwardWin
 
     return [
         {
+            "pk": win.pk,
             "year": win.year,
             "member": win.member,
             "country": win.member.country,
             "region": win.member.country.region,
         }
-        for win in AwardWin.objects.select_related(
-            "member", "member__country", "member__country__region"
-        ).order_by("-year", "member__name")
+        for win in AwardWin.objects.announced_by(as_of)
+        .select_related("member", "member__country", "member__country__region")
+        .order_by("-year", "member__name")
     ]

@@ -185,7 +185,10 @@ def member_detail(request, slug):
             "events": events,
             # The years it won the Learning City Award (gnlc/admissions): one query.
             "award_years": list(
-                member.award_wins.order_by("year").values_list("year", flat=True).distinct()
+                member.award_wins.announced_by()
+                .order_by("year")
+                .values_list("year", flat=True)
+                .distinct()
             ),
             "can_edit": request.user.has_perm("cities.change_member_profile", member),
         },

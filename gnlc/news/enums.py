@@ -11,9 +11,12 @@ class Language(models.TextChoices):
 
 
 class AnnouncementStatus(models.TextChoices):
-    """A draft is the secretariat's to edit; once published it is also a news post."""
+    """A draft is the secretariat's to edit; once published it is also a news post. The
+    announcement of a call not published yet is scheduled instead: it goes out with the
+    cohort, at the announcement's instant (`Call.materialise`)."""
 
     DRAFT = "draft", _("Draft")
+    SCHEDULED = "scheduled", _("Scheduled with the cohort")
     PUBLISHED = "published", _("Published")
 
 

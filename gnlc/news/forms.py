@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from gnlc.admissions.enums import CallKind
+from gnlc.admissions.models import Call
 from gnlc.cities.models import Cohort, Region
 from gnlc.core.uploads import MB, CheckedFileField
 from gnlc.news.enums import Language
@@ -17,12 +19,27 @@ def _default_language() -> str:
 
 
 class GenerateAnnouncementForm(forms.Form):
-    """Which cohort to announce, in which language."""
+    """Which cohort to announce, in which language: a public cohort, or the cohort a
+    membership call will publish (`call`, sent from the call's preview page)."""
 
     cohort = forms.ModelChoiceField(
-        label=_("Cohort"), queryset=Cohort.objects.order_by("-year"), empty_label=None
+        label=_("Cohort"),
+        queryset=Cohort.objects.order_by("-year"),
+        empty_label=None,
+        required=False,
+    )
+    call = forms.ModelChoiceField(
+        queryset=Call.objects.filter(kind=CallKind.MEMBERSHIP),
+        required=False,
+        widget=forms.HiddenInput,
     )
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("cohort") and not data.get("call"):
+            self.add_error("cohort", _("Choose the cohort to announce."))
+        return data
 
 
 class AnnouncementForm(forms.ModelForm):
@@ -42,6 +59,16 @@ class AnnouncementForm(forms.ModelForm):
             "body": forms.Textarea(attrs={"rows": 18}),
             "closing": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.call_id is not None:
+            # The date of a call's announcement is the call's: it moves on the call's page
+            # (with a reason), and the text follows.
+            self.fields["date"].disabled = True
+            self.fields["date"].help_text = _(
+                "The call's announcement date: move it on the call's overview page."
+            )
 
 
 class PostForm(forms.ModelForm):

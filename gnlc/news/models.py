@@ -7,7 +7,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -70,12 +70,13 @@ class Post(models.Model):
         super().save(*args, **kwargs)
 
     @transaction.atomic
-    def publish(self, *, by=None, base_url: str = "") -> None:
-        """Publish this draft now and, once the transaction commits, e-mail it to the
-        confirmed subscribers who read its language. Refuses a post already published."""
+    def publish(self, *, by=None, base_url: str = "", at=None) -> None:
+        """Publish this draft now (or dated `at`, an announcement's instant that has
+        come) and, once the transaction commits, e-mail it to the confirmed subscribers
+        who read its language. Refuses a post already published."""
         if self.published_at is not None:
             raise ValidationError(_("This post is already published."))
-        self.published_at = timezone.now()
+        self.published_at = at or timezone.now()
         self.save(update_fields=["published_at", "updated_at"])
         transaction.on_commit(lambda: self.deliver(base_url=base_url))
 
@@ -111,9 +112,28 @@ class Announcement(models.Model):
     """The announcement of a cohort in one language, written from the data
     (`gnlc.news.announcements`) and edited by the secretariat before it is published as
     a news post. `figures` are the data's figures when last computed ("refresh figures");
-    `warnings` compares the text with them."""
+    `warnings` compares the text with them.
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="announcements")
+    The announcement of a call not published yet (`call` set, `cohort` empty: the cohort
+    is not public) is written from a rehearsal of the call's publication
+    (`Call.rehearse_publication`), and publishing it only schedules it: no news post
+    exists until the call's instant, when `Call.materialise` sends it out with the cohort
+    (`go_out_with`), dated that instant."""
+
+    cohort = models.ForeignKey(
+        Cohort,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="announcements",
+    )
+    call = models.ForeignKey(
+        "admissions.Call",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="announcements",
+    )
     language = models.CharField(max_length=5, choices=Language.choices)
     status = models.CharField(
         max_length=20, choices=AnnouncementStatus.choices, default=AnnouncementStatus.DRAFT
@@ -125,6 +145,9 @@ class Announcement(models.Model):
     closing = models.TextField()
     figures = models.JSONField(default=dict, editable=False)
     figures_computed_at = models.DateTimeField(null=True, editable=False)
+    # Written again from the data when it went out, its text no longer stating the
+    # figures of that instant (`go_out_with`): the page says so.
+    rewritten_on_publication = models.BooleanField(default=False, editable=False)
     post = models.OneToOneField(
         Post, on_delete=models.SET_NULL, null=True, blank=True, related_name="announcement"
     )
@@ -137,9 +160,21 @@ class Announcement(models.Model):
     class Meta:
         ordering = ["-cohort", "language"]
         constraints = [
+            # One per cohort and language; one per call and language (a call's
+            # announcement keeps its call once the cohort is public, and a second call
+            # of the same year announces its own members).
             models.UniqueConstraint(
-                fields=["cohort", "language"], name="announcement_one_per_cohort_language"
-            )
+                fields=["cohort", "language"],
+                condition=models.Q(call__isnull=True),
+                name="announcement_one_per_cohort_language",
+            ),
+            models.UniqueConstraint(
+                fields=["call", "language"], name="announcement_one_per_call_language"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cohort__isnull=False) | models.Q(call__isnull=False),
+                name="announcement_of_a_cohort_or_call",
+            ),
         ]
 
     def __str__(self):
@@ -147,6 +182,17 @@ class Announcement(models.Model):
 
     def get_absolute_url(self):
         return reverse("news:announcement", args=[self.pk])
+
+    @property
+    def year(self) -> int:
+        """The cohort's year (the call's announcement year until the cohort is public)."""
+        return self.cohort_id or self.call.announcement_date.year
+
+    @property
+    def waits_for_call(self) -> bool:
+        """Whether this is the announcement of a call whose decisions are not public yet:
+        publishing it schedules it with the call."""
+        return self.call_id is not None and self.call.published_at is None
 
     @classmethod
     def draft_for(cls, cohort: Cohort, language: str, *, by=None) -> tuple["Announcement", bool]:
@@ -160,6 +206,71 @@ class Announcement(models.Model):
         announcement.save()
         return announcement, True
 
+    @classmethod
+    def draft_for_call(cls, call, language: str, *, by=None) -> tuple["Announcement", bool]:
+        """The announcement in `language` of the cohort `call` publishes: the existing
+        one, or a new draft written from a rehearsal of the call's publication (the
+        cohort as it will be at the announcement). Returns (announcement, created).
+        Refuses an award call or a call for practices (they make no cohort)."""
+        if call.kind != "membership":
+            raise ValidationError(_("Only a membership call makes a cohort to announce."))
+        existing = cls.objects.filter(call=call, language=language).first()
+        if existing:
+            return existing, False
+        announcement = cls(call=call, cohort=None, language=language, created_by=by)
+        if call.published_at is not None:
+            announcement.cohort = Cohort.objects.filter(year=call.announcement_date.year).first()
+        announcement.regenerate(save=False)
+        announcement.save()
+        return announcement, True
+
+    def _from_data(self, write):
+        """`write(cohort)` on the cohort this announcement is about: the public one, or,
+        while the call is not published, the one a rehearsal of its publication makes."""
+        if self.cohort_id is not None:
+            return write(self.cohort)
+        return self.call.rehearse_publication(lambda publication: write(publication.cohort))
+
+    @classmethod
+    def follow_call_date(cls, call, old_day) -> None:
+        """The call's announcement date moved from `old_day`: its announcements not out
+        yet take the new date, in their date field and wherever their text states the
+        old one (written as the language writes dates)."""
+        for announcement in cls.objects.filter(call=call, post__isnull=True):
+            with translation.override(announcement.language):
+                old, new = (
+                    announcements.long_date(old_day),
+                    announcements.long_date(call.announcement_date),
+                )
+            announcement.date = call.announcement_date
+            for part in ("title", "lead", "body", "closing"):
+                setattr(announcement, part, getattr(announcement, part).replace(old, new))
+            announcement.save()
+
+    @classmethod
+    def go_out_with(cls, call, cohort: Cohort, *, at) -> list[Post]:
+        """Publish, as news posts dated `at` (the call's instant), the announcements
+        scheduled with `call`, now that `cohort` is public: called by
+        `Call.materialise`, in its transaction. Every announcement of the call not out yet
+        takes the cohort and the figures of that moment (a draft stays a draft). A
+        scheduled text that no longer states them (the data changed since it was
+        prepared) is written again from the data, so a public post never states other
+        figures than the directory, and `rewritten_on_publication` says so. E-mailed to
+        subscribers on commit."""
+        posts = []
+        for announcement in cls.objects.filter(call=call, post__isnull=True):
+            announcement.cohort, announcement.date = cohort, call.announcement_date
+            announcement.figures = announcements.figures_for(cohort)
+            announcement.figures_computed_at = timezone.now()
+            scheduled = announcement.status == AnnouncementStatus.SCHEDULED
+            if scheduled and announcement.warnings():
+                announcement.regenerate(save=False)
+                announcement.rewritten_on_publication = True
+            announcement.save()
+            if scheduled:
+                posts.append(announcement.publish(published_at=at))
+        return posts
+
     @property
     def parts(self) -> dict:
         return {
@@ -171,7 +282,7 @@ class Announcement(models.Model):
 
     def regenerate(self, *, save: bool = True) -> None:
         """Write the whole text again from the data, discarding edits."""
-        composed = announcements.compose(self.cohort, self.language)
+        composed = self._from_data(lambda cohort: announcements.compose(cohort, self.language))
         self.title, self.date = composed.title, composed.date
         self.lead, self.body, self.closing = composed.lead, composed.body, composed.closing
         self.figures, self.figures_computed_at = composed.figures, timezone.now()
@@ -180,7 +291,7 @@ class Announcement(models.Model):
 
     def refresh_figures(self) -> None:
         """Compute the figures again from the data, keeping the text as edited."""
-        self.figures = announcements.figures_for(self.cohort)
+        self.figures = self._from_data(announcements.figures_for)
         self.figures_computed_at = timezone.now()
         self.save(update_fields=["figures", "figures_computed_at", "updated_at"])
 
@@ -212,10 +323,24 @@ class Announcement(models.Model):
         )
 
     @transaction.atomic
-    def publish(self, *, by=None, base_url: str = "") -> Post:
+    def publish(self, *, by=None, base_url: str = "", published_at=None) -> Post | None:
         """Publish the announcement as a news post (created the first time, brought up
         to date after later edits) and mark it published. A post already out is updated
-        in place and not e-mailed again."""
+        in place and not e-mailed again.
+
+        The announcement of a call not published yet is only scheduled (returns None):
+        it goes out with the cohort (`go_out_with`, which passes `published_at`, the
+        call's instant). An announcement dated after today is refused: a post dated
+        today must not announce what the data do not show yet."""
+        if published_at is None and self.waits_for_call:
+            self.status = AnnouncementStatus.SCHEDULED
+            self.save(update_fields=["status", "updated_at"])
+            return None
+        if published_at is None and self.date > timezone.localdate():
+            raise ValidationError(
+                _("This announcement is dated %(day)s: it can be published from that day.")
+                % {"day": self.date.isoformat()}
+            )
         post = self.post or Post(created_by=by if getattr(by, "pk", None) else None)
         post.title, post.body, post.language = self.title, self.post_body(), self.language
         post.save()
@@ -223,8 +348,15 @@ class Announcement(models.Model):
         self.post, self.status = post, AnnouncementStatus.PUBLISHED
         self.save(update_fields=["post", "status", "updated_at"])
         if post.published_at is None:
-            post.publish(by=by, base_url=base_url)
+            post.publish(by=by, base_url=base_url, at=published_at)
         return post
+
+    def unschedule(self) -> None:
+        """Take a scheduled announcement back to a draft: it will not go out with the
+        cohort."""
+        if self.status == AnnouncementStatus.SCHEDULED:
+            self.status = AnnouncementStatus.DRAFT
+            self.save(update_fields=["status", "updated_at"])
 
 
 class PressContact(models.Model):

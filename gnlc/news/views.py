@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gnlc.admissions.models import Call
 from gnlc.cities.models import Cohort, Region
 from gnlc.cities.stats import network_stats
 from gnlc.core.permissions import check, permission_required
@@ -42,7 +43,7 @@ def _get_post(request, slug):
 
 
 def _get_announcement(request, pk, **kwargs):
-    return get_object_or_404(Announcement.objects.select_related("cohort", "post"), pk=pk)
+    return get_object_or_404(Announcement.objects.select_related("cohort", "post", "call"), pk=pk)
 
 
 def _get_contact(request, pk):
@@ -203,9 +204,12 @@ def announcement_list(request):
         request,
         "news/announcements.html",
         {
-            "announcements": Announcement.objects.select_related("cohort", "post"),
+            "announcements": Announcement.objects.select_related("cohort", "post", "call"),
             "form": GenerateAnnouncementForm(),
             "cohorts": Cohort.objects.count(),
+            # Cohorts not public yet: their announcement is prepared from the call's
+            # preview of its publication.
+            "coming": Call.objects.awaiting_announcement(),
         },
     )
 
@@ -218,12 +222,20 @@ def announcement_generate(request):
         return render(
             request,
             "news/announcements.html",
-            {"announcements": Announcement.objects.select_related("cohort", "post"), "form": form},
+            {
+                "announcements": Announcement.objects.select_related("cohort", "post", "call"),
+                "form": form,
+                "coming": Call.objects.awaiting_announcement(),
+            },
             status=400,
         )
-    announcement, created = Announcement.draft_for(
-        form.cleaned_data["cohort"], form.cleaned_data["language"], by=request.user
-    )
+    call, language = form.cleaned_data["call"], form.cleaned_data["language"]
+    if call is not None:
+        announcement, created = Announcement.draft_for_call(call, language, by=request.user)
+    else:
+        announcement, created = Announcement.draft_for(
+            form.cleaned_data["cohort"], language, by=request.user
+        )
     if created:
         messages.success(request, _("The announcement was written from the data."))
     else:
@@ -249,6 +261,7 @@ def announcement_edit(request, pk, obj):
             "preview": obj.as_html(),
             "formats": ExportFormat.choices,
             "published": obj.status == AnnouncementStatus.PUBLISHED,
+            "scheduled": obj.status == AnnouncementStatus.SCHEDULED,
         },
     )
 
@@ -272,7 +285,24 @@ def announcement_regenerate(request, pk, obj):
 @permission_required("news.manage_announcements", _get_announcement)
 @require_POST
 def announcement_publish(request, pk, obj):
-    post = obj.publish(by=request.user, base_url=_base_url(request))
+    if request.POST.get("action") == "unschedule":
+        obj.unschedule()
+        messages.success(request, _("The announcement is a draft again: it will not go out."))
+        return redirect(obj)
+    try:
+        post = obj.publish(by=request.user, base_url=_base_url(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(obj)
+    if post is None:
+        messages.success(
+            request,
+            _(
+                "The announcement is scheduled: it goes out as a news post with the cohort, "
+                "at the announcement's date and time. Nothing is public before."
+            ),
+        )
+        return redirect(obj)
     messages.success(request, _("The announcement is published as a news post."))
     return redirect(post)
 
@@ -288,7 +318,7 @@ def announcement_export(request, pk, fmt, obj):
         ExportFormat.HTML: obj.as_html,
     }[ExportFormat(fmt)]()
     response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
-    name = f"announcement-{obj.cohort_id}-{obj.language}.{fmt}"
+    name = f"announcement-{obj.year}-{obj.language}.{fmt}"
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
 

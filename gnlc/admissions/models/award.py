@@ -9,7 +9,9 @@ from gnlc.admissions.querysets import AwardWinQuerySet
 
 class AwardWin(models.Model):
     """A member that won the Learning City Award in an award call, in `year` (the call's
-    announcement year).
+    announcement year), public from `announced_on` (the call's announcement date): as-of
+    figures and member pages count a win only from that day. Made only by
+    `Call.materialise`, at the announcement's instant.
 
     `country` repeats the member's country at the time of the win so the database itself
     holds the rule of at most one winner per country and call (the award's check is in
@@ -20,6 +22,7 @@ class AwardWin(models.Model):
     call = models.ForeignKey("admissions.Call", on_delete=models.PROTECT, related_name="wins")
     country = models.ForeignKey("cities.Country", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(gettext_lazy("year"))
+    announced_on = models.DateField(gettext_lazy("announced on"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AwardWinQuerySet.as_manager()

@@ -1,9 +1,15 @@
 """A call (for membership, for the Learning City Award, for good practices), its weighted
 score criteria and the history of its moved deadlines. An award call differs in who may
 apply (an existing member, `award_refusal`), its default quota (2 per country), the rule
-of one winner per country (`apply_decisions`) and what publishing does (`publish`)."""
+of one winner per country (`apply_decisions`) and what publishing makes (`materialise`).
+
+Decisions stay confidential until the announcement's instant (`announcement_instant`):
+the secretariat's Publish only schedules them before it (`request_publication`), and
+`materialise`, run at the click or by `gnlc publish-announcements`, whichever is later,
+makes the members, award wins and the announcement's news post public at once."""
 
 import calendar
+import dataclasses
 import datetime as dt
 import zoneinfo
 
@@ -12,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -20,8 +27,16 @@ from gnlc.admissions.enums import (
     AWARD_QUOTA_PER_COUNTRY,
     CallKind,
     PeerVisibility,
+    PublicationState,
 )
+from gnlc.admissions.models.application import Application
+from gnlc.admissions.models.award import AwardWin
 from gnlc.admissions.querysets import CallQuerySet
+from gnlc.audit.context import acting_as
+from gnlc.cities import cache
+from gnlc.cities.enums import EventKind
+from gnlc.cities.models import Cohort, DataRevision, Member
+from gnlc.news.models import Announcement
 
 # The dates of a call, in the order they fall. Each is a calendar day in the call's time
 # zone; a deadline holds until the end of that day there (what "by 31 March" means).
@@ -33,6 +48,31 @@ DATE_FIELDS = (
     "review_closes_on",
     "announcement_date",
 )
+
+
+# The hour an announcement goes out, in the call's time zone, unless the call says another.
+DEFAULT_ANNOUNCEMENT_TIME = dt.time(9, 0)
+# Who the audit log names when the periodic command publishes a cohort.
+PUBLISHER_LABEL = "gnlc publish-announcements"
+
+
+@dataclasses.dataclass
+class Publication:
+    """What one run of `Call.materialise` made public: the cohort and new members
+    (membership), the award wins (award) and the announcements' news posts."""
+
+    cohort: object = None
+    members: list = dataclasses.field(default_factory=list)
+    wins: list = dataclasses.field(default_factory=list)
+    posts: list = dataclasses.field(default_factory=list)
+
+
+class _Rehearsal(Exception):
+    """Raised to roll back a rehearsed publication, carrying what was collected."""
+
+    def __init__(self, seen):
+        super().__init__("rehearsal")
+        self.seen = seen
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -71,6 +111,11 @@ class Call(models.Model):
     review_opens_on = models.DateField(gettext_lazy("review opens on"))
     review_closes_on = models.DateField(gettext_lazy("review closes on"))
     announcement_date = models.DateField(gettext_lazy("announcement date"))
+    announcement_time = models.TimeField(
+        gettext_lazy("announcement time"),
+        default=DEFAULT_ANNOUNCEMENT_TIME,
+        help_text=gettext_lazy("In the call's time zone."),
+    )
     needs_national_nomination = models.BooleanField(
         gettext_lazy("needs a National Commission's nomination"), default=True
     )
@@ -100,6 +145,17 @@ class Call(models.Model):
         blank=True,
         related_name="calls",
         verbose_name=gettext_lazy("theme (calls for good practices)"),
+    )
+    # The secretariat's Publish: who asked, when. Before the announcement's instant it
+    # only schedules; `published_at` is when the decisions were made public.
+    publication_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    publication_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -152,10 +208,6 @@ class Call(models.Model):
         an active member on the day the call opens, admitted (its first admission) more
         than 12 months before that day, and not have won in the last six years
         (`AwardWin.objects.recent_for`)."""
-        from gnlc.admissions.models.award import AwardWin
-        from gnlc.cities.enums import EventKind
-        from gnlc.cities.models import Member
-
         context = {"city": member.name, "day": self.opens_on.isoformat()}
         if not Member.objects.active_on(self.opens_on).filter(pk=member.pk).exists():
             return _("%(city)s is not an active member on %(day)s, when the call opens.") % context
@@ -228,6 +280,8 @@ class Call(models.Model):
         now = now or timezone.now()
         if self.published_at:
             return _("Decisions published")
+        if self.publication_requested_at:
+            return _("Publication scheduled")
         if now < self.start_of(self.opens_on):
             return _("Not open yet")
         if self.is_open(now):
@@ -254,35 +308,66 @@ class Call(models.Model):
         ]
 
     @transaction.atomic
-    def move_deadline(self, field: str, day: dt.date, *, by, reason: str) -> "DeadlineChange":
-        """Extend (or bring forward) one of the call's dates, with a reason. The change is
-        kept as a DeadlineChange row and in the audit log (Call is audited)."""
-        from gnlc.audit.context import acting_as
+    def move_deadline(
+        self, field: str, day: dt.date, *, by, reason: str, time: dt.time | None = None
+    ) -> "DeadlineChange":
+        """Extend (or bring forward) one of the call's dates, with a reason; `time` moves
+        the announcement's time of day too. The change is kept as a DeadlineChange row
+        and in the audit log (Call is audited).
 
+        Moving the announcement before its publication moves the schedule: nothing is
+        public yet, so the members, wins and news post simply come out at the new
+        instant (at once, if it has passed and the publication was requested), and the
+        announcement texts prepared for the call take the new date. Once published, the
+        announcement's date and time are public history and cannot move."""
         if field not in DATE_FIELDS:
             raise ValidationError(_("%(field)s is not a date of the call.") % {"field": field})
+        if time is not None and field != "announcement_date":
+            raise ValidationError(_("Only the announcement has a time of day."))
+        if field == "announcement_date" and self.published_at is not None:
+            raise ValidationError(
+                _(
+                    "The decisions were published on %(day)s: the announcement date cannot "
+                    "move any more, because the new members, their admission date and the "
+                    "announcement are public."
+                )
+                % {"day": date_format(self.announcement_date, "j F Y")}
+            )
         if not reason.strip():
             raise ValidationError(_("Say why the date moves."))
-        old = getattr(self, field)
+        old, old_time = getattr(self, field), self.announcement_time
         setattr(self, field, day)
+        if time is not None:
+            self.announcement_time = time
         try:
             self.clean()
         except ValidationError:
             setattr(self, field, old)
+            self.announcement_time = old_time
             raise
         with acting_as(by):
-            self.save(update_fields=[field])
-        return DeadlineChange.objects.create(
-            call=self, field=field, old_day=old, new_day=day, reason=reason.strip(), by=by
+            self.save(update_fields=[field, "announcement_time"])
+        change = DeadlineChange.objects.create(
+            call=self,
+            field=field,
+            old_day=old,
+            new_day=day,
+            old_time=old_time if field == "announcement_date" else None,
+            new_time=self.announcement_time if field == "announcement_date" else None,
+            reason=reason.strip(),
+            by=by,
         )
+        if field == "announcement_date":
+            Announcement.follow_call_date(self, old)
+            if self.publication_state() == PublicationState.DUE:
+                self.materialise(by=by)
+        return change
 
     # Decisions ----------------------------------------------------------------------
 
     def consequences(self) -> dict:
         """What the pending decisions would make of the call: counts per decision, and
         admitted-to-be per region and per country."""
-        from gnlc.admissions.models.application import Application
-
         pending = Application.objects.filter(call=self).awaiting_decision()
         by_decision = dict(
             pending.order_by()
@@ -314,7 +399,6 @@ class Call(models.Model):
         In an award call, refuses (TransitionError naming the countries, nothing moved)
         when a country would have more than one winner."""
         from gnlc.admissions.enums import DECISION_STATE
-        from gnlc.admissions.models.application import Application
 
         if self.is_award:
             self.check_one_winner_per_country()
@@ -331,7 +415,7 @@ class Call(models.Model):
         """Raise TransitionError, naming each country, where the winners already decided
         and the pending "admit" decisions would give a country more than one winner."""
         from gnlc.admissions.enums import ApplicationState, DecisionKind
-        from gnlc.admissions.models.application import Application, TransitionError
+        from gnlc.admissions.models.application import TransitionError
         from gnlc.cities.models import Country
 
         winners = Application.objects.filter(call=self).filter(
@@ -359,58 +443,23 @@ class Call(models.Model):
             % {"countries": ", ".join(countries)}
         )
 
-    @transaction.atomic
-    def publish(self, *, by) -> list:
-        """Membership: turn each admitted application into a member admitted on the
-        announcement date in that year's cohort (created if missing), so the directory,
-        its "as of" figures and the API follow at once. A city already on record (same
-        name and country) is reused. Award: record each winner (`AwardWin`, in the
-        announcement's year) instead; no member and no membership event is made.
-        Idempotent: applications already published are skipped. Returns the new members
-        (membership) or the new wins (award)."""
-        if self.is_award:
-            return self._publish_award(by=by)
-        from gnlc.admissions.models.application import Application
-        from gnlc.audit.context import acting_as
-        from gnlc.cities.enums import EventKind
-        from gnlc.cities.models import Cohort, Member
+    # Publication ----------------------------------------------------------------------
 
-        cohort, _created = Cohort.objects.get_or_create(
-            year=self.announcement_date.year,
-            defaults={"announced_on": self.announcement_date},
+    def announcement_instant(self) -> dt.datetime:
+        """The moment the call's decisions become public: the announcement date at its
+        time of day in the call's time zone, but never before that date has begun where
+        the platform counts its days (settings.TIME_ZONE). Pages and figures "as of
+        today" count an admission from its date in the platform's calendar, so a member
+        admitted on 13 January must not be public while the platform's today is still the
+        12th: an announcement set for 09:00 on 13 January in Auckland (20:00 on the 12th
+        in UTC) goes out at midnight UTC, 13:00 in Auckland. Pages show this instant."""
+        announced = dt.datetime.combine(
+            self.announcement_date, self.announcement_time, tzinfo=self.zone
         )
-        members = []
-        admitted = Application.objects.filter(
-            call=self, state="admitted", member__isnull=True
-        ).select_related("country")
-        with acting_as(by):
-            for application in admitted:
-                member = Member.objects.filter(
-                    name=application.city_name, country=application.country
-                ).first()
-                if member is None:
-                    member = Member.objects.create(
-                        name=application.city_name,
-                        country=application.country,
-                        website=application.website,
-                        population=application.population,
-                        mayor=application.mayor_name,
-                        latitude=None,
-                        longitude=None,
-                    )
-                member.record_event(
-                    EventKind.ADMITTED,
-                    on=self.announcement_date,
-                    cohort=cohort,
-                    note=_("Admitted through the call “%(call)s”.") % {"call": self.title},
-                    by=by,
-                )
-                application.member = member
-                application.save(update_fields=["member", "updated_at"])
-                members.append(member)
-            self.published_at = timezone.now()
-            self.save(update_fields=["published_at"])
-        return members
+        platform_day = dt.datetime.combine(
+            self.announcement_date, dt.time.min, tzinfo=timezone.get_default_timezone()
+        )
+        return max(announced, platform_day)
 
     def unpublished(self):
         """Admitted applications not published yet: members to make (membership), or
@@ -422,29 +471,158 @@ class Call(models.Model):
             )
         return admitted.filter(member__isnull=True)
 
-    def _publish_award(self, *, by) -> list:
-        from gnlc.admissions.models.award import AwardWin
-        from gnlc.audit.context import acting_as
-        from gnlc.cities.models import DataRevision
+    def publication_state(self, now: dt.datetime | None = None) -> PublicationState:
+        """Where the publication stands: requested and waiting for the instant
+        (scheduled), requested with the instant passed (due: the next run of the
+        command publishes it), admitted applications waiting for a request (ready),
+        everything out (published), or nothing to publish."""
+        now = now or timezone.now()
+        if self.publication_requested_at and self.published_at is None:
+            if now < self.announcement_instant():
+                return PublicationState.SCHEDULED
+            return PublicationState.DUE
+        if self.unpublished().exists():
+            return PublicationState.READY
+        if self.published_at is not None:
+            return PublicationState.PUBLISHED
+        return PublicationState.NOTHING
 
+    @transaction.atomic
+    def request_publication(self, *, by, now: dt.datetime | None = None) -> Publication | None:
+        """The secretariat's Publish. Records who asked and when (once); if the
+        announcement's instant has passed, publishes at once (`materialise`) and returns
+        what it made public; before it, only schedules, and returns None: nothing is
+        public until then, when `gnlc publish-announcements` publishes it. Refuses when
+        no admitted application waits for publication."""
+        now = now or timezone.now()
+        self._lock()
+        if not self.unpublished().exists():
+            raise ValidationError(
+                _("No admitted application waits for publication: apply the decisions first.")
+            )
+        if self.publication_requested_at is None:
+            self.publication_requested_at, self.publication_requested_by = now, by
+            with acting_as(by):
+                self.save(update_fields=["publication_requested_at", "publication_requested_by"])
+        if now < self.announcement_instant():
+            return None
+        return self.materialise(by=by, now=now)
+
+    def _lock(self) -> None:
+        """Lock this call's row for the transaction and read its publication fields
+        again: a click and the periodic command never publish the same call twice."""
+        locked = Call.objects.select_for_update().get(pk=self.pk)
+        for name in ("publication_requested_at", "publication_requested_by_id", "published_at"):
+            setattr(self, name, getattr(locked, name))
+
+    @transaction.atomic
+    def materialise(self, *, by=None, now: dt.datetime | None = None) -> Publication:
+        """Make the call's decisions public, all at once, in one transaction: the only
+        writer of what an announcement publishes. Refuses before the announcement's
+        instant.
+
+        Membership: each admitted application becomes a member (a city already on record,
+        same name and country, is reused) with an "admitted" event on the announcement
+        date in that year's cohort (created if missing, its `announced_on` set). Award:
+        each winner gets an `AwardWin` dated the announcement. Then the announcements
+        scheduled with the call go out as news posts dated the instant
+        (`Announcement.go_out_with`), and the data revision is bumped so cached pages
+        follow. Idempotent: what is published already is skipped."""
+        now = now or timezone.now()
+        if now < self.announcement_instant():
+            raise ValidationError(
+                _("The announcement is not due before %(when)s: nothing is published.")
+                % {"when": self.announcement_instant().isoformat()}
+            )
+        self._lock()
+        with acting_as(by, "" if by else PUBLISHER_LABEL):
+            if self.is_award:
+                publication = Publication(wins=self._record_wins())
+            else:
+                publication = self._admit_members(by)
+                publication.posts = Announcement.go_out_with(
+                    self, publication.cohort, at=self.announcement_instant()
+                )
+            if self.published_at is None:
+                self.published_at = now
+                self.save(update_fields=["published_at"])
+        DataRevision.bump()  # cached public figures follow at once
+        return publication
+
+    def _admit_members(self, by) -> Publication:
+        cohort, _created = Cohort.objects.get_or_create(
+            year=self.announcement_date.year,
+            defaults={"announced_on": self.announcement_date},
+        )
+        if cohort.announced_on is None:
+            cohort.announced_on = self.announcement_date
+            cohort.save(update_fields=["announced_on"])
+        publication = Publication(cohort=cohort)
+        admitted = Application.objects.filter(
+            call=self, state="admitted", member__isnull=True
+        ).select_related("country")
+        for application in admitted:
+            member = Member.objects.filter(
+                name=application.city_name, country=application.country
+            ).first()
+            if member is None:
+                member = Member.objects.create(
+                    name=application.city_name,
+                    country=application.country,
+                    website=application.website,
+                    population=application.population,
+                    mayor=application.mayor_name,
+                    latitude=None,
+                    longitude=None,
+                )
+            member.record_event(
+                EventKind.ADMITTED,
+                on=self.announcement_date,
+                cohort=cohort,
+                note=_("Admitted through the call “%(call)s”.") % {"call": self.title},
+                by=by,
+            )
+            application.member = member
+            application.save(update_fields=["member", "updated_at"])
+            publication.members.append(member)
+        return publication
+
+    def _record_wins(self) -> list:
         self.check_one_winner_per_country()
         winners = self.unpublished().select_related("member").order_by("city_name", "id")
-        wins = []
-        with acting_as(by):
-            for application in winners:
-                wins.append(
-                    AwardWin.objects.create(
-                        member=application.member,
-                        call=self,
-                        country_id=application.member.country_id,
-                        year=self.announcement_date.year,
-                    )
-                )
-            self.published_at = timezone.now()
-            self.save(update_fields=["published_at"])
-        if wins:
-            DataRevision.bump()  # public pages show the winners: cached figures follow
-        return wins
+        return [
+            AwardWin.objects.create(
+                member=application.member,
+                call=self,
+                country_id=application.member.country_id,
+                year=self.announcement_date.year,
+                announced_on=self.announcement_date,
+            )
+            for application in winners
+        ]
+
+    def rehearse_publication(self, collect):
+        """`collect(publication)` called on what `materialise` would make public at the
+        announcement's instant, with everything it wrote undone.
+
+        It runs the very code of the real publication, in a transaction that is then
+        rolled back, so a preview can never disagree with what goes out. Nothing may
+        escape the rollback: `collect` must return plain values (no model instances:
+        their rows are gone afterwards); a copy of the call publishes, so this instance
+        keeps its state; e-mails are only ever sent on commit, and Django
+        drops the callbacks of a rolled-back transaction or savepoint; audit entries, the
+        data revision and every row are in the same database and rolled back; the public
+        cache is bypassed while it runs (`cache.bypassed`), since a value computed from
+        the rehearsal's rows and stored under its data revision would be served once the
+        real revision reached that number again."""
+        at = max(timezone.now(), self.announcement_instant())
+        try:
+            with cache.bypassed(), transaction.atomic():
+                # A copy of the row publishes, so this instance keeps its real state too.
+                rehearsed = Call.objects.get(pk=self.pk)
+                raise _Rehearsal(collect(rehearsed.materialise(by=None, now=at)))
+        except _Rehearsal as rehearsal:
+            return rehearsal.seen
 
 
 class Criterion(models.Model):
@@ -481,6 +659,9 @@ class DeadlineChange(models.Model):
     field = models.CharField(max_length=40)
     old_day = models.DateField()
     new_day = models.DateField()
+    # The announcement's time of day before and after (announcement moves only).
+    old_time = models.TimeField(null=True, blank=True)
+    new_time = models.TimeField(null=True, blank=True)
     reason = models.TextField()
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

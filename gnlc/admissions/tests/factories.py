@@ -18,7 +18,10 @@ def today():
 
 class CallFactory(factory.django.DjangoModelFactory):
     """A call whose every phase is open today (all its dates are today), so one test can
-    walk the whole cycle; tests about deadlines move the clock or the dates."""
+    walk the whole cycle; tests about deadlines move the clock or the dates. Its
+    announcement is at midnight (UTC) of its date, so a call announced today is due:
+    publishing it is immediate whatever the hour the test runs at; tests of the embargo
+    set a later date or time and move the clock."""
 
     class Meta:
         model = Call
@@ -32,6 +35,7 @@ class CallFactory(factory.django.DjangoModelFactory):
     review_opens_on = factory.LazyAttribute(lambda o: o.nomination_deadline)
     review_closes_on = factory.LazyAttribute(lambda o: o.review_opens_on)
     announcement_date = factory.LazyAttribute(lambda o: o.review_closes_on)
+    announcement_time = dt.time(0, 0)
     reviews_required = 2
 
     @factory.post_generation

@@ -60,6 +60,8 @@ ROUTES = {
     "admissions:scores": (call_kwargs, SECRETARIAT_ONLY),
     "admissions:reviews-csv": (call_kwargs, SECRETARIAT_ONLY),
     "admissions:decisions": (call_kwargs, SECRETARIAT_ONLY),
+    # What the public will see at the announcement: confidential until then.
+    "admissions:publication-preview": (call_kwargs, SECRETARIAT_ONLY),
     "admissions:application": (application_kwargs, application_row()),
     "admissions:application-edit": (
         application_kwargs,

@@ -39,7 +39,13 @@ def award_call_opening(day=OPENS, **fields):
 
 def win(member, year):
     past = AwardCallFactory(opens_on=dt.date(year, 1, 10))
-    return AwardWin.objects.create(member=member, call=past, country=member.country, year=year)
+    return AwardWin.objects.create(
+        member=member,
+        call=past,
+        country=member.country,
+        year=year,
+        announced_on=past.announcement_date,
+    )
 
 
 @pytest.fixture
@@ -229,13 +235,13 @@ def test_award_publish_records_winners_without_membership_events(
 
     with django_capture_on_commit_callbacks(execute=True):
         call.apply_decisions(by=secretariat_user)
-    wins = call.publish(by=secretariat_user)
+    wins = call.request_publication(by=secretariat_user).wins
 
     assert [(w.member.name, w.year, w.country_id) for w in wins] == [
         ("Nakuru", dt.date.today().year, "KE")
     ]
     assert (MembershipEvent.objects.count(), Member.objects.count()) == (events, members)
-    assert call.publish(by=secretariat_user) == []  # idempotent
+    assert call.materialise(by=secretariat_user).wins == []  # idempotent
     assert Message.objects.get(event="admitted").subject == (
         f"Learning City Award: Nakuru wins — {call.title}"
     )

@@ -1,15 +1,26 @@
 """The whole admission cycle in headless Chromium: a coordinator applies, the National
 Commission nominates, two jurors review, the secretariat admits and publishes, and the
-city appears in the public directory and in /api/v1/cohorts/{year}."""
+city appears in the public directory and in /api/v1/cohorts/{year}; and the
+secretariat's publication of an announcement still ahead: scheduled, previewed, its
+announcement prepared, nothing public."""
 
+import datetime as dt
 import json
+import pathlib
+import re
 
 import pytest
+from django.utils import timezone
 
 from gnlc.accounts.enums import RoleKind
 from gnlc.accounts.tests.factories import RoleFactory, UserFactory
 from gnlc.admissions.enums import CHALLENGES
-from gnlc.admissions.tests.factories import CallFactory, make_juror, make_natcom
+from gnlc.admissions.tests.factories import (
+    ApplicationFactory,
+    CallFactory,
+    make_juror,
+    make_natcom,
+)
 from gnlc.admissions.tests.storage import PDF
 
 pytestmark = pytest.mark.browser
@@ -34,7 +45,9 @@ def log_in(page, email):
 
 @pytest.fixture
 def cycle(reference_data):
-    call = CallFactory(title="Call 2026", reviews_required=2)
+    # The announcement is today at midnight, a moment already past: publishing is
+    # immediate (the embargo before an announcement still ahead is the next test's).
+    call = CallFactory(title="Call 2026", reviews_required=2, announcement_time=dt.time(0, 0))
     secretariat = UserFactory(email="sec@example.org", is_staff=True)
     RoleFactory(user=secretariat, kind=RoleKind.SECRETARIAT)
     return {
@@ -122,6 +135,7 @@ def test_admission_cycle_from_application_to_the_directory(page, cycle):
     page.locator(".message--success", has_text="1 decision(s) applied").wait_for()
     page.click('button[data-action="publish"]')
     page.locator(".message--success", has_text="1 new member(s) published").wait_for()
+    assert page.locator(".admissions-publication").inner_text() == "Published"
 
     # The city is in the public directory and the cohort's API.
     page.context.clear_cookies()
@@ -131,4 +145,115 @@ def test_admission_cycle_from_application_to_the_directory(page, cycle):
     response = page.request.get(f"/api/v1/cohorts/{year}")
     names = [member["name"] for member in json.loads(response.text())["members"]]
     assert names == ["Eldoret"]
+    assert errors == []
+
+
+SHOTS = pathlib.Path("test-results/admissions")
+
+
+def shoot(page, name):
+    """Screenshots of the page at 1280 and 390 px wide, for a person to look at."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=SHOTS / f"{name}-{width}.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+@pytest.fixture
+def scheduled_call(reference_data):
+    """A membership call whose decisions are taken (three cities admitted) and whose
+    announcement is 40 days ahead, at 10:00 in Paris; a network of two members."""
+    from gnlc.cities.tests.factories import CohortFactory, MemberFactory
+
+    cohort = CohortFactory(year=2022, announced_on=dt.date(2022, 9, 2))
+    MemberFactory(name="Nakuru", country_id="KE", cohort=cohort)
+    MemberFactory(name="Espoo", country_id="FI", cohort=cohort)
+    day = timezone.localdate() + dt.timedelta(days=40)
+    call = CallFactory(
+        title="Membership call",
+        announcement_date=day,
+        announcement_time=dt.time(10, 0),
+        time_zone="Europe/Paris",
+    )
+    for city, country in (("Eldoret", "KE"), ("Évora", "PT"), ("Zarqa", "JO")):
+        ApplicationFactory(call=call, city_name=city, country_id=country, state="admitted")
+    secretariat = UserFactory(email="sec@example.org", is_staff=True)
+    RoleFactory(user=secretariat, kind=RoleKind.SECRETARIAT)
+    return call, secretariat
+
+
+def test_secretariat_schedules_previews_and_prepares_the_announcement(page, scheduled_call):
+    errors = console_errors(page)
+    call, secretariat = scheduled_call
+    log_in(page, secretariat.email)
+
+    # Publishing before the announcement only schedules it.
+    page.goto(f"/admissions/calls/{call.pk}/decisions/")
+    assert page.locator(".admissions-publication").inner_text() == "Ready to publish"
+    shoot(page, "decisions-ready-en")
+    page.click('button[data-action="publish"]')
+    page.locator(".message--success", has_text="The publication is scheduled").wait_for()
+    assert page.locator(".admissions-publication").inner_text() == "Scheduled"
+    moment = page.locator("#publication").inner_text()
+    assert f"{call.announcement_date:%-d %B %Y}, 10:00 (Europe/Paris)" in moment
+    assert "Your time:" in moment
+    assert page.locator('button[data-action="publish"]').count() == 0
+    shoot(page, "decisions-scheduled-en")
+
+    # Moving the announcement (an hour and a half later) moves the schedule.
+    page.click("text=move the announcement date")
+    page.wait_for_url(re.compile(r"/manage/$"))
+    page.select_option("#id_field", "announcement_date")
+    page.fill("#id_day", call.announcement_date.isoformat())
+    page.fill("#id_time", "11:30")
+    page.fill("#id_reason", "The press conference starts later.")
+    page.click("form.form button[type=submit]")
+    page.locator(".message--success", has_text="The date was moved").wait_for()
+    assert "11:30 (Europe/Paris)" in page.locator("#announcement-moment").inner_text()
+    shoot(page, "overview-moved-en")
+    page.goto(f"/admissions/calls/{call.pk}/decisions/")
+    assert f"{call.announcement_date:%-d %B %Y}, 11:30 (Europe/Paris)" in (
+        page.locator("#publication").inner_text()
+    )
+
+    # The preview: what the public will see on that date.
+    page.click("text=What the public will see on that date")
+    page.wait_for_url(re.compile(r"/preview/$"))
+    figures = page.locator("#preview-figures")
+    assert figures.locator('[data-figure="new_members"]').inner_text() == "3"
+    assert figures.locator('[data-figure="total_members"]').inner_text() == "5"
+    assert figures.locator('[data-figure="first_time_countries"]').inner_text() == (
+        "2: Jordan, Portugal"
+    )
+    assert page.locator(".admissions-preview-members li").all_inner_texts() == [
+        "Eldoret (Kenya)",
+        "Zarqa (Jordan)",
+        "Évora (Portugal)",
+    ]
+    shoot(page, "preview-en")
+
+    # The announcement, prepared from the preview and scheduled with the cohort.
+    page.select_option("#id_language", "en")
+    page.click("text=Prepare the announcement")
+    page.wait_for_url(re.compile(r"/news/announcements/\d+/$"))
+    page.click("text=Schedule with the cohort")
+    page.locator(".message--success", has_text="The announcement is scheduled").wait_for()
+    shoot(page, "announcement-scheduled-en")
+    page.goto(f"/admissions/calls/{call.pk}/preview/")
+    assert "Goes out with the cohort as a news post." in page.locator("main").inner_text()
+
+    # In Arabic, right to left.
+    page.goto(f"/ar/admissions/calls/{call.pk}/decisions/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    shoot(page, "decisions-scheduled-ar")
+    page.goto(f"/ar/admissions/calls/{call.pk}/preview/")
+    shoot(page, "preview-ar")
+
+    # Nothing is public.
+    page.context.clear_cookies()
+    page.goto("/members/?q=eldoret")
+    assert page.locator(".member-list__name").count() == 0
+    page.goto("/news/")
+    assert "Eldoret" not in page.locator("main").inner_text()
     assert errors == []

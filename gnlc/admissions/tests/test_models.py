@@ -298,7 +298,7 @@ def test_apply_decisions_and_publish_make_members_in_the_cohort(
 
     with django_capture_on_commit_callbacks(execute=True):
         moved = call.apply_decisions(by=secretariat_user)
-    members = call.publish(by=secretariat_user)
+    members = call.request_publication(by=secretariat_user).members
 
     assert moved == 2
     assert [
@@ -315,7 +315,7 @@ def test_apply_decisions_and_publish_make_members_in_the_cohort(
     assert member.events.get().date == call.announcement_date
     assert Application.objects.get(pk=admit.pk).member == member
     assert sorted(Message.objects.values_list("event", flat=True)) == ["admitted", "waitlisted"]
-    assert call.publish(by=secretariat_user) == []  # idempotent
+    assert call.materialise(by=secretariat_user).members == []  # idempotent
 
 
 def test_consequences_count_pending_admissions_per_region_and_country():
@@ -405,7 +405,7 @@ def test_publish_failing_midway_creates_no_member(secretariat_user, monkeypatch)
     monkeypatch.setattr(Member, "record_event", record_failing_on_machakos)
 
     with pytest.raises(RuntimeError, match="simulated"):
-        call.publish(by=secretariat_user)
+        call.request_publication(by=secretariat_user)
 
     assert Member.objects.count() == members_before
     assert not Application.objects.filter(call=call, member__isnull=False).exists()

@@ -295,7 +295,13 @@ def test_member_page_lists_the_years_it_won_the_award(client, network):
     nakuru = network["nakuru"]
     for year in (2025, 2019):
         call = AwardCallFactory(opens_on=dt.date(year, 1, 10))
-        AwardWin.objects.create(member=nakuru, call=call, country_id="KE", year=year)
+        AwardWin.objects.create(
+            member=nakuru,
+            call=call,
+            country_id="KE",
+            year=year,
+            announced_on=call.announcement_date,
+        )
 
     response = client.get(reverse("cities:member", args=[nakuru.slug]))
     other = client.get(reverse("cities:member", args=[network["kisumu"].slug]))
@@ -318,7 +324,13 @@ def test_member_page_query_count_does_not_grow_with_award_wins(
     nakuru = network["nakuru"]
     for n in range(wins):
         call = AwardCallFactory(opens_on=dt.date(2010 + 2 * n, 1, 10))
-        AwardWin.objects.create(member=nakuru, call=call, country_id="KE", year=2010 + 2 * n)
+        AwardWin.objects.create(
+            member=nakuru,
+            call=call,
+            country_id="KE",
+            year=2010 + 2 * n,
+            announced_on=call.announcement_date,
+        )
 
     with django_assert_num_queries(3):
         response = client.get(reverse("cities:member", args=[nakuru.slug]))

@@ -1,7 +1,7 @@
 // The admission pages' small helpers, loaded with `defer` (no inline script: strict CSP).
 // 1. A live word count under the motivation and implementation plan, counted as the
 //    server counts (runs of non-space characters); the server checks again on submit.
-// 2. Each deadline shown in the viewer's own time zone beside the call's.
+// 2. Each deadline (and announcement) shown in the viewer's own time zone beside the call's.
 (function () {
   "use strict";
 
@@ -30,10 +30,13 @@
     if (isNaN(when)) return;
     var local = document.createElement("span");
     local.className = "admissions-local-time";
-    local.textContent = when.toLocaleString(document.documentElement.lang || undefined, {
+    var text = when.toLocaleString(document.documentElement.lang || undefined, {
       dateStyle: "long",
       timeStyle: "short",
     });
+    // A translated label such as "Your time: {time}", where the page gives one.
+    var label = node.getAttribute("data-local-label");
+    local.textContent = label ? label.replace("{time}", text) : text;
     node.after(local);
   });
 })();
