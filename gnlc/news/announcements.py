@@ -13,7 +13,6 @@ import datetime as dt
 import html
 import re
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -22,19 +21,11 @@ from django.utils.translation import gettext_noop, ngettext
 from gnlc.cities.models import Cohort, Member, Region
 from gnlc.cities.stats import cohort_summary
 from gnlc.core.markdown import render_markdown
+from gnlc.core.network import network_name
 from gnlc.news.localise import base_language, country_name, region_name, sort_key
-
-# The network's default name, translated in our catalogues (an installation that renames
-# the network adds its own translations, or keeps its name untranslated).
-gettext_noop("UNESCO Global Network of Learning Cities")
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#])")
 _UNESCAPE = re.compile(r"\\([\\`*_\[\]<>#])")
-
-
-def network_name() -> str:
-    """The network's name in the active language."""
-    return _(settings.GNLC_NETWORK_NAME)
 
 
 def long_date(on: dt.date) -> str:
