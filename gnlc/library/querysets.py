@@ -32,6 +32,11 @@ class PracticeQuerySet(models.QuerySet):
         """Practices the public library lists."""
         return self.filter(state=PracticeState.PUBLISHED)
 
+    def waiting_for_moderation(self):
+        """Practices submitted for publication, the longest waiting first: by their last
+        change, which is the submission unless the secretariat has edited them since."""
+        return self.filter(state=PracticeState.SUBMITTED).order_by("updated_at", "pk")
+
     def visible_to(self, user):
         """Practices `user` may open: published and archived ones for anyone; every
         practice for the secretariat; their own cities' drafts and submissions for a
