@@ -427,24 +427,66 @@ class Report(models.Model):
             sections.append({"group": group, "areas": areas})
         return sections
 
-    def problems_for_submission(self) -> dict[str, str]:
-        """{field name: message} of what keeps this report from being submitted: every
-        area needs a narrative (within the period's word limit) and a rating."""
-        problems = {}
+    def incomplete_areas(self) -> list[dict]:
+        """The areas of focus that keep this report from being submitted, in the
+        framework's order: every area needs a narrative (within the period's word
+        limit) and a rating. Each is {"area", "missing": [{"field": the report form's
+        field name, "what": what is missing, in words, "message": the field's error}]}."""
+        incomplete = []
         limit = self.period.word_limit
         for area in self.period.framework.areas():
-            text = self.narratives.get(area.code, "")
-            words = count_words(text)
+            missing = []
+            words = count_words(self.narratives.get(area.code, ""))
             if not words:
-                problems[f"narrative_{area.code}"] = _("Write this narrative to submit.")
+                missing.append(
+                    {
+                        "field": f"narrative_{area.code}",
+                        "what": _("the narrative"),
+                        "message": _("Write this narrative to submit."),
+                    }
+                )
             elif words > limit:
-                problems[f"narrative_{area.code}"] = _("%(words)d words: at most %(max)d.") % {
-                    "words": words,
-                    "max": limit,
-                }
+                missing.append(
+                    {
+                        "field": f"narrative_{area.code}",
+                        "what": _("a narrative within the word limit"),
+                        "message": _("%(words)d words: at most %(max)d.")
+                        % {"words": words, "max": limit},
+                    }
+                )
             if not self.ratings.get(area.code):
-                problems[f"rating_{area.code}"] = _("Rate your progress to submit.")
-        return problems
+                missing.append(
+                    {
+                        "field": f"rating_{area.code}",
+                        "what": _("the self-assessment"),
+                        "message": _("Rate your progress to submit."),
+                    }
+                )
+            if missing:
+                incomplete.append({"area": area, "missing": missing})
+        return incomplete
+
+    def problems_for_submission(self, incomplete: list[dict] | None = None) -> dict[str, str]:
+        """{field name: message} of what keeps this report from being submitted (see
+        `incomplete_areas`, which may be given when already computed)."""
+        if incomplete is None:
+            incomplete = self.incomplete_areas()
+        return {item["field"]: item["message"] for row in incomplete for item in row["missing"]}
+
+    @staticmethod
+    def incomplete_message(incomplete: list[dict]) -> str:
+        """The sentence that says which areas keep a report from being submitted, and
+        what each lacks."""
+        areas = "; ".join(
+            _("%(code)s. %(area)s: %(missing)s")
+            % {
+                "code": row["area"].code,
+                "area": row["area"].label,
+                "missing": ", ".join(str(item["what"]) for item in row["missing"]),
+            }
+            for row in incomplete
+        )
+        return _("The report is not complete. Still missing: %(areas)s.") % {"areas": areas}
 
     # The transition -------------------------------------------------------------------
 
@@ -477,8 +519,10 @@ class Report(models.Model):
             raise PermissionDenied
         if move in COMMENT_REQUIRED and not comment.strip():
             raise TransitionError(_("Say what needs changing."))
-        if to == ReportState.SUBMITTED and self.problems_for_submission():
-            raise TransitionError(_("The report is not complete."))
+        if to == ReportState.SUBMITTED:
+            incomplete = self.incomplete_areas()
+            if incomplete:
+                raise TransitionError(self.incomplete_message(incomplete))
         with transaction.atomic():
             current = (
                 Report.objects.select_for_update()
