@@ -41,6 +41,7 @@ class AnnouncementForm(forms.ModelForm):
             "body": _("New members by region (Markdown)"),
             "closing": _("Closing sentence"),
         }
+        help_texts = {"body": _("Markdown: a heading per region and a list of members.")}
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "lead": forms.Textarea(attrs={"rows": 4}),

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from gnlc.core.models import Transition
@@ -476,13 +476,15 @@ class Report(models.Model):
     @staticmethod
     def incomplete_message(incomplete: list[dict]) -> str:
         """The sentence that says which areas keep a report from being submitted, and
-        what each lacks."""
-        areas = "; ".join(
-            _("%(code)s. %(area)s: %(missing)s")
+        what each lacks. Each area's name is a Unicode isolate: a name in another script
+        than the message's (an English area in an Arabic sentence) keeps its own order."""
+        between_items = pgettext("between the items of a list", ", ")
+        between_areas = pgettext("between the items of a list that hold commas", "; ")
+        areas = between_areas.join(
+            _("%(area)s: %(missing)s")
             % {
-                "code": row["area"].code,
-                "area": row["area"].label,
-                "missing": ", ".join(str(item["what"]) for item in row["missing"]),
+                "area": f"\u2068{row['area'].code}. {row['area'].label}\u2069",
+                "missing": between_items.join(str(item["what"]) for item in row["missing"]),
             }
             for row in incomplete
         )

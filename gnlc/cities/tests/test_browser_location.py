@@ -1,47 +1,15 @@
 """A coordinator places a new member on the map in headless Chromium: a click on the
 profile form's map fills in the coordinates, saving puts the member on /map/."""
 
-from pathlib import Path
-
 import pytest
 
 from gnlc.accounts.enums import RoleKind
 from gnlc.accounts.tests.factories import RoleFactory, UserFactory
 from gnlc.cities.models import Member
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
+from gnlc.core.tests.browser import console_errors, log_in, shoot
 
 pytestmark = pytest.mark.browser
-PASSWORD = "a-long-test-password"
-SHOTS = Path(__file__).resolve().parents[3] / "test-results" / "content"
-
-
-def console_errors(page):
-    errors = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
-
-
-def log_in(page, email):
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url("**/accounts/")
-
-
-def shoot(page, name: str, ready: str | None = None) -> None:
-    """Screenshots of the page at 1280 and 390 px wide, for a person to look at."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        if ready:
-            page.locator(ready).first.wait_for()
-        # Not in the middle of a map's zoom animation.
-        page.wait_for_function("() => !document.querySelector('.leaflet-zoom-anim')")
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 @pytest.fixture
@@ -99,14 +67,14 @@ def test_a_click_on_the_map_sets_the_coordinates_and_the_member_reaches_the_map(
     assert abs(float(typed[0]) + 0.3031) < 0.05
     assert abs(float(typed[1]) - 36.08) < 0.05
     assert page.locator(".leaflet-picked-pane path.leaflet-interactive").count() == 1
-    shoot(page, "member-edit-en")
+    shoot(page, "content", "member-edit-en")
 
     page.click("main form button[type=submit]")
     page.wait_for_url(f"**/members/{new_member.slug}/")
     new_member.refresh_from_db()
     assert (new_member.latitude, new_member.longitude) == tuple(float(v) for v in typed)
     page.locator('.map[data-loaded="1"]').wait_for()
-    shoot(page, "member-page-en")
+    shoot(page, "content", "member-page-en")
 
     page.goto("/map/")
     page.locator('#member-map[data-loaded="1"]').wait_for()
@@ -129,11 +97,11 @@ def test_typed_coordinates_move_the_marker_and_work_in_arabic(page, new_member):
         "() => document.querySelector('[data-location-picker] [data-map]').gnlcMap.getCenter()"
     )
     assert (round(centre["lat"], 4), round(centre["lng"], 4)) == (-0.3031, 36.08)
-    shoot(page, "member-edit-ar")
+    shoot(page, "content", "member-edit-ar")
     page.click("main form button[type=submit]")
     page.wait_for_url(f"**/ar/members/{new_member.slug}/")
     page.locator('.map[data-loaded="1"]').wait_for()
-    shoot(page, "member-page-ar")
+    shoot(page, "content", "member-page-ar")
     assert Member.objects.get(pk=new_member.pk).has_coordinates
     assert errors == []
 

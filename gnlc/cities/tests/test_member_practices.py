@@ -35,8 +35,8 @@ def test_member_page_lists_published_practices_newest_first_with_links(client, m
     assert [p.title for p in response.context["practices"]] == ["Health walks", "Reading circles"]
     assert response.context["practice_count"] == 2
     text = response.text
-    assert f'href="{newer.get_absolute_url()}">Health walks</a>' in text
-    assert f'href="{older.get_absolute_url()}">Reading circles</a>' in text
+    assert f'href="{newer.get_absolute_url()}" dir="auto">Health walks</a>' in text
+    assert f'href="{older.get_absolute_url()}" dir="auto">Reading circles</a>' in text
     assert text.index("Health walks") < text.index("Reading circles")
     assert "<li>Literacy</li>" in text
     assert "A draft" not in text

@@ -267,7 +267,8 @@ def test_arabic_announcement_written_edited_exported_and_published_right_to_left
     assert announcement.title == f"{network}: عضوان جديدان من بلدين"
     assert re.search(r'<textarea name="lead"[^>]* lang="ar" dir="rtl"', editor.text)
     assert export.content.decode().startswith(f'<article lang="ar" dir="rtl">\n<h1>{network}')
-    assert '<article class="news-post" lang="ar" dir="rtl">' in page.text
+    assert f'<h1 lang="ar" dir="rtl">{network}: عضوان جديدان من بلدين</h1>' in page.text
+    assert '<div class="news-post__body" lang="ar" dir="rtl">' in page.text
     assert "في 5 سبتمبر 2023، رحّبت اليونسكو بانضمام عضوين جديدين من بلدين" in page.text
     [message] = mail.outbox
     assert message.to == ["ar@example.org"]

@@ -10,9 +10,10 @@ from gnlc.reporting.models import TransitionError
 from gnlc.reporting.tests.factories import PeriodFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
+# Each area's name is isolated (U+2068 ... U+2069), so it keeps its order in any script.
 MESSAGE = (
-    "The report is not complete. Still missing: 1. Empowerment: the self-assessment; "
-    "2. Prosperity: the narrative, the self-assessment."
+    "The report is not complete. Still missing: \u20681. Empowerment\u2069: the "
+    "self-assessment; \u20682. Prosperity\u2069: the narrative, the self-assessment."
 )
 
 
@@ -49,8 +50,8 @@ def test_an_over_long_narrative_is_named_too(member):
     report.save()
 
     assert report.incomplete_message(report.incomplete_areas()) == (
-        "The report is not complete. Still missing: 1. Empowerment: a narrative within the "
-        "word limit."
+        "The report is not complete. Still missing: \u20681. Empowerment\u2069: a narrative "
+        "within the word limit."
     )
 
 
@@ -74,9 +75,21 @@ def test_the_message_is_in_the_users_language_with_the_areas_names(report):
     with translation.override("fr"):
         message = report.incomplete_message(report.incomplete_areas())
 
-    assert message.startswith("Le rapport n'est pas complet.")
-    assert "1. Autonomie" in message  # the framework's French name
-    assert "2. Prosperity" in message  # no French name given: the English one
+    assert message == (
+        "Le rapport n'est pas complet. Il manque encore\u00a0: "
+        "\u20681. Autonomie\u2069\u00a0: l'auto-évaluation\u00a0; "  # its French name
+        "\u20682. Prosperity\u2069\u00a0: le récit, l'auto-évaluation."  # none: English
+    )
+
+
+def test_the_message_in_arabic_uses_arabic_punctuation(report):
+    with translation.override("ar"):
+        message = report.incomplete_message(report.incomplete_areas())
+
+    assert message == (
+        "التقرير غير مكتمل. لا يزال ينقصه: \u20681. Empowerment\u2069: التقييم الذاتي؛ "
+        "\u20682. Prosperity\u2069: السرد، التقييم الذاتي."
+    )
 
 
 def test_submit_button_on_the_report_page_says_what_is_missing(client, coordinator, report):
@@ -98,7 +111,7 @@ def test_report_page_links_each_missing_area_and_field_to_the_form(client, coord
 
     url = edit_url(report)
     assert "Still missing before it can be submitted" in text
-    assert f'<a href="{url}#area-1">1. Empowerment</a>' in text
+    assert f'<a href="{url}#area-1"><bdi>1. Empowerment</bdi></a>' in text
     assert f'<a href="{url}#id_rating_1">the self-assessment</a>' in text
     assert f'<a href="{url}#id_narrative_2">the narrative</a>' in text
     assert f'<a href="{url}#id_rating_2">the self-assessment</a>' in text
@@ -124,7 +137,7 @@ def test_save_and_submit_lists_the_areas_with_links_to_their_fields(client, coor
     text = response.text
     assert response.status_code == 400
     assert "<h2>The report is not complete</h2>" in text
-    assert '<a href="#area-2">2. Prosperity</a>' in text
+    assert '<a href="#area-2"><bdi>2. Prosperity</bdi></a>' in text
     assert '<a href="#id_narrative_2">the narrative</a>' in text
     assert '<a href="#id_rating_2">the self-assessment</a>' in text
     assert "#area-1" not in text
