@@ -89,14 +89,50 @@ class DirectoryFilter(forms.Form):
         return self.queryset().order_by().facet_counts()
 
 
+def _coordinate_field(label, limit: int, message):
+    return forms.FloatField(
+        label=label,
+        required=False,
+        min_value=-limit,
+        max_value=limit,
+        error_messages={"min_value": message, "max_value": message},
+        widget=forms.NumberInput(
+            # Degrees read left to right, a minus sign first, in Arabic pages too.
+            attrs={
+                "step": "any",
+                "min": -limit,
+                "max": limit,
+                "dir": "ltr",
+                "aria-describedby": "location-help",
+            }
+        ),
+    )
+
+
 class MemberProfileForm(forms.ModelForm):
-    """What a city coordinator may keep up to date about their own city."""
+    """What a city coordinator may keep up to date about their own city, its location
+    among it: the latitude and longitude put the member on the map (typed, or set by a
+    click on the form's map where JavaScript runs). Who set them, and when, is in the
+    audit log, as for every change of a member."""
 
     # Declared to choose the scheme a bare "example.org" gets: Django 5.2 warns (an error
     # under our test settings) when a model URLField's form field leaves it to the default.
     website = forms.URLField(
         label=_("Website"), required=False, max_length=500, assume_scheme="https"
     )
+    latitude = _coordinate_field(
+        _("Latitude"),
+        90,
+        _("A latitude is between -90 (south) and 90 (north) degrees."),
+    )
+    longitude = _coordinate_field(
+        _("Longitude"),
+        180,
+        _("A longitude is between -180 (west) and 180 (east) degrees."),
+    )
+
+    # Coordinates to a millionth of a degree: about 10 cm, more than a city needs.
+    PRECISION = 6
 
     class Meta:
         model = Member
@@ -108,5 +144,37 @@ class MemberProfileForm(forms.ModelForm):
             "local_name",
             "local_name_lang",
             "profile",
+            "latitude",
+            "longitude",
         ]
+        labels = {
+            "mayor": _("Mayor"),
+            "population": _("Population"),
+            "subdivision": _("Subdivision"),
+            "profile": _("Profile"),
+        }
         widgets = {"profile": forms.Textarea(attrs={"rows": 8})}
+
+    LOCATION_FIELDS = ("latitude", "longitude")
+
+    def clean(self):
+        data = super().clean()
+        latitude, longitude = data.get("latitude"), data.get("longitude")
+        if self.has_error("latitude") or self.has_error("longitude"):
+            return data
+        if latitude is None and longitude is not None:
+            self.add_error("latitude", _("Give the latitude too, or leave both empty."))
+        elif longitude is None and latitude is not None:
+            self.add_error("longitude", _("Give the longitude too, or leave both empty."))
+        else:
+            for name in self.LOCATION_FIELDS:
+                if data.get(name) is not None:
+                    data[name] = round(data[name], self.PRECISION)
+        return data
+
+    def profile_fields(self):
+        """The fields other than the location, in their order (the page groups those)."""
+        return [self[name] for name in self.fields if name not in self.LOCATION_FIELDS]
+
+    def location_fields(self):
+        return [self[name] for name in self.LOCATION_FIELDS]

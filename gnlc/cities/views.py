@@ -173,16 +173,37 @@ def download(request, fmt):
     return response
 
 
+# The newest published practices a member page lists; the rest are a link away, on the
+# library's page of the city.
+MEMBER_PRACTICES = 5
+
+
+def _member_practices(member) -> tuple[list, int]:
+    """The member's newest published practices (at most MEMBER_PRACTICES, with their
+    themes) and how many it has in all: two queries, a third only when there are more."""
+    rows = list(
+        member.practices.published()
+        .prefetch_related("themes")
+        .order_by("-published_at", "-pk")[: MEMBER_PRACTICES + 1]
+    )
+    if len(rows) <= MEMBER_PRACTICES:
+        return rows, len(rows)
+    return rows[:MEMBER_PRACTICES], member.practices.published().count()
+
+
 @require_GET
 def member_detail(request, slug):
     member = get_object_or_404(Member.objects.for_listing(), slug=slug)
     events = member.events.select_related("cohort").order_by("effective_on", "id")
+    practices, practice_count = _member_practices(member)
     return render(
         request,
         "cities/member.html",
         {
             "member": member,
             "events": events,
+            "practices": practices,
+            "practice_count": practice_count,
             # The years it won the Learning City Award (gnlc/admissions): one query.
             "award_years": list(
                 member.award_wins.announced_by()

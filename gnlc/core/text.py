@@ -4,7 +4,7 @@ import functools
 import re
 import unicodedata
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 
 WORD = re.compile(r"\S+")
 
@@ -45,3 +45,13 @@ def sort_key(text: str, language: str | None = None) -> tuple:
     if language == "es":
         text = text.replace("ñ", "n" + _AFTER_EVERY_LETTER).replace("Ñ", "N" + _AFTER_EVERY_LETTER)
     return _collator().sort_key(text)
+
+
+def text_direction(language: str | None) -> str:
+    """ "rtl" or "ltr": the direction of text in `language` (a code such as "ar" or
+    "fr-CA"), for the `dir` of content whose language is not the page's."""
+    code = (language or "en").split("-")[0].lower()
+    try:
+        return "rtl" if get_language_info(code)["bidi"] else "ltr"
+    except KeyError:
+        return "ltr"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class PracticeState(models.TextChoices):
@@ -69,6 +70,22 @@ class KeyFeature(models.TextChoices):
     POLITICAL_WILL = "political-will", _("Political will and commitment")
     GOVERNANCE = "governance", _("Governance and participation of all stakeholders")
     RESOURCES = "resources", _("Mobilisation and use of resources")
+
+
+# The names of the network's thematic clusters, as the migration that seeds the themes
+# (0002_themes_and_sdgs) writes them: marked so that the catalogues translate them
+# (`Theme.label`). A theme the secretariat adds or renames later shows its name as typed,
+# unless the catalogues are given that name too.
+THEME_NAMES = [
+    gettext_noop("Educational planning"),
+    gettext_noop("Entrepreneurship"),
+    gettext_noop("Equity and inclusion"),
+    gettext_noop("Health and well-being"),
+    gettext_noop("Education for sustainable development"),
+    gettext_noop("Literacy"),
+    gettext_noop("Monitoring and evaluation"),
+    gettext_noop("Citizenship education"),
+]
 
 
 class TargetGroup(models.TextChoices):

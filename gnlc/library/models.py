@@ -64,7 +64,8 @@ def shared_reasons(shared: dict) -> list[str]:
     themes, goals, target groups, then distinctive terms in quotes."""
     labels = dict(TargetGroup.choices)
     return [
-        *shared.get("themes", []),
+        # Stored as the themes' names when computed: shown in the active language.
+        *(_(name) for name in shared.get("themes", [])),
         *(f"SDG {number}" for number in shared.get("sdgs", [])),
         *(str(labels.get(group, group)).lower() for group in shared.get("target_groups", [])),
         *(f"“{term}”" for term in shared.get("terms", [])),
@@ -84,7 +85,13 @@ class Theme(models.Model):
         ordering = ["order", "name"]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The theme's name in the active language: the catalogues translate the seeded
+        themes (enums.THEME_NAMES); any other name is shown as the secretariat typed it."""
+        return _(self.name) if self.name else ""
 
 
 class Sdg(models.Model):

@@ -7,6 +7,7 @@ from django.db.models import BooleanField, Count, Prefetch, Q
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import mark_safe
 
+from gnlc.core.text import sort_key
 from gnlc.library.enums import SDG_NAMES, DocumentKind, Language, PracticeState
 from gnlc.library.search import (
     LISTED_TERM,
@@ -30,6 +31,11 @@ class PracticeQuerySet(models.QuerySet):
     def published(self):
         """Practices the public library lists."""
         return self.filter(state=PracticeState.PUBLISHED)
+
+    def waiting_for_moderation(self):
+        """Practices submitted for publication, the longest waiting first: by their last
+        change, which is the submission unless the secretariat has edited them since."""
+        return self.filter(state=PracticeState.SUBMITTED).order_by("updated_at", "pk")
 
     def visible_to(self, user):
         """Practices `user` may open: published and archived ones for anyone; every
@@ -208,12 +214,14 @@ def labelled_facets(counts: dict[str, dict[str, int]]) -> dict:
     language_labels = dict(Language.choices)
     theme_rows = Theme.objects.filter(pk__in=[int(v) for v in themes]) if themes else []
     region_rows = Region.objects.filter(pk__in=list(regions)) if regions else []
-    country_rows = (
-        Country.objects.filter(pk__in=list(countries)).order_by("name") if countries else []
+    # Countries in the active language, in its collation (as the directory lists them).
+    country_rows = sorted(
+        Country.objects.filter(pk__in=list(countries)) if countries else [],
+        key=lambda country: sort_key(country.label),
     )
     return {
         "theme": [
-            {"value": t.slug, "label": t.name, "count": themes[str(t.pk)]} for t in theme_rows
+            {"value": t.slug, "label": t.label, "count": themes[str(t.pk)]} for t in theme_rows
         ],
         "sdg": [
             {"value": number, "label": f"{number}. {SDG_NAMES[number]}", "count": count}
@@ -228,7 +236,7 @@ def labelled_facets(counts: dict[str, dict[str, int]]) -> dict:
             for r in region_rows
         ],
         "country": [
-            {"value": c.iso2, "label": c.name, "count": countries[c.iso2]} for c in country_rows
+            {"value": c.iso2, "label": c.label, "count": countries[c.iso2]} for c in country_rows
         ],
         "year": [
             {"value": year, "label": str(year), "count": count}

@@ -14,6 +14,7 @@ urlpatterns = [
     path("practices/<slug:slug>/move/<str:to>/", views.practice_move, name="practice-move"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("mine/", views.manage, name="manage"),
+    path("moderation/", views.moderation, name="moderation"),
     path("cities/<slug:slug>/", views.member_practices, name="member"),
     path("calls/<int:pk>/", views.call_detail, name="call"),
     path("calls/<int:pk>/submit/", views.call_submit, name="call-submit"),

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -162,12 +163,27 @@ def practice_move(request, slug, to):
                 _("“%(title)s” is now %(state)s.")
                 % {"title": practice.title, "state": PracticeState(to).label.lower()},
             )
-            return redirect(practice)
+            return redirect(_back_to(request) or practice)
     return render(
         request,
         "library/move.html",
-        {"practice": practice, "move": move, "to": PracticeState(to), "form": form},
+        {
+            "practice": practice,
+            "move": move,
+            "to": PracticeState(to),
+            "form": form,
+            "back": _back_to(request),
+        },
     )
+
+
+def _back_to(request) -> str | None:
+    """The page of this site a move was started from (the moderation queue's buttons
+    send `next`), to go back to once it is made."""
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, True):
+        return target
+    return None
 
 
 def _file_response(file, content_type):
@@ -193,8 +209,8 @@ def attachment(request, pk):
 
 @permission_required("library.manage_practices")
 def manage(request):
-    """The user's work: their cities' practices in every state; for the secretariat,
-    the practices waiting for moderation first."""
+    """The user's work: their cities' practices in every state (every practice for the
+    secretariat, whose moderation queue is a page of its own, linked from here)."""
     practices = (
         Practice.objects.managed_by(request.user)
         .exclude(state=PracticeState.ARCHIVED)
@@ -203,12 +219,7 @@ def manage(request):
     )
     waiting = None
     if request.user.has_perm("library.moderate_practices"):
-        waiting = (
-            Practice.objects.filter(state=PracticeState.SUBMITTED)
-            .for_listing()
-            .order_by("updated_at", "pk")
-        )
-        practices = practices.exclude(state=PracticeState.SUBMITTED)
+        waiting = Practice.objects.waiting_for_moderation().count()
     return render(
         request,
         "library/manage.html",
@@ -222,6 +233,19 @@ def manage(request):
                 if call.is_open()
             ],
         },
+    )
+
+
+@permission_required("library.moderate_practices")
+@require_GET
+def moderation(request):
+    """The secretariat's moderation queue: the practices submitted for publication, the
+    longest waiting first, each with its moves (publish, return to the city)."""
+    waiting = Practice.objects.waiting_for_moderation().for_listing().select_related("call")
+    return render(
+        request,
+        "library/moderation.html",
+        {"page": Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))},
     )
 
 

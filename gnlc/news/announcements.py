@@ -1,4 +1,5 @@
-"""The announcement of a cohort, written from the data in English, French or Spanish.
+"""The announcement of a cohort, written from the data in English, French, Spanish or
+Arabic.
 
 `compose(cohort, language)` counts the cohort's new members and the network's totals as of
 the announcement's date (`stats.cohort_summary`, the same as-of rules as every page) and
@@ -13,7 +14,6 @@ import datetime as dt
 import html
 import re
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -22,25 +22,23 @@ from django.utils.translation import gettext_noop, ngettext
 from gnlc.cities.models import Cohort, Member, Region
 from gnlc.cities.stats import cohort_summary
 from gnlc.core.markdown import render_markdown
-from gnlc.news.localise import base_language, country_name, region_name, sort_key
-
-# The network's default name, translated in our catalogues (an installation that renames
-# the network adds its own translations, or keeps its name untranslated).
-gettext_noop("UNESCO Global Network of Learning Cities")
+from gnlc.core.network import network_name
+from gnlc.core.text import sort_key, text_direction
+from gnlc.news.localise import base_language, city_name, country_name, region_name
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#])")
 _UNESCAPE = re.compile(r"\\([\\`*_\[\]<>#])")
 
 
-def network_name() -> str:
-    """The network's name in the active language."""
-    return _(settings.GNLC_NETWORK_NAME)
+# Languages whose press releases write a day as "14 February 2024": the UN's English
+# style, and UNESCO's Arabic one ("14 فبراير 2024", without the comma of Django's format).
+_DAY_MONTH_YEAR = {"en", "ar"}
 
 
 def long_date(on: dt.date) -> str:
-    """A date written out in the active language: "14 February 2024" (the UN's English
-    style), "14 février 2024", "14 de febrero de 2024"."""
-    if base_language(translation.get_language()) == "en":
+    """A date written out in the active language: "14 February 2024", "14 février 2024",
+    "14 de febrero de 2024", "14 فبراير 2024"."""
+    if base_language(translation.get_language()) in _DAY_MONTH_YEAR:
         return date_format(on, "j F Y")
     return date_format(on, "DATE_FORMAT")
 
@@ -83,8 +81,9 @@ def member_groups(cohort: Cohort, language: str) -> list[tuple[str, list[str]]]:
     by_region: dict[str, list[tuple[tuple, str]]] = {}
     for member in members:
         country = country_name(member.country, language)
-        line = f"{member.name} ({country})"
-        key = (sort_key(member.name, language), sort_key(country, language))
+        name = city_name(member, language)
+        line = f"{name} ({country})"
+        key = (sort_key(name, language), sort_key(country, language))
         by_region.setdefault(member.country.region_id, []).append((key, line))
     return [
         (region_name(region, language), [line for _key, line in sorted(by_region[region.slug])])
@@ -184,22 +183,26 @@ def _to_int(text: str) -> int:
     return int(re.sub(r"\D", "", text))
 
 
-def _statements(language: str) -> list[tuple[str, re.Pattern, list[str]]]:
-    """(part, pattern, the figures its numbers state, in order) for each sentence that
-    states figures, in both its singular and plural forms."""
+# A number in each plural form of every language we write in (Arabic has six: 0, 1, 2,
+# 3-10, 11-99, 100 and more): the sentences are matched in each form.
+_PLURAL_SAMPLES = (0, 1, 2, 3, 11, 100)
+
+
+def _statements(language: str) -> list[tuple[str, re.Pattern, list[str], dict]]:
+    """(part, pattern, the figures its numbers state in order, the figures it states in
+    words) for each sentence that states figures, in each of its plural forms."""
     a, b, c = _SENTINELS["count"], _SENTINELS["countries"], _SENTINELS["total"]
-    found = []
+    found, seen = [], set()
     with translation.override(language):
-        for n in (1, 2):
+        for n in _PLURAL_SAMPLES:
             members = ngettext("%(count)s new member", "%(count)s new members", n) % {"count": a}
-            for m in (1, 2):
+            for m in _PLURAL_SAMPLES:
                 countries = ngettext("%(count)s country", "%(count)s countries", m) % {"count": b}
                 title = _("%(network)s: %(members)s from %(countries)s") % {
                     "network": network_name(),
                     "members": members,
                     "countries": countries,
                 }
-                found.append(("title", _pattern(title), ["new_members", "new_countries"]))
                 closing = ngettext(
                     "The %(count)s new member brings the total number of cities within the "
                     "%(network)s to %(total)s in %(countries)s.",
@@ -207,15 +210,37 @@ def _statements(language: str) -> list[tuple[str, re.Pattern, list[str]]]:
                     "%(network)s to %(total)s in %(countries)s.",
                     n,
                 ) % {"count": a, "network": network_name(), "total": c, "countries": countries}
-                # The numbers' order in the translated sentence decides which is which.
-                positions = {
-                    "new_members": closing.index(a),
-                    "total_members": closing.index(c),
-                    "total_countries": closing.index(b),
-                }
-                order = sorted(positions, key=positions.get)
-                found.append(("closing", _pattern(closing), order))
+                samples = {"new_members": n, "new_countries": m, "total_countries": m}
+                for part, text, names in (
+                    ("title", title, {"new_members": "count", "new_countries": "countries"}),
+                    (
+                        "closing",
+                        closing,
+                        {
+                            "new_members": "count",
+                            "total_members": "total",
+                            "total_countries": "countries",
+                        },
+                    ),
+                ):
+                    if (part, text) in seen:
+                        continue
+                    seen.add((part, text))
+                    pattern, order, in_words = _figures_in_text(text, names, samples)
+                    found.append((part, pattern, order, in_words))
     return found
+
+
+def _figures_in_text(text: str, names: dict[str, str], samples: dict[str, int]):
+    """(the pattern of `text`, the figures its numbers state in their order in the text,
+    {figure: value} of those it states in words). `names` maps each figure to the
+    sentinel it was written with, `samples` to the number its plural form was chosen by:
+    a form that writes its number in words (Arabic's "عضوان جديدان", two new members)
+    states that number."""
+    positions = {name: text.find(_SENTINELS[sentinel]) for name, sentinel in names.items()}
+    order = sorted((name for name in positions if positions[name] >= 0), key=positions.get)
+    in_words = {name: samples[name] for name in positions if positions[name] < 0}
+    return _pattern(text), order, in_words
 
 
 FIGURE_LABELS = {
@@ -237,13 +262,14 @@ def figure_warnings(parts: dict, figures: dict, language: str) -> list[str]:
     text = "\n".join(parts.get(name, "") for name in ("title", "lead", "body", "closing"))
     numbers = {_to_int(n) for n in re.findall(_NUMBER, text)}
     checked = set()
-    for part, pattern, names in _statements(language):
+    for part, pattern, names, in_words in _statements(language):
         match = pattern.search(parts.get(part, ""))
         if not match:
             continue
-        for name, value in zip(names, match.groups(), strict=True):
+        groups = zip(names, match.groups(), strict=True)
+        stated_figures = {**{name: _to_int(value) for name, value in groups}, **in_words}
+        for name, stated in stated_figures.items():
             checked.add(name)
-            stated = _to_int(value)
             if stated != figures[name]:
                 warnings.append(
                     _("The text says %(stated)s %(label)s; the data now give %(actual)s.")
@@ -291,9 +317,14 @@ def as_text(title: str, on: dt.date, lead: str, body: str, closing: str, languag
 
 
 def as_html(title: str, on: dt.date, lead: str, body: str, closing: str, language: str):
-    """A sanitised HTML fragment: the title as its heading, the rest rendered from
-    Markdown (our sanitiser keeps no h1, so the title is escaped here instead)."""
+    """A sanitised HTML fragment in an <article> that carries its language and direction
+    (an Arabic announcement pasted into an English page stays right-to-left): the title
+    as its heading, the rest rendered from Markdown (our sanitiser keeps no h1, so the
+    title is escaped here instead)."""
     with translation.override(language):
         day = long_date(on)
     rest = render_markdown(f"*{day}*\n\n{lead}\n\n{body}\n\n{closing}\n")
-    return f"<h1>{html.escape(title)}</h1>\n{rest}"
+    return (
+        f'<article lang="{html.escape(language)}" dir="{text_direction(language)}">\n'
+        f"<h1>{html.escape(title)}</h1>\n{rest}</article>\n"
+    )

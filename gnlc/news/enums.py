@@ -8,6 +8,7 @@ class Language(models.TextChoices):
     EN = "en", _("English")
     FR = "fr", _("French")
     ES = "es", _("Spanish")
+    AR = "ar", _("Arabic")
 
 
 class AnnouncementStatus(models.TextChoices):

@@ -1,6 +1,5 @@
 """Atom feeds (RFC 4287) of the published news: all of it, and one per UNESCO region."""
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from gnlc.cities.models import Region
 from gnlc.core.markdown import render_markdown
+from gnlc.core.network import network_name
 from gnlc.news.models import Post
 
 FEED_SIZE = 30
@@ -18,7 +18,7 @@ class NewsFeed(Feed):
     feed_type = Atom1Feed
 
     def title(self, obj=None):
-        return _("News of the %(network)s") % {"network": settings.GNLC_NETWORK_NAME}
+        return _("News of the %(network)s") % {"network": network_name()}
 
     def subtitle(self, obj=None):
         return _("Announcements and news of the network.")
@@ -30,7 +30,7 @@ class NewsFeed(Feed):
         return reverse("news:feed")
 
     def author_name(self):
-        return settings.GNLC_NETWORK_NAME
+        return network_name()
 
     def posts(self):
         return Post.objects.published().for_listing()
@@ -60,7 +60,7 @@ class RegionNewsFeed(NewsFeed):
 
     def title(self, obj=None):
         return _("News of the %(network)s: %(region)s") % {
-            "network": settings.GNLC_NETWORK_NAME,
+            "network": network_name(),
             "region": obj.label,
         }
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from gnlc.admissions.enums import CallKind
 from gnlc.admissions.models import Call
 from gnlc.cities.models import Cohort, Region
+from gnlc.core.text import text_direction
 from gnlc.core.uploads import MB, CheckedFileField
 from gnlc.news.enums import Language
 from gnlc.news.localise import base_language
@@ -43,6 +44,10 @@ class GenerateAnnouncementForm(forms.Form):
 
 
 class AnnouncementForm(forms.ModelForm):
+    """The secretariat's edits of an announcement's text. Its fields carry the text's
+    language and direction, so an Arabic announcement is typed right-to-left in any
+    interface."""
+
     class Meta:
         model = Announcement
         fields = ["title", "date", "lead", "body", "closing"]
@@ -53,6 +58,7 @@ class AnnouncementForm(forms.ModelForm):
             "body": _("New members by region (Markdown)"),
             "closing": _("Closing sentence"),
         }
+        help_texts = {"body": _("Markdown: a heading per region and a list of members.")}
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "lead": forms.Textarea(attrs={"rows": 4}),
@@ -69,6 +75,9 @@ class AnnouncementForm(forms.ModelForm):
             self.fields["date"].help_text = _(
                 "The call's announcement date: move it on the call's overview page."
             )
+        language = self.instance.language
+        for name in ("title", "lead", "body", "closing"):
+            self.fields[name].widget.attrs.update(lang=language, dir=text_direction(language))
 
 
 class PostForm(forms.ModelForm):
@@ -82,9 +91,12 @@ class PostForm(forms.ModelForm):
             "body": _("Text (Markdown)"),
         }
         help_texts = {"regions": _("The post appears in these regions' news feeds.")}
+        # A post may be in any of the languages: each field takes the direction of what
+        # is typed in it (an Arabic post written in the English interface).
         widgets = {
+            "title": forms.TextInput(attrs={"dir": "auto"}),
             "regions": forms.CheckboxSelectMultiple,
-            "body": forms.Textarea(attrs={"rows": 16}),
+            "body": forms.Textarea(attrs={"rows": 16, "dir": "auto"}),
         }
 
     def __init__(self, *args, **kwargs):

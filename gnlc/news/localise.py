@@ -1,21 +1,22 @@
 """Names and sort order in the language of an announcement.
 
 Country names: the UN's short names, as UNESCO's press releases use them. In English they
-are our `Country.name`. In French and Spanish we start from CLDR's names (shipped by
-Babel, as `Country.label` does) and override them with the UN short name wherever the two
-differ ("Corée du Sud" -> "République de Corée", "Vietnam" -> "Viet Nam"). The overrides
-below are taken from the UN Terminology Database (UNTERM, "short name" field, French and
-Spanish), which is also the source of the UN's list of Member States; pycountry's
-translations (ISO 3166 names, "Corée, République de") are in another style, so they are
-not used. A country missing here falls back to CLDR, then to the English UN name.
+are our `Country.name`. In French, Spanish and Arabic we start from CLDR's names (shipped
+by Babel, as `Country.label` does) and override them with the UN short name wherever the
+two differ ("Corée du Sud" -> "République de Corée", "Vietnam" -> "Viet Nam", "كوريا
+الجنوبية" -> "جمهورية كوريا"). The overrides below are taken from the UN Terminology
+Database (UNTERM, "short name" field, French, Spanish and Arabic), which is also the
+source of the UN's list of Member States; pycountry's translations (ISO 3166 names,
+"Corée, République de") are in another style, so they are not used. A country missing
+here falls back to CLDR, then to the English UN name.
 
-Collation: names are sorted with the Unicode Collation Algorithm (`pyuca`, pure Python,
-the root collation, DUCET), which is what CLDR uses for English and French. Spanish
-tailors one letter, ñ, which sorts as a letter of its own after n: we reproduce that
-tailoring (see `sort_key`). ICU would do the same, but PyICU needs a compiled library.
+City names: a member's `name` (as UNESCO writes it in Latin script), except in a
+language in which we hold the member's own name (`local_name` tagged with that language:
+"أسوان" for Aswan in an Arabic announcement).
+
+Collation: names are sorted with the Unicode Collation Algorithm with Spanish's ñ
+tailoring (`gnlc.core.text.sort_key`, the pages' own order).
 """
-
-import functools
 
 from babel import Locale
 from django.utils import translation
@@ -104,6 +105,33 @@ UN_SHORT_NAMES = {
         "VN": "Viet Nam",
         "ZW": "Zimbabwe",
     },
+    "ar": {
+        "BN": "بروني دار السلام",
+        "BO": "بوليفيا (دولة - المتعددة القوميات)",
+        "CD": "جمهورية الكونغو الديمقراطية",
+        "CG": "الكونغو",
+        "CI": "كوت ديفوار",
+        "CV": "كابو فيردي",
+        "CZ": "تشيكيا",
+        "DO": "الجمهورية الدومينيكية",
+        "FM": "ميكرونيزيا (ولايات - الموحدة)",
+        "GB": "المملكة المتحدة لبريطانيا العظمى وآيرلندا الشمالية",
+        "IR": "إيران (جمهورية - الإسلامية)",
+        "KP": "جمهورية كوريا الشعبية الديمقراطية",
+        "KR": "جمهورية كوريا",
+        "LA": "جمهورية لاو الديمقراطية الشعبية",
+        "MD": "جمهورية مولدوفا",
+        "MM": "ميانمار",
+        "MV": "ملديف",
+        "PS": "فلسطين",
+        "RU": "الاتحاد الروسي",
+        "ST": "سان تومي وبرينسيبي",
+        "SY": "الجمهورية العربية السورية",
+        "TZ": "جمهورية تنزانيا المتحدة",
+        "US": "الولايات المتحدة الأمريكية",
+        "VE": "فنزويلا (جمهورية - البوليفارية)",
+        "VN": "فييت نام",
+    },
 }
 
 
@@ -125,27 +153,16 @@ def country_name(country, language: str) -> str:
         return country.name
 
 
+def city_name(member, language: str) -> str:
+    """`member`'s name in `language`: its own name where it is written in that language
+    (see the module's docstring), its usual name otherwise."""
+    own = base_language(member.local_name_lang) if member.local_name_lang else ""
+    if member.local_name and own == base_language(language) != "en":
+        return member.local_name
+    return member.name
+
+
 def region_name(region, language: str) -> str:
     """A UNESCO region's name in `language` (our own catalogue's translation)."""
     with translation.override(base_language(language)):
         return str(REGION_LABELS.get(region.slug, region.name))
-
-
-@functools.cache
-def _collator():
-    from pyuca import Collator
-
-    return Collator()
-
-
-# Spanish sorts ñ as a letter between n and o: "n" followed by a character whose primary
-# weight is above every letter's puts "Nuñoa" after "Nunez" and before "Nuoro".
-_AFTER_EVERY_LETTER = "\U0010fffd"
-
-
-def sort_key(text: str, language: str) -> tuple:
-    """The collation key of `text` in `language` (the Unicode Collation Algorithm, with
-    Spanish's ñ tailoring)."""
-    if base_language(language) == "es":
-        text = text.replace("ñ", "n" + _AFTER_EVERY_LETTER).replace("Ñ", "N" + _AFTER_EVERY_LETTER)
-    return _collator().sort_key(text)

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from gnlc.news.announcements import network_name
+from gnlc.core.network import network_name
 
 
 def site_url(base_url: str = "") -> str:

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from gnlc.core.models import Transition
@@ -427,24 +427,68 @@ class Report(models.Model):
             sections.append({"group": group, "areas": areas})
         return sections
 
-    def problems_for_submission(self) -> dict[str, str]:
-        """{field name: message} of what keeps this report from being submitted: every
-        area needs a narrative (within the period's word limit) and a rating."""
-        problems = {}
+    def incomplete_areas(self) -> list[dict]:
+        """The areas of focus that keep this report from being submitted, in the
+        framework's order: every area needs a narrative (within the period's word
+        limit) and a rating. Each is {"area", "missing": [{"field": the report form's
+        field name, "what": what is missing, in words, "message": the field's error}]}."""
+        incomplete = []
         limit = self.period.word_limit
         for area in self.period.framework.areas():
-            text = self.narratives.get(area.code, "")
-            words = count_words(text)
+            missing = []
+            words = count_words(self.narratives.get(area.code, ""))
             if not words:
-                problems[f"narrative_{area.code}"] = _("Write this narrative to submit.")
+                missing.append(
+                    {
+                        "field": f"narrative_{area.code}",
+                        "what": _("the narrative"),
+                        "message": _("Write this narrative to submit."),
+                    }
+                )
             elif words > limit:
-                problems[f"narrative_{area.code}"] = _("%(words)d words: at most %(max)d.") % {
-                    "words": words,
-                    "max": limit,
-                }
+                missing.append(
+                    {
+                        "field": f"narrative_{area.code}",
+                        "what": _("a narrative within the word limit"),
+                        "message": _("%(words)d words: at most %(max)d.")
+                        % {"words": words, "max": limit},
+                    }
+                )
             if not self.ratings.get(area.code):
-                problems[f"rating_{area.code}"] = _("Rate your progress to submit.")
-        return problems
+                missing.append(
+                    {
+                        "field": f"rating_{area.code}",
+                        "what": _("the self-assessment"),
+                        "message": _("Rate your progress to submit."),
+                    }
+                )
+            if missing:
+                incomplete.append({"area": area, "missing": missing})
+        return incomplete
+
+    def problems_for_submission(self, incomplete: list[dict] | None = None) -> dict[str, str]:
+        """{field name: message} of what keeps this report from being submitted (see
+        `incomplete_areas`, which may be given when already computed)."""
+        if incomplete is None:
+            incomplete = self.incomplete_areas()
+        return {item["field"]: item["message"] for row in incomplete for item in row["missing"]}
+
+    @staticmethod
+    def incomplete_message(incomplete: list[dict]) -> str:
+        """The sentence that says which areas keep a report from being submitted, and
+        what each lacks. Each area's name is a Unicode isolate: a name in another script
+        than the message's (an English area in an Arabic sentence) keeps its own order."""
+        between_items = pgettext("between the items of a list", ", ")
+        between_areas = pgettext("between the items of a list that hold commas", "; ")
+        areas = between_areas.join(
+            _("%(area)s: %(missing)s")
+            % {
+                "area": f"\u2068{row['area'].code}. {row['area'].label}\u2069",
+                "missing": between_items.join(str(item["what"]) for item in row["missing"]),
+            }
+            for row in incomplete
+        )
+        return _("The report is not complete. Still missing: %(areas)s.") % {"areas": areas}
 
     # The transition -------------------------------------------------------------------
 
@@ -477,8 +521,10 @@ class Report(models.Model):
             raise PermissionDenied
         if move in COMMENT_REQUIRED and not comment.strip():
             raise TransitionError(_("Say what needs changing."))
-        if to == ReportState.SUBMITTED and self.problems_for_submission():
-            raise TransitionError(_("The report is not complete."))
+        if to == ReportState.SUBMITTED:
+            incomplete = self.incomplete_areas()
+            if incomplete:
+                raise TransitionError(self.incomplete_message(incomplete))
         with transaction.atomic():
             current = (
                 Report.objects.select_for_update()

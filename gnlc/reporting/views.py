@@ -90,6 +90,7 @@ def home(request):
 def report_detail(request, pk):
     report = _report(request, pk)
     previous = report.previous()
+    can_edit = request.user.has_perm("reporting.change_report", report)
     return render(
         request,
         "reporting/report.html",
@@ -101,7 +102,9 @@ def report_detail(request, pk):
             "history": report.history.select_related("by"),
             "moves": report.allowed_moves(request.user),
             "transition_form": TransitionForm(),
-            "can_edit": request.user.has_perm("reporting.change_report", report),
+            "can_edit": can_edit,
+            # Those who write it see what is still missing before it can be submitted.
+            "incomplete": report.incomplete_areas() if can_edit else None,
         },
     )
 
@@ -115,6 +118,7 @@ def report_edit(request, pk):
     previous = report.previous()
     form = ReportForm(request.POST or None, request.FILES or None, report=report)
     status = 200
+    incomplete = None
     if request.method == "POST":
         status = 400
         if form.is_valid():
@@ -124,8 +128,8 @@ def report_edit(request, pk):
             if request.POST.get("action") != "submit":
                 messages.success(request, _("The draft was saved."))
                 return redirect("reporting:report-edit", pk=report.pk)
-            problems = report.problems_for_submission()
-            if not problems:
+            incomplete = report.incomplete_areas()
+            if not incomplete:
                 try:
                     report.transition(ReportState.SUBMITTED, by=request.user)
                 except TransitionError as error:
@@ -133,7 +137,7 @@ def report_edit(request, pk):
                 else:
                     messages.success(request, _("The report was submitted."))
                     return redirect(report)
-            for name, problem in problems.items():
+            for name, problem in report.problems_for_submission(incomplete).items():
                 form.add_error(name, problem)
             messages.warning(request, _("The draft was saved, but not submitted."))
             # Uploaded and removed attachments are saved: show the list as it now is.
@@ -147,6 +151,8 @@ def report_edit(request, pk):
             "layout": form.layout(previous),
             "previous": previous,
             "attachments": report.attachments.all(),
+            # What keeps it from being submitted, after "Save and submit" found it.
+            "incomplete": incomplete,
         },
         status=status,
     )

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
+from gnlc.core.text import text_direction
+
 register = template.Library()
 
 
@@ -27,3 +29,10 @@ def language_switcher(context):
             }
         )
     return {"languages": links}
+
+
+@register.filter
+def direction(language) -> str:
+    """`{{ post.language|direction }}`: "rtl" or "ltr", for the `dir` attribute of content
+    written in another language than the page's."""
+    return text_direction(str(language or ""))

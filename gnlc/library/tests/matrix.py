@@ -81,6 +81,7 @@ ROUTES = {
     ),
     "library:practice-new": (lambda o: {}, only({"coordinator", "secretariat"})),
     "library:manage": (lambda o: {}, only({"coordinator", "secretariat"})),
+    "library:moderation": (lambda o: {}, only({"secretariat"})),
     "library:practice-edit": (
         lambda o: {"slug": o["practice_draft"].slug},
         _private_edit({"coordinator", "secretariat"}),

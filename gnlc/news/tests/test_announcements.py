@@ -2,12 +2,15 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from gnlc.cities.enums import EventKind
 from gnlc.cities.models import Member
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
+from gnlc.core.text import sort_key
 from gnlc.news import announcements
-from gnlc.news.localise import country_name, sort_key
+from gnlc.news.localise import country_name
 
 pytestmark = pytest.mark.django_db
 
@@ -235,7 +238,10 @@ def test_formats_markdown_text_and_html(cohort):
     )
     assert "\nAfrica\n------\n\n- Mombasa (Kenya)\n" in text
     assert text.splitlines()[1] == "=" * len(composed.title)
-    assert html.startswith(f"<h1>{NETWORK}: 9 new members from 8 countries</h1>")
+    assert html.startswith(
+        f'<article lang="en" dir="ltr">\n<h1>{NETWORK}: 9 new members from 8 countries</h1>'
+    )
+    assert html.endswith("</article>\n")
     assert "<h2>Latin America and the Caribbean</h2>" in html
     assert "<li>Ñuñoa (Chile)</li>" in html
 
@@ -255,3 +261,163 @@ def test_announce_command_unknown_year_says_which_exist(cohort):
         CommandError, match=r"There is no cohort of 1999\. Cohorts: 2020, 2022, 2024\."
     ):
         call_command("announce", "1999")
+
+
+# Arabic ------------------------------------------------------------------------------------
+
+NETWORK_AR = "شبكة اليونسكو العالمية لمدن التعلّم"
+
+# Arabic's six plural forms (0, 1, 2, 3-10, 11-99, 100 and more): one and two are said in
+# words, as Arabic writes them; the others take the number and the noun's own form.
+ARABIC_MEMBERS = {
+    0: "0 عضو جديد",
+    1: "عضو جديد واحد",
+    2: "عضوان جديدان",
+    3: "3 أعضاء جدد",
+    11: "11 عضوًا جديدًا",
+    100: "100 عضو جديد",
+}
+ARABIC_COUNTRIES = {
+    0: "0 بلد",
+    1: "بلد واحد",
+    2: "بلدين",
+    3: "3 بلدان",
+    11: "11 بلدًا",
+    100: "100 بلد",
+}
+ARABIC_JOINING = {
+    0: "0 عضو جديد",
+    1: "عضو جديد واحد",
+    2: "عضوين جديدين",
+    3: "3 أعضاء جدد",
+    11: "11 عضوًا جديدًا",
+    100: "100 عضو جديد",
+}
+ARABIC_THESE = {
+    0: "0 عضو جديد",
+    1: "هذا العضو الجديد",
+    2: "هذين العضوين الجديدين",
+    3: "هؤلاء الأعضاء الجدد الـ3",
+    11: "هؤلاء الأعضاء الجدد الـ11",
+    100: "هؤلاء الأعضاء الجدد الـ100",
+}
+
+
+def _figures(count: int) -> dict:
+    return {
+        "new_members": count,
+        "new_countries": count,
+        "total_members": 300,
+        "total_countries": 80,
+        "first_time_countries": 0,
+    }
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 3, 11, 100])
+def test_arabic_sentences_take_the_plural_form_of_each_count(count):
+    with translation.override("ar"):
+        title = announcements.title_for(_figures(count))
+        lead = announcements.lead_for(_figures(count), dt.date(2024, 2, 14))
+        closing = announcements.closing_for(_figures(count))
+
+    assert title == f"{NETWORK_AR}: {ARABIC_MEMBERS[count]} من {ARABIC_COUNTRIES[count]}"
+    assert lead == (
+        f"في 14 فبراير 2024، رحّبت اليونسكو بانضمام {ARABIC_JOINING[count]} من "
+        f"{ARABIC_COUNTRIES[count]} إلى {NETWORK_AR}، التي تدعم المدن في جعل التعلّم مدى "
+        "الحياة واقعًا للجميع."
+    )
+    assert closing == (
+        f"بانضمام {ARABIC_THESE[count]}، يصل العدد الإجمالي للمدن في {NETWORK_AR} "
+        "إلى 300 في 80 بلدًا."
+    )
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 3, 11, 100])
+def test_arabic_text_as_written_raises_no_figure_warning(count):
+    figures = _figures(count)
+    with translation.override("ar"):
+        parts = {
+            "title": announcements.title_for(figures),
+            "lead": announcements.lead_for(figures, dt.date(2024, 2, 14)),
+            "body": "\n".join(f"- City {n} (Kenya)" for n in range(count)),
+            "closing": announcements.closing_for(figures),
+        }
+
+        assert announcements.figure_warnings(parts, figures, "ar") == []
+
+
+def test_arabic_figure_said_in_words_is_checked(db):
+    with translation.override("ar"):
+        parts = {
+            "title": announcements.title_for(_figures(2)),  # "عضوان جديدان من بلدين"
+            "lead": "",
+            "body": "- Mombasa (كينيا)\n- Nakuru (كينيا)\n- Kisumu (كينيا)",
+            "closing": announcements.closing_for(_figures(3)),
+        }
+        warnings = announcements.figure_warnings(parts, _figures(3), "ar")
+
+        assert warnings == [
+            _("The text says %(stated)s %(label)s; the data now give %(actual)s.")
+            % {"stated": 2, "label": _("new members"), "actual": 3},
+            _("The text says %(stated)s %(label)s; the data now give %(actual)s.")
+            % {"stated": 2, "label": _("countries of the new members"), "actual": 3},
+        ]
+
+
+def test_compose_arabic_groups_by_region_with_arabic_names(cohort):
+    composed = announcements.compose(cohort, "ar")
+
+    assert composed.title == f"{NETWORK_AR}: 9 أعضاء جدد من 8 بلدان"
+    assert composed.lead.startswith(
+        f"في 2 سبتمبر 2022، رحّبت اليونسكو بانضمام 9 أعضاء جدد من 8 بلدان إلى {NETWORK_AR}،"
+    )
+    assert composed.closing == (
+        f"بانضمام هؤلاء الأعضاء الجدد الـ9، يصل العدد الإجمالي للمدن في {NETWORK_AR} "
+        "إلى 11 في 9 بلدان."
+    )
+    assert composed.groups == [
+        ("أفريقيا", ["Mombasa (كينيا)"]),
+        (
+            "آسيا والمحيط الهادئ",
+            ["Ansan (جمهورية كوريا)", "Cao Lãnh (فييت نام)", "Sa Đéc (فييت نام)"],
+        ),
+        ("أوروبا وأمريكا الشمالية", ["Espoo (فنلندا)", "Évora (البرتغال)", "Zagreb (كرواتيا)"]),
+        ("أمريكا اللاتينية والبحر الكاريبي", ["Ñuñoa (تشيلي)", "Nuquí (كولومبيا)"]),
+    ]
+    assert composed.body.startswith("## أفريقيا\n\n- Mombasa (كينيا)\n\n## آسيا والمحيط الهادئ\n")
+
+
+def test_compose_arabic_writes_a_city_by_its_arabic_name_where_held(db):
+    cohort = CohortFactory(year=2023, announced_on=dt.date(2023, 3, 1))
+    MemberFactory(
+        name="Aswan", country_id="EG", cohort=cohort, local_name="أسوان", local_name_lang="ar"
+    )
+    MemberFactory(name="Damietta", country_id="EG", cohort=cohort)
+
+    arabic = announcements.compose(cohort, "ar")
+    english = announcements.compose(cohort, "en")
+
+    assert arabic.title == f"{NETWORK_AR}: عضوان جديدان من بلد واحد"
+    assert arabic.groups == [("الدول العربية", ["Damietta (مصر)", "أسوان (مصر)"])]
+    assert english.groups == [("Arab States", ["Aswan (Egypt)", "Damietta (Egypt)"])]
+
+
+def test_arabic_html_is_right_to_left_with_the_date_written_out(cohort):
+    composed = announcements.compose(cohort, "ar")
+    args = (composed.title, composed.date, composed.lead, composed.body, composed.closing, "ar")
+
+    html = announcements.as_html(*args)
+    text = announcements.as_text(*args)
+
+    assert html.startswith(f'<article lang="ar" dir="rtl">\n<h1>{NETWORK_AR}: 9 أعضاء جدد')
+    assert "<h2>الدول العربية</h2>" not in html  # no member from that region this year
+    assert "<h2>أفريقيا</h2>" in html
+    assert text.splitlines()[3] == "2 سبتمبر 2022"
+
+
+def test_country_names_in_arabic_are_the_un_short_names(db):
+    from gnlc.cities.models import Country
+
+    names = [country_name(Country.objects.get(iso2=code), "ar") for code in ("KR", "VN", "KE")]
+
+    assert names == ["جمهورية كوريا", "فييت نام", "كينيا"]

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import feedparser
 import pytest
@@ -234,7 +235,7 @@ def test_announcement_republish_updates_the_post_without_a_second_one(secretaria
     [
         ("md", "text/markdown; charset=utf-8", "# UNESCO Global Network"),
         ("txt", "text/plain; charset=utf-8", "UNESCO Global Network"),
-        ("html", "text/html; charset=utf-8", "<h1>UNESCO Global Network"),
+        ("html", "text/html; charset=utf-8", '<article lang="en" dir="ltr">\n<h1>UNESCO Global'),
     ],
 )
 def test_announcement_export(client, secretariat, cohort, fmt, content_type, start):
@@ -245,6 +246,33 @@ def test_announcement_export(client, secretariat, cohort, fmt, content_type, sta
 
     assert response["Content-Type"] == content_type
     assert response.content.decode().startswith(start)
+
+
+def test_arabic_announcement_written_edited_exported_and_published_right_to_left(
+    client, secretariat, cohort, django_capture_on_commit_callbacks
+):
+    network = "شبكة اليونسكو العالمية لمدن التعلّم"
+    SubscriberFactory(email="ar@example.org", language="ar")
+    client.force_login(secretariat)
+
+    client.post(reverse("news:announcement-generate"), {"cohort": 2023, "language": "ar"})
+    announcement = Announcement.objects.get(language="ar")
+    editor = client.get(f"/ar{announcement.get_absolute_url()}")
+    export = client.get(reverse("news:announcement-export", args=[announcement.pk, "html"]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("news:announcement-publish", args=[announcement.pk]))
+    post = Post.objects.get()
+    page = client.get(post.get_absolute_url())
+
+    assert announcement.title == f"{network}: عضوان جديدان من بلدين"
+    assert re.search(r'<textarea name="lead"[^>]* lang="ar" dir="rtl"', editor.text)
+    assert export.content.decode().startswith(f'<article lang="ar" dir="rtl">\n<h1>{network}')
+    assert f'<h1 lang="ar" dir="rtl">{network}: عضوان جديدان من بلدين</h1>' in page.text
+    assert '<div class="news-post__body" lang="ar" dir="rtl">' in page.text
+    assert "في 5 سبتمبر 2023، رحّبت اليونسكو بانضمام عضوين جديدين من بلدين" in page.text
+    [message] = mail.outbox
+    assert message.to == ["ar@example.org"]
+    assert '<html lang="ar" dir="rtl">' in message.alternatives[0][0]
 
 
 # press -----------------------------------------------------------------------------------------

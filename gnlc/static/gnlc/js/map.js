@@ -141,6 +141,8 @@
       attributionControl: false,
       zoomControl: false,
     });
+    // Other scripts of the page (location-picker.js) reach the map through its element.
+    element.gnlcMap = map;
     // The zoom buttons sit at the start of the reading direction: top right in Arabic.
     var rtl = document.documentElement.dir === "rtl";
     L.control.zoom({ position: rtl ? "topright" : "topleft" }).addTo(map);
