@@ -10,6 +10,8 @@ from gnlc.accounts import mail, security
 from gnlc.accounts.models import User
 from gnlc.core.ratelimit import may_mail
 
+PASSWORD_HELP = _("At least 12 characters, not a common password, not all digits.")
+
 
 class EmailAuthenticationForm(AuthenticationForm):
     """Log-in by e-mail address (the user model's USERNAME_FIELD), case-insensitive,
@@ -85,7 +87,7 @@ class RegistrationForm(forms.Form):
         label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 12 characters, not a common password, not all digits."),
+        help_text=PASSWORD_HELP,
     )
     password2 = forms.CharField(
         label=_("Password again"),
@@ -123,6 +125,15 @@ class RegistrationForm(forms.Form):
             is_active=False,
         )
         return user, True
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """Django's new-password form, with the short rule registration shows (the
+    validators' own list, four bullet points, said the same at greater length)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = PASSWORD_HELP
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

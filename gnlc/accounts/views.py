@@ -25,6 +25,7 @@ from gnlc.accounts.forms import (
     EmailAuthenticationForm,
     PasswordResetForm,
     RegistrationForm,
+    SetPasswordForm,
     TokenForm,
 )
 from gnlc.accounts.models import CalendarFeed
@@ -185,6 +186,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     message sends people here)."""
 
     template_name = "accounts/password_reset_confirm.html"
+    form_class = SetPasswordForm
     success_url = reverse_lazy("accounts:password-reset-complete")
 
     def form_valid(self, form):
@@ -202,6 +204,7 @@ class FirstAccessView(auth_views.PasswordResetConfirmView):
     (`tokens.FirstAccessTokenGenerator`)."""
 
     template_name = "accounts/first_access.html"
+    form_class = SetPasswordForm
     token_generator = first_access_tokens
     post_reset_login = True
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
