@@ -223,6 +223,10 @@ else:
 # Rate limits per client IP, "requests/seconds" ("off" for none): see gnlc/core/ratelimit.py.
 GNLC_RATE_LIMIT_API = env_rate("GNLC_RATE_LIMIT_API", "120/60")
 GNLC_RATE_LIMIT_SEARCH = env_rate("GNLC_RATE_LIMIT_SEARCH", "60/60")
+# Forms that send mail to a typed address (password reset, registration): POSTs per client
+# address, and messages per recipient (over it: quietly not sent). See gnlc/core/ratelimit.py.
+GNLC_RATE_LIMIT_MAIL = env_rate("GNLC_RATE_LIMIT_MAIL", "10/3600")
+GNLC_RATE_LIMIT_MAIL_ADDRESS = env_rate("GNLC_RATE_LIMIT_MAIL_ADDRESS", "3/3600")
 # How many proxies of ours (load balancer, nginx) append to X-Forwarded-For: the client
 # is that many hops from the right. 0: the client is REMOTE_ADDR.
 GNLC_PROXY_COUNT = env_int("GNLC_PROXY_COUNT", 0)

@@ -1,5 +1,7 @@
 """People and the roles they hold. Log-in is by e-mail address."""
 
+import secrets
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -145,3 +147,33 @@ class Role(models.Model):
             raise ValidationError({"country": _("A National Commission role needs a country.")})
         if self.kind == RoleKind.COORDINATOR and not self.member_id:
             raise ValidationError({"member": _("A coordinator role needs a member.")})
+
+
+def _calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """The secret link to a user's private calendar feed (iCalendar) of their own
+    deadlines. Calendar apps fetch it without logging in, so the token is the only key:
+    the feed says which calls and reporting periods concern the user and their dates,
+    never the content of an application, a nomination or a review. Resetting gives a new
+    token, and the old link answers 404 at once."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=_calendar_token, editable=False)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"calendar of {self.user}"
+
+    @classmethod
+    def of(cls, user) -> "CalendarFeed":
+        """`user`'s feed, made on first use."""
+        feed, _created = cls.objects.get_or_create(user=user)
+        return feed
+
+    def reset(self) -> None:
+        """A new secret: the old link stops working."""
+        self.token = _calendar_token()
+        self.save(update_fields=["token", "created_at"])

@@ -6,7 +6,20 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("register/", views.register, name="register"),
+    path("verify/<str:token>/", views.verify, name="verify"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
+    path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password-reset-done"),
+    path(
+        "reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path("reset/done/", views.PasswordResetCompleteView.as_view(), name="password-reset-complete"),
+    path("welcome/<uidb64>/<token>/", views.FirstAccessView.as_view(), name="first-access"),
     path("two-factor/", views.two_factor, name="two-factor"),
     path("two-factor/setup/", views.two_factor_setup, name="two-factor-setup"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar"),
+    path("calendar/reset/", views.calendar_reset, name="calendar-reset"),
     path("", views.dashboard, name="dashboard"),
 ]

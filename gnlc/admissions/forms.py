@@ -3,7 +3,6 @@ city and its country are needed, and over-long texts are kept with a warning) an
 on submission; either way an invalid form comes back with everything the user typed."""
 
 from django import forms
-from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from gnlc.admissions.enums import (
@@ -27,38 +26,6 @@ from gnlc.core.uploads import MB, CheckedFileField
 
 RATINGS = [("", "—"), *[(str(n), str(n)) for n in range(1, 6)]]
 WORD_LIMITED = ("motivation", "implementation_plan")
-
-
-class RegistrationForm(forms.Form):
-    """A city coordinator's account: inactive until the e-mail address is verified."""
-
-    full_name = forms.CharField(label=_("Your name"), max_length=200)
-    email = forms.EmailField(label=_("E-mail address"))
-    language = forms.ChoiceField(
-        label=_("Language"), choices=[("en", _("English")), ("fr", _("French"))]
-    )
-    password1 = forms.CharField(
-        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
-    password2 = forms.CharField(
-        label=_("Password again"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
-
-    def clean(self):
-        data = super().clean()
-        p1, p2 = data.get("password1"), data.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", _("The two passwords differ."))
-        elif p1:
-            try:
-                password_validation.validate_password(p1)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
-        return data
 
 
 class ApplicationForm(forms.ModelForm):

@@ -6,11 +6,9 @@ subject; for an award call `admissions/mail/<language>/award/<state>.txt` where 
 one) under `translation.override`, so country names and dates are in that language
 too. Nothing is sent here: the secretariat reads the outbox and sends."""
 
-from django.core.mail import send_mail
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import select_template
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from gnlc.accounts.enums import RoleKind
 
@@ -65,14 +63,3 @@ def queue_for(application, record) -> None:
         subject=subject,
         body=body,
     )
-
-
-def send_verification(user, link: str) -> None:
-    """Send a new account's activation link, in the language the person chose when
-    registering (`User.language`), whatever the language of the page they used."""
-    with translation.override(user.language or "en"):
-        subject = _("Confirm your e-mail address")
-        body = _("Open this link within three days to activate your account:\n\n%(link)s\n") % {
-            "link": link
-        }
-    send_mail(subject, body, None, [user.email])

@@ -83,6 +83,27 @@ class CallQuerySet(models.QuerySet):
         waiting = self.filter(publication_requested_at__isnull=False, published_at__isnull=True)
         return [call for call in waiting.order_by("pk") if call.announcement_instant() <= now]
 
+    def open_or_upcoming(self, now: dt.datetime | None = None) -> list:
+        """Calls taking applications now or still to open: those whose submission
+        deadline has not passed in their own time zone (`Call.before`), the nearest
+        deadline first. The public calls page lists them."""
+        now = now or timezone.now()
+        # A day of margin: the exact moment is each call's, checked below.
+        candidates = self.filter(closes_on__gte=now.date() - dt.timedelta(days=1))
+        return [
+            call
+            for call in candidates.select_related("theme").order_by("closes_on", "opens_on", "id")
+            if call.before("closes_on", now)
+        ]
+
+    def in_calendar(self, today: dt.date | None = None):
+        """The calls of the public calendar feed: every call announced less than a year
+        ago or still to be announced, so a subscriber's calendar keeps the last cycle."""
+        today = today or timezone.now().date()
+        return self.filter(announcement_date__gte=today - dt.timedelta(days=365)).order_by(
+            "opens_on", "id"
+        )
+
 
 class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user):

@@ -1,12 +1,23 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from gnlc.admissions import views
 
 app_name = "admissions"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("register/", views.register, name="register"),
-    path("verify/<str:token>/", views.verify, name="verify"),
+    path("calls.ics", views.calls_calendar, name="calendar"),
+    # Registration moved to accounts; links already mailed or bookmarked still work.
+    path(
+        "register/",
+        RedirectView.as_view(pattern_name="accounts:register", query_string=True, permanent=True),
+        name="register",
+    ),
+    path(
+        "verify/<str:token>/",
+        RedirectView.as_view(pattern_name="accounts:verify", permanent=True),
+        name="verify",
+    ),
     path("calls/<int:pk>/", views.call_detail, name="call"),
     path("calls/<int:pk>/apply/", views.apply, name="apply"),
     path("calls/<int:pk>/apply-award/", views.apply_award, name="apply-award"),

@@ -5,10 +5,10 @@ user may not see, 403 for what they see but may not change)."""
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, prefetch_related_objects
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gnlc.accounts.enums import RoleKind
-from gnlc.admissions import assignment, mail, scoring
+from gnlc.admissions import assignment, calendar, scoring
 from gnlc.admissions.enums import (
     ApplicationState,
     ConflictDecision,
@@ -36,7 +36,6 @@ from gnlc.admissions.forms import (
     DeadlineForm,
     DecisionsForm,
     JurorProfileForm,
-    RegistrationForm,
     ReviewForm,
     TransitionForm,
 )
@@ -51,11 +50,9 @@ from gnlc.admissions.models import (
     TransitionError,
 )
 from gnlc.admissions.preview import preview_of
+from gnlc.core import ical
 from gnlc.core.permissions import check, permission_required
 from gnlc.news.enums import Language
-
-VERIFY_SALT = "admissions.verify-email"
-VERIFY_MAX_AGE = 3 * 24 * 3600  # three days
 
 
 def _application(request, pk):
@@ -72,64 +69,15 @@ def _call(request, pk):
     return get_object_or_404(Call, pk=pk)
 
 
-# Registration --------------------------------------------------------------------------
-
-
-def verification_token(user) -> str:
-    return signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT)
-
-
-@require_http_methods(["GET", "POST"])
-def register(request):
-    """A city coordinator's account, inactive until its e-mail address is verified. An
-    address already registered gets the same answer (and no e-mail), so the form does not
-    tell who has an account."""
-    if request.user.is_authenticated:
-        return redirect("admissions:home")
-    form = RegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        User = get_user_model()
-        data = form.cleaned_data
-        if not User.objects.filter(email=data["email"]).exists():
-            user = User.objects.create_user(
-                data["email"],
-                data["password1"],
-                full_name=data["full_name"],
-                language=data["language"],
-                is_active=False,
-            )
-            link = request.build_absolute_uri(
-                reverse("admissions:verify", args=[verification_token(user)])
-            )
-            mail.send_verification(user, link)
-        return render(request, "admissions/register_done.html", {"email": data["email"]})
-    return render(request, "admissions/register.html", {"form": form})
-
-
-@require_http_methods(["GET", "POST"])
-def verify(request, token):
-    """GET shows a button, POST activates: mail scanners that open links activate
-    nothing."""
-    User = get_user_model()
-    try:
-        data = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
-        user = User.objects.get(pk=data["u"], email=data["e"])
-    except (signing.BadSignature, User.DoesNotExist, KeyError, TypeError):
-        return render(request, "admissions/verify.html", {"invalid": True}, status=400)
-    if request.method == "POST":
-        if not user.is_active:
-            user.is_active = True
-            user.save(update_fields=["is_active"])
-        messages.success(request, _("Your e-mail address is confirmed: you can log in."))
-        return redirect("accounts:login")
-    return render(request, "admissions/verify.html", {"account": user})
-
-
 # The city's side -----------------------------------------------------------------------
 
 
-@login_required
 def home(request):
+    """The admissions page: for a visitor, the open and upcoming calls with who may
+    apply and how (`calls_public`); for a signed-in user, their applications, the pages
+    of their roles and the calls."""
+    if not request.user.is_authenticated:
+        return calls_public(request)
     user = request.user
     mine = Application.objects.filter(created_by=user).for_listing().order_by("-created_at")
     return render(
@@ -141,6 +89,27 @@ def home(request):
             "is_natcom": user.has_role(RoleKind.NATCOM),
             "is_juror": user.has_role(RoleKind.JUROR),
         },
+    )
+
+
+def calls_public(request):
+    feed = request.build_absolute_uri(reverse("admissions:calendar"))
+    return render(
+        request,
+        "admissions/calls_public.html",
+        {"calls": Call.objects.open_or_upcoming(), "feed": feed, "webcal": ical.webcal(feed)},
+    )
+
+
+def calls_calendar(request):
+    """The public calendar feed of calls (iCalendar), in the page's language."""
+    return ical.response(
+        request,
+        calendar.public_events(request),
+        name=_("%(network)s: calls") % {"network": settings.GNLC_NETWORK_SHORT_NAME},
+        description=_("The dates of the calls of the %(network)s.")
+        % {"network": settings.GNLC_NETWORK_NAME},
+        filename="calls.ics",
     )
 
 

@@ -1,6 +1,7 @@
 """Rate limits per client IP on the API and on public search, in fixed windows.
 
-Two scopes, each set in settings as (requests, seconds) or None for no limit:
+Two scopes of the middleware, each set in settings as (requests, seconds) or None for no
+limit:
 
 - `GNLC_RATE_LIMIT_API`: every request under /api/;
 - `GNLC_RATE_LIMIT_SEARCH`: every other request with a non-empty `q` parameter (the
@@ -18,8 +19,13 @@ public pages down with it (fail open).
 The client is `REMOTE_ADDR`, or, behind `GNLC_PROXY_COUNT` trusted proxies, the address
 that many hops from the right of `X-Forwarded-For` (a client can forge the left part of
 that header, never what our own proxies appended).
+
+Forms that send e-mail (password reset, registration) are limited by the same counters,
+asked by their views (`limit_mail_requests`, `may_mail`): see the end of the module.
 """
 
+import functools
+import hashlib
 import json
 import logging
 import math
@@ -112,3 +118,42 @@ class RateLimitMiddleware:
             if retry_after is not None:
                 return too_many_requests(request, retry_after)
         return self.get_response(request)
+
+
+# Forms that send e-mail to an address typed in --------------------------------------------
+# Password reset and registration mail whatever address a visitor types, so they could be
+# used to flood an inbox or to spend the platform's sending reputation. Two counters, in
+# the same windows as above: POSTs per client (`GNLC_RATE_LIMIT_MAIL`: over it, 429) and
+# messages per recipient (`GNLC_RATE_LIMIT_MAIL_ADDRESS`: over it, the message is quietly
+# not sent and the page says the same as ever, so the limit tells nothing about accounts).
+
+
+def mail_request_wait(request) -> int | None:
+    """Count one POST of this client to a form that sends mail; the seconds to wait when
+    it is over `GNLC_RATE_LIMIT_MAIL`, else None."""
+    rate = getattr(settings, "GNLC_RATE_LIMIT_MAIL", None)
+    return hit("mail", client_ip(request), rate) if rate else None
+
+
+def may_mail(address: str) -> bool:
+    """Count one message to `address` (kept in the cache as a digest, never in clear);
+    False when that address is over `GNLC_RATE_LIMIT_MAIL_ADDRESS`."""
+    rate = getattr(settings, "GNLC_RATE_LIMIT_MAIL_ADDRESS", None)
+    if not rate:
+        return True
+    digest = hashlib.sha256(address.strip().lower().encode()).hexdigest()[:32]
+    return hit("mail-to", digest, rate) is None
+
+
+def limit_mail_requests(view):
+    """View decorator: a POST from a client over `GNLC_RATE_LIMIT_MAIL` gets 429."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "POST":
+            retry_after = mail_request_wait(request)
+            if retry_after is not None:
+                return too_many_requests(request, retry_after)
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -81,20 +81,3 @@ def test_demo_creates_one_account_per_role_and_runs_twice(member, capsys):
 def test_demo_refuses_without_debug():
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("demo")
-
-
-@override_settings(DEBUG=True, GNLC_TWO_FACTOR_REQUIRED=True)
-def test_demo_code_prints_a_code_the_two_factor_page_accepts(client, member, capsys):
-    call_command("demo")
-    capsys.readouterr()
-    client.post(
-        reverse("accounts:login"),
-        {"username": "juror@demo.gnlc.org", "password": "learning-cities-demo"},
-    )
-
-    call_command("demo_code", "juror@demo.gnlc.org")
-    code = capsys.readouterr().out.strip()
-    response = client.post(reverse("accounts:two-factor"), {"token": code})
-
-    assert response.status_code == 302
-    assert client.get(reverse("accounts:dashboard")).status_code == 200

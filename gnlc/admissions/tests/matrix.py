@@ -44,9 +44,15 @@ def letter_kwargs(o):
 
 
 ROUTES = {
-    "admissions:home": (lambda o: {}, SIGNED_IN),
-    "admissions:register": (lambda o: {}, {**dict.fromkeys(PERSONAS, 302), "anonymous": 200}),
-    "admissions:verify": (lambda o: {"token": o["admission_token"]}, ALL),
+    # Visitors see the open calls; signed-in users their admissions page.
+    "admissions:home": (lambda o: {}, ALL),
+    "admissions:calendar": (lambda o: {}, ALL),
+    # Moved to accounts: the old links redirect there, for everyone.
+    "admissions:register": (lambda o: {}, dict.fromkeys(PERSONAS, 301)),
+    "admissions:verify": (
+        lambda o: {"token": o["verification_token"]},
+        dict.fromkeys(PERSONAS, 301),
+    ),
     "admissions:call": (call_kwargs, ALL),
     "admissions:apply": (call_kwargs, SIGNED_IN),
     # Only a member's coordinator enters it for the award.
@@ -86,12 +92,10 @@ ROUTES = {
 
 
 def build(member, personas):
-    from gnlc.accounts.tests.factories import UserFactory
     from gnlc.admissions.enums import ApplicationState
     from gnlc.admissions.models import Conflict, JurorProfile, Review
     from gnlc.admissions.tests.factories import ApplicationFactory, CallFactory
     from gnlc.admissions.tests.storage import store_letter, use_temporary_private_storage
-    from gnlc.admissions.views import verification_token
 
     use_temporary_private_storage()
     store_letter()
@@ -108,11 +112,9 @@ def build(member, personas):
         kind="institutional",
         note="Advised the city's learning festival.",
     )
-    pending = UserFactory(email="unverified@example.org", is_active=False)
     award_call = CallFactory(kind="award", title="Learning City Award")
     return {
         "admission_call": call,
         "admission_award_call": award_call,
         "admission_application": application,
-        "admission_token": verification_token(pending),
     }

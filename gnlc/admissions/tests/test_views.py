@@ -7,7 +7,6 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from gnlc.accounts.models import User
 from gnlc.accounts.tests.factories import UserFactory
 from gnlc.admissions.enums import CHALLENGES
 from gnlc.admissions.enums import ApplicationState as S
@@ -302,52 +301,6 @@ def test_conflicted_juror_gets_404_on_application_review_and_letter(client):
 
     assert statuses == [404, 404, 404]
     assert application.city_name not in jury_page
-
-
-def test_register_then_verify_activates_the_account(client):
-    response = client.post(
-        reverse("admissions:register"),
-        {
-            "full_name": "Ada Coordinator",
-            "email": "Ada@City.example",
-            "language": "fr",
-            "password1": "a-long-enough-password-1",
-            "password2": "a-long-enough-password-1",
-        },
-    )
-    user = User.objects.get(email="ada@city.example")
-    link = re.search(r"http://testserver(/admissions/verify/\S+/)", mail.outbox[0].body).group(1)
-
-    shown = client.get(link)
-    client.post(link)
-    user.refresh_from_db()
-
-    assert response.status_code == 200
-    assert (shown.status_code, user.is_active, user.language) == (200, True, "fr")
-
-
-def test_register_an_existing_address_sends_nothing(client):
-    UserFactory(email="taken@example.org")
-
-    response = client.post(
-        reverse("admissions:register"),
-        {
-            "full_name": "Someone",
-            "email": "taken@example.org",
-            "language": "en",
-            "password1": "a-long-enough-password-1",
-            "password2": "a-long-enough-password-1",
-        },
-    )
-
-    assert response.status_code == 200
-    assert mail.outbox == []
-
-
-def test_verify_with_a_forged_token_is_refused(client):
-    response = client.get(reverse("admissions:verify", args=["forged:token"]))
-
-    assert response.status_code == 400
 
 
 def test_outbox_sends_only_after_review(client, secretariat, django_capture_on_commit_callbacks):

@@ -26,10 +26,16 @@ FAILING_IMPACTS = {"serious", "critical"}
 
 # Every public HTML page, checked as the anonymous visitor.
 PUBLIC_PAGES = [
+    "accounts:first-access",
     "accounts:login",
+    "accounts:password-reset",
+    "accounts:password-reset-complete",
+    "accounts:password-reset-confirm",
+    "accounts:password-reset-done",
+    "accounts:register",
+    "accounts:verify",
     "admissions:call",
-    "admissions:register",
-    "admissions:verify",
+    "admissions:home",
     "cities:countries",
     "cities:country",
     "cities:directory",
@@ -53,6 +59,8 @@ PUBLIC_PAGES = [
 ]
 # Public URLs that are not pages of ours, so axe has nothing to check there.
 NOT_PAGES = {
+    "accounts:calendar": "an iCalendar feed",
+    "admissions:calendar": "an iCalendar feed",
     "api-docs": "django-ninja's Swagger UI, third-party and served as is",
     "cities:download": "CSV, JSON and GeoJSON downloads",
     "cities:statistics-csv": "a CSV download",

@@ -4,14 +4,11 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from gnlc.accounts.demo import DEMO_PASSWORD, pair_devices
 from gnlc.accounts.enums import RoleKind
 from gnlc.accounts.models import Role, User
-from gnlc.accounts.security import TWO_FACTOR_ROLES
 from gnlc.cities.models import Country, Member
-
-DEMO_PASSWORD = "learning-cities-demo"  # noqa: S105 (printed, development only)
 
 
 class Command(BaseCommand):
@@ -55,20 +52,10 @@ class Command(BaseCommand):
                 user.is_staff = kind == RoleKind.SECRETARIAT
                 user.save()
                 Role.objects.get_or_create(user=user, kind=kind, **scope)
-                if kind in TWO_FACTOR_ROLES:
-                    # A paired authenticator, so the demo can be clicked through without
-                    # a phone: `gnlc demo-code EMAIL` prints the current code.
-                    TOTPDevice.objects.get_or_create(
-                        user=user, name="demo", defaults={"confirmed": True}
-                    )
                 rows.append((email, name))
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
         for email, name in rows:
             self.stdout.write(f"  {email:<30} {name}")
-        self.stdout.write(
-            "The secretariat and jurors also need a two-factor code: "
-            "`gnlc demo-code EMAIL` prints the current one."
-        )
         # Each app may add demo content: a `demo.py` with `create(stdout, password)`.
         for config in apps.get_app_configs():
             if config.name.startswith("gnlc.") and config.name != "gnlc.accounts":
@@ -78,3 +65,11 @@ class Command(BaseCommand):
                     continue
                 with transaction.atomic():
                     module.create(self.stdout, DEMO_PASSWORD)
+        # Every demo account whose role needs a second factor (the apps' content adds
+        # jurors) gets a paired authenticator, so the demo is clicked through without a
+        # phone.
+        pair_devices()
+        self.stdout.write(
+            "The secretariat and the jurors also need a two-factor code: `gnlc demo-code` "
+            "prints the current one of each (`gnlc demo-code EMAIL`: of one)."
+        )
