@@ -68,6 +68,7 @@ def _demo_call(title, description, criteria, **extra) -> Call:
             "review_closes_on": today + dt.timedelta(days=20),
             "announcement_date": today + dt.timedelta(days=40),
             "reviews_required": 2,
+            "opened_at": timezone.now() - dt.timedelta(days=60),
         },
     )
     if created:

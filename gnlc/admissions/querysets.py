@@ -51,12 +51,34 @@ def conflicted_q(user, prefix: str = "") -> Q:
 
 
 class CallQuerySet(models.QuerySet):
+    def drafts(self):
+        """Calls being prepared: only the secretariat sees them."""
+        return self.filter(opened_at__isnull=True, archived_at__isnull=True)
+
+    def public(self):
+        """Calls anyone may read at their address: opened (archived ones included)."""
+        return self.filter(opened_at__isnull=False)
+
+    def listed(self):
+        """The public calls lists show: opened and not archived."""
+        return self.public().filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+    def visible_to(self, user):
+        """The calls `user` may read: the secretariat every one (drafts too), anyone else
+        the public ones."""
+        if _is_secretariat(user, _roles(user)):
+            return self
+        return self.public()
+
     def open_now(self):
-        """Calls taking applications today somewhere (the exact moment is checked per
-        call, in its time zone, by Call.is_open)."""
+        """Listed calls taking applications today somewhere (the exact moment is checked
+        per call, in its time zone, by Call.is_open)."""
         today = timezone.now().date()
         # A day either side: the earliest and latest time zones are a day apart from UTC.
-        return self.filter(
+        return self.listed().filter(
             opens_on__lte=today + dt.timedelta(days=1),
             closes_on__gte=today - dt.timedelta(days=1),
         )

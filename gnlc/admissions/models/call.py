@@ -11,14 +11,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from gnlc.admissions.enums import (
     AWARD_MEMBERSHIP_MONTHS,
     AWARD_QUOTA_PER_COUNTRY,
+    QUOTA_STATES,
     CallKind,
+    CallStatus,
     PeerVisibility,
 )
 from gnlc.admissions.querysets import CallQuerySet
@@ -33,6 +35,13 @@ DATE_FIELDS = (
     "review_closes_on",
     "announcement_date",
 )
+# The dates that START a period (the rest end one): an opening day begins at 00:00 in
+# the call's zone, a deadline lasts until 23:59 there. The announcement is a day.
+START_FIELDS = ("opens_on", "review_opens_on")
+END_FIELDS = ("closes_on", "nomination_deadline", "review_closes_on")
+# A call for good practices asks for three: the library's light review follows the
+# deadline, and the other dates are derived from these (`Call.clean`).
+PRACTICES_DATE_FIELDS = ("opens_on", "closes_on", "announcement_date")
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -65,11 +74,11 @@ class Call(models.Model):
     time_zone = models.CharField(
         gettext_lazy("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
     )
-    opens_on = models.DateField(gettext_lazy("opens on"))
+    opens_on = models.DateField(gettext_lazy("opening day"))
     closes_on = models.DateField(gettext_lazy("submission deadline"))
     nomination_deadline = models.DateField(gettext_lazy("nomination deadline"))
-    review_opens_on = models.DateField(gettext_lazy("review opens on"))
-    review_closes_on = models.DateField(gettext_lazy("review closes on"))
+    review_opens_on = models.DateField(gettext_lazy("start of the review"))
+    review_closes_on = models.DateField(gettext_lazy("end of the review"))
     announcement_date = models.DateField(gettext_lazy("announcement date"))
     needs_national_nomination = models.BooleanField(
         gettext_lazy("needs a National Commission's nomination"), default=True
@@ -102,6 +111,12 @@ class Call(models.Model):
         verbose_name=gettext_lazy("theme (calls for good practices)"),
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The call's own life, on top of its dates (CallStatus): a draft until `opened_at`
+    # (public from then on); `closed_at` when the secretariat ended submissions before
+    # the deadline's end (`close_now`); `archived_at` once out of the lists.
+    opened_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CallQuerySet.as_manager()
@@ -183,19 +198,36 @@ class Call(models.Model):
         return None
 
     def clean(self):
+        """A call for good practices needs a theme, and takes no nomination and no
+        quota; its nomination and review dates follow its submission deadline and its
+        announcement. Each date must fall on or after the one before it: the error is
+        put on the later date, naming the earlier one."""
+        errors = {}
         if self.is_practices:
             if self.theme_id is None:
-                raise ValidationError({"theme": _("A call for good practices needs a theme.")})
+                errors["theme"] = _("A call for good practices needs a theme.")
             # Practices are reviewed by the secretariat alone: no nomination, no quota.
             self.needs_national_nomination, self.quota_per_country = False, None
-        dates = [getattr(self, name) for name in DATE_FIELDS]
-        if all(dates) and dates != sorted(dates):
-            raise ValidationError(
-                _(
-                    "The dates must follow each other: opening, submission deadline, "
-                    "nomination deadline, review, announcement."
-                )
-            )
+            if self.closes_on and self.announcement_date:
+                self.nomination_deadline = self.review_opens_on = self.closes_on
+                self.review_closes_on = self.announcement_date
+        previous = None
+        for name in self.date_fields():
+            day = getattr(self, name)
+            if day is None:
+                continue
+            if previous is not None and day < getattr(self, previous):
+                errors[name] = _(
+                    "The %(date)s must fall on or after the %(previous)s (%(day)s)."
+                ) % {
+                    "date": self._meta.get_field(name).verbose_name,
+                    "previous": self._meta.get_field(previous).verbose_name,
+                    "day": formats.date_format(getattr(self, previous), "j F Y"),
+                }
+            else:
+                previous = name
+        if errors:
+            raise ValidationError(errors)
 
     # Time ---------------------------------------------------------------------------
 
@@ -211,13 +243,53 @@ class Call(models.Model):
         holds while now is before this."""
         return self.start_of(day + dt.timedelta(days=1))
 
+    def ends_at(self, field: str) -> dt.datetime:
+        """The instant the deadline named `field` ends: the end of its day in the call's
+        zone, or for the submissions, the moment the secretariat closed them early."""
+        end = self.end_of(getattr(self, field))
+        if field == "closes_on" and self.closed_at and self.closed_at < end:
+            return self.closed_at
+        return end
+
     def before(self, field: str, now: dt.datetime | None = None) -> bool:
         """Whether the deadline named `field` (a date field) has not passed yet."""
-        return (now or timezone.now()) < self.end_of(getattr(self, field))
+        return (now or timezone.now()) < self.ends_at(field)
 
     def is_open(self, now: dt.datetime | None = None) -> bool:
+        """Whether the call takes applications now: public, not archived, between the
+        start of its opening day and the end of its submission deadline."""
+        if self.status != CallStatus.PUBLIC:
+            return False
         now = now or timezone.now()
-        return self.start_of(self.opens_on) <= now < self.end_of(self.closes_on)
+        return self.start_of(self.opens_on) <= now < self.ends_at("closes_on")
+
+    def submission_refusal(self, now: dt.datetime | None = None) -> str | None:
+        """Why the call takes no application now, for the person who wants to apply, or
+        None while it is open."""
+        now = now or timezone.now()
+        if self.is_open(now):
+            return None
+        if self.status == CallStatus.DRAFT:
+            return _("This call is a draft: it takes applications once the secretariat opens it.")
+        if self.status == CallStatus.ARCHIVED:
+            return _("This call is archived: it no longer takes applications.")
+        context = {"zone": self.time_zone}
+        if now < self.start_of(self.opens_on):
+            return _("The call opens on %(day)s at 00:00 (%(zone)s).") % {
+                **context,
+                "day": formats.date_format(self.opens_on, "j F Y"),
+            }
+        if self.closed_at and self.closed_at < self.end_of(self.closes_on):
+            return _(
+                "The secretariat closed the call on %(day)s: it no longer takes applications."
+            ) % {
+                **context,
+                "day": formats.date_format(self.closes_on, "j F Y"),
+            }
+        return _(
+            "The call closed at the end of %(day)s (23:59, %(zone)s): it no longer takes "
+            "applications."
+        ) % {**context, "day": formats.date_format(self.closes_on, "j F Y")}
 
     def review_is_open(self, now: dt.datetime | None = None) -> bool:
         now = now or timezone.now()
@@ -226,6 +298,10 @@ class Call(models.Model):
     def phase(self, now: dt.datetime | None = None) -> str:
         """A label for where the call stands, for pages."""
         now = now or timezone.now()
+        if self.status == CallStatus.DRAFT:
+            return _("Draft, not public")
+        if self.status == CallStatus.ARCHIVED:
+            return _("Archived")
         if self.published_at:
             return _("Decisions published")
         if now < self.start_of(self.opens_on):
@@ -240,40 +316,212 @@ class Call(models.Model):
             return _("In review")
         return _("Decisions")
 
+    def date_fields(self) -> tuple[str, ...]:
+        """The dates this call asks the secretariat for, in the order they fall."""
+        return PRACTICES_DATE_FIELDS if self.is_practices else DATE_FIELDS
+
     def deadlines(self) -> list[dict]:
-        """The call's dates for pages: label, day, and the instant it ends (for the
-        viewer's own time zone)."""
-        return [
-            {
-                "name": name,
-                "label": self._meta.get_field(name).verbose_name,
-                "day": getattr(self, name),
-                "ends": self.end_of(getattr(self, name)),
-            }
-            for name in DATE_FIELDS
-        ]
+        """The call's dates for pages: label, day, whether it starts or ends a period,
+        and the instant shown (00:00 of an opening day, 23:59 of a deadline, in the
+        call's zone; admissions.js shows it in the viewer's time too). An announcement
+        is a day, with no time."""
+        rows = []
+        for name in self.date_fields():
+            day = getattr(self, name)
+            if name in START_FIELDS:
+                kind, at = "start", self.start_of(day)
+            elif name in END_FIELDS:
+                # The last minute of the day: the text says 23:59 and the viewer's own
+                # clock shows that same minute (the deadline's end is one minute later).
+                kind, at = "end", self.end_of(day) - dt.timedelta(minutes=1)
+            else:
+                kind, at = "day", None
+            rows.append(
+                {
+                    "name": name,
+                    "label": self._meta.get_field(name).verbose_name,
+                    "day": day,
+                    "kind": kind,
+                    "at": at,
+                }
+            )
+        return rows
+
+    # The call's life: draft, public, archived ------------------------------------------
+
+    @property
+    def status(self) -> CallStatus:
+        if self.archived_at:
+            return CallStatus.ARCHIVED
+        if self.opened_at:
+            return CallStatus.PUBLIC
+        return CallStatus.DRAFT
+
+    @property
+    def is_public(self) -> bool:
+        """Readable by anyone at its address (archived calls too, once opened)."""
+        return self.opened_at is not None
+
+    def has_entries(self) -> bool:
+        """Whether anyone answered the call: applications, or for a call for good
+        practices, practices submitted to it."""
+        if self.is_practices:
+            return self.practices.exists()
+        return self.applications.exists()
+
+    def scoring_started(self) -> bool:
+        """Whether a juror has saved a review: the criteria's set and weights then stay
+        as they are (their names may still be corrected)."""
+        from gnlc.admissions.models.review import Review
+
+        return Review.objects.filter(application__call=self, submitted_at__isnull=False).exists()
+
+    def opening_problems(self, now: dt.datetime | None = None) -> list[str]:
+        """What keeps this draft from being opened, for the secretariat; empty when it
+        may open."""
+        now = now or timezone.now()
+        problems = []
+        if self.status != CallStatus.DRAFT:
+            problems.append(_("This call is not a draft: it was opened already."))
+            return problems
+        try:
+            self.clean()
+        except ValidationError as error:
+            problems.extend(error.messages)
+        if not self.is_practices and not self.criteria.exists():
+            problems.append(_("Add at least one score criterion: the jury scores on them."))
+        if not self.is_practices and self.reviews_required < 1:
+            problems.append(_("Ask for at least one review per application."))
+        if now >= self.ends_at("closes_on"):
+            problems.append(
+                _(
+                    "The submission deadline (%(day)s) has passed: move it later before "
+                    "opening the call."
+                )
+                % {"day": formats.date_format(self.closes_on, "j F Y")}
+            )
+        return problems
+
+    @transaction.atomic
+    def open(self, *, by, now: dt.datetime | None = None) -> None:
+        """Make a draft public. Raises ValidationError (the problems, for the user) when
+        it is not ready (`opening_problems`)."""
+        from gnlc.audit.context import acting_as
+
+        problems = self.opening_problems(now)
+        if problems:
+            raise ValidationError(problems)
+        self.opened_at = now or timezone.now()
+        with acting_as(by):
+            self.save(update_fields=["opened_at"])
+
+    def close_refusal(self, now: dt.datetime | None = None) -> str | None:
+        """Why submissions cannot be closed now, or None: only a call taking
+        applications can be closed."""
+        now = now or timezone.now()
+        if self.status != CallStatus.PUBLIC:
+            return _("Only a public call takes submissions.")
+        if now < self.start_of(self.opens_on):
+            return _(
+                "The call does not take submissions yet: move its opening date instead, or "
+                "its submission deadline."
+            )
+        if not self.is_open(now):
+            return _("Submissions are closed already.")
+        return None
+
+    @transaction.atomic
+    def close_now(self, *, by, reason: str, now: dt.datetime | None = None):
+        """End submissions at this moment: the submission deadline moves to today (in
+        the call's zone) through `move_deadline`, with the reason, and `closed_at` keeps
+        the exact moment. Raises ValidationError when the call does not take
+        submissions or the reason is missing. Moving the deadline later afterwards
+        reopens the submissions (`move_deadline`)."""
+        from gnlc.audit.context import acting_as
+
+        now = now or timezone.now()
+        refusal = self.close_refusal(now)
+        if refusal:
+            raise ValidationError(refusal)
+        today = now.astimezone(self.zone).date()
+        change = self.move_deadline("closes_on", today, by=by, reason=reason)
+        self.closed_at = now
+        with acting_as(by):
+            self.save(update_fields=["closed_at"])
+        return change
+
+    def archive_refusal(self, now: dt.datetime | None = None) -> str | None:
+        """Why the call cannot be archived now, or None. A draft can be archived at any
+        time; a public call once it is over (its decisions published or its
+        announcement day passed), or while nobody has answered it."""
+        now = now or timezone.now()
+        if self.status == CallStatus.ARCHIVED:
+            return _("This call is archived already.")
+        if self.status == CallStatus.DRAFT:
+            return None
+        over = self.published_at or now >= self.end_of(self.announcement_date)
+        if not over and self.has_entries():
+            return _(
+                "Cities have answered this call: it can be archived once its decisions are "
+                "published or after its announcement date (%(day)s)."
+            ) % {"day": formats.date_format(self.announcement_date, "j F Y")}
+        return None
+
+    def archive(self, *, by, now: dt.datetime | None = None) -> None:
+        """Take the call out of the lists (it stays readable at its address). Raises
+        ValidationError when it may not be archived (`archive_refusal`)."""
+        from gnlc.audit.context import acting_as
+
+        refusal = self.archive_refusal(now)
+        if refusal:
+            raise ValidationError(refusal)
+        self.archived_at = now or timezone.now()
+        with acting_as(by):
+            self.save(update_fields=["archived_at"])
+
+    def restore(self, *, by) -> None:
+        """Bring an archived call back to the lists, as the draft or public call it was."""
+        from gnlc.audit.context import acting_as
+
+        if self.status != CallStatus.ARCHIVED:
+            raise ValidationError(_("This call is not archived."))
+        self.archived_at = None
+        with acting_as(by):
+            self.save(update_fields=["archived_at"])
+
+    def quota_used(self, country_id) -> int:
+        """How many of the country's applications take a place in the quota."""
+        return self.applications.filter(country_id=country_id, state__in=QUOTA_STATES).count()
 
     @transaction.atomic
     def move_deadline(self, field: str, day: dt.date, *, by, reason: str) -> "DeadlineChange":
         """Extend (or bring forward) one of the call's dates, with a reason. The change is
-        kept as a DeadlineChange row and in the audit log (Call is audited)."""
+        kept as a DeadlineChange row and in the audit log (Call is audited). Moving the
+        submission deadline undoes an early close (`close_now`): the new day holds.
+        Raises ValidationError (nothing changed) when the dates would be out of order."""
         from gnlc.audit.context import acting_as
 
-        if field not in DATE_FIELDS:
+        if field not in self.date_fields():
             raise ValidationError(_("%(field)s is not a date of the call.") % {"field": field})
         if not reason.strip():
             raise ValidationError(_("Say why the date moves."))
-        old = getattr(self, field)
+        before = {name: getattr(self, name) for name in DATE_FIELDS}
+        closed_at = self.closed_at
         setattr(self, field, day)
+        if field == "closes_on":
+            self.closed_at = None
         try:
             self.clean()
         except ValidationError:
-            setattr(self, field, old)
+            for name, value in before.items():
+                setattr(self, name, value)
+            self.closed_at = closed_at
             raise
         with acting_as(by):
-            self.save(update_fields=[field])
+            # A call for good practices derives dates from the one moved (`clean`).
+            self.save(update_fields=[*DATE_FIELDS, "closed_at"])
         return DeadlineChange.objects.create(
-            call=self, field=field, old_day=old, new_day=day, reason=reason.strip(), by=by
+            call=self, field=field, old_day=before[field], new_day=day, reason=reason.strip(), by=by
         )
 
     # Decisions ----------------------------------------------------------------------
@@ -308,16 +556,63 @@ class Call(models.Model):
             "countries": countries,
         }
 
+    def decisions_refusal(self) -> str | None:
+        """Why the pending decisions cannot be applied as they stand, or None: an
+        application to admit (or to win) lacks the reviews the call requires, or in an
+        award call a country would have more than one winner. Names the cities or the
+        countries, so the secretariat knows what to change."""
+        from gnlc.admissions.enums import DecisionKind
+        from gnlc.admissions.models.application import Application, TransitionError
+
+        admits = (
+            Application.objects.filter(call=self, decision=DecisionKind.ADMIT)
+            .awaiting_decision()
+            .with_review_counts()
+            .filter(submitted_review_count__lt=self.reviews_required)
+            .order_by("city_name", "id")
+        )
+        short = [
+            _("%(city)s (%(done)d of %(required)d)")
+            % {
+                "city": a.city_name,
+                "done": a.submitted_review_count,
+                "required": self.reviews_required,
+            }
+            for a in admits
+        ]
+        if short:
+            if self.is_award:
+                message = _(
+                    "A city wins only once the jury has reviewed it (%(required)d reviews "
+                    "per application): %(cities)s. Wait for the reviews, or change these "
+                    "decisions."
+                )
+            else:
+                message = _(
+                    "A city is admitted only once the jury has reviewed it (%(required)d "
+                    "reviews per application): %(cities)s. Wait for the reviews, or change "
+                    "these decisions."
+                )
+            return message % {"required": self.reviews_required, "cities": ", ".join(short)}
+        if self.is_award:
+            try:
+                self.check_one_winner_per_country()
+            except TransitionError as error:
+                return error.message
+        return None
+
     @transaction.atomic
     def apply_decisions(self, *, by) -> int:
         """Move every application with a pending decision to its outcome, all or none.
-        In an award call, refuses (TransitionError naming the countries, nothing moved)
-        when a country would have more than one winner."""
+        Refuses (TransitionError, nothing moved) what `decisions_refusal` names:
+        admissions without the required reviews, or in an award call more than one
+        winner per country."""
         from gnlc.admissions.enums import DECISION_STATE
-        from gnlc.admissions.models.application import Application
+        from gnlc.admissions.models.application import Application, TransitionError
 
-        if self.is_award:
-            self.check_one_winner_per_country()
+        refusal = self.decisions_refusal()
+        if refusal:
+            raise TransitionError(refusal)
         moved = 0
         pending = Application.objects.filter(call=self).awaiting_decision().exclude(decision="")
         for application in pending.select_related("call", "country", "created_by"):
@@ -492,3 +787,8 @@ class DeadlineChange(models.Model):
 
     def __str__(self):
         return f"{self.call}: {self.field} {self.old_day} → {self.new_day}"
+
+    @property
+    def label(self) -> str:
+        """The moved date's name, as pages show it ("submission deadline")."""
+        return Call._meta.get_field(self.field).verbose_name

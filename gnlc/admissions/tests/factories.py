@@ -17,8 +17,9 @@ def today():
 
 
 class CallFactory(factory.django.DjangoModelFactory):
-    """A call whose every phase is open today (all its dates are today), so one test can
-    walk the whole cycle; tests about deadlines move the clock or the dates."""
+    """A public call whose every phase is open today (all its dates are today), so one
+    test can walk the whole cycle; tests about deadlines move the clock or the dates.
+    `opened_at=None` makes a draft."""
 
     class Meta:
         model = Call
@@ -33,6 +34,7 @@ class CallFactory(factory.django.DjangoModelFactory):
     review_closes_on = factory.LazyAttribute(lambda o: o.review_opens_on)
     announcement_date = factory.LazyAttribute(lambda o: o.review_closes_on)
     reviews_required = 2
+    opened_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def criteria(self, create, extracted, **kwargs):
@@ -127,3 +129,20 @@ def award_application(member, call, **fields):
         challenges={},
         **fields,
     )
+
+
+def reviewed(application, n=None, score=4):
+    """Give `application` `n` submitted reviews (the call's required number by default),
+    each by a new juror, scoring every criterion `score`: an application the jury has
+    reviewed, as admitting it needs."""
+    criteria = list(application.call.criteria.all())
+    for _ in range(application.call.reviews_required if n is None else n):
+        Review.objects.create(
+            application=application,
+            juror=make_juror(),
+            scores={str(c.pk): score for c in criteria},
+            recommendation="admit",
+            submitted_at=timezone.now(),
+            version=1,
+        )
+    return application

@@ -152,13 +152,17 @@ def test_apply_late_submission_is_refused_and_saves_nothing(client, applicant):
         announcement_date=day,
     )
 
+    page = client.get(reverse("admissions:apply", args=[call.pk]))
     response = client.post(
         reverse("admissions:apply", args=[call.pk]),
         {**form_data(), "letter": letter(), "action": "submit"},
     )
 
-    assert response.status_code == 400
-    assert "submission deadline (2020-01-01, UTC) has passed" in response.content.decode()
+    closed = "The call closed at the end of 1 January 2020 (23:59, UTC)"
+    assert (page.status_code, response.status_code) == (200, 403)
+    assert closed in page.content.decode()
+    assert 'name="city_name"' not in page.content.decode()
+    assert closed in response.content.decode()
     assert Application.objects.count() == 0
 
 
@@ -232,11 +236,11 @@ def test_review_outside_its_phase_is_refused_through_the_page(client):
         },
     )
 
-    assert response.status_code == 409
-    assert (
-        "Reviews can be written from 2020-01-01 to 2020-01-01 (UTC) only."
-        in response.content.decode()
-    )
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Reviews are closed: your review can no longer be changed." in page
+    assert "Reviews closed at the end of 1 January 2020 (23:59, UTC)" in page
+    assert 'name="recommendation"' not in page
     assert Review.objects.get().submitted_at is None
 
 
@@ -357,10 +361,21 @@ def test_outbox_sends_only_after_review(client, secretariat, django_capture_on_c
     assert mail.outbox == []
     client.force_login(secretariat)
 
-    client.post(reverse("admissions:outbox"), {"action": "send"})
+    message = application.messages.get()
 
+    nothing = client.post(reverse("admissions:outbox"), {"action": "send"}, follow=True)
+    confirm = client.post(reverse("admissions:outbox"), {"action": "send", "message": [message.pk]})
+    assert mail.outbox == []
+    client.post(
+        reverse("admissions:outbox"),
+        {"action": "send", "message": [message.pk], "confirm": "yes"},
+    )
+
+    assert "Check the messages first: none was chosen." in nothing.content.decode()
+    assert "Send 1 message?" in confirm.content.decode()
     assert len(mail.outbox) == 1
-    assert application.messages.get().status == "sent"
+    message.refresh_from_db()
+    assert message.status == "sent"
 
 
 @pytest.mark.parametrize("n", [1, 3])
@@ -382,7 +397,7 @@ def test_natcom_page_queries_do_not_grow(client, django_assert_num_queries, n):
     ApplicationFactory.create_batch(n, state=S.SUBMITTED)
     client.force_login(natcom)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(reverse("admissions:natcom"))
 
     assert response.content.decode().count('data-move="nominated"') == n
