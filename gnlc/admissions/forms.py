@@ -417,7 +417,7 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 
 DATE_HELP = {
-    "opens_on": _("Applications open at 00:00 of this day, in the call's time zone."),
+    "opens_on": _("The call takes submissions from 00:00 of this day, in its time zone."),
     "closes_on": _("The last day to submit: it lasts until 23:59 in the call's time zone."),
     "nomination_deadline": _("The last day for National Commissions to nominate (23:59)."),
     "review_opens_on": _("Jurors may write their reviews from 00:00 of this day."),
@@ -486,6 +486,10 @@ class CallForm(forms.ModelForm):
         if call.is_practices:
             self.fields["theme"].required = True
             self.fields["theme"].label = _("Theme of the library")
+            # The model says the same (Call.clean); _post_clean keeps one of the two.
+            self.fields["theme"].error_messages["required"] = _(
+                "A call for good practices needs a theme."
+            )
             for name in (
                 "nomination_deadline",
                 "review_opens_on",
@@ -511,6 +515,19 @@ class CallForm(forms.ModelForm):
             self.fields["needs_national_nomination"].disabled = True
         self.locked_dates = locked_dates
 
+    def _post_clean(self):
+        """The model's own checks (`Call.clean`) come after the fields'; where both say
+        the same thing of a field, it is said once."""
+        super()._post_clean()
+        for name in list(self._errors):
+            seen, kept = set(), []
+            for error in self._errors[name].as_data():
+                text = " ".join(error.messages)
+                if text not in seen:
+                    seen.add(text)
+                    kept.append(error)
+            self._errors[name].data = kept
+
     def date_fields(self):
         return [self[name] for name in ("time_zone", *self.instance.date_fields())]
 
@@ -530,7 +547,6 @@ class CriterionForm(forms.ModelForm):
         min_value=1,
         max_value=10,
         initial=1,
-        help_text=_("1 to 10: how much this criterion counts."),
         widget=forms.NumberInput(attrs={"class": "admissions-number"}),
     )
     order = forms.IntegerField(

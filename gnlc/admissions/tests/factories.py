@@ -40,7 +40,9 @@ class CallFactory(factory.django.DjangoModelFactory):
     def criteria(self, create, extracted, **kwargs):
         if not create:
             return
-        for order, (name, weight) in enumerate(extracted or [("Commitment", 2), ("Plan", 1)]):
+        for order, (name, weight) in enumerate(
+            extracted if extracted is not None else [("Commitment", 2), ("Plan", 1)]
+        ):
             Criterion.objects.create(
                 call=self, name_en=name, name_fr=f"{name} (fr)", weight=weight, order=order
             )

@@ -1,7 +1,8 @@
 // The admission pages' small helpers, loaded with `defer` (no inline script: strict CSP).
 // 1. A live word count under the motivation and implementation plan, counted as the
 //    server counts (runs of non-space characters); the server checks again on submit.
-// 2. Each deadline shown in the viewer's own time zone beside the call's.
+// 2. Each date with a time (an opening day's 00:00, a deadline's 23:59, in the call's
+//    zone) shown again in the viewer's own time zone: the same minute, their clock.
 (function () {
   "use strict";
 
@@ -30,10 +31,12 @@
     if (isNaN(when)) return;
     var local = document.createElement("span");
     local.className = "admissions-local-time";
-    local.textContent = when.toLocaleString(document.documentElement.lang || undefined, {
+    var shown = when.toLocaleString(document.documentElement.lang || undefined, {
       dateStyle: "long",
       timeStyle: "short",
     });
+    var template = node.getAttribute("data-template") || "{time}";
+    local.textContent = template.replace("{time}", shown);
     node.after(local);
   });
 })();
