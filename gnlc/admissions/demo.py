@@ -168,6 +168,7 @@ def create(stdout, password):
     )
     stdout.write(f"Admissions: “{call.title}” (in review) with {len(APPLICATIONS)} applications:")
     stdout.write(f"  /admissions/calls/{call.pk}/manage/  (as secretariat@demo.gnlc.org)")
+    stdout.write("  /admissions/calls/new/  (as secretariat@demo.gnlc.org): make and open a call")
     for email, label in [
         ("applicant@demo.gnlc.org", "applicant of every demo city"),
         ("natcom@demo.gnlc.org", "National Commission of Kenya: nominate/decline"),

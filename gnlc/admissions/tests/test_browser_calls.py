@@ -229,3 +229,94 @@ def test_secretariat_makes_an_award_call_and_a_call_for_practices(page, secretar
     page.goto(f"/library/calls/{practices.pk}/")
     assert "Practices: literacy in the city" in page.locator("h1").inner_text()
     shoot(page, "25-public-practices-call")
+
+
+def test_cycle_pages_for_each_role_after_the_fixes(page, secretariat):
+    """The pages the admissions minors changed, seen by their people: the applicant's
+    next steps, the National Commission's quota counter and disabled Nominate, the
+    juror's review beside the application, the confirmation before applying decisions
+    (refused while reviews are missing, then applied) and before sending mail. The cycle
+    is arranged with factories: these steps are not what is tested here."""
+    from gnlc.accounts.tests.factories import UserFactory as Users
+    from gnlc.admissions.enums import ApplicationState as S
+    from gnlc.admissions.models import Review
+    from gnlc.admissions.tests.factories import (
+        ApplicationFactory,
+        CallFactory,
+        make_juror,
+        make_natcom,
+        reviewed,
+    )
+
+    today = timezone.localdate()
+    call = CallFactory(
+        title="Call 2027",
+        quota_per_country=2,
+        reviews_required=1,
+        opens_on=today - dt.timedelta(days=30),
+        closes_on=today - dt.timedelta(days=1),
+        nomination_deadline=today + dt.timedelta(days=10),
+        review_opens_on=today,
+        review_closes_on=today + dt.timedelta(days=20),
+        announcement_date=today + dt.timedelta(days=40),
+    )
+    applicant = Users(email="applicant@example.org")
+    eldoret = ApplicationFactory(
+        call=call, created_by=applicant, city_name="Eldoret", state=S.NOMINATED, decision="admit"
+    )
+    ApplicationFactory(call=call, city_name="Kisii", state=S.NOMINATED)
+    ApplicationFactory(call=call, city_name="Thika", state=S.SUBMITTED)
+    natcom = make_natcom("KE", email="natcom@example.org")
+    juror = make_juror("juror@example.org", country="FR")
+    Review.objects.create(application=eldoret, juror=juror)
+
+    log_in(page, applicant.email)
+    page.goto(f"/admissions/applications/{eldoret.pk}/")
+    assert "The international jury reviews it from" in page.locator(".admissions-next").inner_text()
+    shoot(page, "30-applicant-next-steps")
+    shoot_arabic(page, f"/admissions/applications/{eldoret.pk}/", "30-applicant-next-steps")
+
+    page.context.clear_cookies()
+    log_in(page, natcom.email)
+    page.goto("/admissions/national-commission/")
+    assert page.locator(".admissions-quota").inner_text() == "Kenya: 2 of 2 nominations used"
+    assert page.locator('button[data-move="nominated"]').is_disabled()
+    shoot(page, "31-natcom-quota-full")
+    shoot_arabic(page, "/admissions/national-commission/", "31-natcom-quota-full")
+
+    page.context.clear_cookies()
+    log_in(page, juror.email)
+    page.goto(f"/admissions/applications/{eldoret.pk}/review/")
+    assert page.input_value("#id_recommendation") == ""
+    assert "Eldoret" in page.locator("h1").inner_text()
+    assert "Adult literacy." in page.locator(".admissions-review__application").inner_text()
+    shoot(page, "32-review-beside-the-application")
+    shoot_arabic(page, f"/admissions/applications/{eldoret.pk}/review/", "32-review")
+
+    page.context.clear_cookies()
+    log_in(page, secretariat.email)
+    page.goto(f"/admissions/calls/{call.pk}/decisions/")
+    page.click('a[data-action="apply"]')
+    page.wait_for_url("**/decisions/apply/")
+    refusal = page.locator(".alert--error").inner_text()
+    assert "Eldoret (0 of 1)" in refusal
+    assert page.locator('button[data-action="confirm-apply"]').count() == 0
+    shoot(page, "33-apply-refused-without-reviews")
+    reviewed(eldoret, n=1)
+    page.reload()
+    shoot(page, "34-apply-confirm")
+    shoot_arabic(page, f"/admissions/calls/{call.pk}/decisions/apply/", "34-apply-confirm")
+    page.goto(f"/admissions/calls/{call.pk}/decisions/apply/")
+    page.click('button[data-action="confirm-apply"]')
+    page.locator(".message--success", has_text="1 decision(s) applied").wait_for()
+
+    page.goto("/admissions/outbox/")
+    shoot(page, "35-outbox")
+    page.click("button[value=send]")
+    page.locator(".message--error", has_text="none was chosen").wait_for()
+    page.locator("input[name=message]").first.check()
+    page.click("button[value=send]")
+    page.locator("h1", has_text="Send 1 message?").wait_for()
+    shoot(page, "36-outbox-confirm")
+    page.click('button[data-action="confirm-send"]')
+    page.locator(".message--success", has_text="1 message(s) sent.").wait_for()
