@@ -303,7 +303,6 @@ def call_detail(request, pk):
         {
             "call": call,
             "is_open": call.is_open(),
-            "closes_at": call.end_of(call.closes_on),
             "practices": practices,
             "can_submit": request.user.has_perm("library.submit_to_call", call),
             "can_review": request.user.has_perm("library.review_call", call),
