@@ -68,6 +68,7 @@ def _demo_call(title, description, criteria, **extra) -> Call:
             "review_closes_on": today + dt.timedelta(days=20),
             "announcement_date": today + dt.timedelta(days=40),
             "reviews_required": 2,
+            "opened_at": timezone.now() - dt.timedelta(days=60),
         },
     )
     if created:
@@ -167,6 +168,7 @@ def create(stdout, password):
     )
     stdout.write(f"Admissions: “{call.title}” (in review) with {len(APPLICATIONS)} applications:")
     stdout.write(f"  /admissions/calls/{call.pk}/manage/  (as secretariat@demo.gnlc.org)")
+    stdout.write("  /admissions/calls/new/  (as secretariat@demo.gnlc.org): make and open a call")
     for email, label in [
         ("applicant@demo.gnlc.org", "applicant of every demo city"),
         ("natcom@demo.gnlc.org", "National Commission of Kenya: nominate/decline"),

@@ -24,6 +24,18 @@ class CallKind(models.TextChoices):
     PRACTICES = "practices", _("Call for good practices")
 
 
+class CallStatus(models.TextChoices):
+    """Where a call stands for the secretariat, on top of its dates (`Call.status`).
+
+    A draft is being prepared: only the secretariat sees it, nobody applies. Opening
+    makes it public (its dates then say when cities apply). Archiving takes it out of the
+    lists; it stays readable at its address (a draft archived stays unseen)."""
+
+    DRAFT = "draft", _("Draft")
+    PUBLIC = "public", _("Public")
+    ARCHIVED = "archived", _("Archived")
+
+
 class PeerVisibility(models.TextChoices):
     """When a juror may read the other jurors' reviews of an application."""
 
@@ -53,6 +65,8 @@ S = ApplicationState
 OPEN_STATES = (S.DRAFT, S.SUBMITTED, S.NOMINATED, S.WAITLISTED, S.ADMITTED)
 # States the jury works on, and National Commissions see (never a draft).
 REVIEWABLE_STATES = (S.NOMINATED, S.ADMITTED, S.REJECTED, S.WAITLISTED)
+# States that take a place in the country's nomination quota: nominated, and decided since.
+QUOTA_STATES = (S.NOMINATED, S.ADMITTED, S.REJECTED, S.WAITLISTED)
 EDITABLE_STATES = (S.DRAFT, S.SUBMITTED)
 
 
@@ -83,10 +97,13 @@ REASON_REQUIRED = {(S.SUBMITTED, S.DECLINED)}
 
 
 class Language(models.TextChoices):
-    """The language the network writes to a city in."""
+    """The language the network writes to a city in: the platform's four languages.
+    Each has its e-mail templates (`templates/admissions/mail/<language>/`)."""
 
     EN = "en", _("English")
     FR = "fr", _("French")
+    ES = "es", _("Spanish")
+    AR = "ar", _("Arabic")
 
 
 class Recommendation(models.TextChoices):
@@ -119,6 +136,56 @@ class DecisionKind(models.TextChoices):
     ADMIT = "admit", _("Admit")
     DECLINE = "decline", _("Decline")
     WAITLIST = "waitlist", _("Waitlist")
+
+
+# The award's words for what membership calls "admit", "decline" and "waitlist": a city
+# wins, is not chosen, or is kept in reserve (pages, e-mails and the CSV export).
+AWARD_DECISION_LABELS = {
+    DecisionKind.ADMIT: _("Winner"),
+    DecisionKind.DECLINE: _("Not chosen"),
+    DecisionKind.WAITLIST: _("Reserve"),
+}
+AWARD_STATE_LABELS = {
+    S.ADMITTED: _("Winner"),
+    S.REJECTED: _("Not chosen"),
+    S.WAITLISTED: _("Reserve"),
+}
+AWARD_RECOMMENDATION_LABELS = {
+    Recommendation.ADMIT: _("Recommend as a winner"),
+    Recommendation.DO_NOT_ADMIT: _("Do not recommend"),
+}
+
+# The reviews export's recommendation column, in the award's words for an award call.
+AWARD_RECOMMENDATION_CODES = {
+    Recommendation.ADMIT: "winner",
+    Recommendation.DO_NOT_ADMIT: "not_chosen",
+}
+
+
+def state_label(state: str, *, award: bool) -> str:
+    """The name of an application state, in the award's words for an award call."""
+    if award and state in AWARD_STATE_LABELS:
+        return AWARD_STATE_LABELS[state]
+    return ApplicationState(state).label
+
+
+def decision_label(decision: str, *, award: bool) -> str:
+    """The name of a pending decision, in the award's words for an award call."""
+    return AWARD_DECISION_LABELS[decision] if award else DecisionKind(decision).label
+
+
+def decision_choices(*, award: bool) -> list[tuple[str, str]]:
+    """The secretariat's decision choices, in the award's words for an award call."""
+    if award:
+        return [(value, AWARD_DECISION_LABELS[value]) for value in DecisionKind.values]
+    return list(DecisionKind.choices)
+
+
+def recommendation_choices(*, award: bool) -> list[tuple[str, str]]:
+    """A juror's recommendation choices, in the award's words for an award call."""
+    if award:
+        return [(value, AWARD_RECOMMENDATION_LABELS[value]) for value in Recommendation.values]
+    return list(Recommendation.choices)
 
 
 DECISION_STATE = {

@@ -2,7 +2,10 @@
 city and its country are needed, and over-long texts are kept with a warning) and strict
 on submission; either way an invalid form comes back with everything the user typed."""
 
+import zoneinfo
+
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from gnlc.admissions.enums import (
@@ -11,10 +14,10 @@ from gnlc.admissions.enums import (
     MOTIVATION_MAX_WORDS,
     ConflictDecision,
     ConflictKind,
-    DecisionKind,
-    Recommendation,
+    decision_choices,
+    recommendation_choices,
 )
-from gnlc.admissions.models import Application, JurorProfile
+from gnlc.admissions.models import Application, Call, Criterion, JurorProfile
 from gnlc.admissions.models.application import (
     AWARD_REQUIRED_ON_SUBMIT,
     REQUIRED_ON_SUBMIT,
@@ -120,7 +123,10 @@ class ApplicationForm(forms.ModelForm):
                 if name == "commitment_letter":
                     if not data.get("letter") and not self.instance.commitment_letter:
                         self.add_error("letter", _("This field is required to submit."))
-                elif name in self.fields and data.get(name) in (None, ""):
+                # A field already in error (the country, always required) says it once.
+                elif (
+                    name in self.fields and name not in self.errors and data.get(name) in (None, "")
+                ):
                     self.add_error(name, _("This field is required to submit."))
             for key in CHALLENGES:
                 if not data.get(f"challenge_{key}"):
@@ -213,7 +219,7 @@ class AwardApplicationForm(forms.ModelForm):
                     self.warnings.append(f"{self.fields[name].label}: {message}")
         if self.strict:
             for name in AWARD_REQUIRED_ON_SUBMIT:
-                if name in self.fields and data.get(name) in (None, ""):
+                if name in self.fields and name not in self.errors and data.get(name) in (None, ""):
                     self.add_error(name, _("This field is required to submit."))
         member = data.get("member")
         if member is not None:
@@ -249,7 +255,8 @@ class ReviewForm(forms.Form):
     """A score per criterion, a recommendation, a comment; `version` is the review's
     version when the form was shown (optimistic locking)."""
 
-    recommendation = forms.ChoiceField(label=_("Recommendation"), choices=Recommendation.choices)
+    # No default: the juror chooses (a preselected "Admit" would be saved unread).
+    recommendation = forms.ChoiceField(label=_("Recommendation"))
     comment = forms.CharField(
         label=_("Comment for the secretariat"),
         required=False,
@@ -266,6 +273,10 @@ class ReviewForm(forms.Form):
         }
         super().__init__(*args, initial=initial, **kwargs)
         self.criteria = criteria
+        self.fields["recommendation"].choices = [
+            ("", _("Choose…")),
+            *recommendation_choices(award=review.application.is_award),
+        ]
         for criterion in criteria:
             self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
                 label=criterion.label,
@@ -322,7 +333,7 @@ class DeadlineForm(forms.Form):
     def __init__(self, *args, call, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["field"].choices = [
-            (name, call._meta.get_field(name).verbose_name) for name in DATE_FIELDS
+            (name, capfirst(call._meta.get_field(name).verbose_name)) for name in call.date_fields()
         ]
 
 
@@ -343,13 +354,13 @@ class AssignForm(forms.Form):
 class DecisionsForm(forms.Form):
     """A pending decision per application awaiting one."""
 
-    def __init__(self, *args, applications, **kwargs):
+    def __init__(self, *args, applications, award=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.applications = applications
         for application in applications:
             self.fields[f"decision_{application.pk}"] = forms.ChoiceField(
                 label=str(application),
-                choices=[("", _("Undecided")), *DecisionKind.choices],
+                choices=[("", _("Undecided")), *decision_choices(award=award)],
                 required=False,
                 initial=application.decision,
             )
@@ -366,3 +377,251 @@ class JurorProfileForm(forms.ModelForm):
         model = JurorProfile
         fields = ["country", "regions", "expertise"]
         widgets = {"regions": forms.CheckboxSelectMultiple}
+
+
+# The secretariat's call pages ----------------------------------------------------------
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    """The world's time zones by their region/city names (UTC first), from the system's
+    time zone database; legacy aliases (Etc/, SystemV/, US/…) are left out."""
+    zones = sorted(
+        zone
+        for zone in zoneinfo.available_timezones()
+        if "/" in zone
+        and not zone.startswith(("Etc/", "SystemV/", "US/", "posix", "right/"))
+        and zone[0].isupper()
+    )
+    return [("UTC", "UTC"), *[(zone, zone.replace("_", " ")) for zone in zones]]
+
+
+DATE_HELP = {
+    "opens_on": _("The call takes submissions from 00:00 of this day, in its time zone."),
+    "closes_on": _("The last day to submit: it lasts until 23:59 in the call's time zone."),
+    "nomination_deadline": _("The last day for National Commissions to nominate (23:59)."),
+    "review_opens_on": _("Jurors may write their reviews from 00:00 of this day."),
+    "review_closes_on": _("The last day for reviews (23:59)."),
+    "announcement_date": _("The day the results are announced."),
+}
+
+
+class CallForm(forms.ModelForm):
+    """A call's settings, for the secretariat. The kind is chosen when the call is made
+    and fixed; a call for good practices asks for a theme and three dates (no
+    nomination, no quota, no jury). Once cities have answered, the dates, the
+    announcement's time and the time zone are read-only here (they move one at a time
+    with a reason, on the call's overview: `Call.move_deadline`), and so is whether a
+    nomination is needed. (Before that, no announcement text can be prepared for the
+    call, which needs admitted cities: nothing else follows a date changed here.)"""
+
+    class Meta:
+        model = Call
+        fields = [
+            "title",
+            "description",
+            "theme",
+            "time_zone",
+            "opens_on",
+            "closes_on",
+            "nomination_deadline",
+            "review_opens_on",
+            "review_closes_on",
+            "announcement_date",
+            "announcement_time",
+            "needs_national_nomination",
+            "quota_per_country",
+            "reviews_required",
+            "peer_visibility",
+            "hide_applicant_identity",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            **{
+                name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+                for name in DATE_FIELDS
+            },
+            "announcement_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+        help_texts = {
+            "description": _("Shown on the call's public page; Markdown is allowed."),
+            "quota_per_country": _(
+                "How many cities each National Commission may nominate; empty for no limit."
+            ),
+            "reviews_required": _(
+                "Each application needs this many reviews before it can be admitted (or win)."
+            ),
+            "hide_applicant_identity": _(
+                "Jurors then see neither the city's name, its country nor its contacts."
+            ),
+            "announcement_time": _(
+                "The decisions stay confidential until this time of the announcement date, "
+                "in the call's time zone: then the new members and the announcement are "
+                "published together."
+            ),
+        }
+
+    def __init__(self, *args, locked_dates=False, locked_nomination=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        call = self.instance
+        self.fields["time_zone"] = forms.ChoiceField(
+            label=capfirst(Call._meta.get_field("time_zone").verbose_name),
+            choices=time_zone_choices(),
+            initial=call.time_zone,
+            help_text=_("Every date of the call is a day in this time zone."),
+        )
+        for name, text in DATE_HELP.items():
+            self.fields[name].help_text = text
+        if call.is_practices:
+            self.fields["theme"].required = True
+            self.fields["theme"].label = _("Theme of the library")
+            # The model says the same (Call.clean); _post_clean keeps one of the two.
+            self.fields["theme"].error_messages["required"] = _(
+                "A call for good practices needs a theme."
+            )
+            for name in (
+                "nomination_deadline",
+                "review_opens_on",
+                "review_closes_on",
+                "needs_national_nomination",
+                "quota_per_country",
+                "reviews_required",
+                "peer_visibility",
+                "hide_applicant_identity",
+                "announcement_time",
+            ):
+                del self.fields[name]
+            self.fields["announcement_date"].help_text = _(
+                "The day the secretariat publishes the practices it chose."
+            )
+        else:
+            del self.fields["theme"]
+            self.fields["reviews_required"].min_value = 1
+            self.fields["reviews_required"].widget.attrs["min"] = 1
+        if locked_dates:
+            for name in self._date_names():
+                self.fields[name].disabled = True
+        if locked_nomination and "needs_national_nomination" in self.fields:
+            self.fields["needs_national_nomination"].disabled = True
+        self.locked_dates = locked_dates
+
+    def _post_clean(self):
+        """The model's own checks (`Call.clean`) come after the fields'; where both say
+        the same thing of a field, it is said once."""
+        super()._post_clean()
+        for name in list(self._errors):
+            seen, kept = set(), []
+            for error in self._errors[name].as_data():
+                text = " ".join(error.messages)
+                if text not in seen:
+                    seen.add(text)
+                    kept.append(error)
+            self._errors[name].data = kept
+
+    def _date_names(self) -> list[str]:
+        """The time zone, the call's dates, and the announcement's time after its date (a
+        call for good practices has none: the library publishes what it chose)."""
+        names = ["time_zone"]
+        for name in self.instance.date_fields():
+            names.append(name)
+            if name == "announcement_date" and "announcement_time" in self.fields:
+                names.append("announcement_time")
+        return names
+
+    def date_fields(self):
+        return [self[name] for name in self._date_names()]
+
+    def setting_fields(self):
+        dates = {"time_zone", *DATE_FIELDS, "announcement_time", "title", "description", "theme"}
+        return [self[name] for name in self.fields if name not in dates]
+
+    def about_fields(self):
+        return [self[name] for name in ("title", "description", "theme") if name in self.fields]
+
+
+class CriterionForm(forms.ModelForm):
+    """One score criterion: its names, weight and position among the call's criteria."""
+
+    weight = forms.IntegerField(
+        label=_("Weight"),
+        min_value=1,
+        max_value=10,
+        initial=1,
+        widget=forms.NumberInput(attrs={"class": "admissions-number"}),
+    )
+    order = forms.IntegerField(
+        label=_("Position"),
+        required=False,
+        min_value=1,
+        max_value=99,
+        widget=forms.NumberInput(attrs={"class": "admissions-number"}),
+    )
+
+    class Meta:
+        model = Criterion
+        fields = ["name_en", "name_fr", "weight", "order"]
+
+
+class BaseCriterionFormSet(forms.BaseInlineFormSet):
+    """The call's criteria as rows to fill in: blank rows add a criterion, "Remove"
+    deletes one, the position orders them (rows without one go last). Once a juror has
+    saved a review (`locked`), only the names may change: the set and the weights make
+    the scores already given."""
+
+    def __init__(self, *args, locked=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locked = locked
+        if locked:
+            self.extra = 0
+            self.can_delete = False
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if index is not None and form.instance.pk:
+            # Positions count from 1 in the order shown (stored orders may start at 0).
+            form.initial["order"] = index + 1
+        if getattr(self, "locked", False):
+            form.fields["weight"].disabled = True
+            form.fields["order"].disabled = True
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove")
+
+    def save(self, commit=True):
+        """Delete the removed rows, then save the others numbered 1, 2, 3… in the
+        order their positions give (ties and blanks keep the rows' order)."""
+        kept = []
+        for index, form in enumerate(self.forms):
+            if form.instance.pk is None and not form.has_changed():
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                if form.instance.pk:
+                    form.instance.delete()
+                continue
+            position = form.cleaned_data.get("order") or 1000
+            kept.append((position, index, form))
+        saved = []
+        for number, (_position, _index, form) in enumerate(sorted(kept, key=lambda r: r[:2]), 1):
+            criterion = form.save(commit=False)
+            criterion.call = self.instance
+            criterion.order = number
+            criterion.save()
+            saved.append(criterion)
+        return saved
+
+
+CriterionFormSet = forms.inlineformset_factory(
+    Call,
+    Criterion,
+    form=CriterionForm,
+    formset=BaseCriterionFormSet,
+    extra=3,
+    can_delete=True,
+)
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why close the submissions now?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept with the moved date, which the call's page shows."),
+    )

@@ -1,7 +1,8 @@
 """Turning a state change into an e-mail in the outbox.
 
-Messages are rendered when queued, in the application's language (English or French):
-the text comes from `admissions/mail/<language>/<state>.txt` (the first line is the
+Messages are rendered when queued, in the application's language (one of the
+platform's four, English where a template is missing): the text comes from
+`admissions/mail/<language>/<state>.txt` (the first line is the
 subject; for an award call `admissions/mail/<language>/award/<state>.txt` where there is
 one) under `translation.override`, so country names and dates are in that language
 too. Nothing is sent here: the secretariat reads the outbox and sends."""
@@ -27,23 +28,27 @@ def recipients(application) -> list[str]:
     return list(dict.fromkeys(e for e in emails if e))
 
 
-def render(application, state: str, reason: str = "") -> tuple[str, str] | None:
-    """(subject, body) for `application` reaching `state`, or None where no message is
-    written for that state."""
+def render(application, state: str, reason: str = "") -> tuple[str, str, str] | None:
+    """(language, subject, body) for `application` reaching `state`, or None where no
+    message is written for that state. Written in the application's language; where a
+    language has no template for the state, in English (the network's working language),
+    never in a language nobody chose."""
     language = application.language or "en"
-    with translation.override(language):
-        names = [f"admissions/mail/{language}/{state}.txt"]
+    for candidate in dict.fromkeys([language, "en"]):
+        names = [f"admissions/mail/{candidate}/{state}.txt"]
         if application.is_award:
-            names.insert(0, f"admissions/mail/{language}/award/{state}.txt")
+            names.insert(0, f"admissions/mail/{candidate}/award/{state}.txt")
         try:
             template = select_template(names)
         except TemplateDoesNotExist:
-            return None
-        text = template.render(
-            {"application": application, "call": application.call, "reason": reason}
-        )
-    subject, _sep, body = text.strip().partition("\n")
-    return subject.strip(), body.strip() + "\n"
+            continue
+        with translation.override(candidate):
+            text = template.render(
+                {"application": application, "call": application.call, "reason": reason}
+            )
+        subject, _sep, body = text.strip().partition("\n")
+        return candidate, subject.strip(), body.strip() + "\n"
+    return None
 
 
 def queue_for(application, record) -> None:
@@ -53,12 +58,12 @@ def queue_for(application, record) -> None:
     rendered = render(application, record.to_state, record.reason)
     if rendered is None:
         return
-    subject, body = rendered
+    language, subject, body = rendered
     Message.objects.create(
         call_id=application.call_id,
         application=application,
         event=record.to_state,
-        language=application.language or "en",
+        language=language,
         recipients=recipients(application),
         subject=subject,
         body=body,

@@ -51,12 +51,34 @@ def conflicted_q(user, prefix: str = "") -> Q:
 
 
 class CallQuerySet(models.QuerySet):
+    def drafts(self):
+        """Calls being prepared: only the secretariat sees them."""
+        return self.filter(opened_at__isnull=True, archived_at__isnull=True)
+
+    def public(self):
+        """Calls anyone may read at their address: opened (archived ones included)."""
+        return self.filter(opened_at__isnull=False)
+
+    def listed(self):
+        """The public calls lists show: opened and not archived."""
+        return self.public().filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+    def visible_to(self, user):
+        """The calls `user` may read: the secretariat every one (drafts too), anyone else
+        the public ones."""
+        if _is_secretariat(user, _roles(user)):
+            return self
+        return self.public()
+
     def open_now(self):
-        """Calls taking applications today somewhere (the exact moment is checked per
-        call, in its time zone, by Call.is_open)."""
+        """Listed calls taking applications today somewhere (the exact moment is checked
+        per call, in its time zone, by Call.is_open)."""
         today = timezone.now().date()
         # A day either side: the earliest and latest time zones are a day apart from UTC.
-        return self.filter(
+        return self.listed().filter(
             opens_on__lte=today + dt.timedelta(days=1),
             closes_on__gte=today - dt.timedelta(days=1),
         )
@@ -84,12 +106,13 @@ class CallQuerySet(models.QuerySet):
         return [call for call in waiting.order_by("pk") if call.announcement_instant() <= now]
 
     def open_or_upcoming(self, now: dt.datetime | None = None) -> list:
-        """Calls taking applications now or still to open: those whose submission
-        deadline has not passed in their own time zone (`Call.before`), the nearest
-        deadline first. The public calls page lists them."""
+        """Listed calls (opened, not archived: no draft) taking applications now or
+        still to open: those whose submission deadline has not passed in their own time
+        zone (`Call.before`, which counts an early close), the nearest deadline first.
+        The public calls page lists them."""
         now = now or timezone.now()
         # A day of margin: the exact moment is each call's, checked below.
-        candidates = self.filter(closes_on__gte=now.date() - dt.timedelta(days=1))
+        candidates = self.listed().filter(closes_on__gte=now.date() - dt.timedelta(days=1))
         return [
             call
             for call in candidates.select_related("theme").order_by("closes_on", "opens_on", "id")
@@ -97,11 +120,14 @@ class CallQuerySet(models.QuerySet):
         ]
 
     def in_calendar(self, today: dt.date | None = None):
-        """The calls of the public calendar feed: every call announced less than a year
-        ago or still to be announced, so a subscriber's calendar keeps the last cycle."""
+        """The calls of the public calendar feed: every listed call (opened, not
+        archived: no draft) announced less than a year ago or still to be announced, so
+        a subscriber's calendar keeps the last cycle."""
         today = today or timezone.now().date()
-        return self.filter(announcement_date__gte=today - dt.timedelta(days=365)).order_by(
-            "opens_on", "id"
+        return (
+            self.listed()
+            .filter(announcement_date__gte=today - dt.timedelta(days=365))
+            .order_by("opens_on", "id")
         )
 
 

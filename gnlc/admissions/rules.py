@@ -45,6 +45,12 @@ def is_membership_call(user, call):
 
 
 @rules.predicate
+def is_public_call(user, call):
+    """An opened call (a draft is the secretariat's alone)."""
+    return call is not None and call.is_public
+
+
+@rules.predicate
 def is_natcom_of_application(user, application):
     return is_natcom_of_country(user, application.country_id)
 
@@ -92,7 +98,7 @@ def is_editable(user, application):
     return application.is_editable
 
 
-rules.add_perm("admissions.view_call", rules.always_allow)
+rules.add_perm("admissions.view_call", is_public_call | is_secretariat)
 # Anyone signed in may apply for membership (they register first); only a member's
 # coordinator may enter it for the award.
 rules.add_perm("admissions.apply", rules.is_authenticated & is_membership_call)
@@ -108,5 +114,6 @@ rules.add_perm("admissions.review_application", is_assigned_juror)
 rules.add_perm("admissions.declare_conflict", is_assigned_juror)
 rules.add_perm("admissions.view_natcom_page", is_natcom | is_secretariat)
 rules.add_perm("admissions.view_jury_page", is_juror)
+rules.add_perm("admissions.add_call", is_secretariat)
 rules.add_perm("admissions.manage_call", is_secretariat)
 rules.add_perm("admissions.manage_outbox", is_secretariat)

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from gnlc.admissions import views
+from gnlc.admissions import call_views, views
 
 app_name = "admissions"
 urlpatterns = [
@@ -18,7 +18,14 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="accounts:verify", permanent=True),
         name="verify",
     ),
+    path("calls/new/", call_views.call_new, name="call-new"),
+    path("calls/new/<slug:kind>/", call_views.call_create, name="call-create"),
     path("calls/<int:pk>/", views.call_detail, name="call"),
+    path("calls/<int:pk>/edit/", call_views.call_edit, name="call-edit"),
+    path("calls/<int:pk>/open/", call_views.call_open, name="call-open"),
+    path("calls/<int:pk>/close/", call_views.call_close, name="call-close"),
+    path("calls/<int:pk>/archive/", call_views.call_archive, name="call-archive"),
+    path("calls/<int:pk>/restore/", call_views.call_restore, name="call-restore"),
     path("calls/<int:pk>/apply/", views.apply, name="apply"),
     path("calls/<int:pk>/apply-award/", views.apply_award, name="apply-award"),
     path("calls/<int:pk>/manage/", views.manage, name="manage"),
@@ -28,6 +35,7 @@ urlpatterns = [
     path("calls/<int:pk>/reviews.csv", views.reviews_csv, name="reviews-csv"),
     path("calls/<int:pk>/decisions/", views.decisions, name="decisions"),
     path("calls/<int:pk>/preview/", views.publication_preview, name="publication-preview"),
+    path("calls/<int:pk>/decisions/apply/", views.decisions_apply, name="decisions-apply"),
     path("applications/<int:pk>/", views.application_detail, name="application"),
     path("applications/<int:pk>/edit/", views.application_edit, name="application-edit"),
     path("applications/<int:pk>/letter/", views.application_letter, name="application-letter"),

@@ -15,6 +15,7 @@ from django.db.models import Count, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,10 +23,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gnlc.accounts.enums import RoleKind
 from gnlc.admissions import assignment, calendar, scoring
 from gnlc.admissions.enums import (
+    AWARD_RECOMMENDATION_CODES,
+    OPEN_STATES,
+    QUOTA_STATES,
     ApplicationState,
+    CallStatus,
     ConflictDecision,
     MessageStatus,
     PublicationState,
+    decision_label,
+    state_label,
 )
 from gnlc.admissions.forms import (
     ApplicationForm,
@@ -66,7 +73,8 @@ def _application(request, pk):
 
 
 def _call(request, pk):
-    return get_object_or_404(Call, pk=pk)
+    """The call if the user may see it (a draft is the secretariat's alone), else 404."""
+    return get_object_or_404(Call.objects.visible_to(request.user), pk=pk)
 
 
 # The city's side -----------------------------------------------------------------------
@@ -75,21 +83,29 @@ def _call(request, pk):
 def home(request):
     """The admissions page: for a visitor, the open and upcoming calls with who may
     apply and how (`calls_public`); for a signed-in user, their applications, the pages
-    of their roles and the calls."""
+    of their roles and the public calls. The secretariat also finds every call here, by
+    state (drafts, public, archived), with what can be done to each and where each
+    one's publication stands."""
     if not request.user.is_authenticated:
         return calls_public(request)
     user = request.user
     mine = Application.objects.filter(created_by=user).for_listing().order_by("-created_at")
-    return render(
-        request,
-        "admissions/home.html",
-        {
-            "calls": Call.objects.order_by("-opens_on", "-id")[:20],
-            "mine": mine,
-            "is_natcom": user.has_role(RoleKind.NATCOM),
-            "is_juror": user.has_role(RoleKind.JUROR),
-        },
-    )
+    context = {
+        "calls": Call.objects.listed().order_by("-opens_on", "-id")[:20],
+        "mine": mine,
+        "is_natcom": user.has_role(RoleKind.NATCOM),
+        "is_juror": user.has_role(RoleKind.JUROR),
+    }
+    if user.has_perm("admissions.manage_call"):
+        counted = Call.objects.annotate(
+            entries=Count("applications", distinct=True) + Count("practices", distinct=True)
+        ).order_by("-opens_on", "-id")
+        context["managed"] = [
+            (CallStatus.DRAFT, _("Drafts: only the secretariat sees them"), counted.drafts()),
+            (CallStatus.PUBLIC, _("Public calls"), counted.listed()),
+            (CallStatus.ARCHIVED, _("Archived calls"), counted.archived()),
+        ]
+    return render(request, "admissions/home.html", context)
 
 
 def calls_public(request):
@@ -143,12 +159,35 @@ def _save_application(request, form, *, submit: bool):
     return application
 
 
+def _refuse_entry(request, call, template, refusal, existing=()):
+    """The form's page without the form: why the user cannot apply now, and links to
+    the applications they already have in the call. A POST is refused (403)."""
+    return render(
+        request,
+        template,
+        {
+            "call": call,
+            "application": None,
+            "refusal": refusal,
+            "existing": existing,
+            "open": call.is_open(),
+        },
+        status=403 if request.method == "POST" else 200,
+    )
+
+
 @permission_required("admissions.apply")
 @require_http_methods(["GET", "POST"])
 def apply(request, pk):
     call = _call(request, pk)
     if call.is_award or call.is_practices:
         return redirect(call.apply_url())
+    existing = list(
+        Application.objects.filter(call=call, created_by=request.user, state__in=OPEN_STATES)
+    )
+    refusal = call.submission_refusal()
+    if refusal:
+        return _refuse_entry(request, call, "admissions/application_form.html", refusal, existing)
     submit = request.POST.get("action") == "submit"
     form = ApplicationForm(
         request.POST or None,
@@ -171,7 +210,13 @@ def apply(request, pk):
     return render(
         request,
         "admissions/application_form.html",
-        {"form": form, "call": call, "application": None, "open": call.is_open()},
+        {
+            "form": form,
+            "call": call,
+            "application": None,
+            "open": call.is_open(),
+            "existing": existing,
+        },
         status=status,
     )
 
@@ -197,11 +242,26 @@ def apply_award(request, pk):
     if not call.is_award:
         raise Http404
     check(request, "admissions.apply_award", call)
+    members = _coordinated_members(request.user)
+    existing = list(
+        Application.objects.filter(call=call, member__in=members, state__in=OPEN_STATES)
+        .select_related("member")
+        .order_by("city_name")
+    )
+    refusal = call.submission_refusal()
+    available = members.exclude(pk__in=[a.member_id for a in existing])
+    if not refusal and existing and not available.exists():
+        refusal = _(
+            "Each city you coordinate already has an application in this call: open it "
+            "below to continue it."
+        )
+    if refusal:
+        return _refuse_entry(request, call, "admissions/award_form.html", refusal, existing)
     submit = request.POST.get("action") == "submit"
     form = AwardApplicationForm(
         request.POST or None,
         call=call,
-        members=_coordinated_members(request.user),
+        members=available,
         strict=submit,
         instance=Application(call=call, created_by=request.user),
     )
@@ -218,7 +278,13 @@ def apply_award(request, pk):
     return render(
         request,
         "admissions/award_form.html",
-        {"form": form, "call": call, "application": None, "open": call.is_open()},
+        {
+            "form": form,
+            "call": call,
+            "application": None,
+            "open": call.is_open(),
+            "existing": existing,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -298,7 +364,12 @@ def application_detail(request, pk):
             "history": application.history.select_related("by")
             if not is_juror_view or user.has_perm("admissions.manage_call", application.call)
             else [],
-            "moves": application.allowed_moves(user),
+            # Each move the user may make, with why it cannot be made now (or None):
+            # the button is then shown disabled, with the reason beside it.
+            "moves": [
+                (move, application.move_refusal(move)) for move in application.allowed_moves(user)
+            ],
+            "is_applicant": user.has_perm("admissions.submit_application", application),
             "transition_form": TransitionForm(),
             "can_edit": user.has_perm("admissions.change_application", application),
             "can_review": is_juror_view,
@@ -342,8 +413,7 @@ def application_transition(request, pk):
     else:
         messages.success(
             request,
-            _("The application is now %(state)s.")
-            % {"state": application.get_state_display().lower()},
+            _("The application is now %(state)s.") % {"state": application.state_label.lower()},
         )
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -370,11 +440,26 @@ def natcom(request):
     calls = {}
     for application in applications:
         calls.setdefault(application.call, []).append(application)
+    # Places taken in each country's quota, per call: one query for the page.
+    used = {
+        (row["call"], row["country"]): row["n"]
+        for row in Application.objects.filter(
+            call__in=[call.pk for call in calls], state__in=QUOTA_STATES
+        )
+        .values("call", "country")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
     for call, rows in calls.items():
-        quota = call.quota_per_country
+        countries = {row.country_id: row.country for row in rows}
+        call.quota_rows = [
+            (country, used.get((call.pk, iso2), 0))
+            for iso2, country in sorted(countries.items(), key=lambda c: c[1].label)
+        ]
         for row in rows:
             row.can_nominate = request.user.has_perm("admissions.nominate_application", row)
-        call.quota_note = quota
+            if row.can_nominate and row.state == ApplicationState.SUBMITTED:
+                row.refusal = row.nomination_refusal(taken=used.get((call.pk, row.country_id), 0))
     return render(
         request,
         "admissions/natcom.html",
@@ -411,13 +496,21 @@ def juror_profile(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request, pk):
+    """The juror's review beside the application it reviews (without the city's identity
+    where the call hides it). Outside the review phase the page is read-only: the saved
+    review, if any, and when reviews can be written."""
     application = _application(request, pk)
     check(request, "admissions.review_application", application)
     own = get_object_or_404(Review, application=application, juror=request.user)
     criteria = list(application.call.criteria.all())
+    phase_open = application.call.review_is_open()
     form = ReviewForm(request.POST or None, criteria=criteria, review=own)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and not phase_open:
+        # The model refuses too (save_review); this says so without a form to fill.
+        messages.error(request, _("Reviews are closed: your review can no longer be changed."))
+        status = 403
+    elif request.method == "POST":
         status = 400
         if form.is_valid():
             try:
@@ -442,7 +535,11 @@ def review(request, pk):
             "call": application.call,
             "form": form,
             "review": own,
-            "phase_open": application.call.review_is_open(),
+            "scores": [(c, own.scores.get(str(c.pk))) for c in criteria],
+            "phase_open": phase_open,
+            "review_not_started": timezone.now()
+            < application.call.start_of(application.call.review_opens_on),
+            "hide_identity": application.call.hide_applicant_identity,
             "conflict_form": ConflictForm(),
         },
         status=status,
@@ -477,6 +574,8 @@ def declare_conflict(request, pk):
 
 
 def _managed_call(request, pk):
+    """The call, for the secretariat (drafts included); 403 for anyone else who may see
+    it, 404 for a draft they may not."""
     call = _call(request, pk)
     check(request, "admissions.manage_call", call)
     return call
@@ -497,12 +596,16 @@ def manage(request, pk):
                 time=form.cleaned_data["time"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            # The call's rule names the dates out of order: said next to the new date.
+            form.add_error("day", error.messages)
         else:
             messages.success(request, _("The date was moved."))
             return redirect("admissions:manage", pk=call.pk)
     counts = dict(call.applications.order_by().values_list("state").annotate(n=Count("id")))
-    states = [(state.label, counts.get(state.value, 0)) for state in ApplicationState]
+    states = [
+        (state_label(state, award=call.is_award), counts.get(state.value, 0))
+        for state in ApplicationState
+    ]
     return render(
         request,
         "admissions/manage.html",
@@ -511,7 +614,9 @@ def manage(request, pk):
             "form": form,
             "states": states,
             "changes": call.deadline_changes.select_related("by"),
+            "criteria": call.criteria.all(),
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -682,7 +787,9 @@ def reviews_csv(request, pk):
                 review_.juror.email,
                 *[review_.scores.get(str(c.pk), "") for c in criteria],
                 f"{total:.3f}" if total is not None else "",
-                review_.recommendation,
+                AWARD_RECOMMENDATION_CODES.get(review_.recommendation, review_.recommendation)
+                if call.is_award
+                else review_.recommendation,
                 review_.comment,
                 review_.submitted_at.isoformat() if review_.submitted_at else "",
             ]
@@ -700,14 +807,11 @@ def decisions(request, pk):
         .for_listing()
         .order_by("country__region__order", "country__name", "city_name")
     )
-    form = DecisionsForm(request.POST or None, applications=applications)
+    form = DecisionsForm(request.POST or None, applications=applications, award=call.is_award)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
-            if action == "apply":
-                moved = call.apply_decisions(by=request.user)
-                messages.success(request, _("%(n)d decision(s) applied.") % {"n": moved})
-            elif action == "publish":
+            if action == "publish":
                 published = call.request_publication(by=request.user)
                 if published is None:
                     message = _(
@@ -721,7 +825,7 @@ def decisions(request, pk):
                 else:
                     message = _("%(n)d new member(s) published.")
                     messages.success(request, message % {"n": len(published.members)})
-            elif form.is_valid():
+            elif action == "save" and form.is_valid():
                 with transaction.atomic():
                     for application, decision in form.decisions().items():
                         if decision != application.decision:
@@ -777,25 +881,80 @@ def publication_preview(request, pk):
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def decisions_apply(request, pk):
+    """Applying the pending decisions, after a page that says what it will do: which
+    cities move to which outcome, that each gets an e-mail in the outbox (sent only from
+    there), and that it cannot be undone. Refused, with the reason, where the decisions
+    cannot be applied as they stand (`Call.decisions_refusal`)."""
+    call = _managed_call(request, pk)
+    pending = list(
+        Application.objects.filter(call=call)
+        .awaiting_decision()
+        .exclude(decision="")
+        .for_listing()
+        .with_review_counts()
+        .order_by("decision", "country__name", "city_name")
+    )
+    refusal = call.decisions_refusal() if pending else _("No pending decision to apply.")
+    if request.method == "POST" and not refusal:
+        try:
+            moved = call.apply_decisions(by=request.user)
+        except (TransitionError, PermissionDenied) as error:
+            refusal = getattr(error, "message", None) or str(error)
+        else:
+            messages.success(request, _("%(n)d decision(s) applied.") % {"n": moved})
+            return redirect("admissions:decisions", pk=call.pk)
+    groups = {}
+    for application in pending:
+        label = decision_label(application.decision, award=call.is_award)
+        groups.setdefault(label, []).append(application)
+    return render(
+        request,
+        "admissions/decisions_apply.html",
+        {
+            "call": call,
+            "groups": groups,
+            "refusal": refusal,
+            "undecided": call.consequences()["undecided"],
+        },
+        status=(403 if refusal else 200) if request.method == "POST" else 200,
+    )
+
+
 @permission_required("admissions.manage_outbox")
 @require_http_methods(["GET", "POST"])
 def outbox(request):
+    """The queued e-mails. Nothing is chosen by default: the secretariat checks the
+    messages to send (or discard), then confirms on a page that lists them; only the
+    confirmation sends."""
     if request.method == "POST":
-        queued = Message.objects.filter(status=MessageStatus.QUEUED)
-        chosen = request.POST.getlist("message")
         action = request.POST.get("action")
-        if chosen or action == "discard":  # discarding needs a choice; sending may be all
-            queued = queued.filter(pk__in=chosen)
+        chosen = Message.objects.filter(
+            status=MessageStatus.QUEUED,
+            pk__in=[p for p in request.POST.getlist("message") if p.isdigit()],
+        ).select_related("call", "application")
+        if action not in ("send", "discard"):
+            return HttpResponse(_("Unknown action."), status=400)
+        if not chosen:
+            messages.error(request, _("Check the messages first: none was chosen."))
+            return redirect("admissions:outbox")
+        if request.POST.get("confirm") != "yes":
+            return render(
+                request, "admissions/outbox_confirm.html", {"rows": chosen, "action": action}
+            )
         count = 0
-        for message in queued:
+        for message in chosen:
             if action == "send":
                 message.send(by=request.user)
-            elif action == "discard":
-                message.discard(by=request.user)
             else:
-                continue
+                message.discard(by=request.user)
             count += 1
-        messages.success(request, _("%(n)d message(s) handled.") % {"n": count})
+        if action == "send":
+            messages.success(request, _("%(n)d message(s) sent.") % {"n": count})
+        else:
+            messages.success(request, _("%(n)d message(s) discarded.") % {"n": count})
         return redirect("admissions:outbox")
     status = request.GET.get("status", MessageStatus.QUEUED)
     rows = (
@@ -806,5 +965,11 @@ def outbox(request):
     return render(
         request,
         "admissions/outbox.html",
-        {"rows": rows, "status": status, "statuses": MessageStatus.choices},
+        {
+            "rows": rows,
+            "status": status,
+            "statuses": MessageStatus.choices,
+            # "Check all" is a link (no script needed): the boxes come back checked.
+            "check_all": request.GET.get("check") == "all",
+        },
     )

@@ -288,6 +288,7 @@ def _demo_call(members, themes) -> dict:
             "review_opens_on": closes,
             "review_closes_on": closes + dt.timedelta(days=15),
             "announcement_date": closes + dt.timedelta(days=30),
+            "opened_at": timezone.now() - dt.timedelta(days=14),
         },
     )
     made = 0

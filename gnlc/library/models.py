@@ -458,11 +458,15 @@ def call_refusal(call, now=None) -> str | None:
         return _("“%(call)s” is not a call for good practices.") % context
     if call.is_open(now):
         return None
+    if not call.is_public or call.archived_at:
+        return call.submission_refusal(now)  # a draft or an archived call: it says why
     if (now or timezone.now()) < call.start_of(call.opens_on):
         return _("The call “%(call)s” opens on %(day)s (%(zone)s).") % {
             **context,
             "day": call.opens_on.isoformat(),
         }
+    if call.closed_at and call.closed_at < call.end_of(call.closes_on):
+        return call.submission_refusal(now)  # closed early by the secretariat
     return _(
         "The call “%(call)s” closed at midnight at the end of %(day)s (%(zone)s): it "
         "no longer takes practices."

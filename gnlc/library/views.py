@@ -306,15 +306,20 @@ def export(request, fmt):
 # Themed calls for practices -------------------------------------------------------------
 
 
-def _practices_call(pk):
-    """A call for practices (a call of any other kind is not the library's: 404)."""
-    return get_object_or_404(Call.objects.select_related("theme"), pk=pk, kind=CallKind.PRACTICES)
+def _practices_call(request, pk):
+    """A call for practices the user may see (a call of any other kind is not the
+    library's, and a draft is the secretariat's alone: 404)."""
+    return get_object_or_404(
+        Call.objects.visible_to(request.user).select_related("theme"),
+        pk=pk,
+        kind=CallKind.PRACTICES,
+    )
 
 
 @require_GET
 def call_detail(request, pk):
     """A themed call: its theme, dates and the practices published in answer to it."""
-    call = _practices_call(pk)
+    call = _practices_call(request, pk)
     practices = call.practices.published().for_listing().order_by("-published_at", "-pk")
     return render(
         request,
@@ -322,7 +327,6 @@ def call_detail(request, pk):
         {
             "call": call,
             "is_open": call.is_open(),
-            "closes_at": call.end_of(call.closes_on),
             "practices": practices,
             "can_submit": request.user.has_perm("library.submit_to_call", call),
             "can_review": request.user.has_perm("library.review_call", call),
@@ -335,7 +339,7 @@ def call_submit(request, pk):
     """A coordinator submits one of their cities' drafts to an open call."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    call = _practices_call(pk)
+    call = _practices_call(request, pk)
     check(request, "library.submit_to_call", call)
     form = CallSubmissionForm(
         request.POST or None,
@@ -370,7 +374,7 @@ def call_review(request, pk):
     or returned to its city with a reason, through `Practice.transition`."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    call = _practices_call(pk)
+    call = _practices_call(request, pk)
     check(request, "library.review_call", call)
     form = CallReviewForm(request.POST or None, call=call)
     if request.method == "POST" and form.is_valid():

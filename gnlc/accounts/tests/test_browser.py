@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 from django_otp.oath import TOTP
 
 from gnlc.admissions.models import Call
@@ -193,15 +194,26 @@ def test_the_calls_page_with_a_call_of_each_kind(page, live_server, reference_da
         "review_closes_on": today + dt.timedelta(days=120),
         "announcement_date": today + dt.timedelta(days=200),
     }
-    Call.objects.create(title="Call for membership", time_zone="Europe/Paris", **dates)
+    # Public calls: a draft is the secretariat's alone (opened with the call pages).
+    opened = timezone.now()
+    Call.objects.create(
+        title="Call for membership", time_zone="Europe/Paris", opened_at=opened, **dates
+    )
     Call.objects.create(
         kind="award",
         title="Learning City Award",
+        opened_at=opened,
         **{name: day + dt.timedelta(days=30) for name, day in dates.items()},
     )
     # The migration seeds the themes; a flushed (transactional) database has none.
     theme, _created = Theme.objects.get_or_create(slug="literacy", defaults={"name": "Literacy"})
-    Call.objects.create(kind="practices", title="Practices of adult literacy", theme=theme, **dates)
+    Call.objects.create(
+        kind="practices",
+        title="Practices of adult literacy",
+        theme=theme,
+        opened_at=opened,
+        **dates,
+    )
 
     page.goto(f"{prefix}/admissions/")
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,6 +24,7 @@ from gnlc.admissions.enums import (
     Deadline,
     DecisionKind,
     Language,
+    state_label,
 )
 from gnlc.admissions.querysets import ApplicationQuerySet
 from gnlc.core.models import Transition
@@ -166,6 +167,11 @@ class Application(models.Model):
     def is_award(self) -> bool:
         return self.call.kind == CallKind.AWARD
 
+    @property
+    def state_label(self) -> str:
+        """The state's name, in the award's words for an award application."""
+        return state_label(self.state, award=self.is_award)
+
     def required_on_submit(self) -> tuple[str, ...]:
         return AWARD_REQUIRED_ON_SUBMIT if self.is_award else REQUIRED_ON_SUBMIT
 
@@ -238,20 +244,93 @@ class Application(models.Model):
     # The transition -------------------------------------------------------------------
 
     def allowed_moves(self, user) -> list[ApplicationState]:
-        """The states `user` could move this application to now (for buttons)."""
+        """The states `user` could move this application to (for buttons; a move may
+        still be refused now, see `move_refusal`)."""
         return [
             ApplicationState(to)
             for (src, to), (perm, _deadline) in TRANSITIONS.items()
             if src == self.state and user.has_perm(perm, self)
         ]
 
+    def move_refusal(self, to, now=None) -> str | None:
+        """Why the move to `to` (one the table allows from this state) cannot be made
+        now, whoever asks, or None: its deadline has passed (in the call's time zone),
+        the country's nomination quota is full, or, to admit, the call's required
+        reviews are missing. Pages show it beside a disabled button; `transition` asks
+        it again (the quota once more under the call's lock)."""
+        to = ApplicationState(to)
+        if to == ApplicationState.NOMINATED:
+            return self.nomination_refusal(now)
+        refusal = self.deadline_refusal(to, now)
+        if refusal is None and to == ApplicationState.ADMITTED:
+            return self.reviews_refusal()
+        return refusal
+
+    def deadline_refusal(self, to, now=None) -> str | None:
+        """Why the move to `to` is too late, or None (also for moves without deadline)."""
+        move = (ApplicationState(self.state), ApplicationState(to))
+        deadline = TRANSITIONS.get(move, (None, None))[1]
+        call = self.call
+        if deadline is None or call.before(deadline, now):
+            return None
+        return _("The %(deadline)s (%(day)s, %(zone)s) has passed.") % {
+            "deadline": Deadline(deadline).label,
+            "day": formats.date_format(getattr(call, deadline), "j F Y"),
+            "zone": call.time_zone,
+        }
+
+    def nomination_refusal(self, now=None, *, taken: int | None = None) -> str | None:
+        """Why this application cannot be nominated now (deadline or quota), or None;
+        `taken` is the country's places already taken, where a list counted them."""
+        return self.deadline_refusal(ApplicationState.NOMINATED, now) or self.quota_refusal(
+            self.call, taken=taken
+        )
+
+    def quota_refusal(self, call, *, taken: int | None = None) -> str | None:
+        """Why the country may not nominate one more application in `call`, or None."""
+        if not call.needs_national_nomination or call.quota_per_country is None:
+            return None
+        if taken is None:
+            taken = call.quota_used(self.country_id)
+        if taken >= call.quota_per_country:
+            return _(
+                "The quota is full: %(country)s has already nominated %(taken)d "
+                "application(s) out of %(quota)d."
+            ) % {"country": self.country.label, "taken": taken, "quota": call.quota_per_country}
+        return None
+
+    def reviews_refusal(self) -> str | None:
+        """Why this application cannot be admitted (or win) yet: fewer submitted reviews
+        than the call requires. None when it has them."""
+        required = self.call.reviews_required
+        done = self.reviews.filter(submitted_at__isnull=False).count() if required else 0
+        if done >= required:
+            return None
+        context = {"city": self.city_name, "done": done, "required": required}
+        if self.is_award:
+            return (
+                _(
+                    "%(city)s has %(done)d of the %(required)d reviews the call requires: it "
+                    "cannot win before the jury has reviewed it."
+                )
+                % context
+            )
+        return (
+            _(
+                "%(city)s has %(done)d of the %(required)d reviews the call requires: it "
+                "cannot be admitted before the jury has reviewed it."
+            )
+            % context
+        )
+
     def transition(self, to, *, by, reason: str = "", now=None) -> "ApplicationTransition":
         """Move to state `to` on behalf of `by`, or raise.
 
         PermissionDenied: `by` may not make this move (rules.py); TransitionError: the
         move is not allowed from this state, its deadline has passed (in the call's time
-        zone), a reason is missing, the nomination quota is full, the application is
-        incomplete, or someone changed it meanwhile. Nothing is changed when it raises."""
+        zone), a reason is missing, the nomination quota is full, the call's required
+        reviews are missing (to admit), the application is incomplete, or someone changed
+        it meanwhile. Nothing is changed when it raises."""
         from gnlc.admissions import mail
         from gnlc.admissions.models.call import Call
         from gnlc.audit.context import acting_as
@@ -262,23 +341,19 @@ class Application(models.Model):
         if move not in TRANSITIONS:
             raise TransitionError(
                 _("An application that is %(state)s cannot become %(to)s.")
-                % {"state": self.get_state_display().lower(), "to": to.label.lower()}
+                % {
+                    "state": self.state_label.lower(),
+                    "to": state_label(to, award=self.is_award).lower(),
+                }
             )
-        perm, deadline = TRANSITIONS[move]
+        perm, _deadline = TRANSITIONS[move]
         if not by.has_perm(perm, self):
             raise PermissionDenied
         if move in REASON_REQUIRED and not reason.strip():
             raise TransitionError(_("Give a reason."))
-        if deadline and not self.call.before(deadline, now):
-            day = getattr(self.call, deadline)
-            raise TransitionError(
-                _("The %(deadline)s (%(day)s, %(zone)s) has passed.")
-                % {
-                    "deadline": Deadline(deadline).label,
-                    "day": day.isoformat(),
-                    "zone": self.call.time_zone,
-                }
-            )
+        refusal = self.move_refusal(to, now)  # the quota is counted again under the lock
+        if refusal:
+            raise TransitionError(refusal)
         if to == ApplicationState.SUBMITTED:
             problems = self.problems_for_submission()
             if problems:
@@ -307,7 +382,7 @@ class Application(models.Model):
             if current != self.state:
                 raise TransitionError(
                     _("Someone changed this application meanwhile: it is now %(state)s.")
-                    % {"state": ApplicationState(current).label.lower()}
+                    % {"state": state_label(current, award=self.is_award).lower()}
                 )
             before = self.state
             self.state = to
@@ -324,21 +399,9 @@ class Application(models.Model):
         return record
 
     def _check_quota(self, call) -> None:
-        if not call.needs_national_nomination or call.quota_per_country is None:
-            return
-        taken = (
-            Application.objects.filter(call=call, country_id=self.country_id)
-            .filter(state__in=["nominated", "admitted", "rejected", "waitlisted"])
-            .count()
-        )
-        if taken >= call.quota_per_country:
-            raise TransitionError(
-                _(
-                    "The quota is full: %(country)s has already nominated %(taken)d "
-                    "application(s) out of %(quota)d."
-                )
-                % {"country": self.country.label, "taken": taken, "quota": call.quota_per_country}
-            )
+        refusal = self.quota_refusal(call)
+        if refusal:
+            raise TransitionError(refusal)
 
     def _check_one_winner(self, call) -> None:
         others = Application.objects.filter(

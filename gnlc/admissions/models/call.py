@@ -17,25 +17,30 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from gnlc.admissions.enums import (
     AWARD_MEMBERSHIP_MONTHS,
     AWARD_QUOTA_PER_COUNTRY,
+    DECISION_STATE,
+    QUOTA_STATES,
+    ApplicationState,
     CallKind,
+    CallStatus,
+    DecisionKind,
     PeerVisibility,
     PublicationState,
 )
-from gnlc.admissions.models.application import Application
+from gnlc.admissions.models.application import Application, TransitionError
 from gnlc.admissions.models.award import AwardWin
+from gnlc.admissions.models.review import Review
 from gnlc.admissions.querysets import CallQuerySet
 from gnlc.audit.context import acting_as
 from gnlc.cities import cache
 from gnlc.cities.enums import EventKind
-from gnlc.cities.models import Cohort, DataRevision, Member
+from gnlc.cities.models import Cohort, Country, DataRevision, Member
 from gnlc.news.models import Announcement
 
 # The dates of a call, in the order they fall. Each is a calendar day in the call's time
@@ -48,6 +53,13 @@ DATE_FIELDS = (
     "review_closes_on",
     "announcement_date",
 )
+# The dates that START a period (the rest end one): an opening day begins at 00:00 in
+# the call's zone, a deadline lasts until 23:59 there. The announcement is a day.
+START_FIELDS = ("opens_on", "review_opens_on")
+END_FIELDS = ("closes_on", "nomination_deadline", "review_closes_on")
+# A call for good practices asks for three: the library's light review follows the
+# deadline, and the other dates are derived from these (`Call.clean`).
+PRACTICES_DATE_FIELDS = ("opens_on", "closes_on", "announcement_date")
 
 
 # The hour an announcement goes out, in the call's time zone, unless the call says another.
@@ -105,11 +117,11 @@ class Call(models.Model):
     time_zone = models.CharField(
         gettext_lazy("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
     )
-    opens_on = models.DateField(gettext_lazy("opens on"))
+    opens_on = models.DateField(gettext_lazy("opening day"))
     closes_on = models.DateField(gettext_lazy("submission deadline"))
     nomination_deadline = models.DateField(gettext_lazy("nomination deadline"))
-    review_opens_on = models.DateField(gettext_lazy("review opens on"))
-    review_closes_on = models.DateField(gettext_lazy("review closes on"))
+    review_opens_on = models.DateField(gettext_lazy("start of the review"))
+    review_closes_on = models.DateField(gettext_lazy("end of the review"))
     announcement_date = models.DateField(gettext_lazy("announcement date"))
     announcement_time = models.TimeField(
         gettext_lazy("announcement time"),
@@ -158,6 +170,12 @@ class Call(models.Model):
         related_name="+",
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The call's own life, on top of its dates (CallStatus): a draft until `opened_at`
+    # (public from then on); `closed_at` when the secretariat ended submissions before
+    # the deadline's end (`close_now`); `archived_at` once out of the lists.
+    opened_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CallQuerySet.as_manager()
@@ -235,19 +253,36 @@ class Call(models.Model):
         return None
 
     def clean(self):
+        """A call for good practices needs a theme, and takes no nomination and no
+        quota; its nomination and review dates follow its submission deadline and its
+        announcement. Each date must fall on or after the one before it: the error is
+        put on the later date, naming the earlier one."""
+        errors = {}
         if self.is_practices:
             if self.theme_id is None:
-                raise ValidationError({"theme": _("A call for good practices needs a theme.")})
+                errors["theme"] = _("A call for good practices needs a theme.")
             # Practices are reviewed by the secretariat alone: no nomination, no quota.
             self.needs_national_nomination, self.quota_per_country = False, None
-        dates = [getattr(self, name) for name in DATE_FIELDS]
-        if all(dates) and dates != sorted(dates):
-            raise ValidationError(
-                _(
-                    "The dates must follow each other: opening, submission deadline, "
-                    "nomination deadline, review, announcement."
-                )
-            )
+            if self.closes_on and self.announcement_date:
+                self.nomination_deadline = self.review_opens_on = self.closes_on
+                self.review_closes_on = self.announcement_date
+        previous = None
+        for name in self.date_fields():
+            day = getattr(self, name)
+            if day is None:
+                continue
+            if previous is not None and day < getattr(self, previous):
+                errors[name] = _(
+                    "The %(date)s must fall on or after the %(previous)s (%(day)s)."
+                ) % {
+                    "date": self._meta.get_field(name).verbose_name,
+                    "previous": self._meta.get_field(previous).verbose_name,
+                    "day": formats.date_format(getattr(self, previous), "j F Y"),
+                }
+            else:
+                previous = name
+        if errors:
+            raise ValidationError(errors)
 
     # Time ---------------------------------------------------------------------------
 
@@ -263,13 +298,53 @@ class Call(models.Model):
         holds while now is before this."""
         return self.start_of(day + dt.timedelta(days=1))
 
+    def ends_at(self, field: str) -> dt.datetime:
+        """The instant the deadline named `field` ends: the end of its day in the call's
+        zone, or for the submissions, the moment the secretariat closed them early."""
+        end = self.end_of(getattr(self, field))
+        if field == "closes_on" and self.closed_at and self.closed_at < end:
+            return self.closed_at
+        return end
+
     def before(self, field: str, now: dt.datetime | None = None) -> bool:
         """Whether the deadline named `field` (a date field) has not passed yet."""
-        return (now or timezone.now()) < self.end_of(getattr(self, field))
+        return (now or timezone.now()) < self.ends_at(field)
 
     def is_open(self, now: dt.datetime | None = None) -> bool:
+        """Whether the call takes applications now: public, not archived, between the
+        start of its opening day and the end of its submission deadline."""
+        if self.status != CallStatus.PUBLIC:
+            return False
         now = now or timezone.now()
-        return self.start_of(self.opens_on) <= now < self.end_of(self.closes_on)
+        return self.start_of(self.opens_on) <= now < self.ends_at("closes_on")
+
+    def submission_refusal(self, now: dt.datetime | None = None) -> str | None:
+        """Why the call takes no application now, for the person who wants to apply, or
+        None while it is open."""
+        now = now or timezone.now()
+        if self.is_open(now):
+            return None
+        if self.status == CallStatus.DRAFT:
+            return _("This call is a draft: it takes applications once the secretariat opens it.")
+        if self.status == CallStatus.ARCHIVED:
+            return _("This call is archived: it no longer takes applications.")
+        context = {"zone": self.time_zone}
+        if now < self.start_of(self.opens_on):
+            return _("The call opens on %(day)s at 00:00 (%(zone)s).") % {
+                **context,
+                "day": formats.date_format(self.opens_on, "j F Y"),
+            }
+        if self.closed_at and self.closed_at < self.end_of(self.closes_on):
+            return _(
+                "The secretariat closed the call on %(day)s: it no longer takes applications."
+            ) % {
+                **context,
+                "day": formats.date_format(self.closes_on, "j F Y"),
+            }
+        return _(
+            "The call closed at the end of %(day)s (23:59, %(zone)s): it no longer takes "
+            "applications."
+        ) % {**context, "day": formats.date_format(self.closes_on, "j F Y")}
 
     def review_is_open(self, now: dt.datetime | None = None) -> bool:
         now = now or timezone.now()
@@ -278,6 +353,10 @@ class Call(models.Model):
     def phase(self, now: dt.datetime | None = None) -> str:
         """A label for where the call stands, for pages."""
         now = now or timezone.now()
+        if self.status == CallStatus.DRAFT:
+            return _("Draft, not public")
+        if self.status == CallStatus.ARCHIVED:
+            return _("Archived")
         if self.published_at:
             return _("Decisions published")
         if self.publication_requested_at:
@@ -294,18 +373,172 @@ class Call(models.Model):
             return _("In review")
         return _("Decisions")
 
+    def date_fields(self) -> tuple[str, ...]:
+        """The dates this call asks the secretariat for, in the order they fall."""
+        return PRACTICES_DATE_FIELDS if self.is_practices else DATE_FIELDS
+
     def deadlines(self) -> list[dict]:
-        """The call's dates for pages: label, day, and the instant it ends (for the
-        viewer's own time zone)."""
-        return [
-            {
-                "name": name,
-                "label": self._meta.get_field(name).verbose_name,
-                "day": getattr(self, name),
-                "ends": self.end_of(getattr(self, name)),
-            }
-            for name in DATE_FIELDS
-        ]
+        """The call's dates for pages: label, day, whether it starts or ends a period,
+        and the instant shown (00:00 of an opening day, 23:59 of a deadline, in the
+        call's zone; admissions.js shows it in the viewer's time too). An announcement
+        is a day, with no time."""
+        rows = []
+        for name in self.date_fields():
+            day = getattr(self, name)
+            if name in START_FIELDS:
+                kind, at = "start", self.start_of(day)
+            elif name in END_FIELDS:
+                # The last minute of the day: the text says 23:59 and the viewer's own
+                # clock shows that same minute (the deadline's end is one minute later).
+                kind, at = "end", self.end_of(day) - dt.timedelta(minutes=1)
+            else:
+                kind, at = "day", None
+            rows.append(
+                {
+                    "name": name,
+                    "label": self._meta.get_field(name).verbose_name,
+                    "day": day,
+                    "kind": kind,
+                    "at": at,
+                }
+            )
+        return rows
+
+    # The call's life: draft, public, archived ------------------------------------------
+
+    @property
+    def status(self) -> CallStatus:
+        if self.archived_at:
+            return CallStatus.ARCHIVED
+        if self.opened_at:
+            return CallStatus.PUBLIC
+        return CallStatus.DRAFT
+
+    @property
+    def is_public(self) -> bool:
+        """Readable by anyone at its address (archived calls too, once opened)."""
+        return self.opened_at is not None
+
+    def has_entries(self) -> bool:
+        """Whether anyone answered the call: applications, or for a call for good
+        practices, practices submitted to it."""
+        if self.is_practices:
+            return self.practices.exists()
+        return self.applications.exists()
+
+    def scoring_started(self) -> bool:
+        """Whether a juror has saved a review: the criteria's set and weights then stay
+        as they are (their names may still be corrected)."""
+        return Review.objects.filter(application__call=self, submitted_at__isnull=False).exists()
+
+    def opening_problems(self, now: dt.datetime | None = None) -> list[str]:
+        """What keeps this draft from being opened, for the secretariat; empty when it
+        may open."""
+        now = now or timezone.now()
+        problems = []
+        if self.status != CallStatus.DRAFT:
+            problems.append(_("This call is not a draft: it was opened already."))
+            return problems
+        try:
+            self.clean()
+        except ValidationError as error:
+            problems.extend(error.messages)
+        if not self.is_practices and not self.criteria.exists():
+            problems.append(_("Add at least one score criterion: the jury scores on them."))
+        if not self.is_practices and self.reviews_required < 1:
+            problems.append(_("Ask for at least one review per application."))
+        if now >= self.ends_at("closes_on"):
+            problems.append(
+                _(
+                    "The submission deadline (%(day)s) has passed: move it later before "
+                    "opening the call."
+                )
+                % {"day": formats.date_format(self.closes_on, "j F Y")}
+            )
+        return problems
+
+    @transaction.atomic
+    def open(self, *, by, now: dt.datetime | None = None) -> None:
+        """Make a draft public. Raises ValidationError (the problems, for the user) when
+        it is not ready (`opening_problems`)."""
+        problems = self.opening_problems(now)
+        if problems:
+            raise ValidationError(problems)
+        self.opened_at = now or timezone.now()
+        with acting_as(by):
+            self.save(update_fields=["opened_at"])
+
+    def close_refusal(self, now: dt.datetime | None = None) -> str | None:
+        """Why submissions cannot be closed now, or None: only a call taking
+        applications can be closed."""
+        now = now or timezone.now()
+        if self.status != CallStatus.PUBLIC:
+            return _("Only a public call takes submissions.")
+        if now < self.start_of(self.opens_on):
+            return _(
+                "The call does not take submissions yet: move its opening date instead, or "
+                "its submission deadline."
+            )
+        if not self.is_open(now):
+            return _("Submissions are closed already.")
+        return None
+
+    @transaction.atomic
+    def close_now(self, *, by, reason: str, now: dt.datetime | None = None):
+        """End submissions at this moment: the submission deadline moves to today (in
+        the call's zone) through `move_deadline`, with the reason, and `closed_at` keeps
+        the exact moment. Raises ValidationError when the call does not take
+        submissions or the reason is missing. Moving the deadline later afterwards
+        reopens the submissions (`move_deadline`)."""
+        now = now or timezone.now()
+        refusal = self.close_refusal(now)
+        if refusal:
+            raise ValidationError(refusal)
+        today = now.astimezone(self.zone).date()
+        change = self.move_deadline("closes_on", today, by=by, reason=reason)
+        self.closed_at = now
+        with acting_as(by):
+            self.save(update_fields=["closed_at"])
+        return change
+
+    def archive_refusal(self, now: dt.datetime | None = None) -> str | None:
+        """Why the call cannot be archived now, or None. A draft can be archived at any
+        time; a public call once it is over (its decisions published or its
+        announcement day passed), or while nobody has answered it."""
+        now = now or timezone.now()
+        if self.status == CallStatus.ARCHIVED:
+            return _("This call is archived already.")
+        if self.status == CallStatus.DRAFT:
+            return None
+        over = self.published_at or now >= self.end_of(self.announcement_date)
+        if not over and self.has_entries():
+            return _(
+                "Cities have answered this call: it can be archived once its decisions are "
+                "published or after its announcement date (%(day)s)."
+            ) % {"day": formats.date_format(self.announcement_date, "j F Y")}
+        return None
+
+    def archive(self, *, by, now: dt.datetime | None = None) -> None:
+        """Take the call out of the lists (it stays readable at its address). Raises
+        ValidationError when it may not be archived (`archive_refusal`)."""
+        refusal = self.archive_refusal(now)
+        if refusal:
+            raise ValidationError(refusal)
+        self.archived_at = now or timezone.now()
+        with acting_as(by):
+            self.save(update_fields=["archived_at"])
+
+    def restore(self, *, by) -> None:
+        """Bring an archived call back to the lists, as the draft or public call it was."""
+        if self.status != CallStatus.ARCHIVED:
+            raise ValidationError(_("This call is not archived."))
+        self.archived_at = None
+        with acting_as(by):
+            self.save(update_fields=["archived_at"])
+
+    def quota_used(self, country_id) -> int:
+        """How many of the country's applications take a place in the quota."""
+        return self.applications.filter(country_id=country_id, state__in=QUOTA_STATES).count()
 
     @transaction.atomic
     def move_deadline(
@@ -313,14 +546,16 @@ class Call(models.Model):
     ) -> "DeadlineChange":
         """Extend (or bring forward) one of the call's dates, with a reason; `time` moves
         the announcement's time of day too. The change is kept as a DeadlineChange row
-        and in the audit log (Call is audited).
+        and in the audit log (Call is audited). Moving the submission deadline undoes an
+        early close (`close_now`): the new day holds. Raises ValidationError (nothing
+        changed) when the dates would be out of order.
 
         Moving the announcement before its publication moves the schedule: nothing is
         public yet, so the members, wins and news post simply come out at the new
         instant (at once, if it has passed and the publication was requested), and the
         announcement texts prepared for the call take the new date. Once published, the
         announcement's date and time are public history and cannot move."""
-        if field not in DATE_FIELDS:
+        if field not in self.date_fields():
             raise ValidationError(_("%(field)s is not a date of the call.") % {"field": field})
         if time is not None and field != "announcement_date":
             raise ValidationError(_("Only the announcement has a time of day."))
@@ -331,34 +566,40 @@ class Call(models.Model):
                     "move any more, because the new members, their admission date and the "
                     "announcement are public."
                 )
-                % {"day": date_format(self.announcement_date, "j F Y")}
+                % {"day": formats.date_format(self.announcement_date, "j F Y")}
             )
         if not reason.strip():
             raise ValidationError(_("Say why the date moves."))
-        old, old_time = getattr(self, field), self.announcement_time
+        before = {name: getattr(self, name) for name in DATE_FIELDS}
+        old_time, closed_at = self.announcement_time, self.closed_at
         setattr(self, field, day)
         if time is not None:
             self.announcement_time = time
+        if field == "closes_on":
+            self.closed_at = None
         try:
             self.clean()
         except ValidationError:
-            setattr(self, field, old)
-            self.announcement_time = old_time
+            for name, value in before.items():
+                setattr(self, name, value)
+            self.announcement_time, self.closed_at = old_time, closed_at
             raise
         with acting_as(by):
-            self.save(update_fields=[field, "announcement_time"])
+            # A call for good practices derives dates from the one moved (`clean`).
+            self.save(update_fields=[*DATE_FIELDS, "announcement_time", "closed_at"])
+        announcement = field == "announcement_date"
         change = DeadlineChange.objects.create(
             call=self,
             field=field,
-            old_day=old,
+            old_day=before[field],
             new_day=day,
-            old_time=old_time if field == "announcement_date" else None,
-            new_time=self.announcement_time if field == "announcement_date" else None,
+            old_time=old_time if announcement else None,
+            new_time=self.announcement_time if announcement else None,
             reason=reason.strip(),
             by=by,
         )
-        if field == "announcement_date":
-            Announcement.follow_call_date(self, old)
+        if announcement:
+            Announcement.follow_call_date(self, before[field])
             if self.publication_state() == PublicationState.DUE:
                 self.materialise(by=by)
         return change
@@ -393,15 +634,57 @@ class Call(models.Model):
             "countries": countries,
         }
 
+    def decisions_refusal(self) -> str | None:
+        """Why the pending decisions cannot be applied as they stand, or None: an
+        application to admit (or to win) lacks the reviews the call requires, or in an
+        award call a country would have more than one winner. Names the cities or the
+        countries, so the secretariat knows what to change."""
+        admits = (
+            Application.objects.filter(call=self, decision=DecisionKind.ADMIT)
+            .awaiting_decision()
+            .with_review_counts()
+            .filter(submitted_review_count__lt=self.reviews_required)
+            .order_by("city_name", "id")
+        )
+        short = [
+            _("%(city)s (%(done)d of %(required)d)")
+            % {
+                "city": a.city_name,
+                "done": a.submitted_review_count,
+                "required": self.reviews_required,
+            }
+            for a in admits
+        ]
+        if short:
+            if self.is_award:
+                message = _(
+                    "A city wins only once the jury has reviewed it (%(required)d reviews "
+                    "per application): %(cities)s. Wait for the reviews, or change these "
+                    "decisions."
+                )
+            else:
+                message = _(
+                    "A city is admitted only once the jury has reviewed it (%(required)d "
+                    "reviews per application): %(cities)s. Wait for the reviews, or change "
+                    "these decisions."
+                )
+            return message % {"required": self.reviews_required, "cities": ", ".join(short)}
+        if self.is_award:
+            try:
+                self.check_one_winner_per_country()
+            except TransitionError as error:
+                return error.message
+        return None
+
     @transaction.atomic
     def apply_decisions(self, *, by) -> int:
         """Move every application with a pending decision to its outcome, all or none.
-        In an award call, refuses (TransitionError naming the countries, nothing moved)
-        when a country would have more than one winner."""
-        from gnlc.admissions.enums import DECISION_STATE
-
-        if self.is_award:
-            self.check_one_winner_per_country()
+        Refuses (TransitionError, nothing moved) what `decisions_refusal` names:
+        admissions without the required reviews, or in an award call more than one
+        winner per country."""
+        refusal = self.decisions_refusal()
+        if refusal:
+            raise TransitionError(refusal)
         moved = 0
         pending = Application.objects.filter(call=self).awaiting_decision().exclude(decision="")
         for application in pending.select_related("call", "country", "created_by"):
@@ -414,10 +697,6 @@ class Call(models.Model):
     def check_one_winner_per_country(self) -> None:
         """Raise TransitionError, naming each country, where the winners already decided
         and the pending "admit" decisions would give a country more than one winner."""
-        from gnlc.admissions.enums import ApplicationState, DecisionKind
-        from gnlc.admissions.models.application import TransitionError
-        from gnlc.cities.models import Country
-
         winners = Application.objects.filter(call=self).filter(
             models.Q(state=ApplicationState.ADMITTED)
             | models.Q(
@@ -673,3 +952,8 @@ class DeadlineChange(models.Model):
 
     def __str__(self):
         return f"{self.call}: {self.field} {self.old_day} → {self.new_day}"
+
+    @property
+    def label(self) -> str:
+        """The moved date's name, as pages show it ("submission deadline")."""
+        return Call._meta.get_field(self.field).verbose_name

@@ -17,11 +17,11 @@ def today():
 
 
 class CallFactory(factory.django.DjangoModelFactory):
-    """A call whose every phase is open today (all its dates are today), so one test can
-    walk the whole cycle; tests about deadlines move the clock or the dates. Its
-    announcement is at midnight (UTC) of its date, so a call announced today is due:
-    publishing it is immediate whatever the hour the test runs at; tests of the embargo
-    set a later date or time and move the clock."""
+    """A public call whose every phase is open today (all its dates are today), so one
+    test can walk the whole cycle; tests about deadlines move the clock or the dates.
+    `opened_at=None` makes a draft. Its announcement is at midnight (UTC) of its date, so
+    a call announced today is due: publishing it is immediate whatever the hour the test
+    runs at; tests of the embargo set a later date or time and move the clock."""
 
     class Meta:
         model = Call
@@ -37,12 +37,15 @@ class CallFactory(factory.django.DjangoModelFactory):
     announcement_date = factory.LazyAttribute(lambda o: o.review_closes_on)
     announcement_time = dt.time(0, 0)
     reviews_required = 2
+    opened_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def criteria(self, create, extracted, **kwargs):
         if not create:
             return
-        for order, (name, weight) in enumerate(extracted or [("Commitment", 2), ("Plan", 1)]):
+        for order, (name, weight) in enumerate(
+            extracted if extracted is not None else [("Commitment", 2), ("Plan", 1)]
+        ):
             Criterion.objects.create(
                 call=self, name_en=name, name_fr=f"{name} (fr)", weight=weight, order=order
             )
@@ -131,3 +134,20 @@ def award_application(member, call, **fields):
         challenges={},
         **fields,
     )
+
+
+def reviewed(application, n=None, score=4):
+    """Give `application` `n` submitted reviews (the call's required number by default),
+    each by a new juror, scoring every criterion `score`: an application the jury has
+    reviewed, as admitting it needs."""
+    criteria = list(application.call.criteria.all())
+    for _ in range(application.call.reviews_required if n is None else n):
+        Review.objects.create(
+            application=application,
+            juror=make_juror(),
+            scores={str(c.pk): score for c in criteria},
+            recommendation="admit",
+            submitted_at=timezone.now(),
+            version=1,
+        )
+    return application

@@ -60,6 +60,16 @@ ROUTES = {
         lambda o: {"pk": o["admission_award_call"].pk},
         only({"coordinator"}),
     ),
+    # The secretariat's call pages: each GET page says what its button would do (or
+    # why it cannot be done now), so it answers 200 to the secretariat whatever the
+    # call's state; a draft's pages are 404 for everyone else (test_calls.py).
+    "admissions:call-new": (lambda o: {}, SECRETARIAT_ONLY),
+    "admissions:call-create": (lambda o: {"kind": "membership"}, SECRETARIAT_ONLY),
+    "admissions:call-edit": (call_kwargs, SECRETARIAT_ONLY),
+    "admissions:call-open": (call_kwargs, SECRETARIAT_ONLY),
+    "admissions:call-close": (call_kwargs, SECRETARIAT_ONLY),
+    "admissions:call-archive": (call_kwargs, SECRETARIAT_ONLY),
+    "admissions:call-restore": (call_kwargs, SECRETARIAT_ONLY),
     "admissions:manage": (call_kwargs, SECRETARIAT_ONLY),
     "admissions:assignments": (call_kwargs, SECRETARIAT_ONLY),
     "admissions:conflicts": (call_kwargs, SECRETARIAT_ONLY),
@@ -68,6 +78,7 @@ ROUTES = {
     "admissions:decisions": (call_kwargs, SECRETARIAT_ONLY),
     # What the public will see at the announcement: confidential until then.
     "admissions:publication-preview": (call_kwargs, SECRETARIAT_ONLY),
+    "admissions:decisions-apply": (call_kwargs, SECRETARIAT_ONLY),
     "admissions:application": (application_kwargs, application_row()),
     "admissions:application-edit": (
         application_kwargs,

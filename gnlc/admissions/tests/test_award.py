@@ -2,7 +2,9 @@
 nominations per country, one winner per country, publishing the winners, and where they
 are shown (member pages: gnlc/cities/tests/test_views.py; the statistics: here)."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.urls import reverse
@@ -16,6 +18,7 @@ from gnlc.admissions.tests.factories import (
     CallFactory,
     award_application,
     make_natcom,
+    reviewed,
 )
 from gnlc.cities.enums import EventKind
 from gnlc.cities.models import Member, MembershipEvent
@@ -161,18 +164,23 @@ def test_award_natcom_nominates_at_most_two_cities():
 
 
 def nominated_pair(call, decision="admit"):
+    """Two Kenyan members nominated in `call`, each with the reviews the call requires."""
     cities = [member_since(dt.date(2019, 9, 2), name=name) for name in ("Nakuru", "Kisumu")]
-    return [award_application(m, call, state=S.NOMINATED, decision=decision) for m in cities]
+    return [
+        reviewed(award_application(m, call, state=S.NOMINATED, decision=decision)) for m in cities
+    ]
 
 
 def test_award_apply_decisions_refuses_two_winners_in_a_country(secretariat_user):
     call = AwardCallFactory()
     nominated_pair(call)
-    ghana = award_application(
-        member_since(dt.date(2019, 9, 2), name="Tema", country="GH"),
-        call,
-        state=S.NOMINATED,
-        decision="admit",
+    ghana = reviewed(
+        award_application(
+            member_since(dt.date(2019, 9, 2), name="Tema", country="GH"),
+            call,
+            state=S.NOMINATED,
+            decision="admit",
+        )
     )
 
     with pytest.raises(TransitionError) as refused:
@@ -205,10 +213,9 @@ def test_award_decisions_page_shows_the_country_error(client, secretariat_user):
     nominated_pair(call)
     client.force_login(secretariat_user)
 
-    response = client.post(
-        reverse("admissions:decisions", args=[call.pk]), {"action": "apply"}, follow=True
-    )
+    response = client.post(reverse("admissions:decisions-apply", args=[call.pk]))
 
+    assert response.status_code == 403
     assert "Kenya would have more than one winner" in response.content.decode()
     assert Application.objects.filter(state=S.ADMITTED).count() == 0
 
@@ -369,3 +376,92 @@ def test_award_winners_in_the_statistics(client):
     content = response.content.decode()
     assert 'id="award-table"' in content
     assert f'<th scope="row">2021</th><td><a href="{tema.get_absolute_url()}">Tema</a>' in content
+
+
+# Refusals before the form, and the award's words ---------------------------------------
+
+
+def test_award_form_after_the_deadline_is_refused_with_a_message(client, coordinator_of):
+    member = member_since(dt.date(2019, 9, 2))
+    day = dt.date(2025, 3, 1)
+    call = AwardCallFactory(
+        opens_on=day,
+        closes_on=day,
+        nomination_deadline=day,
+        review_opens_on=day,
+        review_closes_on=day,
+        announcement_date=day,
+    )
+    client.force_login(coordinator_of(member))
+    url = reverse("admissions:apply-award", args=[call.pk])
+
+    page = client.get(url)
+    posted = client.post(url, dossier(member))
+
+    closed = "The call closed at the end of 1 March 2025 (23:59, UTC)"
+    assert (page.status_code, posted.status_code) == (200, 403)
+    assert closed in page.content.decode()
+    assert 'name="motivation"' not in page.content.decode()
+    assert Application.objects.count() == 0
+
+
+def test_award_form_for_a_city_that_already_applied_links_to_its_application(
+    client, coordinator_of
+):
+    member = member_since(dt.date(2019, 9, 2))
+    call = AwardCallFactory()
+    existing = award_application(member, call, state=S.SUBMITTED)
+    client.force_login(coordinator_of(member))
+
+    page = client.get(reverse("admissions:apply-award", args=[call.pk])).content.decode()
+
+    assert "Each city you coordinate already has an application in this call" in page
+    assert f'<a href="/admissions/applications/{existing.pk}/">Nakuru</a> — Submitted' in page
+    assert 'name="motivation"' not in page
+
+
+def test_award_decisions_and_states_speak_of_winners(client, secretariat_user):
+    call = AwardCallFactory()
+    _nakuru, kisumu = nominated_pair(call, decision="")
+    kisumu.transition(S.WAITLISTED, by=secretariat_user)
+    client.force_login(secretariat_user)
+
+    decisions = client.get(reverse("admissions:decisions", args=[call.pk])).content.decode()
+    detail = client.get(reverse("admissions:application", args=[kisumu.pk])).content.decode()
+
+    assert '<option value="admit">Winner</option>' in decisions
+    assert '<option value="decline">Not chosen</option>' in decisions
+    assert '<option value="waitlist">Reserve</option>' in decisions
+    assert "Admit" not in decisions
+    assert 'admissions-state--waitlisted">Reserve</span>' in detail
+    assert 'Nominated <span class="arrow">→</span> Reserve' in detail
+
+
+def test_award_reviews_csv_says_winner_or_not_chosen(client, secretariat_user):
+    call = AwardCallFactory()
+    nakuru, _kisumu = nominated_pair(call, decision="")
+    nakuru.reviews.update(recommendation="do_not_admit")
+    client.force_login(secretariat_user)
+
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(reverse("admissions:reviews-csv", args=[call.pk])).content.decode()
+            )
+        )
+    )
+
+    recommendations = {row[1]: row[-3] for row in rows[1:]}
+    assert set(recommendations.items()) == {("Kisumu", "winner"), ("Nakuru", "not_chosen")}
+
+
+def test_award_reserve_mail_says_reserve(secretariat_user, django_capture_on_commit_callbacks):
+    call = AwardCallFactory()
+    nakuru, _kisumu = nominated_pair(call, decision="")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        nakuru.transition(S.WAITLISTED, by=secretariat_user)
+
+    assert Message.objects.get().subject == (
+        f"Learning City Award: Nakuru in reserve — {call.title}"
+    )

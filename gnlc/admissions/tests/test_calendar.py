@@ -35,18 +35,20 @@ def events(response) -> dict:
     }
 
 
-def membership_call(**dates) -> Call:
+def membership_call(**overrides) -> Call:
     """A membership call in Paris time, spanning the change to summer time."""
     return CallFactory(
-        title="Call 2027",
-        time_zone="Europe/Paris",
-        opens_on=dt.date(2027, 1, 15),
-        closes_on=dt.date(2027, 3, 31),
-        nomination_deadline=dt.date(2027, 4, 30),
-        review_opens_on=dt.date(2027, 5, 10),
-        review_closes_on=dt.date(2027, 6, 10),
-        announcement_date=dt.date(2027, 9, 2),
-        **dates,
+        **{
+            "title": "Call 2027",
+            "time_zone": "Europe/Paris",
+            "opens_on": dt.date(2027, 1, 15),
+            "closes_on": dt.date(2027, 3, 31),
+            "nomination_deadline": dt.date(2027, 4, 30),
+            "review_opens_on": dt.date(2027, 5, 10),
+            "review_closes_on": dt.date(2027, 6, 10),
+            "announcement_date": dt.date(2027, 9, 2),
+            **overrides,
+        }
     )
 
 
@@ -187,6 +189,24 @@ def test_a_call_closes_for_the_calls_page_at_midnight_in_its_own_time_zone():
 
     assert Call.objects.open_or_upcoming(NOW) == [kiritimati]
     assert Call.objects.open_or_upcoming(at(2027, 3, 1, 10)) == []
+
+
+@time_machine.travel(NOW, tick=False)
+def test_calls_page_and_feed_leave_out_drafts_and_archived_calls(client):
+    listed = membership_call()
+    membership_call(title="Draft 2027", opened_at=None)
+    membership_call(title="Archived 2027", archived_at=at(2027, 2, 1, 12))
+
+    page = client.get(reverse("admissions:home"))
+    feed = events(client.get(reverse("admissions:calendar")))
+
+    assert Call.objects.open_or_upcoming(NOW) == [listed]
+    assert list(Call.objects.in_calendar(NOW.date())) == [listed]
+    assert [call.title for call in page.context["calls"]] == ["Call 2027"]
+    assert "Draft 2027" not in page.content.decode()
+    assert "Archived 2027" not in page.content.decode()
+    assert {uid.split("-")[1] for uid in feed} == {str(listed.pk)}
+    assert len(feed) == 4
 
 
 @time_machine.travel(NOW, tick=False)

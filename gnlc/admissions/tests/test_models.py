@@ -24,6 +24,7 @@ from gnlc.admissions.tests.factories import (
     ReviewFactory,
     make_juror,
     make_natcom,
+    reviewed,
 )
 from gnlc.audit.models import AuditEntry
 from gnlc.cities.enums import Status
@@ -123,7 +124,7 @@ def test_transition_late_submission_is_refused_in_the_calls_time_zone():
         time_machine.travel(dt.datetime(2025, 3, 31, 11, 30, tzinfo=dt.UTC)),
         pytest.raises(
             TransitionError,
-            match=r"submission deadline \(2025-03-31, Pacific/Auckland\) has passed",
+            match=r"submission deadline \(31 March 2025, Pacific/Auckland\) has passed",
         ),
     ):
         application.transition(S.SUBMITTED, by=application.created_by)
@@ -292,7 +293,9 @@ def test_apply_decisions_and_publish_make_members_in_the_cohort(
     secretariat_user, django_capture_on_commit_callbacks
 ):
     call = CallFactory(announcement_date=dt.date.today())
-    admit = ApplicationFactory(call=call, city_name="Eldoret", state=S.NOMINATED, decision="admit")
+    admit = reviewed(
+        ApplicationFactory(call=call, city_name="Eldoret", state=S.NOMINATED, decision="admit")
+    )
     waitlist = ApplicationFactory(call=call, state=S.NOMINATED, decision="waitlist")
     undecided = ApplicationFactory(call=call, state=S.NOMINATED)
 
@@ -368,7 +371,11 @@ def test_apply_decisions_failing_midway_leaves_every_application_as_it_was(
 ):
     call = CallFactory(announcement_date=dt.date.today())
     apps = [
-        ApplicationFactory(call=call, state=S.NOMINATED, decision="admit", city_name=f"City {i}")
+        reviewed(
+            ApplicationFactory(
+                call=call, state=S.NOMINATED, decision="admit", city_name=f"City {i}"
+            )
+        )
         for i in range(3)
     ]
     real_save = Application.save

@@ -1,7 +1,9 @@
 // The admission pages' small helpers, loaded with `defer` (no inline script: strict CSP).
 // 1. A live word count under the motivation and implementation plan, counted as the
 //    server counts (runs of non-space characters); the server checks again on submit.
-// 2. Each deadline (and announcement) shown in the viewer's own time zone beside the call's.
+// 2. Each date with a time (an opening day's 00:00, a deadline's 23:59, an announcement's
+//    hour, in the call's zone) shown again in the viewer's own time zone: the same
+//    minute, their clock.
 (function () {
   "use strict";
 
