@@ -73,3 +73,38 @@ def test_map_draws_clustered_markers_without_leaving_the_site(page, members, liv
     outside = [url for url in requests if not url.startswith(live_server.url)]
     assert outside == []
     assert errors == []
+
+
+def assert_whole_member_page(page, name):
+    """The member's own page, loaded whole: one header, one footer, its map drawn."""
+    page.locator("h1", has_text=name).wait_for()
+    assert page.locator("header.site-header").count() == 1
+    assert page.locator("footer.site-footer").count() == 1
+    assert page.locator("#directory-results").count() == 0
+    page.locator('.map[data-loaded="1"]').wait_for()
+    assert page.locator(".map svg path").count() > 100  # the country outlines
+
+
+@pytest.mark.parametrize(
+    ("narrow", "address"),
+    [
+        (lambda page: page.fill("input[name=q]", "nak"), r"/members/\?q=nak"),
+        (
+            lambda page: page.locator('a[data-facet="region"][data-value="africa"]').click(),
+            r"/members/\?region=africa$",
+        ),
+    ],
+    ids=["after-a-search", "after-a-facet"],
+)
+def test_directory_result_opens_the_member_page_whole(page, members, narrow, address):
+    errors = console_errors(page)
+    page.goto("/members/")
+    narrow(page)
+    page.wait_for_url(re.compile(address))
+    page.locator(".results__count", has_text="1 member").wait_for()
+
+    page.locator(".member-list__name", has_text="Nakuru").click()
+
+    page.wait_for_url(re.compile(r"/members/nakuru/$"))
+    assert_whole_member_page(page, "Nakuru")
+    assert errors == []
