@@ -1,6 +1,8 @@
+import io
 import re
 
 import pytest
+from PIL import Image
 
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
 
@@ -108,3 +110,54 @@ def test_directory_result_opens_the_member_page_whole(page, members, narrow, add
     page.wait_for_url(re.compile(r"/members/nakuru/$"))
     assert_whole_member_page(page, "Nakuru")
     assert errors == []
+
+
+MARKER = (0x0A, 0x5F, 0xAD)  # --map-marker in the light scheme
+LAND = (0xF4, 0xF6, 0xF8)  # --map-land
+
+
+def colour_at_centre(page, locator):
+    """The colour painted at the centre of `locator`'s box, as the screen shows it."""
+    box = locator.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    png = page.screenshot(clip={"x": x, "y": y, "width": 1, "height": 1})
+    return Image.open(io.BytesIO(png)).convert("RGB").getpixel((0, 0))
+
+
+def distance(one, other):
+    return max(abs(a - b) for a, b in zip(one, other, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("path", "marker"),
+    [
+        ("/members/nakuru/", ".map .leaflet-overlay-pane path"),
+        ("/map/", "#member-map .leaflet-overlay-pane path"),
+    ],
+    ids=["member-page", "map-page"],
+)
+def test_map_draws_an_inland_city_above_the_country_outlines(page, members, path, marker):
+    # The outlines arrive after the markers, as they do when the basemap is slower.
+    held = []
+    page.route("**/countries-110m.json", lambda route: held.append(route))
+    page.goto(path)
+    page.locator(marker).first.wait_for()
+    held.pop().continue_()
+    page.locator('.map[data-loaded="1"]').wait_for()
+    # Nakuru, inland Kenya: the marker nearest to it on screen is its own.
+    dot = page.locator(marker).first if path == "/members/nakuru/" else nakuru_marker(page)
+
+    colour = colour_at_centre(page, dot)
+
+    assert distance(colour, MARKER) < 30, colour
+    assert distance(colour, LAND) > 150, colour
+
+
+def nakuru_marker(page):
+    """The map page's marker of Nakuru (its tooltip names it)."""
+    markers = page.locator("#member-map .leaflet-overlay-pane path.leaflet-interactive")
+    for index in range(markers.count()):
+        markers.nth(index).hover()
+        if page.locator(".leaflet-tooltip", has_text="Nakuru").count():
+            return markers.nth(index)
+    raise AssertionError("No marker of Nakuru on the map")
