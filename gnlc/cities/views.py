@@ -32,6 +32,7 @@ from gnlc.cities.stats import (
     departures,
     growth_by_region,
     history,
+    latest_announced,
     network_stats,
 )
 from gnlc.core.text import sort_key
@@ -295,6 +296,7 @@ def statistics(request):
         return render(request, "cities/statistics.html", {"form": form}, status=400)
     regions, growth, chart = _growth(as_of)
     rows = history(as_of)
+    completeness = cohort_completeness()
     return render(
         request,
         "cities/statistics.html",
@@ -307,7 +309,8 @@ def statistics(request):
             "history": rows,
             "charts": _history_charts(rows),
             "departures": departures(as_of),
-            "completeness": cohort_completeness(),
+            "completeness": completeness,
+            "announced": latest_announced(completeness, as_of),
         },
     )
 

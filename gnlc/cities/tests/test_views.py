@@ -2,6 +2,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -508,6 +509,39 @@ def test_statistics_as_of_limits_figures_and_growth(client, network):
     assert response.context["stats"]["members"] == 1
     assert response.context["stats"]["withdrawn"] == 1
     assert [row["year"] for row in response.context["growth"]] == [2019]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "day", "announced"),
+    [
+        # The 2022 announcement stated only its members: no line for their countries.
+        ("2022-09-02", "2 September 2022", [("2022", "4"), ("held", "2")]),
+        ("2021-12-31", "31 December 2021", [("2019", "10"), ("countries", "5"), ("held", "2")]),
+        ("2019-07-16", "16 July 2019", []),
+    ],
+)
+def test_statistics_say_beside_the_figures_what_they_count(client, network, as_of, day, announced):
+    labels = {
+        "2022": "New members stated by the 2022 announcement",
+        "2019": "New members stated by the 2019 announcement",
+        "countries": "Their countries, as stated",
+        "held": "Of these new members, held here",
+    }
+
+    response = client.get(reverse("cities:statistics"), {"as_of": as_of})
+
+    page = text(response)
+    note = page[page.index('<aside class="note"') : page.index("</aside>")]
+    assert (
+        f"<p> The members held in this database on {day}. It holds only the members whose "
+        "admission has been published by name, so the network's own totals are higher. </p>"
+    ) in note
+    rows = re.findall(r"<dt>(.*?)</dt> <dd>(.*?)</dd>", note)
+    assert rows == [(labels[label], figure) for label, figure in announced]
+    assert f'<a href="{reverse("cities:open-data")}">See what the data hold' in note
+    # Beside the figures: after the totals, before the first chart.
+    assert page.index('class="kpis"') < page.index('<aside class="note"')
+    assert page.index("</aside>") < page.index('id="growth-title"')
 
 
 def test_statistics_invalid_as_of_is_400(client, network):
