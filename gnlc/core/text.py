@@ -4,6 +4,7 @@ import functools
 import re
 import unicodedata
 
+from django.utils.text import slugify
 from django.utils.translation import get_language
 
 WORD = re.compile(r"\S+")
@@ -45,3 +46,12 @@ def sort_key(text: str, language: str | None = None) -> tuple:
     if language == "es":
         text = text.replace("ñ", "n" + _AFTER_EVERY_LETTER).replace("Ñ", "N" + _AFTER_EVERY_LETTER)
     return _collator().sort_key(text)
+
+
+def file_slug(parts, limit: int = 120) -> str:
+    """A file name's stem from `parts` (filter values, a date...): each slugified,
+    joined by hyphens, cut at a hyphen to `limit` characters. Names of downloads."""
+    stem = "-".join(filter(None, (slugify(str(part)) for part in parts)))
+    if len(stem) > limit:
+        stem = stem[:limit].rsplit("-", 1)[0]
+    return stem or "download"

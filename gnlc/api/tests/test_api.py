@@ -148,6 +148,22 @@ def test_members_facets_follow_the_filters(client, network):
     assert facets["country"] == [{"value": "KE", "label": "Kenya", "count": 2}]
 
 
+def test_members_facet_with_a_chosen_value_counts_its_alternatives(client, network):
+    response = client.get("/api/v1/members", {"country": ["KE"], "cohort": "2022"})
+
+    facets = response.json()["facets"]
+    assert names(response) == ["Mombasa"]
+    # Countries over the cohort filter alone: what adding each would bring.
+    assert facets["country"] == [
+        {"value": "EG", "label": "Egypt", "count": 1},
+        {"value": "KE", "label": "Kenya", "count": 1},
+    ]
+    assert facets["cohort"] == [
+        {"value": 2020, "label": "2020", "count": 1},
+        {"value": 2022, "label": "2022", "count": 1},
+    ]
+
+
 def test_members_labels_are_english_whatever_the_language(client, network):
     response = client.get("/api/v1/members", {"q": "aswan"}, HTTP_ACCEPT_LANGUAGE="fr")
 
@@ -168,6 +184,10 @@ def test_members_labels_are_english_whatever_the_language(client, network):
         ({"q": "LANH"}, ["Cao Lãnh"]),
         ({"q": "lãnh"}, ["Cao Lãnh"]),
         ({"region": "africa", "cohort": "2022"}, ["Mombasa"]),
+        # A facet's values are alternatives: any of them matches.
+        ({"country": ["ke", "VN"]}, ["Cao Lãnh", "Mombasa", "Nakuru"]),
+        ({"cohort": ["2020", "2022"], "region": "africa"}, ["Mombasa", "Nakuru"]),
+        ({"status": ["suspended", "withdrawn"]}, ["Aswan", "Bristol"]),
         ({"sort": "-name"}, ["Nakuru", "Mombasa", "Cao Lãnh", "Bristol", "Aswan"]),
         ({"sort": "cohort"}, ["Cao Lãnh", "Bristol", "Nakuru", "Aswan", "Mombasa"]),
     ],
@@ -257,6 +277,11 @@ def test_members_page_out_of_range_is_404(client, network):
         ({"page": "0"}, "page", "Input should be greater than or equal to 1"),
         ({"status": "gone"}, "status", "Input should be 'active', 'suspended' or 'withdrawn'"),
         (
+            {"status": ["active", "gone"]},
+            "status",
+            "Input should be 'active', 'suspended' or 'withdrawn'",
+        ),
+        (
             {"cohort": "soon"},
             "cohort",
             "Input should be a valid integer, unable to parse string as an integer",
@@ -273,6 +298,11 @@ def test_members_page_out_of_range_is_404(client, network):
         ),
         ({"cohort": "1999"}, "cohort", "Ensure this value is greater than or equal to 2000."),
         ({"country": "KEN"}, "country", "Ensure this value has at most 2 characters (it has 3)."),
+        (
+            {"region": ["africa", "atlantis"]},
+            "region",
+            "Select a valid choice. atlantis is not one of the available choices.",
+        ),
     ],
 )
 def test_members_invalid_parameter_is_422(client, network, params, field, message):

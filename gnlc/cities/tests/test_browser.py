@@ -161,3 +161,36 @@ def nakuru_marker(page):
         if page.locator(".leaflet-tooltip", has_text="Nakuru").count():
             return markers.nth(index)
     raise AssertionError("No marker of Nakuru on the map")
+
+
+def test_directory_facets_take_several_values_in_place(page, members):
+    errors = console_errors(page)
+    page.goto("/members/")
+    page.evaluate("window.stillTheSamePage = true")
+    facet = 'a[data-facet="region"][data-value="{}"]'
+
+    page.locator(facet.format("africa")).click()
+    page.wait_for_url(re.compile(r"/members/\?region=africa$"))
+    # Another region's count stays: choosing it too adds its members.
+    asia = page.locator(facet.format("asia-and-the-pacific"))
+    assert asia.locator(".facet__count").inner_text() == "1"
+    asia.click()
+
+    page.wait_for_url(re.compile(r"/members/\?region=africa&region=asia-and-the-pacific$"))
+    page.locator(".results__count", has_text="2 members").wait_for()
+    assert result_names(page) == ["Cao Lãnh", "Nakuru"]
+    selected = page.locator('a[data-facet="region"][aria-current="true"]')
+    assert selected.evaluate_all("links => links.map(link => link.dataset.value)") == [
+        "africa",
+        "asia-and-the-pacific",
+    ]
+
+    # Typing a search keeps both regions; a chip takes one out.
+    page.fill("input[name=q]", "a")
+    page.wait_for_url(re.compile(r"\?q=a(&sort=name)?&region=africa&region=asia-and-the-pacific$"))
+    page.locator(".chip", has_text="Africa").click()
+    page.wait_for_url(re.compile(r"/members/\?q=a(&sort=name)?&region=asia-and-the-pacific$"))
+    page.locator(".results__count", has_text="1 member").wait_for()
+    assert result_names(page) == ["Cao Lãnh"]
+    assert page.evaluate("window.stillTheSamePage") is True
+    assert errors == []
