@@ -860,10 +860,30 @@ def test_docs_page_loads_everything_from_our_own_static_files(client, db):
     assert re.findall(r"https?://[^\s\"'<>]+", html) == []
     scripts = re.findall(r'<script src="([^"]+)"', html)
     styles = re.findall(r'<link[^>]+href="([^"]+\.css)"', html)
-    assert scripts == ["/static/ninja/swagger-ui-bundle.js", "/static/ninja/swagger-ui-init.js"]
-    assert styles == ["/static/ninja/swagger-ui.css"]
+    assert scripts[-2:] == [
+        "/static/ninja/swagger-ui-bundle.js",
+        "/static/ninja/swagger-ui-init.js",
+    ]
+    assert "/static/ninja/swagger-ui.css" in styles
     for url in scripts + styles:
         assert finders.find(url.removeprefix(settings.STATIC_URL)) is not None
+
+
+def test_docs_page_is_a_page_of_the_site_with_links_to_the_contract(client, db):
+    response = client.get("/api/docs")
+
+    html = response.content.decode()
+    # The site's header and footer, the API docs marked as the current page.
+    assert html.count('<header class="site-header"') == 1
+    assert html.count('<footer class="site-footer"') == 1
+    assert '<a href="/api/docs" aria-current="page">API docs</a>' in html
+    assert "<h1>API documentation</h1>" in html
+    assert '<a href="/api/v1/openapi.json">' in html
+    assert '<a href="/data/">' in html
+    # The description Swagger UI shows points to no file of the repository.
+    description = api.get_openapi_schema(path_prefix="/api/v1/")["info"]["description"]
+    assert "docs/" not in description
+    assert "/api/v1/openapi.json" in description
 
 
 def test_docs_page_is_under_the_strict_csp(client, db):

@@ -53,7 +53,7 @@ PUBLIC_PAGES = [
 ]
 # Public URLs that are not pages of ours, so axe has nothing to check there.
 NOT_PAGES = {
-    "api-docs": "django-ninja's Swagger UI, third-party and served as is",
+    "api-docs": "django-ninja's Swagger UI (third-party, as is) inside our header",
     "cities:download": "CSV, JSON and GeoJSON downloads",
     "cities:statistics-csv": "a CSV download",
     "cities:statistics-series-csv": "a CSV download",
