@@ -1,7 +1,26 @@
-"""Form pieces shared by apps: the repeated query parameter of a multi-choice facet."""
+"""Form pieces shared by apps: the site's form renderer (how every field is drawn) and
+the repeated query parameter of a multi-choice facet."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import DjangoTemplates
+
+
+class FormRenderer(DjangoTemplates):
+    """Every form field of the site is drawn by one template, `core/forms/field.html`
+    (`{{ field.as_field_group }}`, or `{{ form }}`): its label, a visible and spoken
+    mark on a required field, with a legend before the form's first required field,
+    its help and its errors (each linked to the input by aria-describedby), the input.
+    Templates lay fields out; they do not draw them."""
+
+    field_template_name = "core/forms/field.html"
+
+
+def is_first_required(field) -> bool:
+    """Whether `field` (a BoundField) is the first visible required field of its form:
+    the legend explaining the mark goes just before it."""
+    first = next((f for f in field.form.visible_fields() if f.field.required), None)
+    return first is not None and first.name == field.name
 
 
 class RepeatedField(forms.Field):
