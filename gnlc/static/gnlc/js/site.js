@@ -62,3 +62,23 @@ document.addEventListener("htmx:configRequest", (event) => {
     }
   });
 })();
+
+// The facets of the directory and the library start folded on a phone, so the results
+// come first; once a person opens or closes them, that choice survives the swaps of the
+// results (each swap brings a new, open panel).
+(function () {
+  const phone = window.matchMedia("(max-width: 800px)");
+  let open = null;
+
+  function fold() {
+    const panel = document.querySelector("details[data-fold-on-phone]");
+    if (!panel || panel.dataset.folded) return;
+    panel.dataset.folded = "1";
+    if (open === null) open = !phone.matches;
+    panel.open = open || !phone.matches;
+    panel.addEventListener("toggle", () => { if (phone.matches) open = panel.open; });
+  }
+
+  document.addEventListener("DOMContentLoaded", fold);
+  document.addEventListener("htmx:afterSettle", fold);
+})();
