@@ -98,6 +98,8 @@ TEMPLATES = [
         },
     }
 ]
+# Every form field is drawn by one template, with its required mark (gnlc/core/forms.py).
+FORM_RENDERER = "gnlc.core.forms.FormRenderer"
 
 DATABASE_URL = env_str("DATABASE_URL")
 if not DATABASE_URL:

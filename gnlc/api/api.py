@@ -25,12 +25,22 @@ from gnlc.cities.forms import DirectoryFilter
 from gnlc.cities.models import Cohort, Country, Member, MembershipEvent
 
 DESCRIPTION = f"""Open data on the members of the {settings.GNLC_NETWORK_NAME}: who they are,
-where, since when, and the network's figures on any date.
+where, since when, and the network's figures on any date; and the library's good practices.
 
-Read-only, no authentication. Data under {settings.GNLC_DATA_LICENCE}
-({settings.GNLC_DATA_LICENCE_URL}). Every error has one shape:
-`{{"error": {{"status", "code", "message", "details"}}}}`. The full contract is in
-docs/api.md."""
+Read-only, no authentication, in English. Data under {settings.GNLC_DATA_LICENCE}
+({settings.GNLC_DATA_LICENCE_URL}).
+
+- **Dates**: `as_of` (YYYY-MM-DD, today by default) gives the figures on that day.
+- **Filters** of a list may repeat (`region=africa&region=arab-states`): several values of
+  one filter are alternatives, different filters combine. Facet counts say how many
+  results each value gives among the results of the other filters.
+- **Pages**: `page` and `page_size`; `next` and `previous` are full URLs, null at the ends.
+- **Errors** all have one shape, `{{"error": {{"status", "code", "message", "details"}}}}`,
+  with one detail per invalid parameter; `code` is stable (`not_found`,
+  `validation_error`, `rate_limited`...).
+
+Each operation below lists its parameters and responses; the OpenAPI document is
+/api/v1/openapi.json."""
 
 api = NinjaAPI(
     title=f"{settings.GNLC_NETWORK_SHORT_NAME} API",

@@ -76,11 +76,16 @@ def form_error_details(form) -> list[dict]:
 
 def validation_error_details(exc: ValidationError) -> list[dict]:
     """Ninja's errors (pydantic's, with a location such as ("query", "page_size")) as
-    error details; the location's source ("query", "path") is dropped from the field."""
+    error details; the location's source ("query", "path") is dropped from the field.
+    A query parameter is named alone: a repeated one's location also holds the schema's
+    argument and the value's position (("query", "params", "status", 0): "status")."""
     details = []
     for error in exc.errors:
         loc = [str(part) for part in error.get("loc", ())]
-        if loc and loc[0] in {"query", "path", "body", "header", "cookie", "form"}:
+        if loc and loc[0] == "query":
+            names = [part for part in loc[1:] if not part.isdigit()]
+            loc = names[-1:]
+        elif loc and loc[0] in {"path", "body", "header", "cookie", "form"}:
             loc = loc[1:]
         details.append({"field": ".".join(loc) or None, "message": error.get("msg", "")})
     return details

@@ -103,16 +103,26 @@ class CountryRef(Schema):
 
 class MemberQuery(Schema):
     """The `members` filters. They are parsed again by the directory's own filter form,
-    so a URL selects the same members on the web pages, the downloads and the API."""
+    so a URL selects the same members on the web pages, the downloads and the API. Each
+    facet filter may repeat (`region=africa&region=arab-states`): a member matches any
+    of its values, and every filter given."""
 
-    region: str | None = Field(
-        None, description="A region's slug (see `regions`).", examples=["africa"]
+    region: list[str] | None = Field(
+        None,
+        description="A region's slug (see `regions`); repeat for several.",
+        examples=[["africa"]],
     )
-    country: str | None = Field(
-        None, description="ISO 3166-1 alpha-2 code, any case.", examples=["KE"]
+    country: list[str] | None = Field(
+        None,
+        description="ISO 3166-1 alpha-2 code, any case; repeat for several.",
+        examples=[["KE"]],
     )
-    cohort: int | None = Field(None, description="The cohort's year.", examples=[2022])
-    status: StatusValue | None = Field(None, description="Status on the `as_of` date.")
+    cohort: list[int] | None = Field(
+        None, description="The cohort's year; repeat for several.", examples=[[2022]]
+    )
+    status: list[StatusValue] | None = Field(
+        None, description="Status on the `as_of` date; repeat for several."
+    )
     q: str | None = Field(
         None, description="Name search, case- and accent-insensitive.", examples=["lanh"]
     )
@@ -169,7 +179,10 @@ class MemberSummary(Schema):
 class FacetValue(Schema):
     value: str | int = Field(description="What to pass as the filter's parameter.")
     label: str
-    count: int = Field(description="Members the results would hold with this value added.")
+    count: int = Field(
+        description="Members with this value among the results of the other filters: "
+        "what choosing it (too) gives or brings."
+    )
 
 
 class Facets(Schema):

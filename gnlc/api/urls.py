@@ -1,6 +1,9 @@
 """/api/: version 1 of the API under v1/, its interactive docs at docs, and a JSON 404
 in the API's error shape for any other path."""
 
+import json
+
+from django.shortcuts import render
 from django.urls import URLPattern, path, re_path
 
 from gnlc.api.api import api
@@ -21,7 +24,10 @@ def _with_error_shape(urls):
 
 
 def docs(request):
-    return api.docs.render_page(request, api)
+    """The interactive docs (django-ninja's Swagger UI) inside the site's own page: its
+    header, a word on what the API is, and links to the OpenAPI document and open data."""
+    settings = {**api.docs.settings, "url": api.docs.get_openapi_url(api, {})}
+    return render(request, "api/docs.html", {"swagger_settings": json.dumps(settings)})
 
 
 urlpatterns = [

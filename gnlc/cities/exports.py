@@ -12,6 +12,8 @@ import json
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 
+from gnlc.core.text import file_slug
+
 CSV_COLUMNS = [
     "name",
     "slug",
@@ -50,10 +52,34 @@ def metadata(*, as_of: dt.date | None, filters: dict, count: int) -> dict:
             "are: see the cohorts' completeness on the statistics page."
         ),
         "as_of": (as_of or dt.date.today()).isoformat(),
-        "filters": {k: str(v) for k, v in filters.items()},
+        # A facet's values as a list (they may be several), the search and date as text.
+        "filters": {
+            k: [str(item) for item in v] if isinstance(v, list) else str(v)
+            for k, v in filters.items()
+        },
         "count": count,
         "generated_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     }
+
+
+def filename(filters: dict, fmt: str, day: dt.date) -> str:
+    """The download's file name, after the network, its filters and its day, so that
+    filtered views downloaded side by side never overwrite one another:
+    gnlc-members-2026-12-04.csv, gnlc-members-africa-cohort-2024-2026-12-04.csv."""
+    parts = [settings.GNLC_NETWORK_SHORT_NAME or "network", "members"]
+    for name in ("region", "country", "cohort", "status"):
+        values = [str(value) for value in filters.get(name, [])]
+        if len(values) > 3:  # a name people can still read
+            parts.append(f"{len(values)}-{PLURALS[name]}")
+        elif values:
+            parts += (["cohort"] if name == "cohort" else []) + values
+    if filters.get("q"):
+        parts += ["search", filters["q"]]
+    parts.append(day.isoformat())
+    return f"{file_slug(parts)}.{fmt}"
+
+
+PLURALS = {"region": "regions", "country": "countries", "cohort": "cohorts", "status": "statuses"}
 
 
 def member_record(member) -> dict:

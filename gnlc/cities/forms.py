@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gnlc.cities.enums import Status
 from gnlc.cities.models import REGION_LABELS, Member
+from gnlc.core.forms import RepeatedField
 
 SORTS = {
     "name": ("name", "pk"),
@@ -20,16 +21,17 @@ SORTS = {
 class DirectoryFilter(forms.Form):
     """Search, facets, "as of" date and sort of the member directory.
 
-    Invalid values are errors, not silently ignored: a shared link that no longer means
-    anything should say so rather than show the whole network."""
+    Each facet (region, country, cohort, status) takes several values, repeated in the
+    URL (`?region=africa&region=arab-states`): a member matches any of them, and every
+    facet it is filtered by. Invalid values are errors, not silently ignored: a shared
+    link that no longer means anything should say so rather than show the whole
+    network."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    region = forms.ChoiceField(label=_("Region"), required=False)
-    country = forms.CharField(label=_("Country"), required=False, max_length=2)
-    cohort = forms.IntegerField(label=_("Cohort"), required=False, min_value=2000, max_value=2100)
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any")), *Status.choices]
-    )
+    region = RepeatedField(forms.ChoiceField(choices=REGION_LABELS.items()), label=_("Region"))
+    country = RepeatedField(forms.CharField(max_length=2), label=_("Country"), normalise=str.upper)
+    cohort = RepeatedField(forms.IntegerField(min_value=2000, max_value=2100), label=_("Cohort"))
+    status = RepeatedField(forms.ChoiceField(choices=Status.choices), label=_("Status"))
     as_of = forms.DateField(
         label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -46,21 +48,32 @@ class DirectoryFilter(forms.Form):
     )
 
     FILTER_FIELDS = ("q", "region", "country", "cohort", "status", "as_of")
+    # The facets, and how each narrows the members to any of its values.
+    FACETS = {
+        "region": "country__region_id__in",
+        "country": "country_id__in",
+        "cohort": "cohort_id__in",
+        "status": "status_on__in",
+    }
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data if data is not None else {}, *args, **kwargs)
-        # The five regions are fixed reference data: their choices cost no query.
-        self.fields["region"].choices = [("", _("Any")), *REGION_LABELS.items()]
-
-    def clean_country(self):
-        return self.cleaned_data["country"].upper()
 
     @property
     def filters(self) -> dict:
-        """The valid, non-empty filters, as cleaned values."""
+        """The valid, non-empty filters, as cleaned values (a facet's: a list)."""
         if not self.is_valid():
             return {}
         return {k: v for k, v in self.cleaned_data.items() if k in self.FILTER_FIELDS and v}
+
+    def filter_pairs(self) -> list[tuple[str, object]]:
+        """The filters as (name, value) pairs, a facet's values one pair each: what the
+        URL repeats, and what a download is named after."""
+        return [
+            (name, item)
+            for name, value in self.filters.items()
+            for item in (value if isinstance(value, list) else [value])
+        ]
 
     def base_queryset(self):
         """Members on record on the chosen date with every filter but the facets applied
@@ -68,25 +81,36 @@ class DirectoryFilter(forms.Form):
         filters = self.filters
         return Member.objects.on_record(filters.get("as_of")).search(filters.get("q", ""))
 
+    def _narrowed(self, members, but=None):
+        """`members` narrowed by every facet's values, but the facet `but`."""
+        filters = self.filters
+        for name, lookup in self.FACETS.items():
+            if name != but and name in filters:
+                members = members.filter(**{lookup: filters[name]})
+        return members
+
     def queryset(self):
         """The rows this filter selects, sorted, ready for listing."""
-        filters = self.filters
-        members = self.base_queryset()
-        if "region" in filters:
-            members = members.filter(country__region_id=filters["region"])
-        if "country" in filters:
-            members = members.filter(country_id=filters["country"])
-        if "cohort" in filters:
-            members = members.filter(cohort_id=filters["cohort"])
-        if "status" in filters:
-            members = members.filter(status_on=filters["status"])
         sort = (self.cleaned_data.get("sort") if self.is_valid() else None) or "name"
-        return members.for_listing().order_by(*SORTS[sort])
+        return self._narrowed(self.base_queryset()).for_listing().order_by(*SORTS[sort])
 
     def facets(self):
-        """Counts per facet value over the filtered rows (the usual faceted-search rule:
-        each count is what the result would hold with that value added)."""
-        return self.queryset().order_by().facet_counts()
+        """Counts per facet value, as multi-choice faceted search counts them: a facet
+        without a chosen value counts over the results; a facet with some counts over
+        the results of every other facet's filters, so its other values show how many
+        members choosing them too would bring (values of one facet are alternatives).
+        One grouped query per facet."""
+        filters = self.filters
+        base = self.base_queryset()
+        counts = (
+            self._narrowed(base)
+            .order_by()
+            .facet_counts([name for name in self.FACETS if name not in filters])
+        )
+        for name in self.FACETS:
+            if name in filters:
+                counts[name] = self._narrowed(base, but=name).order_by().facet_counts([name])[name]
+        return {name: counts[name] for name in self.FACETS}
 
 
 def _coordinate_field(label, limit: int, message):

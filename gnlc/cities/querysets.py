@@ -109,50 +109,60 @@ class MemberQuerySet(models.QuerySet):
         )
         return {"members": row["members"], "countries": row["countries"]}
 
-    def facet_counts(self) -> dict[str, list[dict]]:
-        """Counts per region, country, cohort year and status, one grouped query each.
+    FACETS = ("region", "country", "cohort", "status")
+
+    def facet_counts(self, facets=FACETS) -> dict[str, list[dict]]:
+        """Counts per region, country, cohort year and status (or only the `facets`
+        named), one grouped query each.
 
         Call on a queryset that carries `status_on` (from `with_status`)."""
+        return {name: getattr(self, f"_{name}_counts")() for name in facets}
+
+    def _region_counts(self) -> list[dict]:
         region = (
             self.values("country__region__slug", "country__region__name", "country__region__order")
             .annotate(count=Count("pk"))
             .order_by("country__region__order")
         )
+        return [
+            {
+                "value": r["country__region__slug"],
+                "label": r["country__region__name"],
+                "count": r["count"],
+            }
+            for r in region
+        ]
+
+    def _country_counts(self) -> list[dict]:
         country = (
             self.values("country__iso2", "country__name")
             .annotate(count=Count("pk"))
             .order_by("country__name")
         )
+        return [
+            {"value": r["country__iso2"], "label": r["country__name"], "count": r["count"]}
+            for r in country
+        ]
+
+    def _cohort_counts(self) -> list[dict]:
         cohort = self.values("cohort__year").annotate(count=Count("pk")).order_by("cohort__year")
+        return [
+            {"value": r["cohort__year"], "label": str(r["cohort__year"]), "count": r["count"]}
+            for r in cohort
+            if r["cohort__year"] is not None
+        ]
+
+    def _status_counts(self) -> list[dict]:
         status = self.values("status_on").annotate(count=Count("pk")).order_by("status_on")
-        return {
-            "region": [
-                {
-                    "value": r["country__region__slug"],
-                    "label": r["country__region__name"],
-                    "count": r["count"],
-                }
-                for r in region
-            ],
-            "country": [
-                {"value": r["country__iso2"], "label": r["country__name"], "count": r["count"]}
-                for r in country
-            ],
-            "cohort": [
-                {"value": r["cohort__year"], "label": str(r["cohort__year"]), "count": r["count"]}
-                for r in cohort
-                if r["cohort__year"] is not None
-            ],
-            "status": [
-                {
-                    "value": r["status_on"],
-                    "label": str(Status(r["status_on"]).label),
-                    "count": r["count"],
-                }
-                for r in status
-                if r["status_on"]
-            ],
-        }
+        return [
+            {
+                "value": r["status_on"],
+                "label": str(Status(r["status_on"]).label),
+                "count": r["count"],
+            }
+            for r in status
+            if r["status_on"]
+        ]
 
     def count_by_country(self) -> list[dict]:
         """Members per country in this queryset, one grouped query: rows of `iso2`,

@@ -131,6 +131,20 @@ def cohort_completeness() -> list[dict]:
     return rows
 
 
+def latest_announced(completeness: list[dict], as_of: dt.date | None = None) -> dict | None:
+    """Of `cohort_completeness()`'s rows, the latest cohort announced by `as_of` (today)
+    whose announcement stated its size: what the statistics page sets beside its own
+    figures, so a reader sees at once that the data hold fewer members than the network
+    announced. None where no announcement by then stated a figure."""
+    day = as_of or timezone.localdate()
+    stated = [
+        row
+        for row in completeness
+        if row["announced_members"] and row["cohort"].effective_on <= day
+    ]
+    return stated[-1] if stated else None
+
+
 def history(as_of: dt.date | None = None) -> list[dict]:
     """The network as of each announcement (each cohort's effective date), oldest first,
     up to `as_of` when given: active members and countries in all and per region, the

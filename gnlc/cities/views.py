@@ -18,7 +18,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -32,6 +31,7 @@ from gnlc.cities.stats import (
     departures,
     growth_by_region,
     history,
+    latest_announced,
     network_stats,
 )
 from gnlc.core.text import sort_key
@@ -70,7 +70,7 @@ def _directory_page(form, number) -> dict:
             "facets": form.facets(),
         }
 
-    filters = sorted((name, str(value)) for name, value in form.filters.items())
+    filters = [(name, str(value)) for name, value in form.filter_pairs()]
     sort = form.cleaned_data.get("sort") or "name"
     return cached(["directory", filters, sort, str(number or 1)], compute)
 
@@ -99,15 +99,16 @@ class CachedPage:
 
 def _facets(form, facets=None):
     """The facet counts (`facets`: as form.facets() gives them, perhaps cached) with each
-    value's label in the active language and whether it is the one selected."""
+    value's label in the active language and whether it is one of those selected."""
     selected = form.filters
     facets = form.facets() if facets is None else copy.deepcopy(facets)
     for row in facets["region"]:
         row["label"] = REGION_LABELS.get(row["value"], row["label"])
     facets["country"] = _localised_countries(facets["country"], code="value")
     for name, rows in facets.items():
+        chosen = {str(value) for value in selected.get(name, [])}
         for row in rows:
-            row["selected"] = str(selected.get(name, "")) == str(row["value"])
+            row["selected"] = str(row["value"]) in chosen
     return facets
 
 
@@ -120,17 +121,32 @@ def _localised_countries(rows, code="iso2"):
 
 
 def _chips(form, facets):
-    """The active filters as (name, label, readable value), for "remove filter" links."""
+    """The active filters, a facet's values one each, as (name, value, label, readable
+    value), for "remove filter" links."""
     chips = []
-    for name, value in form.filters.items():
-        shown = next((row["label"] for row in facets.get(name, []) if row["selected"]), None)
+    for name, value in form.filter_pairs():
+        shown = next(
+            (row["label"] for row in facets.get(name, []) if str(row["value"]) == str(value)),
+            None,
+        )
         if name == "as_of":
             shown = date_format(value, "j F Y")
         elif name == "status":
             shown = Status(value).label
         elif name == "region":
             shown = REGION_LABELS.get(value, value)
-        chips.append({"name": name, "label": form.fields[name].label, "value": shown or value})
+        elif name == "country" and shown is None:
+            shown = Country(iso2=value, name=value).label
+        chips.append(
+            {
+                "name": name,
+                "value": value,
+                "label": form.fields[name].label,
+                "shown": shown or value,
+                # The search and the date are one value: removing them needs no value.
+                "toggles": name in form.FACETS,
+            }
+        )
     return chips
 
 
@@ -146,6 +162,9 @@ def directory(request):
             page=Paginator(rows, PAGE_SIZE).get_page(found["number"]),
             facets=facets,
             filters=form.filters,
+            hidden_filters=[
+                (name, value) for name, value in form.filter_pairs() if name in form.FACETS
+            ],
             chips=_chips(form, facets),
         )
     status = 200 if form.is_valid() else 400
@@ -165,8 +184,7 @@ def download(request, fmt):
     filters = form.filters
     as_of = filters.get("as_of")
     body = exports.render(fmt, form.queryset(), as_of=as_of, filters=filters)
-    day = (as_of or timezone.localdate()).isoformat()
-    filename = f"{slugify(settings.GNLC_NETWORK_SHORT_NAME) or 'network'}-members-{day}.{fmt}"
+    filename = exports.filename(filters, fmt, as_of or timezone.localdate())
     response = HttpResponse(body, content_type=exports.FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Link"] = f'<{settings.GNLC_DATA_LICENCE_URL}>; rel="license"'
@@ -319,6 +337,7 @@ def statistics(request):
         return render(request, "cities/statistics.html", {"form": form}, status=400)
     regions, growth, chart = _growth(as_of)
     rows = history(as_of)
+    completeness = cohort_completeness()
     return render(
         request,
         "cities/statistics.html",
@@ -331,7 +350,8 @@ def statistics(request):
             "history": rows,
             "charts": _history_charts(rows),
             "departures": departures(as_of),
-            "completeness": cohort_completeness(),
+            "completeness": completeness,
+            "announced": latest_announced(completeness, as_of),
         },
     )
 

@@ -4,6 +4,7 @@ import functools
 import re
 import unicodedata
 
+from django.utils.text import slugify
 from django.utils.translation import get_language, get_language_info
 
 WORD = re.compile(r"\S+")
@@ -55,3 +56,12 @@ def text_direction(language: str | None) -> str:
         return "rtl" if get_language_info(code)["bidi"] else "ltr"
     except KeyError:
         return "ltr"
+
+
+def file_slug(parts, limit: int = 120) -> str:
+    """A file name's stem from `parts` (filter values, a date...): each slugified,
+    joined by hyphens, cut at a hyphen to `limit` characters. Names of downloads."""
+    stem = "-".join(filter(None, (slugify(str(part)) for part in parts)))
+    if len(stem) > limit:
+        stem = stem[:limit].rsplit("-", 1)[0]
+    return stem or "download"

@@ -5,7 +5,7 @@ page's own `LibraryFilter`, so a URL selects the same practices everywhere."""
 
 import datetime as dt
 import math
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
@@ -32,16 +32,30 @@ class PageQuery(Schema):
 
 
 class PracticeQuery(PageQuery):
-    """The practices' filters, parsed again by the search page's own form."""
+    """The practices' filters, parsed again by the search page's own form. Each may
+    repeat (`theme=literacy&theme=health`): a practice matches any of its values, and
+    every filter given."""
 
-    theme: str | None = Field(None, description="A theme's slug.", examples=["literacy"])
-    sdg: int | None = Field(None, ge=1, le=17, description="An SDG's number.", examples=[4])
-    region: str | None = Field(None, description="A region's slug.", examples=["africa"])
-    country: str | None = Field(None, description="ISO 3166-1 alpha-2, any case.")
-    year: int | None = Field(None, description="The year the practice started.")
-    language: LanguageValue | None = Field(None, description="The practice's language.")
-    key_feature: Literal[tuple(KeyFeature.values)] | None = Field(
-        None, description="The Key Features area it serves."
+    theme: list[str] | None = Field(
+        None, description="A theme's slug; repeat for several.", examples=[["literacy"]]
+    )
+    sdg: list[Annotated[int, Field(ge=1, le=17)]] | None = Field(
+        None, description="An SDG's number; repeat for several.", examples=[[4]]
+    )
+    region: list[str] | None = Field(
+        None, description="A region's slug; repeat for several.", examples=[["africa"]]
+    )
+    country: list[str] | None = Field(
+        None, description="ISO 3166-1 alpha-2, any case; repeat for several."
+    )
+    year: list[int] | None = Field(
+        None, description="The year the practice started; repeat for several."
+    )
+    language: list[LanguageValue] | None = Field(
+        None, description="The practice's language; repeat for several."
+    )
+    key_feature: list[Literal[tuple(KeyFeature.values)]] | None = Field(
+        None, description="The Key Features area it serves; repeat for several."
     )
 
 

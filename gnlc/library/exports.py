@@ -8,6 +8,8 @@ import json
 from django.conf import settings
 from django.utils import timezone
 
+from gnlc.core.text import file_slug
+
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
 CSV_COLUMNS = [
     "slug",
@@ -27,6 +29,31 @@ CSV_COLUMNS = [
     "url",
     "is_demo",
 ]
+
+
+# Facets named by their kind before their values, where a bare value would not say what
+# it is (a year, a goal's number).
+NAMED = {"sdg": "sdg", "year": "since", "call": "call"}
+PLURALS = {"theme": "themes", "sdg": "sdgs", "region": "regions", "country": "countries"}
+
+
+def filename(pairs: list[tuple[str, object]], text: str, fmt: str) -> str:
+    """The download's file name after its filters and search words, so that filtered
+    views downloaded side by side never overwrite one another: practices.csv,
+    practices-literacy-ke.csv, practices-sdg-4-search-reading.json. A facet of more than
+    three values is counted ("practices-5-countries.csv")."""
+    values: dict[str, list[str]] = {}
+    for name, value in pairs:
+        values.setdefault(name, []).append(str(value))
+    parts = ["practices"]
+    for name, items in values.items():
+        if len(items) > 3:
+            parts.append(f"{len(items)}-{PLURALS.get(name, name)}")
+        else:
+            parts += ([NAMED[name]] if name in NAMED else []) + items
+    if text:
+        parts += ["search", text]
+    return f"{file_slug(parts)}.{fmt}"
 
 
 def row(practice, request) -> dict:

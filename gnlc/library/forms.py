@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gnlc.cities.models import REGION_LABELS, Member
+from gnlc.core.forms import RepeatedField
 from gnlc.core.uploads import CheckedFileField
 from gnlc.library.enums import (
     SDG_CHOICES,
@@ -34,24 +35,22 @@ YEARS = (1950, 2100)
 class LibraryFilter(forms.Form):
     """Search words and facet filters of the library's practices.
 
-    Invalid values are errors (a 400 on the page, a 422 in the API), never silently
-    dropped: a shared link that no longer means anything says so."""
+    Each facet filter takes several values, repeated in the URL (`?theme=literacy&
+    theme=health`): a practice matches any of them, and every filter given. Invalid
+    values are errors (a 400 on the page, a 422 in the API), never silently dropped: a
+    shared link that no longer means anything says so."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    theme = forms.SlugField(label=_("Theme"), required=False, max_length=80)
-    sdg = forms.TypedChoiceField(
-        label=_("SDG"), required=False, coerce=int, choices=[("", _("Any")), *SDG_CHOICES]
+    theme = RepeatedField(forms.SlugField(max_length=80), label=_("Theme"))
+    sdg = RepeatedField(forms.TypedChoiceField(coerce=int, choices=SDG_CHOICES), label=_("SDG"))
+    region = RepeatedField(forms.ChoiceField(choices=REGION_LABELS.items()), label=_("Region"))
+    country = RepeatedField(forms.CharField(max_length=2), label=_("Country"), normalise=str.upper)
+    year = RepeatedField(
+        forms.IntegerField(min_value=YEARS[0], max_value=YEARS[1]), label=_("Active since")
     )
-    region = forms.ChoiceField(label=_("Region"), required=False)
-    country = forms.CharField(label=_("Country"), required=False, max_length=2)
-    year = forms.IntegerField(
-        label=_("Active since"), required=False, min_value=YEARS[0], max_value=YEARS[1]
-    )
-    language = forms.ChoiceField(
-        label=_("Language"), required=False, choices=[("", _("Any")), *Language.choices]
-    )
-    key_feature = forms.ChoiceField(
-        label=_("Key Features area"), required=False, choices=[("", _("Any")), *KeyFeature.choices]
+    language = RepeatedField(forms.ChoiceField(choices=Language.choices), label=_("Language"))
+    key_feature = RepeatedField(
+        forms.ChoiceField(choices=KeyFeature.choices), label=_("Key Features area")
     )
     # The themed call for practices the practices answered (its id, as its page links).
     call = forms.IntegerField(label=_("Call for practices"), required=False, min_value=1)
@@ -69,21 +68,27 @@ class LibraryFilter(forms.Form):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data if data is not None else {}, *args, **kwargs)
-        self.fields["region"].choices = [("", _("Any")), *REGION_LABELS.items()]
-
-    def clean_country(self):
-        return self.cleaned_data["country"].upper()
 
     @property
     def filters(self) -> dict:
-        """The valid, non-empty facet filters (not the search words)."""
+        """The valid, non-empty facet filters (not the search words); a facet's as a
+        list."""
         if not self.is_valid():
             return {}
         return {
             k: v
             for k, v in self.cleaned_data.items()
-            if k in self.FILTER_FIELDS and v not in ("", None)
+            if k in self.FILTER_FIELDS and v not in ("", None, [])
         }
+
+    def filter_pairs(self) -> list[tuple[str, object]]:
+        """The filters as (name, value) pairs, a facet's values one pair each: what the
+        URL repeats, and what a download is named after."""
+        return [
+            (name, item)
+            for name, value in self.filters.items()
+            for item in (value if isinstance(value, list) else [value])
+        ]
 
     @property
     def text(self) -> str:
@@ -134,8 +139,9 @@ class LibraryFilter(forms.Form):
         facets = self.results().facets()
         selected = self.filters
         for name, rows in facets.items():
+            chosen = {str(value).upper() for value in selected.get(name, [])}
             for row in rows:
-                row["selected"] = str(selected.get(name, "")).upper() == str(row["value"]).upper()
+                row["selected"] = str(row["value"]).upper() in chosen
         return facets
 
 

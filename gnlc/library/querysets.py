@@ -81,9 +81,9 @@ class PracticeQuerySet(models.QuerySet):
 
     def filter_by(self, filters: dict):
         """Apply the search page's facet filters (theme, sdg, region, country, year,
-        language, key_feature; each a single value; other keys are ignored): one lookup
-        of their terms in the full-text index, which has them for published practices
-        only."""
+        language, key_feature; each a value or a list of alternatives; other keys are
+        ignored): one lookup of their terms in the full-text index, which has them for
+        published practices only."""
         terms = facet_terms_for(filters)
         if terms is None:
             return self.none()
@@ -115,85 +115,102 @@ FACET_FILTERS = ("theme", "sdg", "region", "country", "year", "language", "key_f
 COUNTED = ("theme", "sdg", "region", "country", "year", "language")
 
 
-def facet_pairs_for(filters: dict) -> list[tuple[str, str]] | None:
-    """The (facet, value) pairs of the facet filters among `filters`, as the facet table
-    stores them (a theme by its id, a country in capitals); None if a filter names a
-    theme that does not exist (nothing can match)."""
+def facet_groups_for(filters: dict) -> list[tuple[str, tuple[str, ...]]] | None:
+    """The facet filters among `filters` as (facet, values) groups, values as the facet
+    table stores them (a theme by its id, a country in capitals), sorted; a filter is a
+    value or a list of alternatives. None if a filter can match nothing (it names only
+    themes that do not exist); a theme that does not exist among others is left out."""
     from gnlc.library.models import Theme
 
-    pairs = []
+    groups = []
     for name in FACET_FILTERS:
-        if filters.get(name) in (None, ""):
+        values = filters.get(name)
+        if values in (None, "", []):
             continue
-        value = filters[name]
+        values = list(values) if isinstance(values, list | tuple) else [values]
         if name == "theme":
-            value = Theme.objects.filter(slug=value).values_list("pk", flat=True).first()
-            if value is None:
+            values = list(Theme.objects.filter(slug__in=values).values_list("pk", flat=True))
+            if not values:
                 return None
         elif name == "country":
-            value = str(value).upper()
-        pairs.append((name, str(value)))
-    return pairs
+            values = [str(value).upper() for value in values]
+        groups.append((name, tuple(sorted({str(value) for value in values}))))
+    return groups
 
 
-def facet_terms_for(filters: dict) -> list[str] | None:
-    """The index terms (search.facet_term) of the facet filters among `filters`; None
-    if nothing can match (see facet_pairs_for)."""
-    pairs = facet_pairs_for(filters)
-    return None if pairs is None else [facet_term(name, value) for name, value in pairs]
+def facet_terms_for(filters: dict) -> list[tuple[str, ...]] | None:
+    """The index terms (search.facet_term) of the facet filters among `filters`, a
+    tuple of alternatives per filter; None if nothing can match (see facet_groups_for)."""
+    groups = facet_groups_for(filters)
+    return None if groups is None else _terms_of(groups)
 
 
-def _facet_join(pairs: list[tuple[str, str]]) -> tuple[str, list]:
-    """SQL of the ids of the published practices with every (facet, value) of `pairs`,
-    from the facet table alone (one index range per pair, joined on the practice's id),
-    and its parameters. Our own text only; every value is a parameter."""
+def _terms_of(groups) -> list[tuple[str, ...]]:
+    return [tuple(facet_term(name, value) for value in values) for name, values in groups]
+
+
+def _facet_join(groups: list[tuple[str, tuple[str, ...]]]) -> tuple[str, list]:
+    """SQL of the ids of the published practices with one of the values of each (facet,
+    values) of `groups`, from the facet table alone (one index range per value, joined
+    on the practice's id), and its parameters. Our own text only; every value is a
+    parameter. Each id once: a practice can have two of a group's values (two of its
+    cities' countries)."""
+
+    def condition(n, values):
+        return f"f{n}.facet = %s AND f{n}.value IN ({', '.join(['%s'] * len(values))})"
+
     joins = " ".join(
         f"JOIN library_practicefacet f{n} ON f{n}.practice_id = f0.practice_id "
-        f"AND f{n}.facet = %s AND f{n}.value = %s"
-        for n in range(1, len(pairs))
+        f"AND {condition(n, values)}"
+        for n, (_facet, values) in enumerate(groups[1:], start=1)
     )
-    sql = f"SELECT f0.practice_id FROM library_practicefacet f0 {joins} "  # noqa: S608
-    sql += "WHERE f0.facet = %s AND f0.value = %s"
-    return sql, [value for pair in pairs[1:] for value in pair] + list(pairs[0])
+    # One value a group: no practice can repeat (a facet row is unique), no DISTINCT.
+    distinct = "DISTINCT " if any(len(values) > 1 for _facet, values in groups) else ""
+    sql = f"SELECT {distinct}f0.practice_id FROM library_practicefacet f0 {joins} "  # noqa: S608
+    sql += f"WHERE {condition(0, groups[0][1])}"
+    params = [item for facet, values in [*groups[1:], groups[0]] for item in (facet, *values)]
+    return sql, params
 
 
-def with_facets(queryset, pairs: list[tuple[str, str]], *, many: bool = False):
-    """`queryset` narrowed to the practices with every (facet, value) of `pairs`.
+def with_facets(queryset, groups: list[tuple[str, tuple[str, ...]]], *, many: bool = False):
+    """`queryset` narrowed to the practices with one of the values of each (facet,
+    values) of `groups`.
 
     `many`: the filters match many practices (more than PracticeSearch.EXACT), so the
     query's own order (an index) soon meets enough of them: each row it walks is looked
-    up in the facet table (one index probe per pair). Otherwise the matching ids are
+    up in the facet table (one index probe per value). Otherwise the matching ids are
     read once from the facet join, and the unary + keeps SQLite from driving the query
     from that list (reading each practice it names) rather than from its order."""
     table = queryset.model._meta.db_table
     if many:
-        exists = (
-            "EXISTS (SELECT 1 FROM library_practicefacet f WHERE f.practice_id = "  # noqa: S608
-            f"{table}.id AND f.facet = %s AND f.value = %s)"
-        )
-        for facet, value in pairs:
+        for facet, values in groups:
+            exists = (
+                "EXISTS (SELECT 1 FROM library_practicefacet f WHERE f.practice_id = "  # noqa: S608
+                f"{table}.id AND f.facet = %s AND f.value IN ({', '.join(['%s'] * len(values))}))"
+            )
             queryset = queryset.filter(
                 RawSQL(  # noqa: S611 (our SQL; values are parameters)
                     exists,
-                    [facet, value],
+                    [facet, *values],
                     output_field=BooleanField(),
                 )
             )
         return queryset
-    sql, params = _facet_join(pairs)
+    sql, params = _facet_join(groups)
     condition = RawSQL(  # noqa: S611 (our SQL; values are parameters)
         f"+{table}.id IN ({sql})", params, output_field=BooleanField()
     )
     return queryset.filter(condition)
 
 
-def newest_with_facets(pairs: list[tuple[str, str]], limit: int, using: str) -> list[int]:
-    """The ids of the newest published practices with every (facet, value) of `pairs`,
-    highest first, read from the facet table alone (PostgreSQL merges the index ranges
-    without reading a practice; SQLite walks one and looks the others up)."""
+def newest_with_facets(groups, limit: int, using: str) -> list[int]:
+    """The ids of the newest published practices with one of the values of each (facet,
+    values) of `groups`, highest first, read from the facet table alone (PostgreSQL
+    merges the index ranges without reading a practice; SQLite walks one and looks the
+    others up)."""
     from django.db import connections
 
-    sql, params = _facet_join(pairs)
+    sql, params = _facet_join(groups)
     with connections[using].cursor() as cursor:
         cursor.execute(f"{sql} ORDER BY f0.practice_id DESC LIMIT %s", [*params, limit])
         return [row[0] for row in cursor.fetchall()]
@@ -369,12 +386,13 @@ class PracticeSearch(SearchResults):
 
     def __init__(self, queryset, text: str, *, filters: dict, prepare=None):
         super().__init__(queryset, text, prepare=prepare)
+        self.filters = filters
         self.key = [self.text, sorted((name, str(value)) for name, value in filters.items())]
-        # None: a filter no practice can match (a theme that does not exist).
-        self.pairs = facet_pairs_for(filters)
-        self.terms = None if self.pairs is None else [facet_term(*pair) for pair in self.pairs]
+        # None: a filter no practice can match (only themes that do not exist).
+        self.groups = facet_groups_for(filters)
+        self.terms = None if self.groups is None else _terms_of(self.groups)
         # Only facet filters (no words, no call): the facet table alone answers.
-        self.facets_only = not self.text and bool(self.pairs) and "call" not in filters
+        self.facets_only = not self.text and bool(self.groups) and "call" not in filters
         # What the text index is asked: all listed practices (`queryset` is them) are
         # found by LISTED_TERM, so the index answers without reading any practice; a
         # call's practices are those of `queryset`, looked up.
@@ -405,7 +423,7 @@ class PracticeSearch(SearchResults):
         if self.terms is None:
             return []
         if self.facets_only:
-            return newest_with_facets(self.pairs, limit, self.base.db)
+            return newest_with_facets(self.groups, limit, self.base.db)
         if self.text or self.terms:
             backend = backend_for(self.base)
             return backend.newest_ids(self.searched, self.text, limit, self.search_terms)
@@ -453,7 +471,19 @@ class PracticeSearch(SearchResults):
         return self.summary()["approximate"]
 
     def facets(self) -> dict:
-        return labelled_facets(self.summary()["counts"])
+        """The facets' counts, as multi-choice faceted search counts them: a facet
+        without a chosen value counts over the results; one with some counts over the
+        search with every other filter (its own left out), so its other values stay
+        listed with what choosing them too would bring. One more (cached) summary per
+        facet with a chosen value."""
+        counts = dict(self.summary()["counts"])
+        for name in COUNTED:
+            if self.filters.get(name) in (None, "", []):
+                continue
+            others = {key: value for key, value in self.filters.items() if key != name}
+            alone = PracticeSearch(self.base, self.text, filters=others, prepare=self.prepare)
+            counts[name] = alone.summary()["counts"].get(name, {})
+        return labelled_facets(counts)
 
     def count(self) -> int:
         """How many rows can be paged through: all matches, or for a broad search, the
@@ -482,8 +512,8 @@ class PracticeSearch(SearchResults):
         backend = backend_for(self.base)
         if not self.text:
             rows = self.base
-            if self.pairs:
-                rows = with_facets(rows, self.pairs, many=self.summary()["approximate"])
+            if self.groups:
+                rows = with_facets(rows, self.groups, many=self.summary()["approximate"])
             ids = rows.order_by("-published_at", "-pk").values_list("pk", flat=True)
             return {"ids": list(ids[start:stop]), "highlights": {}}
         # Rank the candidates the summary has read (ranked on the words; the filters

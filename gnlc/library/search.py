@@ -34,6 +34,9 @@ see `facet_term`) in a column of their own that counts nothing in the rank, and 
 filtered search adds them to the words it requires. The database then intersects the
 lists of matching rows inside its text index (FTS5 doclists, GIN posting lists), which
 stays fast at a million practices where joining a facet table per filter did not.
+Several values of one facet are alternatives: the terms given to a backend are groups,
+each a term or a tuple of terms any of which will do (`("xfacetregionafrica",
+"xfacetregionarabstates")`); the groups are all required.
 """
 
 import re
@@ -80,6 +83,11 @@ def facet_term(facet: str, value) -> str:
     "xfacetregionarabstates". Facet values are codes, slugs and numbers (letters, digits,
     hyphens); `rebuild_facets` writes the same terms in SQL."""
     return f"{FACET_TERM_PREFIX}{facet.replace('_', '')}{str(value).replace('-', '')}".lower()
+
+
+def term_groups(terms) -> list[tuple[str, ...]]:
+    """`terms` as groups of alternatives: a bare term is a group of one."""
+    return [(term,) if isinstance(term, str) else tuple(term) for term in terms]
 
 
 def marked(fragment: str | None) -> SafeString:
@@ -141,8 +149,9 @@ class Highlight:
 class Backend(Protocol):
     """Full-text search over one model's rows, whatever the database."""
 
-    # `terms`: facet terms (facet_term) the rows must also have; only the practices'
-    # index has them. `text` may be empty when `terms` are given.
+    # `terms`: facet terms (facet_term) the rows must also have, each a term or a tuple of
+    # alternatives (term_groups); only the practices' index has them. `text` may be empty
+    # when `terms` are given.
 
     def matching(self, queryset: QuerySet, text: str, terms=()) -> QuerySet:
         """`queryset` narrowed to the rows matching `text` and `terms`."""
@@ -187,8 +196,14 @@ class SQLiteBackend:
 
     @staticmethod
     def query(text: str, terms=()) -> str:
-        # Each word quoted, so FTS5 operators and punctuation in the text mean nothing.
-        return " ".join(f'"{word}"' for word in [*words(text), *terms])
+        # Each word quoted, so FTS5 operators and punctuation in the text mean nothing;
+        # a group of alternative terms in parentheses, joined by OR. AND is written out:
+        # FTS5 reads two quoted words side by side as AND, not a word and a parenthesis.
+        parts = [f'"{word}"' for word in words(text)]
+        for group in term_groups(terms):
+            quoted = [f'"{term}"' for term in group]
+            parts.append(quoted[0] if len(quoted) == 1 else f"({' OR '.join(quoted)})")
+        return " AND ".join(parts)
 
     def matching(self, queryset, text, terms=()):
         index = _index_of(queryset)
@@ -301,19 +316,30 @@ class PostgresBackend:
     # English with accents removed first (migration 0007_unaccent), as FTS5 does.
     CONFIG = "gnlc_english"
 
-    @staticmethod
-    def query(text: str, terms=()) -> str:
-        """The words and terms, for plainto_tsquery (which requires them all)."""
-        return " ".join([*words(text), *terms])
+    def tsquery(self, text: str, terms=()) -> tuple[str, list]:
+        """SQL of the tsquery of the words and terms, with its parameters: the words and
+        single terms for plainto_tsquery (which requires them all), the groups of
+        alternatives for to_tsquery, as `(a | b) & (c | d)` (facet terms are letters and
+        digits only, see facet_term, so they need no quoting)."""
+        groups = term_groups(terms)
+        every = " ".join([*words(text), *(group[0] for group in groups if len(group) == 1)])
+        alternatives = " & ".join(f"({' | '.join(group)})" for group in groups if len(group) > 1)
+        plain, alternative = (
+            f"plainto_tsquery('{self.CONFIG}', %s)",
+            f"to_tsquery('{self.CONFIG}', %s)",
+        )
+        if not alternatives:
+            return plain, [every]
+        if not every:
+            return alternative, [alternatives]
+        return f"({plain} && {alternative})", [every, alternatives]
 
     def matching(self, queryset, text, terms=()):
         # A self-contained subquery: `queryset` may itself end up inside another query
         # (facets), where its table is aliased and a bare column reference would break.
         fts = _index_of(queryset).fts
-        match = RawSQL(
-            f"SELECT id FROM {fts} WHERE search_vector @@ plainto_tsquery('{self.CONFIG}', %s)",
-            [self.query(text, terms)],
-        )
+        sql, params = self.tsquery(text, terms)
+        match = RawSQL(f"SELECT id FROM {fts} WHERE search_vector @@ {sql}", params)
         return queryset.filter(pk__in=match)
 
     # Windows of id buckets, newest first: 1, 4, then 16 at a time (a query's time grows
@@ -334,12 +360,14 @@ class PostgresBackend:
         way the planner prefers."""
         index = _index_of(queryset)
         join, params = _joined(queryset, index, "id")
-        fts, query = index.fts, self.query(text, terms)
+        fts = index.fts
+        query, query_params = self.tsquery(text, terms)
         matches = f"SELECT {fts}.id FROM {fts} {join}WHERE {fts}.search_vector @@ "
         with connections[queryset.db].cursor() as cursor:
 
             def read(sql, *extra):
-                cursor.execute(matches + sql, [*params, query, *extra])
+                # `sql` is what follows the match: "{query}" stands for the tsquery.
+                cursor.execute(matches + sql.format(query=query), [*params, *query_params, *extra])
                 return [row[0] for row in cursor.fetchall()]
 
             cursor.execute(f"SELECT max(id) FROM {fts}")
@@ -355,16 +383,13 @@ class PostgresBackend:
                     rest = len(found) / (top + 1 - below * ID_BUCKET) * below * ID_BUCKET
                     if rest <= 4 * (limit - len(found)):
                         found += read(
-                            f"plainto_tsquery('{self.CONFIG}', %s) AND {fts}.id < %s "
-                            f"ORDER BY {fts}.id DESC LIMIT %s",
+                            f"{{query}} AND {fts}.id < %s ORDER BY {fts}.id DESC LIMIT %s",
                             below * ID_BUCKET,
                             limit - len(found),
                         )
                         break
                 buckets = " | ".join(id_bucket_term(b) for b in range(max(0, below - span), below))
-                window = read(
-                    f"(plainto_tsquery('{self.CONFIG}', %s) && to_tsquery('simple', %s))", buckets
-                )
+                window = read("({query} && to_tsquery('simple', %s))", buckets)
                 found += sorted(window, reverse=True)
                 below -= span
         return found[:limit]

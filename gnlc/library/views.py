@@ -39,16 +39,29 @@ PAGE_SIZE = 20
 
 
 def _chips(form, facets):
-    """The active filters as (name, label, readable value), for "remove filter" links."""
+    """The active filters, a facet's values one each, as (name, value, label, readable
+    value), for "remove filter" links."""
     chips = []
     # The call filter has no facet (a call's practices are reached from its page).
     labels = {"call": getattr(form, "call_title", None)}
-    for name, value in form.filters.items():
+    for name, value in form.filter_pairs():
         shown = next(
-            (row["label"] for row in facets.get(name, []) if row["selected"]),
+            (
+                row["label"]
+                for row in facets.get(name, [])
+                if str(row["value"]).upper() == str(value).upper()
+            ),
             labels.get(name) or value,
         )
-        chips.append({"name": name, "label": form.fields[name].label, "value": shown})
+        chips.append(
+            {
+                "name": name,
+                "value": value,
+                "label": form.fields[name].label,
+                "shown": shown,
+                "toggles": name != "call",
+            }
+        )
     return chips
 
 
@@ -62,6 +75,7 @@ def index(request):
             page=Paginator(form.results(), PAGE_SIZE).get_page(request.GET.get("page")),
             facets=facets,
             filters=form.filters,
+            hidden_filters=form.filter_pairs(),
             chips=_chips(form, facets),
             searching=bool(form.text),
             documents=(DocumentFilter({"q": form.text}).results()[:3] if form.text else []),
@@ -299,7 +313,8 @@ def export(request, fmt):
         fmt, form.queryset().for_listing().order_by("-published_at", "-pk"), request
     )
     response = HttpResponse(body, content_type=exports.FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="practices.{fmt}"'
+    filename = exports.filename(form.filter_pairs(), form.text, fmt)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

@@ -148,6 +148,22 @@ def test_members_facets_follow_the_filters(client, network):
     assert facets["country"] == [{"value": "KE", "label": "Kenya", "count": 2}]
 
 
+def test_members_facet_with_a_chosen_value_counts_its_alternatives(client, network):
+    response = client.get("/api/v1/members", {"country": ["KE"], "cohort": "2022"})
+
+    facets = response.json()["facets"]
+    assert names(response) == ["Mombasa"]
+    # Countries over the cohort filter alone: what adding each would bring.
+    assert facets["country"] == [
+        {"value": "EG", "label": "Egypt", "count": 1},
+        {"value": "KE", "label": "Kenya", "count": 1},
+    ]
+    assert facets["cohort"] == [
+        {"value": 2020, "label": "2020", "count": 1},
+        {"value": 2022, "label": "2022", "count": 1},
+    ]
+
+
 def test_members_labels_are_english_whatever_the_language(client, network):
     response = client.get("/api/v1/members", {"q": "aswan"}, HTTP_ACCEPT_LANGUAGE="fr")
 
@@ -168,6 +184,10 @@ def test_members_labels_are_english_whatever_the_language(client, network):
         ({"q": "LANH"}, ["Cao Lãnh"]),
         ({"q": "lãnh"}, ["Cao Lãnh"]),
         ({"region": "africa", "cohort": "2022"}, ["Mombasa"]),
+        # A facet's values are alternatives: any of them matches.
+        ({"country": ["ke", "VN"]}, ["Cao Lãnh", "Mombasa", "Nakuru"]),
+        ({"cohort": ["2020", "2022"], "region": "africa"}, ["Mombasa", "Nakuru"]),
+        ({"status": ["suspended", "withdrawn"]}, ["Aswan", "Bristol"]),
         ({"sort": "-name"}, ["Nakuru", "Mombasa", "Cao Lãnh", "Bristol", "Aswan"]),
         ({"sort": "cohort"}, ["Cao Lãnh", "Bristol", "Nakuru", "Aswan", "Mombasa"]),
     ],
@@ -257,6 +277,11 @@ def test_members_page_out_of_range_is_404(client, network):
         ({"page": "0"}, "page", "Input should be greater than or equal to 1"),
         ({"status": "gone"}, "status", "Input should be 'active', 'suspended' or 'withdrawn'"),
         (
+            {"status": ["active", "gone"]},
+            "status",
+            "Input should be 'active', 'suspended' or 'withdrawn'",
+        ),
+        (
             {"cohort": "soon"},
             "cohort",
             "Input should be a valid integer, unable to parse string as an integer",
@@ -273,6 +298,11 @@ def test_members_page_out_of_range_is_404(client, network):
         ),
         ({"cohort": "1999"}, "cohort", "Ensure this value is greater than or equal to 2000."),
         ({"country": "KEN"}, "country", "Ensure this value has at most 2 characters (it has 3)."),
+        (
+            {"region": ["africa", "atlantis"]},
+            "region",
+            "Select a valid choice. atlantis is not one of the available choices.",
+        ),
     ],
 )
 def test_members_invalid_parameter_is_422(client, network, params, field, message):
@@ -830,10 +860,30 @@ def test_docs_page_loads_everything_from_our_own_static_files(client, db):
     assert re.findall(r"https?://[^\s\"'<>]+", html) == []
     scripts = re.findall(r'<script src="([^"]+)"', html)
     styles = re.findall(r'<link[^>]+href="([^"]+\.css)"', html)
-    assert scripts == ["/static/ninja/swagger-ui-bundle.js", "/static/ninja/swagger-ui-init.js"]
-    assert styles == ["/static/ninja/swagger-ui.css"]
+    assert scripts[-2:] == [
+        "/static/ninja/swagger-ui-bundle.js",
+        "/static/ninja/swagger-ui-init.js",
+    ]
+    assert "/static/ninja/swagger-ui.css" in styles
     for url in scripts + styles:
         assert finders.find(url.removeprefix(settings.STATIC_URL)) is not None
+
+
+def test_docs_page_is_a_page_of_the_site_with_links_to_the_contract(client, db):
+    response = client.get("/api/docs")
+
+    html = response.content.decode()
+    # The site's header and footer, the API docs marked as the current page.
+    assert html.count('<header class="site-header"') == 1
+    assert html.count('<footer class="site-footer"') == 1
+    assert '<a href="/api/docs" aria-current="page">API docs</a>' in html
+    assert "<h1>API documentation</h1>" in html
+    assert '<a href="/api/v1/openapi.json">' in html
+    assert '<a href="/data/">' in html
+    # The description Swagger UI shows points to no file of the repository.
+    description = api.get_openapi_schema(path_prefix="/api/v1/")["info"]["description"]
+    assert "docs/" not in description
+    assert "/api/v1/openapi.json" in description
 
 
 def test_docs_page_is_under_the_strict_csp(client, db):

@@ -1,6 +1,8 @@
+import io
 import re
 
 import pytest
+from PIL import Image
 
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
 
@@ -72,4 +74,123 @@ def test_map_draws_clustered_markers_without_leaving_the_site(page, members, liv
     assert page.locator("#member-map svg path").count() > 100  # the country outlines
     outside = [url for url in requests if not url.startswith(live_server.url)]
     assert outside == []
+    assert errors == []
+
+
+def assert_whole_member_page(page, name):
+    """The member's own page, loaded whole: one header, one footer, its map drawn."""
+    page.locator("h1", has_text=name).wait_for()
+    assert page.locator("header.site-header").count() == 1
+    assert page.locator("footer.site-footer").count() == 1
+    assert page.locator("#directory-results").count() == 0
+    page.locator('.map[data-loaded="1"]').wait_for()
+    assert page.locator(".map svg path").count() > 100  # the country outlines
+
+
+@pytest.mark.parametrize(
+    ("narrow", "address"),
+    [
+        (lambda page: page.fill("input[name=q]", "nak"), r"/members/\?q=nak"),
+        (
+            lambda page: page.locator('a[data-facet="region"][data-value="africa"]').click(),
+            r"/members/\?region=africa$",
+        ),
+    ],
+    ids=["after-a-search", "after-a-facet"],
+)
+def test_directory_result_opens_the_member_page_whole(page, members, narrow, address):
+    errors = console_errors(page)
+    page.goto("/members/")
+    narrow(page)
+    page.wait_for_url(re.compile(address))
+    page.locator(".results__count", has_text="1 member").wait_for()
+
+    page.locator(".member-list__name", has_text="Nakuru").click()
+
+    page.wait_for_url(re.compile(r"/members/nakuru/$"))
+    assert_whole_member_page(page, "Nakuru")
+    assert errors == []
+
+
+MARKER = (0x0A, 0x5F, 0xAD)  # --map-marker in the light scheme
+LAND = (0xF4, 0xF6, 0xF8)  # --map-land
+
+
+def colour_at_centre(page, locator):
+    """The colour painted at the centre of `locator`'s box, as the screen shows it."""
+    box = locator.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    png = page.screenshot(clip={"x": x, "y": y, "width": 1, "height": 1})
+    return Image.open(io.BytesIO(png)).convert("RGB").getpixel((0, 0))
+
+
+def distance(one, other):
+    return max(abs(a - b) for a, b in zip(one, other, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("path", "marker"),
+    [
+        ("/members/nakuru/", ".map .leaflet-overlay-pane path"),
+        ("/map/", "#member-map .leaflet-overlay-pane path"),
+    ],
+    ids=["member-page", "map-page"],
+)
+def test_map_draws_an_inland_city_above_the_country_outlines(page, members, path, marker):
+    # The outlines arrive after the markers, as they do when the basemap is slower.
+    held = []
+    page.route("**/countries-110m.json", lambda route: held.append(route))
+    page.goto(path)
+    page.locator(marker).first.wait_for()
+    held.pop().continue_()
+    page.locator('.map[data-loaded="1"]').wait_for()
+    # Nakuru, inland Kenya: the marker nearest to it on screen is its own.
+    dot = page.locator(marker).first if path == "/members/nakuru/" else nakuru_marker(page)
+
+    colour = colour_at_centre(page, dot)
+
+    assert distance(colour, MARKER) < 30, colour
+    assert distance(colour, LAND) > 150, colour
+
+
+def nakuru_marker(page):
+    """The map page's marker of Nakuru (its tooltip names it)."""
+    markers = page.locator("#member-map .leaflet-overlay-pane path.leaflet-interactive")
+    for index in range(markers.count()):
+        markers.nth(index).hover()
+        if page.locator(".leaflet-tooltip", has_text="Nakuru").count():
+            return markers.nth(index)
+    raise AssertionError("No marker of Nakuru on the map")
+
+
+def test_directory_facets_take_several_values_in_place(page, members):
+    errors = console_errors(page)
+    page.goto("/members/")
+    page.evaluate("window.stillTheSamePage = true")
+    facet = 'a[data-facet="region"][data-value="{}"]'
+
+    page.locator(facet.format("africa")).click()
+    page.wait_for_url(re.compile(r"/members/\?region=africa$"))
+    # Another region's count stays: choosing it too adds its members.
+    asia = page.locator(facet.format("asia-and-the-pacific"))
+    assert asia.locator(".facet__count").inner_text() == "1"
+    asia.click()
+
+    page.wait_for_url(re.compile(r"/members/\?region=africa&region=asia-and-the-pacific$"))
+    page.locator(".results__count", has_text="2 members").wait_for()
+    assert result_names(page) == ["Cao Lãnh", "Nakuru"]
+    selected = page.locator('a[data-facet="region"][aria-current="true"]')
+    assert selected.evaluate_all("links => links.map(link => link.dataset.value)") == [
+        "africa",
+        "asia-and-the-pacific",
+    ]
+
+    # Typing a search keeps both regions; a chip takes one out.
+    page.fill("input[name=q]", "a")
+    page.wait_for_url(re.compile(r"\?q=a(&sort=name)?&region=africa&region=asia-and-the-pacific$"))
+    page.locator(".chip", has_text="Africa").click()
+    page.wait_for_url(re.compile(r"/members/\?q=a(&sort=name)?&region=asia-and-the-pacific$"))
+    page.locator(".results__count", has_text="1 member").wait_for()
+    assert result_names(page) == ["Cao Lãnh"]
+    assert page.evaluate("window.stillTheSamePage") is True
     assert errors == []

@@ -95,8 +95,17 @@ def test_export_json_carries_licence_and_filters(network):
 
     assert [m["name"] for m in document["members"]] == ["Nakuru"]
     assert document["metadata"]["licence"] == "CC BY 4.0"
-    assert document["metadata"]["filters"] == {"country": "KE"}
+    assert document["metadata"]["filters"] == {"country": ["KE"]}
     assert document["metadata"]["count"] == 1
+
+
+def test_export_takes_several_values_of_a_filter(network):
+    document = json.loads(
+        run("export", "members", "--format", "json", "--country", "ke", "--country", "VN")
+    )
+
+    assert [m["name"] for m in document["members"]] == ["Cao Lãnh", "Nakuru"]
+    assert document["metadata"]["filters"] == {"country": ["KE", "VN"]}
 
 
 def test_export_as_of_excludes_later_admissions_and_keeps_later_withdrawals(network):

@@ -45,7 +45,10 @@ def test_member_page_escapes_text_field(client, hostile, prefix):
 def test_member_page_escapes_website_in_link_and_text(client, hostile):
     html = client.get(hostile.get_absolute_url()).content.decode()
 
-    assert f'<a href="{WEBSITE_ESCAPED}" rel="noopener nofollow">{WEBSITE_ESCAPED}</a>' in html
+    assert (
+        f'<a href="{WEBSITE_ESCAPED}" rel="noopener nofollow" dir="ltr">{WEBSITE_ESCAPED}</a>'
+        in html
+    )
 
 
 def test_member_page_shows_population_as_a_number(client, hostile):

@@ -2,6 +2,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -140,12 +141,57 @@ def test_directory_facet_counts_follow_the_filters(client, network):
     response = client.get(reverse("cities:directory"), {"region": "africa"})
 
     facets = response.context["facets"]
+    # The chosen facet counts over the other facets' filters: the regions one could add.
     assert [(r["value"], r["count"], r["selected"]) for r in facets["region"]] == [
-        ("africa", 3, True)
+        ("africa", 3, True),
+        ("asia-and-the-pacific", 1, False),
     ]
     assert [(r["value"], r["count"]) for r in facets["country"]] == [("GH", 1), ("KE", 2)]
     assert [(r["value"], r["count"]) for r in facets["cohort"]] == [(2019, 1), (2022, 2)]
     assert [(r["value"], r["count"]) for r in facets["status"]] == [("active", 2), ("withdrawn", 1)]
+
+
+def test_directory_facets_take_several_values_each(client, network):
+    response = client.get("/members/?country=KE&country=vn&cohort=2022&cohort=2019&status=active")
+
+    assert response.status_code == 200
+    assert names(response) == ["Cao Lãnh", "Kisumu", "Nakuru"]
+    facets = response.context["facets"]
+    # Countries over the cohort and status filters: Ghana's withdrawn Tema is not counted.
+    assert [(r["value"], r["count"], r["selected"]) for r in facets["country"]] == [
+        ("KE", 2, True),
+        ("VN", 1, True),
+    ]
+    assert [(r["value"], r["count"], r["selected"]) for r in facets["cohort"]] == [
+        (2019, 1, True),
+        (2022, 2, True),
+    ]
+    # Regions over every filter: the results' regions.
+    assert [(r["value"], r["count"]) for r in facets["region"]] == [
+        ("africa", 2),
+        ("asia-and-the-pacific", 1),
+    ]
+    # One "remove" chip per value, each taking only its own value out.
+    page = text(response)
+    assert page.count('class="chip"') == 5
+    assert 'href="/members/?country=KE&amp;cohort=2022&amp;cohort=2019&amp;status=active">' in page
+    # The search form carries every chosen value, so typing keeps them.
+    assert re.findall(r'<input type="hidden" name="(\w+)" value="(\w+)" form=', page) == [
+        ("country", "KE"),
+        ("country", "VN"),
+        ("cohort", "2019"),
+        ("cohort", "2022"),
+        ("status", "active"),
+    ]
+
+
+def test_directory_facets_with_any_invalid_value_are_a_400(client, network):
+    response = client.get("/members/?region=africa&region=atlantis")
+
+    assert response.status_code == 400
+    assert "Select a valid choice. atlantis is not one of the available choices." in (
+        response.content.decode()
+    )
 
 
 def test_directory_facet_links_toggle_their_filter_and_keep_the_others(client, network):
@@ -154,6 +200,8 @@ def test_directory_facet_links_toggle_their_filter_and_keep_the_others(client, n
     content = response.content.decode()
     assert 'href="/members/?q=a&amp;region=africa&amp;country=KE"' in content
     assert 'href="/members/?q=a"' in content  # the selected region's link removes it
+    # Another region's link adds it beside the first.
+    assert 'href="/members/?q=a&amp;region=africa&amp;region=asia-and-the-pacific"' in content
 
 
 def test_directory_as_of_shows_status_on_that_date(client, network):
@@ -238,6 +286,31 @@ def test_download_geojson_is_a_feature_collection_in_lon_lat(client, network):
     ]
 
 
+@pytest.mark.parametrize(
+    ("query", "filename"),
+    [
+        ("as_of=2024-03-01", "gnlc-members-2024-03-01.csv"),
+        (
+            "region=africa&cohort=2022&as_of=2024-03-01",
+            "gnlc-members-africa-cohort-2022-2024-03-01.csv",
+        ),
+        (
+            "country=ke&country=GH&status=active&q=Nak&as_of=2024-03-01",
+            "gnlc-members-gh-ke-active-search-nak-2024-03-01.csv",
+        ),
+        (
+            "country=KE&country=GH&country=VN&country=DK&as_of=2024-03-01",
+            "gnlc-members-4-countries-2024-03-01.csv",
+        ),
+    ],
+)
+def test_download_is_named_after_its_filters(client, network, query, filename):
+    response = client.get(f"{reverse('cities:download', args=['csv'])}?{query}")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
+
+
 def test_download_json_has_licence_and_the_filters(client, network):
     response = client.get(
         reverse("cities:download", args=["json"]), {"as_of": "2020-01-01", "region": "africa"}
@@ -246,10 +319,10 @@ def test_download_json_has_licence_and_the_filters(client, network):
     document = json.loads(response.content)
     assert response["Content-Type"] == "application/json"
     assert response["Content-Disposition"] == (
-        'attachment; filename="gnlc-members-2020-01-01.json"'
+        'attachment; filename="gnlc-members-africa-2020-01-01.json"'
     )
     assert document["metadata"]["licence"] == "CC BY 4.0"
-    assert document["metadata"]["filters"] == {"region": "africa", "as_of": "2020-01-01"}
+    assert document["metadata"]["filters"] == {"region": ["africa"], "as_of": "2020-01-01"}
     assert [m["name"] for m in document["members"]] == ["Tema"]
 
 
@@ -521,6 +594,39 @@ def test_statistics_as_of_limits_figures_and_growth(client, network):
     assert response.context["stats"]["members"] == 1
     assert response.context["stats"]["withdrawn"] == 1
     assert [row["year"] for row in response.context["growth"]] == [2019]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "day", "announced"),
+    [
+        # The 2022 announcement stated only its members: no line for their countries.
+        ("2022-09-02", "2 September 2022", [("2022", "4"), ("held", "2")]),
+        ("2021-12-31", "31 December 2021", [("2019", "10"), ("countries", "5"), ("held", "2")]),
+        ("2019-07-16", "16 July 2019", []),
+    ],
+)
+def test_statistics_say_beside_the_figures_what_they_count(client, network, as_of, day, announced):
+    labels = {
+        "2022": "New members stated by the 2022 announcement",
+        "2019": "New members stated by the 2019 announcement",
+        "countries": "Their countries, as stated",
+        "held": "Of these new members, held here",
+    }
+
+    response = client.get(reverse("cities:statistics"), {"as_of": as_of})
+
+    page = text(response)
+    note = page[page.index('<aside class="note"') : page.index("</aside>")]
+    assert (
+        f"<p> The members held in this database on {day}. It holds only the members whose "
+        "admission has been published by name, so the network's own totals are higher. </p>"
+    ) in note
+    rows = re.findall(r"<dt>(.*?)</dt> <dd>(.*?)</dd>", note)
+    assert rows == [(labels[label], figure) for label, figure in announced]
+    assert f'<a href="{reverse("cities:open-data")}">See what the data hold' in note
+    # Beside the figures: after the totals, before the first chart.
+    assert page.index('class="kpis"') < page.index('<aside class="note"')
+    assert page.index("</aside>") < page.index('id="growth-title"')
 
 
 def test_statistics_invalid_as_of_is_400(client, network):

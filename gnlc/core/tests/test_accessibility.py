@@ -61,7 +61,7 @@ PUBLIC_PAGES = [
 NOT_PAGES = {
     "accounts:calendar": "an iCalendar feed",
     "admissions:calendar": "an iCalendar feed",
-    "api-docs": "django-ninja's Swagger UI, third-party and served as is",
+    "api-docs": "django-ninja's Swagger UI (third-party, as is) inside our header",
     "cities:download": "CSV, JSON and GeoJSON downloads",
     "cities:statistics-csv": "a CSV download",
     "cities:statistics-series-csv": "a CSV download",

@@ -54,6 +54,33 @@ def test_practices_filters_and_pages(client, member):
     assert body["previous"] == f"{BASE}/practices?country=gh&page_size=2&page=1"
 
 
+def test_practices_filters_take_several_values(client, member):
+    ghana = MemberFactory(name="Accra", country=Country.objects.get(iso2="GH"))
+    viet_nam = MemberFactory(name="Cao Lãnh", country=Country.objects.get(iso2="VN"))
+    PracticeFactory(title="Ghana", members=[ghana], sdgs=[4])
+    PracticeFactory(title="Kenya", members=[member], sdgs=[10])
+    PracticeFactory(title="Viet Nam", members=[viet_nam], sdgs=[4])
+
+    response = client.get("/api/v1/practices?country=gh&country=KE&sdg=4&sdg=10")
+
+    body = response.json()
+    assert response.status_code == 200
+    assert sorted(r["title"] for r in body["results"]) == ["Ghana", "Kenya"]
+    assert body["facets"]["country"] == [
+        {"value": "GH", "label": "Ghana", "count": 1},
+        {"value": "KE", "label": "Kenya", "count": 1},
+        {"value": "VN", "label": "Viet Nam", "count": 1},
+    ]
+
+
+@pytest.mark.parametrize("query", ["sdg=4&sdg=18", "region=africa&region=atlantis"])
+def test_practices_any_invalid_value_of_a_filter_is_422(client, query):
+    response = client.get(f"/api/v1/practices?{query}")
+
+    assert response.status_code == 422
+    assert [d["field"] for d in response.json()["error"]["details"]] == [query.split("=")[0]]
+
+
 def test_practices_invalid_filter_is_422(client):
     response = client.get("/api/v1/practices", {"sdg": 18})
 

@@ -91,3 +91,70 @@ def test_practice_from_draft_to_search_result(page, people):
     page.wait_for_url(re.compile(r"theme=literacy"))
     page.locator('a[data-facet="theme"][aria-current="true"]').wait_for()
     assert errors == []
+
+
+@pytest.mark.parametrize(
+    ("start", "narrow"),
+    [
+        ("/library/", None),
+        ("/library/", lambda page: page.fill("input[name=q]", "lake")),
+        ("/library/", lambda page: page.locator('a[data-facet="theme"]').first.click()),
+        ("/library/?q=lake", None),
+    ],
+    ids=["plain-list", "after-a-search", "after-a-facet", "search-loaded-whole"],
+)
+def test_library_result_opens_the_practice_page_whole(page, people, start, narrow):
+    from gnlc.library.tests.factories import PracticeFactory
+
+    PracticeFactory(
+        title="Lake shore reading circles", members=[people["member"]], themes=["literacy"]
+    )
+    errors = console_errors(page)
+    page.goto(start)
+    if narrow:
+        page.evaluate("window.stillTheSamePage = true")
+        narrow(page)
+        page.wait_for_url(re.compile(r"/library/\?(q=lake|theme=literacy)$"))
+        assert page.evaluate("window.stillTheSamePage") is True
+    page.locator(".results__count", has_text="1 practice").wait_for()
+
+    page.locator(".library-item__title", has_text="Lake shore reading circles").click()
+
+    page.wait_for_url(re.compile(r"/library/practices/lake-shore-reading-circles/$"))
+    page.locator("h1", has_text="Lake shore reading circles").wait_for()
+    assert page.locator("header.site-header").count() == 1
+    assert page.locator("footer.site-footer").count() == 1
+    assert page.locator("#library-results").count() == 0
+    assert errors == []
+
+
+def test_library_facets_take_several_values_in_place(page, people):
+    from gnlc.library.tests.factories import PracticeFactory
+
+    Theme.objects.get_or_create(slug="health", defaults={"name": "Health"})
+    PracticeFactory(title="Reading circles", members=[people["member"]], themes=["literacy"])
+    PracticeFactory(title="Walking clubs", members=[people["member"]], themes=["health"])
+    PracticeFactory(title="Green skills", members=[people["member"]])
+    errors = console_errors(page)
+    page.goto("/library/")
+    page.evaluate("window.stillTheSamePage = true")
+    theme = 'a[data-facet="theme"][data-value="{}"]'
+
+    page.locator(theme.format("literacy")).click()
+    page.wait_for_url(re.compile(r"/library/\?theme=literacy$"))
+    page.locator(".results__count", has_text="1 practice").wait_for()
+    page.locator(theme.format("health")).click()
+
+    page.wait_for_url(re.compile(r"/library/\?theme=literacy&theme=health$"))
+    page.locator(".results__count", has_text="2 practices").wait_for()
+    assert sorted(page.locator(".library-item__title").all_inner_texts()) == [
+        "Reading circles",
+        "Walking clubs",
+    ]
+    assert page.locator('a[data-facet="theme"][aria-current="true"]').count() == 2
+
+    page.locator(".chip", has_text="Literacy").click()
+    page.wait_for_url(re.compile(r"/library/\?theme=health$"))
+    page.locator(".results__count", has_text="1 practice").wait_for()
+    assert page.evaluate("window.stillTheSamePage") is True
+    assert errors == []

@@ -3,6 +3,7 @@ on PostgreSQL in CI, so every test here checks whichever backend the database is
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 
 from gnlc.cities.models import Country
 from gnlc.cities.tests.factories import MemberFactory
@@ -305,11 +306,49 @@ def test_facets_follow_the_filters_and_mark_the_selected_value(member):
     facets = form.facets()
 
     assert form.queryset().count() == 2
-    assert [(r["value"], r["count"], r["selected"]) for r in facets["sdg"]] == [(4, 2, True)]
+    # The chosen facet counts over the other filters: the goals one could add.
+    assert [(r["value"], r["count"], r["selected"]) for r in facets["sdg"]] == [
+        (4, 2, True),
+        (10, 1, False),
+    ]
     assert [(r["value"], r["count"]) for r in facets["theme"]] == [
         ("entrepreneurship", 1),
         ("literacy", 1),
     ]
+
+
+@pytest.mark.parametrize("words", ["", "practice"])
+def test_facets_take_several_values_each(member, words):
+    ghana = MemberFactory(name="Accra", country=Country.objects.get(iso2="GH"))
+    viet_nam = MemberFactory(name="Cao Lãnh", country=Country.objects.get(iso2="VN"))
+    PracticeFactory(title="One", themes=["literacy"], sdgs=[4], members=[member])
+    PracticeFactory(title="Two", themes=["literacy"], sdgs=[10], members=[ghana])
+    PracticeFactory(title="Three", themes=["entrepreneurship"], sdgs=[4], members=[ghana])
+    PracticeFactory(title="Four", themes=["literacy"], sdgs=[4], members=[viet_nam, ghana])
+    data = QueryDict(mutable=True)
+    data.setlist("country", ["ke", "GH"])
+    data.setlist("theme", ["literacy", "no-such-theme"])
+    data["q"] = words
+
+    form = LibraryFilter(data)
+    facets = form.facets()
+
+    assert form.filters["country"] == ["GH", "KE"]
+    # Kenya or Ghana, and literacy: "Four" has a Ghanaian city among others.
+    assert sorted(form.queryset().values_list("title", flat=True)) == ["Four", "One", "Two"]
+    assert sorted(p.title for p in form.results()[0:10]) == ["Four", "One", "Two"]
+    # Countries over the theme filter alone (the one Viet Nam brings, too).
+    assert [(r["value"], r["count"], r["selected"]) for r in facets["country"]] == [
+        ("GH", 2, True),
+        ("KE", 1, True),
+        ("VN", 1, False),
+    ]
+    # Themes over the countries alone.
+    assert [(r["value"], r["count"], r["selected"]) for r in facets["theme"]] == [
+        ("entrepreneurship", 1, False),
+        ("literacy", 3, True),
+    ]
+    assert [(r["value"], r["count"]) for r in facets["sdg"]] == [(4, 2), (10, 1)]
 
 
 def test_a_city_with_two_members_in_one_country_counts_once(member):

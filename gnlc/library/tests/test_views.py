@@ -317,6 +317,26 @@ def test_export_json_follows_the_filters_and_names_the_licence(client, member):
     assert "contact_email" not in body["practices"][0]
 
 
+@pytest.mark.parametrize(
+    ("query", "filename"),
+    [
+        ("", "practices.csv"),
+        ("theme=literacy&country=ke", "practices-literacy-ke.csv"),
+        ("sdg=4&sdg=10&q=Reading+circles", "practices-sdg-4-10-search-reading-circles.csv"),
+        ("year=2020", "practices-since-2020.csv"),
+        (
+            "country=KE&country=GH&country=VN&country=DK",
+            "practices-4-countries.csv",
+        ),
+    ],
+)
+def test_export_is_named_after_its_filters(client, member, query, filename):
+    response = client.get(f"/library/practices.csv?{query}")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
+
+
 def test_feed_lists_published_practices_newest_first(client, member):
     PracticeFactory(title="First", members=[member])
     PracticeFactory(title="Second", members=[member])
@@ -490,7 +510,7 @@ def test_index_filters_by_call(client, member, practices_call):
     response = client.get("/library/", {"call": practices_call.pk})
 
     assert [p.title for p in response.context["page"].object_list] == ["Answer"]
-    assert response.context["chips"][0]["value"] == "Literacy call"
+    assert response.context["chips"][0]["shown"] == "Literacy call"
 
 
 def test_index_refuses_a_call_of_another_kind(client):

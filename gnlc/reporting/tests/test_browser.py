@@ -50,6 +50,8 @@ def log_in(page, user, next_url):
 
 
 def log_out(page):
+    # In the header's Account menu.
+    page.get_by_role("group").filter(has_text="Account").locator("summary").click()
     page.get_by_role("button", name="Log out").click()
     page.wait_for_load_state()
 

@@ -18,10 +18,13 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=list(exports.FORMATS), default="csv")
         parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="members on record then")
         parser.add_argument("-o", "--output", type=Path, help="write to FILE, not stdout")
-        parser.add_argument("--region", help="region slug, such as africa")
-        parser.add_argument("--country", help="ISO 3166-1 alpha-2 code, such as KE")
-        parser.add_argument("--cohort", help="cohort year")
-        parser.add_argument("--status", help="active, suspended or withdrawn")
+        # Each facet may repeat, as in the directory's URL: any of its values matches.
+        parser.add_argument("--region", action="append", help="region slug, such as africa")
+        parser.add_argument(
+            "--country", action="append", help="ISO 3166-1 alpha-2 code, such as KE"
+        )
+        parser.add_argument("--cohort", action="append", help="cohort year")
+        parser.add_argument("--status", action="append", help="active, suspended or withdrawn")
         parser.add_argument("--q", help="search in names (accents and case ignored)")
 
     def handle(self, *args, what, format, as_of=None, output=None, **opts):

@@ -63,6 +63,10 @@
       });
       countries.features.forEach(function (feature) { unwrapGeometry(feature.geometry); });
       L.geoJSON(countries, {
+        // Its own pane, under the markers' (site.css): the outlines arrive after the
+        // markers (they are fetched), and in the shared overlay pane they were drawn
+        // over them, hiding every inland city.
+        pane: "basemap",
         interactive: false,
         style: {
           color: cssVar("--map-border", "#9aa7b4"),
@@ -146,6 +150,7 @@
     // The zoom buttons sit at the start of the reading direction: top right in Arabic.
     var rtl = document.documentElement.dir === "rtl";
     L.control.zoom({ position: rtl ? "topright" : "topleft" }).addTo(map);
+    map.createPane("basemap");
     map.setView([20, 10], small ? 1 : 2);
     var work = [drawBasemap(map, element.dataset.basemap)];
     if (element.dataset.geojson) work.push(drawMembers(map, element));

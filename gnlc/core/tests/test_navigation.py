@@ -1,0 +1,100 @@
+"""The site header's links: which one is current, by the view's namespace and name."""
+
+from html.parser import HTMLParser
+
+import pytest
+
+from gnlc.cities.tests.factories import MemberFactory
+
+
+class HeaderLinks(HTMLParser):
+    """The links of the page's <header> but the languages': (href, text, aria-current
+    or None)."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth, self.links, self._open = 0, [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "header" and "site-header" in (attrs.get("class") or ""):
+            self.depth = 1
+        elif self.depth and tag == "a" and "hreflang" not in attrs:
+            self._open = [attrs.get("href"), "", attrs.get("aria-current")]
+
+    def handle_endtag(self, tag):
+        if tag == "header":
+            self.depth = 0
+        elif tag == "a" and self._open:
+            self._open[1] = " ".join(self._open[1].split())
+            self.links.append(tuple(self._open))
+            self._open = None
+
+    def handle_data(self, data):
+        if self._open:
+            self._open[1] += data
+
+
+def header_links(response):
+    parser = HeaderLinks()
+    parser.feed(response.content.decode())
+    return parser.links
+
+
+def current(response):
+    return [(href, state) for href, _text, state in header_links(response) if state]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/", [("/", "page")]),
+        ("/admissions/", [("/admissions/", "page")]),
+        ("/members/", [("/members/", "page")]),
+        ("/map/", [("/map/", "page")]),
+        ("/statistics/", [("/statistics/", "page")]),
+        ("/library/", [("/library/", "page")]),
+        ("/news/", [("/news/", "page")]),
+        ("/news/press/", [("/news/press/", "page")]),
+        ("/data/", [("/data/", "page")]),
+        ("/fr/admissions/", [("/fr/admissions/", "page")]),
+        ("/ar/news/press/", [("/ar/news/press/", "page")]),
+    ],
+)
+def test_header_marks_the_current_page_only(client, coordinator, path, expected):
+    # Logged in: /admissions/ is a page of one's own work then (public for visitors
+    # only where the calls are open to them).
+    client.force_login(coordinator)
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert current(response) == expected
+
+
+@pytest.mark.django_db
+def test_header_marks_the_section_of_a_page_it_does_not_link(client, reference_data):
+    member = MemberFactory(name="Nakuru", country_id="KE")
+
+    for path in (member.get_absolute_url(), "/countries/", "/countries/ke/"):
+        assert current(client.get(path)) == [("/members/", "true")], path
+
+
+@pytest.mark.django_db
+def test_header_links_calls_for_visitors_and_admissions_once_logged_in(client, personas):
+    anonymous = [link for link in header_links(client.get("/")) if link[0] == "/admissions/"]
+    client.force_login(personas["coordinator"])
+    logged_in = [link for link in header_links(client.get("/")) if link[0] == "/admissions/"]
+
+    assert anonymous == [("/admissions/", "Calls", None)]
+    assert logged_in == [("/admissions/", "Admissions", None)]
+
+
+@pytest.mark.django_db
+def test_header_links_the_api_docs_and_the_favicon_is_a_static_file(client, reference_data):
+    response = client.get("/")
+
+    assert ("/api/docs", "API docs", None) in header_links(response)
+    assert b'rel="icon" href="/static/gnlc/favicon.svg"' in response.content
+    assert b"data:," not in response.content
