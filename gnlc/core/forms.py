@@ -18,7 +18,11 @@ class FormRenderer(DjangoTemplates):
 
 def is_first_required(field) -> bool:
     """Whether `field` (a BoundField) is the first visible required field of its form:
-    the legend explaining the mark goes just before it."""
+    the legend explaining the mark goes just before it. A formset's rows (which Django
+    draws without the browser's `required`, since a blank row may stay blank) take none:
+    they sit inside a page's form that says it once, and a legend per row would repeat it."""
+    if not field.form.use_required_attribute:
+        return False
     first = next((f for f in field.form.visible_fields() if f.field.required), None)
     return first is not None and first.name == field.name
 

@@ -53,6 +53,19 @@ def test_renderer_puts_no_legend_on_a_form_without_required_fields():
     assert LEGEND not in str(Optional())
 
 
+def test_renderer_marks_a_formsets_rows_without_a_legend_of_their_own():
+    class Row(forms.Form):
+        name = forms.CharField(label="Name")
+
+    rows = forms.formset_factory(Row, extra=2)()
+    html = "".join(str(field.as_field_group()) for row in rows for field in row)
+
+    # The page's form around the rows says what the mark means, once.
+    assert html.count(f'<label for="id_form-0-name">Name{MARK}') == 1
+    assert html.count(f'<label for="id_form-1-name">Name{MARK}') == 1
+    assert LEGEND not in html
+
+
 class Forms(HTMLParser):
     """The page's forms: for each, its required inputs' ids, the label texts by id,
     the legends of groups holding required inputs, and its text in order."""
