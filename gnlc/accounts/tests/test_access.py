@@ -99,7 +99,9 @@ def test_register_keeps_what_was_typed_and_says_each_error_once_by_its_field(cli
     assert '<option value="fr" selected>' in page
     assert page.count("Enter a valid email address.") == 1
     assert page.count("The two passwords differ.") == 1
-    assert 'id="id_password2_errors"' in page
+    # By its field: the error's list is the one the input names for screen readers.
+    assert '<ul class="errorlist" id="id_password2_error"><li>The two passwords differ.' in page
+    assert 'aria-invalid="true" aria-describedby="id_password2_error" id="id_password2"' in page
     assert User.objects.count() == 0
     assert mail.outbox == []
 

@@ -123,7 +123,7 @@ def test_a_visitor_goes_from_the_home_page_to_the_calls_registers_confirms_and_l
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", "not the same password")
     submit(page)
-    page.locator("#id_password2_errors").wait_for()
+    page.locator("#id_password2_error").wait_for()
     assert page.input_value("#id_full_name") == "Amina Otieno"
     assert page.input_value("#id_email") == "amina@eldoret.example"
     assert page.input_value("#id_language") == lang
@@ -151,7 +151,9 @@ def test_a_visitor_goes_from_the_home_page_to_the_calls_registers_confirms_and_l
     shoot(page, f"{lang}-visitor-7-admissions")
 
     # Later, the password forgotten.
-    page.click(".site-account button[type=submit]")  # log out
+    # Log out, from the header's Account menu.
+    page.click(".account-menu summary")
+    page.click(".account-menu button[type=submit]")
     page.wait_for_url(f"**{prefix}/")
     page.goto(f"{prefix}/accounts/login/")
     page.click('main a[href$="/accounts/password-reset/"]')
