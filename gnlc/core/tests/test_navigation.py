@@ -98,3 +98,17 @@ def test_header_links_the_api_docs_and_the_favicon_is_a_static_file(client, refe
     assert ("/api/docs", "API docs", None) in header_links(response)
     assert b'rel="icon" href="/static/gnlc/favicon.svg"' in response.content
     assert b"data:," not in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["coordinator", "natcom", "juror", "secretariat"])
+def test_header_account_menu_holds_the_secretariats_queues_for_it_only(client, personas, persona):
+    client.force_login(personas[persona])
+
+    links = [link[:2] for link in header_links(client.get("/"))]
+
+    queues = [("/library/moderation/", "Moderation of the library")]
+    assert ("/accounts/", "Your account") in links
+    assert [link for link in links if link in queues] == (
+        queues if persona == "secretariat" else []
+    )
