@@ -213,6 +213,21 @@ def test_the_invitation_link_sets_the_password_once_and_lands_on_the_account_pag
     assert "ask the secretariat to send your invitation again" in again.content.decode().lower()
 
 
+def test_the_invitation_page_names_the_roles_it_brings(
+    client, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(staff, **natcom_of("KE"))
+    staff.logout()
+
+    form_page = client.get(client.get(link_in(mailoutbox[0]))["Location"])
+
+    page = " ".join(form_page.content.decode().split())
+    assert "You are invited to the platform as:</p> <ul><li><strong>National Commission: Kenya" in (
+        page
+    )
+
+
 def test_the_invitation_link_lasts_three_days(
     staff, secretariat, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -643,3 +658,18 @@ def test_the_account_page_links_the_secretariat_to_people(staff, coordinator):
 
     assert reverse("accounts:people") in staff.get(url).content.decode()
     assert reverse("accounts:people") not in other.get(url).content.decode()
+
+
+def test_the_admin_is_linked_only_for_staff(staff):
+    # An invited secretariat works from the pages; the admin is for staff and superusers.
+    invite(staff, email="second@secretariat.example", kind="secretariat")
+    second = User.objects.get(email="second@secretariat.example")
+    other = Client()
+    other.force_login(second)
+    url = reverse("accounts:dashboard")
+
+    assert reverse("admin:index") in staff.get(url).content.decode()
+    page = other.get(url).content.decode()
+    assert reverse("accounts:people") in page
+    assert reverse("admin:index") not in page
+    assert second.is_staff is False
