@@ -330,7 +330,7 @@ def _base_url(request) -> str:
     return request.build_absolute_uri("/")
 
 
-def _person(request, pk):
+def _person(pk):
     return get_object_or_404(User, pk=pk)
 
 
@@ -353,11 +353,13 @@ def _role_forms(request, form_class, person=None, **kwargs):
     return form, juror, valid
 
 
-def _save_juror_profile(juror_form, person) -> None:
-    profile = juror_form.save(commit=False)
-    profile.user = person
-    profile.save()
-    juror_form.save_m2m()
+def _save_juror_profile(data, person) -> None:
+    """The juror's profile from the form's data (checked already): the person's own,
+    updated, or a new one."""
+    form = juror_profile_form(data, person=person)
+    form.instance.user = person
+    if form.is_valid():
+        form.save()
 
 
 def _role_page(request, template, context, form, juror):
@@ -395,7 +397,7 @@ def person_invite(request):
                 **Role.scope_of(data["kind"], **form.scope()),
             )
             if data["kind"] == RoleKind.JUROR:
-                _save_juror_profile(juror, person)
+                _save_juror_profile(request.POST, person)
         _say_role_given(request, person, role, invited)
         return redirect("accounts:person", pk=person.pk)
     return _role_page(request, "accounts/person_invite.html", {}, form, juror)
@@ -453,7 +455,7 @@ def person(request, pk):
 def person_role_add(request, pk):
     """Give an existing person another role; they are told by mail (or, while their
     invitation waits, invited again with all their roles)."""
-    person = _person(request, pk)
+    person = _person(pk)
     if not person.is_active:
         messages.error(request, _("Reactivate the account before giving it a role."))
         return redirect("accounts:person", pk=person.pk)
@@ -469,7 +471,7 @@ def person_role_add(request, pk):
                 **Role.scope_of(data["kind"], **form.scope()),
             )
             if data["kind"] == RoleKind.JUROR:
-                _save_juror_profile(juror, person)
+                _save_juror_profile(request.POST, person)
         _say_role_given(request, person, role, invited)
         return redirect("accounts:person", pk=person.pk)
     return _role_page(request, "accounts/person_role_add.html", {"person": person}, form, juror)
@@ -479,7 +481,7 @@ def person_role_add(request, pk):
 @require_http_methods(["GET", "POST"])
 def person_role_remove(request, pk, role_pk):
     """Confirm, then take a role away."""
-    person = _person(request, pk)
+    person = _person(pk)
     role = get_object_or_404(Role.objects.with_scope(), pk=role_pk, user=person)
     refusal = None
     if request.method == "POST":
@@ -507,7 +509,7 @@ def person_role_remove(request, pk, role_pk):
 @require_http_methods(["GET", "POST"])
 def person_deactivate(request, pk):
     """Confirm, then close an account."""
-    person = _person(request, pk)
+    person = _person(pk)
     refusal = None
     if request.method == "POST":
         try:
@@ -531,7 +533,7 @@ def person_deactivate(request, pk):
 @permission_required("accounts.manage_roles")
 @require_POST
 def person_reactivate(request, pk):
-    person = _person(request, pk)
+    person = _person(pk)
     person.reactivate()
     messages.success(
         request,
@@ -544,14 +546,15 @@ def person_reactivate(request, pk):
 @require_POST
 def person_resend(request, pk):
     """Send the invitation again: a new link, and the earlier ones stop working."""
-    person = _person(request, pk)
-    if person.has_usable_password() or not person.is_active:
+    person = _person(pk)
+    if not person.is_active:
+        messages.error(request, _("Reactivate the account before sending its invitation."))
+        return redirect("accounts:person", pk=person.pk)
+    if person.has_usable_password():
         messages.error(
             request,
             _("%(email)s has no invitation waiting: they set their password already.")
-            % {"email": person.email}
-            if person.is_active
-            else _("Reactivate the account before sending its invitation."),
+            % {"email": person.email},
         )
         return redirect("accounts:person", pk=person.pk)
     invitation = Invitation.send(person, by=request.user, base_url=_base_url(request))

@@ -332,6 +332,19 @@ def test_an_invited_juror_sets_a_password_then_pairs_the_second_factor(
     assert "Juror" in client.get(paired["Location"]).content.decode()
 
 
+def test_a_juror_again_keeps_one_profile_with_the_new_answers(staff):
+    # A former juror (role removed, profile kept) invited again.
+    person = UserFactory(email="juror@jury.example")
+    JurorProfile.objects.create(user=person, country_id="KE", expertise="Adult literacy")
+
+    response = invite(staff, email="juror@jury.example", kind="juror", **{"juror-country": "GH"})
+
+    person.refresh_from_db()
+    assert response.status_code == 302
+    assert (person.juror_profile.country_id, person.juror_profile.expertise) == ("GH", "")
+    assert JurorProfile.objects.filter(user=person).count() == 1
+
+
 def test_a_deactivated_accounts_link_does_not_open(
     client, staff, mailoutbox, django_capture_on_commit_callbacks
 ):
