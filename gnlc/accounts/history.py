@@ -100,7 +100,8 @@ def _describe_account(entry) -> str:
         return _("Account deleted")
     changes = entry.changes
     if "is_active" in changes:
-        return _("Account reactivated") if changes["is_active"][1] else _("Account deactivated")
+        # Activated: its e-mail address confirmed, or reactivated by the secretariat.
+        return _("Account activated") if changes["is_active"][1] else _("Account deactivated")
     names = {
         "email": _("e-mail address"),
         "full_name": _("name"),

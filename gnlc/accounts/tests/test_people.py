@@ -632,7 +632,7 @@ def test_every_change_is_audited_in_the_secretariats_name_and_shown_on_the_perso
     texts = [event.text for event in page.context["events"]]
     # A role given to someone still invited sends the invitation again, naming it.
     assert texts == [
-        "Account reactivated",
+        "Account activated",
         "Account deactivated",
         "Invitation sent again (the earlier link no longer works)",
         "Role removed: National Commission: Uganda",
