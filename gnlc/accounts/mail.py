@@ -1,5 +1,6 @@
-"""E-mail about a person's account, in that person's language: the one chosen for the
-account (`User.language`), else the language of the page that sent it. Each message is two
+"""E-mail about a person's account (its activation, an invitation, a role given), in that
+person's language: the one chosen for the account (`User.language`), else the language
+of the page that sent it. Each message is two
 templates, `accounts/mail/<name>_subject.txt` (one line) and `accounts/mail/<name>.txt`,
 rendered under `translation.override`, so the links they build carry that language too
 (/fr/accounts/...). The password reset's message is rendered the same way
@@ -10,7 +11,11 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from gnlc.accounts.tokens import VERIFY_MAX_AGE, verification_token
+from gnlc.accounts.enums import ROLE_DUTIES
+from gnlc.accounts.security import TWO_FACTOR_ROLES
+from gnlc.accounts.tokens import INVITATION_MAX_AGE, VERIFY_MAX_AGE, verification_token
+from gnlc.core.network import network_name
+from gnlc.news.mail import site_url
 
 
 def language_of(user) -> str:
@@ -50,3 +55,50 @@ def send_already_registered(user, request) -> None:
     """To an address someone tried to register again: it has an account; log in, or
     reset the password. (The page said the same as for a new address.)"""
     send(user, "already_registered", {"protocol": request.scheme, "domain": request.get_host()})
+
+
+def _two_factor(user) -> bool:
+    """Whether the person's roles need an authenticator app (said in their mail)."""
+    return any(role.kind in TWO_FACTOR_ROLES for role in user.roles.all())
+
+
+def send_invitation(user, invitation, link: str, base_url: str = "") -> None:
+    """The invitation of a person the secretariat brought in: their roles, the one-time
+    link to set a password (and then pair an authenticator app where a role needs one),
+    and when the link stops working."""
+    roles = list(user.roles.with_scope())
+    with translation.override(language_of(user)):
+        subject, body = render(
+            "invitation",
+            {
+                "user": user,
+                "roles": roles,
+                "invited_by": invitation.invited_by,
+                "link": link,
+                "expires_at": invitation.expires_at,
+                "days": INVITATION_MAX_AGE // (24 * 3600),
+                "two_factor": _two_factor(user),
+                "site_url": site_url(base_url),
+                "network": network_name(),
+            },
+        )
+    send_mail(subject, body, None, [user.email])
+
+
+def send_role_given(user, role, base_url: str = "", *, admission: bool = False) -> None:
+    """To a person with an account: they now hold `role` (given on the people pages, or,
+    with `admission`, because the city they applied for was admitted and published)."""
+    with translation.override(language_of(user)):
+        subject, body = render(
+            "role_given",
+            {
+                "user": user,
+                "role": role,
+                "duties": ROLE_DUTIES.get(role.kind, ""),
+                "admission": admission,
+                "two_factor": role.kind in TWO_FACTOR_ROLES,
+                "site_url": site_url(base_url),
+                "network": network_name(),
+            },
+        )
+    send_mail(subject, body, None, [user.email])

@@ -1,21 +1,72 @@
-"""People and the roles they hold. Log-in is by e-mail address."""
+"""People and the roles they hold. Log-in is by e-mail address.
 
+The secretariat brings people in and gives or removes roles from its pages ("People",
+docs/roles.md): `User.give_role`, `User.remove_role`, `User.deactivate`, and
+`Invitation.send` for an address that has no account yet. Role, Invitation and User are
+in the audit log (gnlc/audit), so each change names who made it."""
+
+import datetime as dt
 import secrets
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from gnlc.accounts.enums import RoleKind
+from gnlc.accounts import mail
+from gnlc.accounts.enums import PersonStatus, RoleKind
+from gnlc.accounts.tokens import INVITATION_MAX_AGE, invitation_url
+
+# Roles that apply to the whole network: the others have a scope (a country, a member).
+GLOBAL_ROLES = {RoleKind.SECRETARIAT, RoleKind.JUROR}
 
 
 def _pk(obj_or_pk):
     return getattr(obj_or_pk, "pk", obj_or_pk)
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def with_roles(self):
+        """Each user with their roles and what those apply to, and their invitation, in a
+        fixed number of queries whatever the count (the people list)."""
+        return self.select_related("invitation").prefetch_related(
+            models.Prefetch("roles", queryset=Role.objects.with_scope())
+        )
+
+    def search(self, text: str):
+        """Users whose e-mail address or name contains `text` (any case)."""
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(models.Q(email__icontains=text) | models.Q(full_name__icontains=text))
+
+    def holding(self, kind: str):
+        """Users who hold a role of `kind`."""
+        return self.filter(pk__in=Role.objects.filter(kind=kind).values("user"))
+
+    def of_country(self, country):
+        """Users whose roles or juror profile tie them to `country`: its National
+        Commission, coordinators of its members, jurors from it."""
+        return self.filter(
+            models.Q(pk__in=Role.objects.filter(country=country).values("user"))
+            | models.Q(pk__in=Role.objects.filter(member__country=country).values("user"))
+            | models.Q(juror_profile__country=country)
+        )
+
+    def secretariat_who_can_log_in(self):
+        """Active accounts with the secretariat role and a password set: those who can
+        run the network now (an invitation not yet accepted does not count)."""
+        return (
+            self.filter(is_active=True)
+            .holding(RoleKind.SECRETARIAT)
+            .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        )
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create(self, email, password, **extra):
@@ -68,6 +119,79 @@ class User(AbstractUser):
 
         return not security.needs_two_factor(self) or security.is_two_factor_verified(self)
 
+    @property
+    def status(self) -> PersonStatus:
+        """Where the account stands, for the people pages."""
+        if not self.is_active:
+            if self.last_login is None and self.has_usable_password():
+                return PersonStatus.UNCONFIRMED
+            return PersonStatus.DEACTIVATED
+        if not self.has_usable_password():
+            return PersonStatus.INVITED
+        return PersonStatus.ACTIVE
+
+    def held_role(self, kind: str, *, country=None, member=None) -> "Role | None":
+        """The role of `kind` (for that country or member) this account holds, read from
+        the database whatever the session: for the secretariat's pages, not for
+        permissions (which ask `has_role`)."""
+        return self.roles.filter(kind=kind, **Role.scope_of(kind, country, member)).first()
+
+    def give_role(self, kind: str, *, country=None, member=None) -> "Role":
+        """Give this person a role (audited). Refuses one they hold already, with a
+        ValidationError that names it (code "duplicate")."""
+        role = Role(user=self, kind=kind, **Role.scope_of(kind, country, member))
+        role.clean()
+        if self.held_role(kind, country=country, member=member) is not None:
+            raise role.duplicate_error()
+        try:
+            with transaction.atomic():
+                role.save()
+        except IntegrityError:  # given at the same moment from another page
+            raise role.duplicate_error() from None
+        return role
+
+    @transaction.atomic
+    def remove_role(self, role: "Role") -> None:
+        """Take a role away (audited). Refuses to remove the secretariat role of the last
+        account that can run the network (`keep_a_secretariat`)."""
+        if role.kind == RoleKind.SECRETARIAT:
+            self.keep_a_secretariat()
+        role.delete()
+
+    @transaction.atomic
+    def deactivate(self, *, by) -> None:
+        """Close the account (audited): it can no longer log in, and its roles count for
+        nothing while it stays closed; they are kept, so reactivating restores them.
+        Nobody closes their own account here, nor the last one that can run the
+        network."""
+        if by is not None and by.pk == self.pk:
+            raise ValidationError(_("You cannot deactivate your own account."), code="own_account")
+        if self.roles.filter(kind=RoleKind.SECRETARIAT).exists():
+            self.keep_a_secretariat()
+        self.is_active = False
+        self.save(update_fields=["is_active"])
+
+    def reactivate(self) -> None:
+        """Open a closed account again (audited), with the roles it had."""
+        self.is_active = True
+        self.save(update_fields=["is_active"])
+
+    def keep_a_secretariat(self) -> None:
+        """Refuse (ValidationError, code "last_secretariat") a change that would leave
+        the network with no secretariat account that can log in, other than this one:
+        nobody could then give roles or run a call. The secretariat roles are locked
+        for the transaction, so two such changes at once cannot both pass."""
+        list(Role.objects.select_for_update().filter(kind=RoleKind.SECRETARIAT).values("pk"))
+        if not User.objects.secretariat_who_can_log_in().exclude(pk=self.pk).exists():
+            raise ValidationError(
+                _(
+                    "This is the last secretariat account that can log in: give the "
+                    "secretariat role to someone else first (and wait until they have set "
+                    "their password), so the network is never left without one."
+                ),
+                code="last_secretariat",
+            )
+
     def has_role(self, kind: RoleKind, **scope) -> bool:
         """Whether this user holds role `kind` (for the given country or member, if any).
         Reads the prefetched roles when present, so templates cost no query per check."""
@@ -90,6 +214,12 @@ class User(AbstractUser):
         return False
 
 
+class RoleQuerySet(models.QuerySet):
+    def with_scope(self):
+        """Roles with the country or member they apply to (and its country)."""
+        return self.select_related("country", "member", "member__country")
+
+
 class Role(models.Model):
     """A role held by a user: secretariat; National Commission of one country; juror;
     city coordinator of one member."""
@@ -102,6 +232,8 @@ class Role(models.Model):
     member = models.ForeignKey(
         "cities.Member", on_delete=models.CASCADE, null=True, blank=True, related_name="roles"
     )
+
+    objects = RoleQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -134,6 +266,59 @@ class Role(models.Model):
         scope = self.country or self.member or ""
         return f"{self.user}: {self.get_kind_display()} {scope}".strip()
 
+    @staticmethod
+    def scope_of(kind: str, country=None, member=None) -> dict:
+        """The scope a role of `kind` keeps of those given: a National Commission's
+        country, a coordinator's member, nothing for the network-wide roles."""
+        if kind == RoleKind.NATCOM:
+            return {"country": country}
+        if kind == RoleKind.COORDINATOR:
+            return {"member": member}
+        return {}
+
+    @property
+    def scope(self):
+        """The country or member the role applies to (None for network-wide roles)."""
+        return self.country or self.member
+
+    @property
+    def label(self) -> str:
+        """ "National Commission: Kenya", "City coordinator: Nakuru (Kenya)", "Juror", in
+        the active language."""
+        if self.country_id:
+            return _("%(role)s: %(scope)s") % {
+                "role": self.get_kind_display(),
+                "scope": self.country.label,
+            }
+        if self.member_id:
+            return _("%(role)s: %(scope)s") % {
+                "role": self.get_kind_display(),
+                "scope": member_label(self.member),
+            }
+        return str(self.get_kind_display())
+
+    @classmethod
+    def make_applicant_coordinator(cls, application, member) -> "Role | None":
+        """Called by `Call.materialise` for each city it admits: the person who applied
+        (`application.created_by`) becomes the city coordinator of the new member
+        (audited, in the publisher's name), and is told by mail, in their language, once
+        the publication commits. Nothing changes and nothing is sent where they
+        coordinate that member already (a reused member)."""
+        applicant = application.created_by
+        if applicant.held_role(RoleKind.COORDINATOR, member=member) is not None:
+            return None
+        role = applicant.give_role(RoleKind.COORDINATOR, member=member)
+        if applicant.is_active:
+            transaction.on_commit(lambda: mail.send_role_given(applicant, role, admission=True))
+        return role
+
+    def duplicate_error(self) -> ValidationError:
+        return ValidationError(
+            _("%(person)s already holds this role: %(role)s."),
+            code="duplicate",
+            params={"person": self.user.email, "role": self.label},
+        )
+
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         self.user.__dict__.pop("role_list", None)
@@ -143,10 +328,99 @@ class Role(models.Model):
         return super().delete(*args, **kwargs)
 
     def clean(self):
+        if self.kind not in RoleKind.values:
+            raise ValidationError({"kind": _("Choose a role.")})
         if self.kind == RoleKind.NATCOM and not self.country_id:
             raise ValidationError({"country": _("A National Commission role needs a country.")})
         if self.kind == RoleKind.COORDINATOR and not self.member_id:
             raise ValidationError({"member": _("A coordinator role needs a member.")})
+
+
+def member_label(member) -> str:
+    """ "Nakuru (Kenya)": how the people pages name a member, its country in the active
+    language (the member picker's suggestions and the roles use the same)."""
+    return f"{member.name} ({member.country.label})"
+
+
+class Invitation(models.Model):
+    """How the secretariat brought in a person who had no account: the account was made
+    for them without a password, and mailed a one-time link to set one
+    (`tokens.invitation_tokens`), valid INVITATION_MAX_AGE after `sent_at`. Sending it
+    again voids the links sent before. `accepted_at`: when they set their password."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="invitation")
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"invitation of {self.user}"
+
+    @property
+    def expires_at(self) -> dt.datetime:
+        """When the link last sent stops working."""
+        return self.sent_at + dt.timedelta(seconds=INVITATION_MAX_AGE)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None
+
+    def is_expired(self, now: dt.datetime | None = None) -> bool:
+        return self.is_pending and (now or timezone.now()) > self.expires_at
+
+    @classmethod
+    @transaction.atomic
+    def send(cls, user: User, *, by, base_url: str = "") -> "Invitation":
+        """Mail `user` (an account without a password) the link to set one, in their
+        language, once the transaction commits. A new unusable password voids any link
+        sent before, so only the latest works."""
+        if user.has_usable_password():
+            raise ValueError("An account with a password is told of a new role, not invited.")
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        invitation, created = cls.objects.get_or_create(
+            user=user, defaults={"invited_by": by, "sent_at": timezone.now()}
+        )
+        if not created:
+            invitation.sent_at = timezone.now()
+            invitation.save(update_fields=["sent_at"])
+        link = invitation_url(user, mail.site_url(base_url), mail.language_of(user))
+        transaction.on_commit(lambda: mail.send_invitation(user, invitation, link, base_url))
+        return invitation
+
+    @classmethod
+    @transaction.atomic
+    def invite(
+        cls, email: str, *, kind: str, by, base_url="", full_name="", language="en", **scope
+    ) -> tuple[User, "Role", bool]:
+        """Give the person at `email` a role, audited: (user, role, invited).
+
+        A new address gets an account without a password (in `language`, named
+        `full_name`) and an invitation (`send`). An account still waiting for its
+        password gains the role and a fresh invitation naming all its roles. An account
+        in use gains the role and is told by mail (`mail.send_role_given`). Refuses a role
+        held already, and an inactive account (ValidationError)."""
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User(email=email, full_name=full_name, language=language)
+            user.set_unusable_password()
+            user.save()
+        elif not user.is_active:
+            raise ValidationError(_("This account is not active."), code="inactive")
+        role = user.give_role(kind, **scope)
+        if not user.has_usable_password():
+            cls.send(user, by=by, base_url=base_url)
+            return user, role, True
+        transaction.on_commit(lambda: mail.send_role_given(user, role, base_url))
+        return user, role, False
+
+    def accept(self) -> None:
+        """The person set their password through the link."""
+        if self.accepted_at is None:
+            self.accepted_at = timezone.now()
+            self.save(update_fields=["accepted_at"])
 
 
 def _calendar_token() -> str:

@@ -1,6 +1,7 @@
 """The secrets in links that the platform mails or prints: the activation of a new
-account, and the one-time link of `gnlc create-secretariat`. (The password reset uses
-Django's own `default_token_generator`.)"""
+account, the one-time link of `gnlc create-secretariat`, and the invitation the
+secretariat mails to a person it brings in. (The password reset uses Django's own
+`default_token_generator`.)"""
 
 from urllib.parse import urljoin
 
@@ -15,6 +16,10 @@ from django.utils.http import base36_to_int, urlsafe_base64_encode
 VERIFY_SALT = "accounts.verify-email"
 VERIFY_MAX_AGE = 3 * 24 * 3600  # three days, as the mail says
 FIRST_ACCESS_MAX_AGE = 24 * 3600  # a day, as the command says
+# Three days, as the invitation mail and the person's page say: long enough for someone
+# who reads their mail twice a week, and no longer than Django's PASSWORD_RESET_TIMEOUT
+# (three days by default), which every token of this kind must also meet.
+INVITATION_MAX_AGE = 3 * 24 * 3600
 
 
 def verification_token(user, next_url: str = "") -> str:
@@ -43,25 +48,47 @@ class FirstAccessTokenGenerator(PasswordResetTokenGenerator):
     password hash and the last log-in, which setting the password and logging in change."""
 
     key_salt = "gnlc.accounts.tokens.FirstAccessTokenGenerator"
+    max_age = FIRST_ACCESS_MAX_AGE
 
     def check_token(self, user, token):
-        if not super().check_token(user, token):  # also PASSWORD_RESET_TIMEOUT, longer
+        if not super().check_token(user, token):  # also PASSWORD_RESET_TIMEOUT
             return False
         issued = base36_to_int(token.split("-")[0])
-        return self._num_seconds(self._now()) - issued <= FIRST_ACCESS_MAX_AGE
+        return self._num_seconds(self._now()) - issued <= self.max_age
+
+
+class InvitationTokenGenerator(FirstAccessTokenGenerator):
+    """Tokens of the invitation link: the same one-time kind under its own salt, valid for
+    INVITATION_MAX_AGE. Sending an invitation again gives the account a new unusable
+    password (`Invitation.send`), which voids the links sent before."""
+
+    key_salt = "gnlc.accounts.tokens.InvitationTokenGenerator"
+    max_age = INVITATION_MAX_AGE
 
 
 first_access_tokens = FirstAccessTokenGenerator()
+invitation_tokens = InvitationTokenGenerator()
 
 
-def first_access_url(user, site_url: str, language: str) -> str:
-    """The absolute one-time link to `user`'s first-access page, in `language`."""
+def first_access_url(
+    user, site_url: str, language: str, *, view="accounts:first-access", tokens=None
+) -> str:
+    """The absolute one-time link to `user`'s first-access page, in `language` (or, with
+    `view="accounts:invitation"` and `tokens=invitation_tokens`, to their invitation)."""
+    tokens = tokens or first_access_tokens
     with translation.override(language):
         path = reverse(
-            "accounts:first-access",
+            view,
             kwargs={
                 "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": first_access_tokens.make_token(user),
+                "token": tokens.make_token(user),
             },
         )
     return urljoin(site_url.rstrip("/") + "/", path.lstrip("/"))
+
+
+def invitation_url(user, site_url: str, language: str) -> str:
+    """The absolute one-time link of `user`'s invitation, in `language`."""
+    return first_access_url(
+        user, site_url, language, view="accounts:invitation", tokens=invitation_tokens
+    )

@@ -1,6 +1,8 @@
 """Accounts: log-in with a second factor where a role needs one, registration with a
 confirmed e-mail address, password reset, the first secretariat's one-time link, the
-account page and its private calendar feed."""
+account page and its private calendar feed; and the secretariat's people pages
+(/accounts/people/): everyone with an account and their roles, invitations, roles given
+and removed, accounts closed and opened again."""
 
 import base64
 from urllib.parse import urlencode
@@ -10,9 +12,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -20,19 +25,37 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from gnlc.accounts import mail, security
+from gnlc.accounts import history, mail, security
+from gnlc.accounts.enums import RoleKind
 from gnlc.accounts.forms import (
     EmailAuthenticationForm,
+    InvitationForm,
+    MemberField,
     PasswordResetForm,
+    PeopleFilter,
     RegistrationForm,
+    RoleForm,
     SetPasswordForm,
     TokenForm,
+    juror_profile_form,
 )
-from gnlc.accounts.models import CalendarFeed
-from gnlc.accounts.tokens import first_access_tokens, read_verification
+from gnlc.accounts.models import CalendarFeed, Invitation, Role, User
+from gnlc.accounts.tokens import (
+    INVITATION_MAX_AGE,
+    first_access_tokens,
+    invitation_tokens,
+    read_verification,
+)
+from gnlc.admissions.models import JurorProfile
+from gnlc.audit.context import acting_as
 from gnlc.core import ical
 from gnlc.core.permissions import permission_required
 from gnlc.core.ratelimit import limit_mail_requests, may_mail
+
+PEOPLE_PER_PAGE = 25
+# How the people pages write an instant: "7 December 2026, 20:22 UTC" (the zone named:
+# the invited person may be anywhere).
+LINK_EXPIRY_FORMAT = "j F Y, H:i T"
 
 
 class LoginView(auth_views.LoginView):
@@ -267,3 +290,283 @@ def calendar_reset(request):
         ),
     )
     return redirect(f"{reverse('accounts:dashboard')}#calendar")
+
+
+# People: the secretariat brings people in and gives them roles --------------------------
+
+
+class InvitationView(FirstAccessView):
+    """The page an invitation's link opens: as the first-access page (set a password,
+    then pair the second factor where a role needs one), for the latest link sent, for
+    INVITATION_MAX_AGE (`tokens.InvitationTokenGenerator`), and only while the account
+    is active."""
+
+    token_generator = invitation_tokens
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["invitation"] = True
+        context["days"] = INVITATION_MAX_AGE // (24 * 3600)
+        if context["validlink"]:
+            context["roles"] = list(self.user.roles.with_scope())
+        return context
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        invitation = Invitation.objects.filter(user=self.user).first()
+        if invitation is not None:
+            with acting_as(self.user):  # the request began anonymous
+                invitation.accept()
+        if not security.needs_two_factor(self.user):
+            messages.success(self.request, _("Your password is set: welcome to the platform."))
+        return response
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _person(pk):
+    return get_object_or_404(User, pk=pk)
+
+
+@permission_required("accounts.manage_roles")
+def people(request):
+    """Everyone with an account, with their roles: search, filters, pages of 25."""
+    form = PeopleFilter(request.GET)
+    page = Paginator(form.queryset(), PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "accounts/people.html", {"form": form, "page": page})
+
+
+def _role_forms(request, form_class, person=None, **kwargs):
+    data = request.POST if request.method == "POST" else None
+    form = form_class(data, person=person, **kwargs)
+    juror = juror_profile_form(data, person=person)
+    valid = request.method == "POST" and form.is_valid()
+    # The juror's profile counts only for the juror role.
+    if valid and form.cleaned_data["kind"] == RoleKind.JUROR:
+        valid = juror.is_valid()
+    return form, juror, valid
+
+
+def _save_juror_profile(data, person) -> None:
+    """The juror's profile from the form's data (checked already): the person's own,
+    updated, or a new one."""
+    form = juror_profile_form(data, person=person)
+    form.instance.user = person
+    if form.is_valid():
+        form.save()
+
+
+def _role_page(request, template, context, form, juror):
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "form": form,
+            "juror_form": juror,
+            "member_suggestions": MemberField.suggestions(),
+            "invitation_days": INVITATION_MAX_AGE // (24 * 3600),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@permission_required("accounts.manage_roles")
+@require_http_methods(["GET", "POST"])
+def person_invite(request):
+    """Invite a person by e-mail with a role (`Invitation.invite`)."""
+    form, juror, valid = _role_forms(
+        request, InvitationForm, initial={"language": translation.get_language()}
+    )
+    if valid:
+        data = form.cleaned_data
+        with transaction.atomic():
+            person, role, invited = Invitation.invite(
+                data["email"],
+                kind=data["kind"],
+                by=request.user,
+                base_url=_base_url(request),
+                full_name=data["full_name"],
+                language=data["language"],
+                **Role.scope_of(data["kind"], **form.scope()),
+            )
+            if data["kind"] == RoleKind.JUROR:
+                _save_juror_profile(request.POST, person)
+        _say_role_given(request, person, role, invited)
+        return redirect("accounts:person", pk=person.pk)
+    return _role_page(request, "accounts/person_invite.html", {}, form, juror)
+
+
+def _moment(value) -> str:
+    """ "7 December 2026, 20:22 UTC": an instant, with its time zone, in a sentence."""
+    return formats.date_format(timezone.localtime(value), LINK_EXPIRY_FORMAT)
+
+
+def _say_role_given(request, person, role, invited) -> None:
+    if invited:
+        messages.success(
+            request,
+            _(
+                "%(email)s now holds the role “%(role)s”. An invitation went to that "
+                "address: its link works once, until %(expires)s."
+            )
+            % {
+                "role": role.label,
+                "email": person.email,
+                "expires": _moment(person.invitation.expires_at),
+            },
+        )
+    else:
+        messages.success(
+            request,
+            _("%(email)s now holds the role “%(role)s”, and was told by mail.")
+            % {"role": role.label, "email": person.email},
+        )
+
+
+@permission_required("accounts.manage_roles")
+def person(request, pk):
+    """A person: their account, roles, invitation and history, with what may be done."""
+    person = get_object_or_404(User.objects.with_roles(), pk=pk)
+    return render(
+        request,
+        "accounts/person.html",
+        {
+            "person": person,
+            "roles": person.role_list,
+            "invitation": getattr(person, "invitation", None),
+            "juror_profile": JurorProfile.objects.filter(user=person)
+            .select_related("country")
+            .prefetch_related("regions")
+            .first(),
+            "events": history.events(person),
+        },
+    )
+
+
+@permission_required("accounts.manage_roles")
+@require_http_methods(["GET", "POST"])
+def person_role_add(request, pk):
+    """Give an existing person another role; they are told by mail (or, while their
+    invitation waits, invited again with all their roles)."""
+    person = _person(pk)
+    if not person.is_active:
+        messages.error(request, _("Reactivate the account before giving it a role."))
+        return redirect("accounts:person", pk=person.pk)
+    form, juror, valid = _role_forms(request, RoleForm, person=person)
+    if valid:
+        data = form.cleaned_data
+        with transaction.atomic():
+            person, role, invited = Invitation.invite(
+                person.email,
+                kind=data["kind"],
+                by=request.user,
+                base_url=_base_url(request),
+                **Role.scope_of(data["kind"], **form.scope()),
+            )
+            if data["kind"] == RoleKind.JUROR:
+                _save_juror_profile(request.POST, person)
+        _say_role_given(request, person, role, invited)
+        return redirect("accounts:person", pk=person.pk)
+    return _role_page(request, "accounts/person_role_add.html", {"person": person}, form, juror)
+
+
+@permission_required("accounts.manage_roles")
+@require_http_methods(["GET", "POST"])
+def person_role_remove(request, pk, role_pk):
+    """Confirm, then take a role away."""
+    person = _person(pk)
+    role = get_object_or_404(Role.objects.with_scope(), pk=role_pk, user=person)
+    refusal = None
+    if request.method == "POST":
+        try:
+            person.remove_role(role)
+        except ValidationError as error:
+            refusal = error.messages[0]
+        else:
+            messages.success(
+                request,
+                _("%(role)s removed from %(email)s.") % {"role": role.label, "email": person.email},
+            )
+            if person.pk == request.user.pk and role.kind == RoleKind.SECRETARIAT:
+                return redirect("accounts:dashboard")
+            return redirect("accounts:person", pk=person.pk)
+    return render(
+        request,
+        "accounts/person_role_remove.html",
+        {"person": person, "role": role, "refusal": refusal},
+        status=400 if refusal else 200,
+    )
+
+
+@permission_required("accounts.manage_roles")
+@require_http_methods(["GET", "POST"])
+def person_deactivate(request, pk):
+    """Confirm, then close an account."""
+    person = _person(pk)
+    refusal = None
+    if request.method == "POST":
+        try:
+            person.deactivate(by=request.user)
+        except ValidationError as error:
+            refusal = error.messages[0]
+        else:
+            messages.success(
+                request,
+                _("The account of %(email)s is deactivated.") % {"email": person.email},
+            )
+            return redirect("accounts:person", pk=person.pk)
+    return render(
+        request,
+        "accounts/person_deactivate.html",
+        {"person": person, "refusal": refusal},
+        status=400 if refusal else 200,
+    )
+
+
+@permission_required("accounts.manage_roles")
+@require_POST
+def person_reactivate(request, pk):
+    person = _person(pk)
+    person.reactivate()
+    messages.success(
+        request,
+        _("The account of %(email)s is active again, with its roles.") % {"email": person.email},
+    )
+    return redirect("accounts:person", pk=person.pk)
+
+
+@permission_required("accounts.manage_roles")
+@require_POST
+def person_resend(request, pk):
+    """Send the invitation again: a new link, and the earlier ones stop working."""
+    person = _person(pk)
+    if not person.is_active:
+        messages.error(request, _("Reactivate the account before sending its invitation."))
+        return redirect("accounts:person", pk=person.pk)
+    if person.has_usable_password():
+        messages.error(
+            request,
+            _("%(email)s has no invitation waiting: they set their password already.")
+            % {"email": person.email},
+        )
+        return redirect("accounts:person", pk=person.pk)
+    invitation = Invitation.send(person, by=request.user, base_url=_base_url(request))
+    messages.success(
+        request,
+        _(
+            "The invitation went to %(email)s again. Its new link works once, until "
+            "%(expires)s; the earlier links no longer work."
+        )
+        % {
+            "email": person.email,
+            "expires": _moment(invitation.expires_at),
+        },
+    )
+    return redirect("accounts:person", pk=person.pk)

@@ -18,6 +18,17 @@ class AuditEntryQuerySet(models.QuerySet):
             content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
         )
 
+    def naming(self, models_, field: str, value):
+        """Entries about rows of `models_` whose `field` (an attname, such as "user_id")
+        was `value` when they were made or deleted: a role's entries name its user then,
+        and stay after the role is gone."""
+        return self.filter(
+            content_type__in=ContentType.objects.get_for_models(*models_).values()
+        ).filter(
+            models.Q(**{f"changes__{field}__0": value})
+            | models.Q(**{f"changes__{field}__1": value})
+        )
+
 
 class AuditEntry(models.Model):
     """One change to an audited object. `changes` maps each changed field to

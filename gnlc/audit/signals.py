@@ -19,7 +19,7 @@ AUDITED = [
     "cities.Member",
     "cities.MembershipEvent",
     "cities.Cohort",
-    "accounts.Role",
+    *("accounts.User", "accounts.Role", "accounts.Invitation"),
     "admissions.Call",
     "admissions.Application",
     "admissions.Conflict",
@@ -41,9 +41,12 @@ AUDITED = [
         "reporting.LifecyclePolicy",
     ),
 ]
-# Timestamps, and derived copies (search text) that would make every entry large.
+# Timestamps, and derived copies (search text) that would make every entry large; a
+# user's password hash (a secret, never copied into the log) and last log-in (a log-in
+# is not a change to the account).
 _IGNORED_FIELDS = {
     *("updated_at", "created_at"),
+    *("password", "last_login"),
     *("search_text", "plain_text", "search_tags", "facet_terms"),
 }
 

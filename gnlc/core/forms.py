@@ -11,19 +11,33 @@ class FormRenderer(DjangoTemplates):
     (`{{ field.as_field_group }}`, or `{{ form }}`): its label, a visible and spoken
     mark on a required field, with a legend before the form's first required field,
     its help and its errors (each linked to the input by aria-describedby), the input.
-    Templates lay fields out; they do not draw them."""
+    Templates lay fields out; they do not draw them.
+
+    A field required only in some cases the form's `clean` decides (the country of a
+    National Commission role, when that role is chosen) is marked too: its form sets
+    `show_required = True` on it. A form drawn inside another's <form> (a formset's
+    rows; a second form asked beside the first) draws no legend of its own: the page
+    says it once."""
 
     field_template_name = "core/forms/field.html"
+
+
+def is_marked_required(field) -> bool:
+    """Whether `field` (a BoundField) carries the required mark: required, or required
+    in the case its form's `clean` checks (`show_required`)."""
+    return field.field.required or getattr(field.field, "show_required", False)
 
 
 def is_first_required(field) -> bool:
     """Whether `field` (a BoundField) is the first visible required field of its form:
     the legend explaining the mark goes just before it. A formset's rows (which Django
-    draws without the browser's `required`, since a blank row may stay blank) take none:
-    they sit inside a page's form that says it once, and a legend per row would repeat it."""
-    if not field.form.use_required_attribute:
+    draws without the browser's `required`, since a blank row may stay blank) take none,
+    nor does a form with `required_legend = False`: they sit inside a page's form that
+    says it once, and a legend per row would repeat it."""
+    form = field.form
+    if not form.use_required_attribute or not getattr(form, "required_legend", True):
         return False
-    first = next((f for f in field.form.visible_fields() if f.field.required), None)
+    first = next((f for f in form.visible_fields() if is_marked_required(f)), None)
     return first is not None and first.name == field.name
 
 

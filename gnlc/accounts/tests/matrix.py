@@ -1,4 +1,8 @@
-from gnlc.core.tests.matrix import ALL, PERSONAS, SIGNED_IN, only
+from gnlc.core.tests.matrix import ALL, PERSONAS, SECRETARIAT, SIGNED_IN, only
+
+# The people pages' actions that only POST: the secretariat's GET is refused (405),
+# everyone else's before that (403), visitors go to log in.
+SECRETARIAT_POST = {**only(set()), "secretariat": 405}
 
 ROUTES = {
     "accounts:login": (lambda o: {}, {**dict.fromkeys(PERSONAS, 302), "anonymous": 200}),
@@ -15,6 +19,19 @@ ROUTES = {
     ),
     "accounts:password-reset-complete": (lambda o: {}, ALL),
     "accounts:first-access": (lambda o: {"uidb64": o["pending_uid"], "token": "1-invalid"}, ALL),
+    "accounts:invitation": (lambda o: {"uidb64": o["pending_uid"], "token": "1-invalid"}, ALL),
+    # The secretariat's people pages (about the coordinator persona and its role).
+    "accounts:people": (lambda o: {}, SECRETARIAT),
+    "accounts:people-invite": (lambda o: {}, SECRETARIAT),
+    "accounts:person": (lambda o: {"pk": o["person"]}, SECRETARIAT),
+    "accounts:person-role-add": (lambda o: {"pk": o["person"]}, SECRETARIAT),
+    "accounts:person-role-remove": (
+        lambda o: {"pk": o["person"], "role_pk": o["person_role"]},
+        SECRETARIAT,
+    ),
+    "accounts:person-deactivate": (lambda o: {"pk": o["person"]}, SECRETARIAT),
+    "accounts:person-reactivate": (lambda o: {"pk": o["person"]}, SECRETARIAT_POST),
+    "accounts:person-resend": (lambda o: {"pk": o["person"]}, SECRETARIAT_POST),
     "accounts:dashboard": (lambda o: {}, SIGNED_IN),
     # Without a confirmed device, the code page sends everyone to set one up.
     "accounts:two-factor": (lambda o: {}, dict.fromkeys(PERSONAS, 302)),
@@ -40,4 +57,6 @@ def build(member, personas):
         "verification_token": verification_token(pending),
         "pending_uid": urlsafe_base64_encode(force_bytes(pending.pk)),
         "calendar_token": CalendarFeed.of(personas["coordinator"]).token,
+        "person": personas["coordinator"].pk,
+        "person_role": personas["coordinator"].roles.get().pk,
     }

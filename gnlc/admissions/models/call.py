@@ -21,6 +21,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from gnlc.accounts.models import Role
 from gnlc.admissions.enums import (
     AWARD_MEMBERSHIP_MONTHS,
     AWARD_QUOTA_PER_COUNTRY,
@@ -802,7 +803,9 @@ class Call(models.Model):
 
         Membership: each admitted application becomes a member (a city already on record,
         same name and country, is reused) with an "admitted" event on the announcement
-        date in that year's cohort (created if missing, its `announced_on` set). Award:
+        date in that year's cohort (created if missing, its `announced_on` set), and the
+        person who applied becomes its city coordinator (`Role.make_applicant_coordinator`,
+        which mails them). Award:
         each winner gets an `AwardWin` dated the announcement. Then the announcements
         scheduled with the call go out as news posts dated the instant
         (`Announcement.go_out_with`), and the data revision is bumped so cached pages
@@ -839,7 +842,7 @@ class Call(models.Model):
         publication = Publication(cohort=cohort)
         admitted = Application.objects.filter(
             call=self, state="admitted", member__isnull=True
-        ).select_related("country")
+        ).select_related("country", "created_by")
         for application in admitted:
             member = Member.objects.filter(
                 name=application.city_name, country=application.country
@@ -863,6 +866,7 @@ class Call(models.Model):
             )
             application.member = member
             application.save(update_fields=["member", "updated_at"])
+            Role.make_applicant_coordinator(application, member)
             publication.members.append(member)
         return publication
 

@@ -27,6 +27,7 @@ FAILING_IMPACTS = {"serious", "critical"}
 # Every public HTML page, checked as the anonymous visitor.
 PUBLIC_PAGES = [
     "accounts:first-access",
+    "accounts:invitation",
     "accounts:login",
     "accounts:password-reset",
     "accounts:password-reset-complete",
@@ -86,6 +87,9 @@ ROLE_PAGES = [
     ("secretariat", "reporting:dashboard"),
     ("secretariat", "news:post-create"),
     ("secretariat", "library:manage"),
+    ("secretariat", "accounts:people"),
+    ("secretariat", "accounts:people-invite"),
+    ("secretariat", "accounts:person"),
 ]
 
 
