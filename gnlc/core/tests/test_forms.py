@@ -66,6 +66,33 @@ def test_renderer_marks_a_formsets_rows_without_a_legend_of_their_own():
     assert LEGEND not in html
 
 
+def test_renderer_marks_a_field_required_in_the_case_its_form_checks():
+    class Role(forms.Form):
+        kind = forms.ChoiceField(label="Kind", choices=[("natcom", "National Commission")])
+        country = forms.CharField(label="Country", required=False)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["country"].show_required = True  # for a National Commission
+
+    html = "".join(str(field.as_field_group()) for field in Role())
+
+    assert f'<label for="id_country">Country{MARK}' in html
+    assert html.count(LEGEND) == 1
+
+
+def test_renderer_draws_no_legend_for_a_form_asked_inside_another():
+    class Profile(forms.Form):
+        country = forms.CharField(label="Country")
+
+    beside = Profile(prefix="juror")
+    beside.required_legend = False
+    html = "".join(str(field.as_field_group()) for field in beside)
+
+    assert f'<label for="id_juror-country">Country{MARK}' in html
+    assert LEGEND not in html
+
+
 class Forms(HTMLParser):
     """The page's forms: for each, its required inputs' ids, the label texts by id,
     the legends of groups holding required inputs, and its text in order."""
