@@ -107,7 +107,10 @@ def test_header_account_menu_holds_the_secretariats_queues_for_it_only(client, p
 
     links = [link[:2] for link in header_links(client.get("/"))]
 
-    queues = [("/library/moderation/", "Moderation of the library")]
+    queues = [
+        ("/accounts/people/", "People and their roles"),
+        ("/library/moderation/", "Moderation of the library"),
+    ]
     assert ("/accounts/", "Your account") in links
     assert [link for link in links if link in queues] == (
         queues if persona == "secretariat" else []
