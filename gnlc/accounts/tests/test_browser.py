@@ -53,6 +53,12 @@ def console_errors(page) -> list:
     return errors
 
 
+def log_out(page) -> None:
+    """Log out from the header's Account menu."""
+    page.click(".account-menu summary")
+    page.click(".account-menu button[type=submit]")
+
+
 def submit(page) -> None:
     page.click("main form.card button[type=submit]")
 
@@ -151,9 +157,7 @@ def test_a_visitor_goes_from_the_home_page_to_the_calls_registers_confirms_and_l
     shoot(page, f"{lang}-visitor-7-admissions")
 
     # Later, the password forgotten.
-    # Log out, from the header's Account menu.
-    page.click(".account-menu summary")
-    page.click(".account-menu button[type=submit]")
+    log_out(page)
     page.wait_for_url(f"**{prefix}/")
     page.goto(f"{prefix}/accounts/login/")
     page.click('main a[href$="/accounts/password-reset/"]')
