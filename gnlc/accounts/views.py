@@ -10,6 +10,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
@@ -39,6 +41,25 @@ class LoginView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+
+def admin_login(request):
+    """The admin's log-in page, replaced by the site's: one way in, so one throttle and
+    one second factor for everybody. A visitor is sent to the site's log-in with a 307,
+    `next` kept: a browser re-sends a POST there as it was, so a password typed into an
+    admin log-in form (or posted by a script) is checked, and its failure counted, by
+    the site's log-in. A signed-in user whom the admin refuses (not staff) gets 403,
+    where sending them to the log-in page would loop (it sends signed-in users on to
+    `next`, the admin)."""
+    if request.user.is_authenticated:
+        if request.user.is_active and request.user.is_staff:
+            return redirect(_next_url(request, reverse("admin:index")))
+        raise PermissionDenied
+    target = reverse("accounts:login")
+    query = request.GET.urlencode()
+    response = HttpResponseRedirect(f"{target}?{query}" if query else target)
+    response.status_code = 307
+    return response
 
 
 class LogoutView(auth_views.LogoutView):
@@ -190,7 +211,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password-reset-complete")
 
     def form_valid(self, form):
-        security.clear_failures(self.user.email, security.client_address(self.request))
+        security.clear_failures(self.user.email)
         return super().form_valid(form)
 
 
