@@ -3,8 +3,6 @@ Commission, the jury and the secretariat. Views parse with a form, call a model 
 render; permissions come from rules.py through gnlc.core.permissions (404 for what a
 user may not see, 403 for what they see but may not change)."""
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -57,7 +55,7 @@ from gnlc.admissions.models import (
     TransitionError,
 )
 from gnlc.admissions.preview import preview_of
-from gnlc.core import ical
+from gnlc.core import csvfile, ical
 from gnlc.core.permissions import check, permission_required
 from gnlc.news.enums import Language
 
@@ -761,9 +759,9 @@ def reviews_csv(request, pk):
         .select_related("application", "application__country", "juror")
         .order_by("application__city_name", "juror__email")
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="reviews-call-{call.pk}.csv"'
-    writer = csv.writer(response)
+    # A juror's comment is text someone else typed: csvfile neutralises formulas in it.
+    response = csvfile.response([], f"reviews-call-{call.pk}.csv")
+    writer = csvfile.Writer(response)
     writer.writerow(
         [
             "application_id",
