@@ -56,6 +56,7 @@ from gnlc.admissions.models import (
 )
 from gnlc.admissions.preview import preview_of
 from gnlc.core import csvfile, ical
+from gnlc.core.bodylimit import accepts_files
 from gnlc.core.permissions import check, permission_required
 from gnlc.news.enums import Language
 
@@ -174,6 +175,7 @@ def _refuse_entry(request, call, template, refusal, existing=()):
     )
 
 
+@accepts_files(ApplicationForm.base_fields["letter"].max_bytes)
 @permission_required("admissions.apply")
 @require_http_methods(["GET", "POST"])
 def apply(request, pk):
@@ -287,6 +289,7 @@ def apply_award(request, pk):
     )
 
 
+@accepts_files(ApplicationForm.base_fields["letter"].max_bytes)
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_edit(request, pk):

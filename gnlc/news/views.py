@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gnlc.admissions.models import Call
 from gnlc.cities.models import Cohort, Region
 from gnlc.cities.stats import network_stats
+from gnlc.core.bodylimit import accepts_files
 from gnlc.core.permissions import check, permission_required
 from gnlc.news.enums import AnnouncementStatus, ExportFormat, Language, SubscriberStatus
 from gnlc.news.forms import (
@@ -326,6 +327,7 @@ def announcement_export(request, pk, fmt, obj):
 # Press contacts and logos -------------------------------------------------------------------
 
 
+@accepts_files(MediaLogoForm.base_fields["image"].max_bytes)
 @permission_required("news.manage_press")
 @require_http_methods(["GET", "POST"])
 def press_manage(request):
