@@ -16,6 +16,7 @@ from gnlc.cities.models import Cohort, Region
 from gnlc.cities.stats import network_stats
 from gnlc.core.bodylimit import accepts_files
 from gnlc.core.permissions import check, permission_required
+from gnlc.core.ratelimit import limit_mail_requests
 from gnlc.news.enums import AnnouncementStatus, ExportFormat, Language, SubscriberStatus
 from gnlc.news.forms import (
     AnnouncementForm,
@@ -119,6 +120,7 @@ def logo(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@limit_mail_requests
 def subscribe(request):
     form = SubscribeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
