@@ -3,10 +3,10 @@ lists them. Defaults are for a developer's machine: DEBUG off needs a SECRET_KEY
 
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from gnlc.core.database import database
 from gnlc.core.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -105,27 +105,15 @@ DATABASE_URL = env_str("DATABASE_URL")
 if not DATABASE_URL:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASE_URL = f"sqlite:///{DATA_DIR / 'gnlc.sqlite3'}"
-DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL,
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-}
+# SQLite gets the options that let it serve concurrent writers: gnlc/core/database.py.
+DATABASES = {"default": database(DATABASE_URL)}
 # Read replicas (PostgreSQL streaming replicas): aliases replica1..n. The router sends
 # anonymous GET/HEAD requests' reads there, everything else to "default" (the primary).
 # In tests a replica alias mirrors "default" (TEST.MIRROR): same data, no extra database.
 GNLC_DATABASE_REPLICAS = []
 for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
     GNLC_DATABASE_REPLICAS.append(f"replica{_number}")
-    DATABASES[f"replica{_number}"] = {
-        **dj_database_url.parse(
-            _url,
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-            conn_health_checks=True,
-        ),
-        "TEST": {"MIRROR": "default"},
-    }
+    DATABASES[f"replica{_number}"] = {**database(_url), "TEST": {"MIRROR": "default"}}
 DATABASE_ROUTERS = ["gnlc.core.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
