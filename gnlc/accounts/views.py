@@ -33,6 +33,7 @@ from gnlc.accounts.forms import (
 from gnlc.accounts.models import CalendarFeed
 from gnlc.accounts.tokens import first_access_tokens, read_verification
 from gnlc.core import ical
+from gnlc.core.nostore import confidential
 from gnlc.core.permissions import permission_required
 from gnlc.core.ratelimit import limit_mail_requests, may_mail
 
@@ -165,6 +166,7 @@ def register(request):
     )
 
 
+@confidential
 @require_http_methods(["GET", "POST"])
 def verify(request, token):
     """GET shows a button, POST activates (mail scanners that open links activate
@@ -253,6 +255,7 @@ class FirstAccessView(auth_views.PasswordResetConfirmView):
 # The private calendar feed ---------------------------------------------------------------
 
 
+@confidential
 def calendar_feed(request, token):
     """The user's own deadlines as an iCalendar feed, reached by its secret link alone
     (calendar apps do not log in), in the user's language."""

@@ -15,6 +15,7 @@ from gnlc.admissions.models import Call
 from gnlc.cities.models import Cohort, Region
 from gnlc.cities.stats import network_stats
 from gnlc.core.bodylimit import accepts_files
+from gnlc.core.nostore import confidential
 from gnlc.core.permissions import check, permission_required
 from gnlc.core.ratelimit import limit_mail_requests
 from gnlc.news.enums import AnnouncementStatus, ExportFormat, Language, SubscriberStatus
@@ -132,6 +133,7 @@ def subscribe(request):
     return render(request, "news/subscribe.html", {"form": form})
 
 
+@confidential
 @require_http_methods(["GET", "POST"])
 def subscribe_confirm(request, token):
     subscriber = Subscriber.from_confirm_token(token)
@@ -144,6 +146,7 @@ def subscribe_confirm(request, token):
     return render(request, "news/subscribe_confirm.html", {"subscriber": subscriber})
 
 
+@confidential
 @csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no token
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
