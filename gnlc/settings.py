@@ -171,6 +171,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "media/"
 # Confidential uploads (commitment letters, reports' attachments): never served directly.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(DATA_DIR / "private")))
+# Backups are encrypted with this key when it is set (`gnlc backup --new-key`).
+GNLC_BACKUP_KEY = env_str("GNLC_BACKUP_KEY", "")
 # Request bodies (gnlc/core/bodylimit.py): a form's fields may take this much, and a
 # view that takes files this much more than its files; an upload larger than
 # FILE_UPLOAD_MAX_MEMORY_SIZE is spooled to a temporary file rather than held in memory.
