@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gnlc.accounts.enums import RoleKind
@@ -28,6 +29,7 @@ from gnlc.admissions.enums import (
     CallStatus,
     ConflictDecision,
     MessageStatus,
+    ProfileChangeState,
     PublicationState,
     decision_label,
     state_label,
@@ -41,6 +43,7 @@ from gnlc.admissions.forms import (
     DeadlineForm,
     DecisionsForm,
     JurorProfileForm,
+    ProfileChangeDecisionForm,
     ReviewForm,
     TransitionForm,
 )
@@ -49,6 +52,7 @@ from gnlc.admissions.models import (
     Call,
     Conflict,
     JurorProfile,
+    JurorProfileChange,
     Message,
     Review,
     ReviewError,
@@ -95,6 +99,10 @@ def home(request):
         "is_natcom": user.has_role(RoleKind.NATCOM),
         "is_juror": user.has_role(RoleKind.JUROR),
     }
+    if user.has_perm("admissions.manage_jury"):
+        context["pending_juror_changes"] = JurorProfileChange.objects.filter(
+            state=ProfileChangeState.PENDING
+        ).count()
     if user.has_perm("admissions.manage_call"):
         counted = Call.objects.annotate(
             entries=Count("applications", distinct=True) + Count("practices", distinct=True)
@@ -485,13 +493,83 @@ def jury(request):
 @permission_required("admissions.view_jury_page")
 @require_http_methods(["GET", "POST"])
 def juror_profile(request):
-    profile, _created = JurorProfile.objects.get_or_create(user=request.user)
+    """The juror's profile; a new country waits for the secretariat (JurorProfileForm)."""
+    profile, _created = JurorProfile.objects.select_related("country").get_or_create(
+        user=request.user
+    )
     form = JurorProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Your profile was saved."))
+        pending = form.save(by=request.user)
+        if pending is None:
+            messages.success(request, _("Your profile was saved."))
+        else:
+            messages.info(
+                request,
+                _(
+                    "Your profile was saved. Your new country counts once the secretariat "
+                    "approves it; until then your conflicts follow your current one."
+                ),
+            )
         return redirect("admissions:jury")
-    return render(request, "admissions/juror_profile.html", {"form": form})
+    return render(
+        request,
+        "admissions/juror_profile.html",
+        {"form": form, "profile": profile, "pending": profile.pending_change},
+    )
+
+
+@permission_required("admissions.manage_jury")
+@require_http_methods(["GET", "POST"])
+def juror_changes(request):
+    """The jurors' changes to the facts that decide their conflicts, for the secretariat
+    to approve (the juror's assignments are then re-checked) or reject."""
+    if request.method == "POST":
+        form = ProfileChangeDecisionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose to approve or to reject the change."))
+            return redirect("admissions:juror-changes")
+        change = get_object_or_404(
+            JurorProfileChange.objects.select_related("profile__user", "country"),
+            pk=form.cleaned_data["change"],
+            state=ProfileChangeState.PENDING,
+        )
+        juror = change.profile.user
+        if form.cleaned_data["decision"] == "approve":
+            withdrawn = change.approve(by=request.user)
+            messages.success(
+                request,
+                ngettext(
+                    "Approved: %(juror)s's country is now %(country)s. %(n)d assignment "
+                    "in conflict was withdrawn.",
+                    "Approved: %(juror)s's country is now %(country)s. %(n)d assignments "
+                    "in conflict were withdrawn.",
+                    withdrawn,
+                )
+                % {
+                    "juror": juror,
+                    "country": change.country.label if change.country else _("none"),
+                    "n": withdrawn,
+                },
+            )
+        else:
+            change.reject(by=request.user)
+            messages.success(
+                request, _("Rejected: %(juror)s's country stays as it was.") % {"juror": juror}
+            )
+        return redirect("admissions:juror-changes")
+    changes = JurorProfileChange.objects.select_related(
+        "profile__user", "profile__country", "country", "decided_by"
+    )
+    return render(
+        request,
+        "admissions/juror_changes.html",
+        {
+            "pending": changes.filter(state=ProfileChangeState.PENDING),
+            "decided": changes.exclude(state=ProfileChangeState.PENDING).order_by(
+                "-decided_at", "-id"
+            )[:50],
+        },
+    )
 
 
 @login_required
