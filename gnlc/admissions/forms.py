@@ -392,6 +392,7 @@ class JurorProfileForm(forms.ModelForm):
         model = JurorProfile
         fields = ["regions", "expertise"]
         widgets = {"regions": forms.CheckboxSelectMultiple}
+        labels = {"regions": _("Regions of expertise")}
 
     field_order = ["country", "regions", "expertise"]
 
