@@ -159,6 +159,8 @@ class _DecryptingReader(io.RawIOBase):
             raise BackupError(f"{self.name} is cut short: its last part is missing.")
         last, length = _RECORD_HEAD.unpack(head)
         sealed = self.source.read(length)
+        if len(sealed) < length:
+            raise BackupError(f"{self.name} is cut short: its last part is missing.")
         nonce = self.header[-NONCE_PREFIX:] + struct.pack(">I", self.index)
         try:
             self.buffer = self.cipher.decrypt(

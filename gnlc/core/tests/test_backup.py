@@ -308,7 +308,8 @@ def test_restore_without_the_right_key_says_so_and_changes_nothing(
     ("damage", "message"),
     [
         (lambda raw: raw[:-40], "is cut short: its last part is missing."),
-        (lambda raw: raw[:200] + bytes([raw[200] ^ 1]) + raw[201:], "cannot be decrypted"),
+        # A byte of the first record's ciphertext (after the header and the record's head).
+        (lambda raw: raw[:44] + bytes([raw[44] ^ 1]) + raw[45:], "cannot be decrypted"),
         (lambda raw: raw + b"more", "has data after its end"),
     ],
     ids=["truncated", "altered", "appended"],
