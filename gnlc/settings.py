@@ -3,10 +3,10 @@ lists them. Defaults are for a developer's machine: DEBUG off needs a SECRET_KEY
 
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from gnlc.core.database import database
 from gnlc.core.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -65,9 +65,13 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF's, which reads the body: an oversized one is refused unread.
+    "gnlc.core.bodylimit.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Cache-Control: private, no-store on every confidential response.
+    "gnlc.core.nostore.NoStoreMiddleware",
     "gnlc.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -105,27 +109,15 @@ DATABASE_URL = env_str("DATABASE_URL")
 if not DATABASE_URL:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASE_URL = f"sqlite:///{DATA_DIR / 'gnlc.sqlite3'}"
-DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL,
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-}
+# SQLite gets the options that let it serve concurrent writers: gnlc/core/database.py.
+DATABASES = {"default": database(DATABASE_URL)}
 # Read replicas (PostgreSQL streaming replicas): aliases replica1..n. The router sends
 # anonymous GET/HEAD requests' reads there, everything else to "default" (the primary).
 # In tests a replica alias mirrors "default" (TEST.MIRROR): same data, no extra database.
 GNLC_DATABASE_REPLICAS = []
 for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
     GNLC_DATABASE_REPLICAS.append(f"replica{_number}")
-    DATABASES[f"replica{_number}"] = {
-        **dj_database_url.parse(
-            _url,
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-            conn_health_checks=True,
-        ),
-        "TEST": {"MIRROR": "default"},
-    }
+    DATABASES[f"replica{_number}"] = {**database(_url), "TEST": {"MIRROR": "default"}}
 DATABASE_ROUTERS = ["gnlc.core.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -181,8 +173,15 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "media/"
 # Confidential uploads (commitment letters, reports' attachments): never served directly.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(DATA_DIR / "private")))
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Backups are encrypted with this key when it is set (`gnlc backup --new-key`).
+GNLC_BACKUP_KEY = env_str("GNLC_BACKUP_KEY", "")
+# Request bodies (gnlc/core/bodylimit.py): a form's fields may take this much, and a
+# view that takes files this much more than its files; an upload larger than
+# FILE_UPLOAD_MAX_MEMORY_SIZE is spooled to a temporary file rather than held in memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)  # 2.5 MB
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 10)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 
 # E-mail: console in development, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST")

@@ -6,8 +6,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from gnlc.accounts.views import admin_login
+
 urlpatterns = [
     path("api/", include("gnlc.api.urls")),
+    # Before the admin's own: its log-in page is the site's (one throttle, one second
+    # factor). Reversed as "admin:login", the admin's name for the same address.
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     *i18n_patterns(
         path("", include("gnlc.cities.urls")),

@@ -53,7 +53,7 @@ class EmailAuthenticationForm(AuthenticationForm):
         except forms.ValidationError:
             security.record_failure(email, address)
             raise
-        security.clear_failures(email, address)
+        security.clear_failures(email)
         return cleaned
 
 

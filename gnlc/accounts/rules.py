@@ -9,7 +9,8 @@ from gnlc.accounts.enums import RoleKind
 @rules.predicate
 def is_secretariat(user):
     return user.is_authenticated and (
-        (user.is_superuser and user.two_factor_satisfied) or user.has_role(RoleKind.SECRETARIAT)
+        (user.is_superuser and user.is_active and user.two_factor_satisfied)
+        or user.has_role(RoleKind.SECRETARIAT)
     )
 
 

@@ -12,9 +12,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import formats, timezone, translation
@@ -49,6 +50,7 @@ from gnlc.accounts.tokens import (
 from gnlc.admissions.models import JurorProfile
 from gnlc.audit.context import acting_as
 from gnlc.core import ical
+from gnlc.core.nostore import confidential
 from gnlc.core.permissions import permission_required
 from gnlc.core.ratelimit import limit_mail_requests, may_mail
 
@@ -62,6 +64,25 @@ class LoginView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+
+def admin_login(request):
+    """The admin's log-in page, replaced by the site's: one way in, so one throttle and
+    one second factor for everybody. A visitor is sent to the site's log-in with a 307,
+    `next` kept: a browser re-sends a POST there as it was, so a password typed into an
+    admin log-in form (or posted by a script) is checked, and its failure counted, by
+    the site's log-in. A signed-in user whom the admin refuses (not staff) gets 403,
+    where sending them to the log-in page would loop (it sends signed-in users on to
+    `next`, the admin)."""
+    if request.user.is_authenticated:
+        if request.user.is_active and request.user.is_staff:
+            return redirect(_next_url(request, reverse("admin:index")))
+        raise PermissionDenied
+    target = reverse("accounts:login")
+    query = request.GET.urlencode()
+    response = HttpResponseRedirect(f"{target}?{query}" if query else target)
+    response.status_code = 307
+    return response
 
 
 class LogoutView(auth_views.LogoutView):
@@ -167,6 +188,7 @@ def register(request):
     )
 
 
+@confidential
 @require_http_methods(["GET", "POST"])
 def verify(request, token):
     """GET shows a button, POST activates (mail scanners that open links activate
@@ -213,7 +235,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password-reset-complete")
 
     def form_valid(self, form):
-        security.clear_failures(self.user.email, security.client_address(self.request))
+        security.clear_failures(self.user.email)
         return super().form_valid(form)
 
 
@@ -255,6 +277,7 @@ class FirstAccessView(auth_views.PasswordResetConfirmView):
 # The private calendar feed ---------------------------------------------------------------
 
 
+@confidential
 def calendar_feed(request, token):
     """The user's own deadlines as an iCalendar feed, reached by its secret link alone
     (calendar apps do not log in), in the user's language."""

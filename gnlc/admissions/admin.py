@@ -40,6 +40,13 @@ class JurorProfileAdmin(admin.ModelAdmin):
     list_display = ["user", "country"]
     filter_horizontal = ["regions"]
 
+    def save_model(self, request, obj, form, change):
+        # The admin is the secretariat's: a country set here counts at once, and the
+        # juror's assignments are re-checked as on an approved change.
+        super().save_model(request, obj, form, change)
+        if "country" in form.changed_data:
+            obj.withdraw_conflicted_assignments(by=request.user)
+
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):

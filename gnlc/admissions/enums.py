@@ -130,6 +130,14 @@ class ConflictDecision(models.TextChoices):
     OVERRIDDEN = "overridden", _("Overridden")
 
 
+class ProfileChangeState(models.TextChoices):
+    """Where a juror's change to a conflict-deciding fact stands."""
+
+    PENDING = "pending", _("Waiting for the secretariat")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
 class DecisionKind(models.TextChoices):
     """The secretariat's pending decision on a nominated application."""
 

@@ -373,10 +373,45 @@ class DecisionsForm(forms.Form):
 
 
 class JurorProfileForm(forms.ModelForm):
+    """A juror's own profile. Regions of expertise and the note on expertise are saved as
+    typed (they steer the assignment, they decide no conflict); a new country is a
+    request that counts once the secretariat approves it (`JurorProfile.request_country`),
+    since the country keeps the juror away from its cities."""
+
+    country = forms.ModelChoiceField(
+        label=_("Country"),
+        queryset=Country.objects.all(),
+        required=False,
+        help_text=_(
+            "It keeps you away from its cities' applications. A change counts once the "
+            "secretariat approves it."
+        ),
+    )
+
     class Meta:
         model = JurorProfile
-        fields = ["country", "regions", "expertise"]
+        fields = ["regions", "expertise"]
         widgets = {"regions": forms.CheckboxSelectMultiple}
+        labels = {"regions": _("Regions of expertise")}
+
+    field_order = ["country", "regions", "expertise"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pending = self.instance.pending_change if self.instance.pk else None
+        self.fields["country"].initial = pending.country_id if pending else self.instance.country_id
+
+    def save(self, *, by):
+        """Save regions and expertise; ask for the country (the pending request, if any)."""
+        profile = super().save()
+        return profile.request_country(self.cleaned_data["country"], by=by)
+
+
+class ProfileChangeDecisionForm(forms.Form):
+    """The secretariat's answer to a juror's change (the button pressed)."""
+
+    change = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
 
 
 # The secretariat's call pages ----------------------------------------------------------

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from gnlc.accounts.enums import RoleKind
+from gnlc.accounts.rules import is_juror, is_secretariat
 from gnlc.admissions.enums import (
     REVIEWABLE_STATES,
     CallKind,
@@ -18,13 +19,10 @@ from gnlc.admissions.enums import (
 
 
 def _roles(user):
+    """The user's roles, for the scoped ones (coordinator, National Commission): the
+    roles that need a second factor are asked through the rules' predicates instead
+    (`is_secretariat`, `is_juror`), so a query never grants what a rule would refuse."""
     return list(user.role_list) if user.is_authenticated and user.is_active else []
-
-
-def _is_secretariat(user, roles) -> bool:
-    return (user.is_superuser and user.is_active) or any(
-        r.kind == RoleKind.SECRETARIAT for r in roles
-    )
 
 
 def conflicted_q(user, prefix: str = "") -> Q:
@@ -69,7 +67,7 @@ class CallQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The calls `user` may read: the secretariat every one (drafts too), anyone else
         the public ones."""
-        if _is_secretariat(user, _roles(user)):
+        if is_secretariat(user):
             return self
         return self.public()
 
@@ -142,7 +140,7 @@ class ApplicationQuerySet(models.QuerySet):
         roles = _roles(user)
         if not roles and not (user.is_authenticated and user.is_active):
             return self.none()
-        if _is_secretariat(user, roles):
+        if is_secretariat(user):
             return self
         q = Q(created_by=user)
         members = [r.member_id for r in roles if r.kind == RoleKind.COORDINATOR]
@@ -152,7 +150,7 @@ class ApplicationQuerySet(models.QuerySet):
         natcom = [r.country_id for r in roles if r.kind == RoleKind.NATCOM]
         if natcom:
             q |= Q(country__in=natcom, submitted_at__isnull=False)
-        if any(r.kind == RoleKind.JUROR for r in roles):
+        if is_juror(user):
             assigned = Review.objects.filter(application=OuterRef("pk"), juror=user)
             q |= Q(Exists(assigned), state__in=REVIEWABLE_STATES) & ~conflicted_q(user)
         return self.filter(q)
@@ -181,10 +179,9 @@ class ReviewQuerySet(models.QuerySet):
         from gnlc.admissions.enums import PeerVisibility
         from gnlc.admissions.models import Application, Review
 
-        roles = _roles(user)
-        if _is_secretariat(user, roles):
+        if is_secretariat(user):
             return self
-        if not any(r.kind == RoleKind.JUROR for r in roles):
+        if not is_juror(user):
             return self.none()
         visible = Application.objects.visible_to(user).values("pk")
         mine_submitted = Review.objects.filter(

@@ -114,6 +114,8 @@ rules.add_perm("admissions.review_application", is_assigned_juror)
 rules.add_perm("admissions.declare_conflict", is_assigned_juror)
 rules.add_perm("admissions.view_natcom_page", is_natcom | is_secretariat)
 rules.add_perm("admissions.view_jury_page", is_juror)
+# Jurors' changes to the facts that decide their conflicts wait for the secretariat.
+rules.add_perm("admissions.manage_jury", is_secretariat)
 rules.add_perm("admissions.add_call", is_secretariat)
 rules.add_perm("admissions.manage_call", is_secretariat)
 rules.add_perm("admissions.manage_outbox", is_secretariat)

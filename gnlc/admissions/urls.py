@@ -49,5 +49,6 @@ urlpatterns = [
     path("national-commission/", views.natcom, name="natcom"),
     path("jury/", views.jury, name="jury"),
     path("jury/profile/", views.juror_profile, name="juror-profile"),
+    path("jury/changes/", views.juror_changes, name="juror-changes"),
     path("outbox/", views.outbox, name="outbox"),
 ]

@@ -3,8 +3,6 @@ Commission, the jury and the secretariat. Views parse with a form, call a model 
 render; permissions come from rules.py through gnlc.core.permissions (404 for what a
 user may not see, 403 for what they see but may not change)."""
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -18,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gnlc.accounts.enums import RoleKind
@@ -30,6 +29,7 @@ from gnlc.admissions.enums import (
     CallStatus,
     ConflictDecision,
     MessageStatus,
+    ProfileChangeState,
     PublicationState,
     decision_label,
     state_label,
@@ -43,6 +43,7 @@ from gnlc.admissions.forms import (
     DeadlineForm,
     DecisionsForm,
     JurorProfileForm,
+    ProfileChangeDecisionForm,
     ReviewForm,
     TransitionForm,
 )
@@ -51,13 +52,15 @@ from gnlc.admissions.models import (
     Call,
     Conflict,
     JurorProfile,
+    JurorProfileChange,
     Message,
     Review,
     ReviewError,
     TransitionError,
 )
 from gnlc.admissions.preview import preview_of
-from gnlc.core import ical
+from gnlc.core import csvfile, ical
+from gnlc.core.bodylimit import accepts_files
 from gnlc.core.permissions import check, permission_required
 from gnlc.news.enums import Language
 
@@ -96,6 +99,10 @@ def home(request):
         "is_natcom": user.has_role(RoleKind.NATCOM),
         "is_juror": user.has_role(RoleKind.JUROR),
     }
+    if user.has_perm("admissions.manage_jury"):
+        context["pending_juror_changes"] = JurorProfileChange.objects.filter(
+            state=ProfileChangeState.PENDING
+        ).count()
     if user.has_perm("admissions.manage_call"):
         counted = Call.objects.annotate(
             entries=Count("applications", distinct=True) + Count("practices", distinct=True)
@@ -176,6 +183,7 @@ def _refuse_entry(request, call, template, refusal, existing=()):
     )
 
 
+@accepts_files(ApplicationForm.base_fields["letter"].max_bytes)
 @permission_required("admissions.apply")
 @require_http_methods(["GET", "POST"])
 def apply(request, pk):
@@ -289,6 +297,7 @@ def apply_award(request, pk):
     )
 
 
+@accepts_files(ApplicationForm.base_fields["letter"].max_bytes)
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_edit(request, pk):
@@ -484,13 +493,83 @@ def jury(request):
 @permission_required("admissions.view_jury_page")
 @require_http_methods(["GET", "POST"])
 def juror_profile(request):
-    profile, _created = JurorProfile.objects.get_or_create(user=request.user)
+    """The juror's profile; a new country waits for the secretariat (JurorProfileForm)."""
+    profile, _created = JurorProfile.objects.select_related("country").get_or_create(
+        user=request.user
+    )
     form = JurorProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Your profile was saved."))
+        pending = form.save(by=request.user)
+        if pending is None:
+            messages.success(request, _("Your profile was saved."))
+        else:
+            messages.info(
+                request,
+                _(
+                    "Your profile was saved. Your new country counts once the secretariat "
+                    "approves it; until then your conflicts follow your current one."
+                ),
+            )
         return redirect("admissions:jury")
-    return render(request, "admissions/juror_profile.html", {"form": form})
+    return render(
+        request,
+        "admissions/juror_profile.html",
+        {"form": form, "profile": profile, "pending": profile.pending_change},
+    )
+
+
+@permission_required("admissions.manage_jury")
+@require_http_methods(["GET", "POST"])
+def juror_changes(request):
+    """The jurors' changes to the facts that decide their conflicts, for the secretariat
+    to approve (the juror's assignments are then re-checked) or reject."""
+    if request.method == "POST":
+        form = ProfileChangeDecisionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose to approve or to reject the change."))
+            return redirect("admissions:juror-changes")
+        change = get_object_or_404(
+            JurorProfileChange.objects.select_related("profile__user", "country"),
+            pk=form.cleaned_data["change"],
+            state=ProfileChangeState.PENDING,
+        )
+        juror = change.profile.user
+        if form.cleaned_data["decision"] == "approve":
+            withdrawn = change.approve(by=request.user)
+            messages.success(
+                request,
+                ngettext(
+                    "Approved: %(juror)s's country is now %(country)s. %(n)d assignment "
+                    "in conflict was withdrawn.",
+                    "Approved: %(juror)s's country is now %(country)s. %(n)d assignments "
+                    "in conflict were withdrawn.",
+                    withdrawn,
+                )
+                % {
+                    "juror": juror,
+                    "country": change.country.label if change.country else _("none"),
+                    "n": withdrawn,
+                },
+            )
+        else:
+            change.reject(by=request.user)
+            messages.success(
+                request, _("Rejected: %(juror)s's country stays as it was.") % {"juror": juror}
+            )
+        return redirect("admissions:juror-changes")
+    changes = JurorProfileChange.objects.select_related(
+        "profile__user", "profile__country", "country", "decided_by"
+    )
+    return render(
+        request,
+        "admissions/juror_changes.html",
+        {
+            "pending": changes.filter(state=ProfileChangeState.PENDING),
+            "decided": changes.exclude(state=ProfileChangeState.PENDING).order_by(
+                "-decided_at", "-id"
+            )[:50],
+        },
+    )
 
 
 @login_required
@@ -761,9 +840,9 @@ def reviews_csv(request, pk):
         .select_related("application", "application__country", "juror")
         .order_by("application__city_name", "juror__email")
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="reviews-call-{call.pk}.csv"'
-    writer = csv.writer(response)
+    # A juror's comment is text someone else typed: csvfile neutralises formulas in it.
+    response = csvfile.response([], f"reviews-call-{call.pk}.csv")
+    writer = csvfile.Writer(response)
     writer.writerow(
         [
             "application_id",

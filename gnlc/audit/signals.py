@@ -25,6 +25,7 @@ AUDITED = [
     "admissions.Conflict",
     "admissions.Review",
     "admissions.JurorProfile",
+    "admissions.JurorProfileChange",
     "admissions.AwardWin",
     "news.Post",
     "news.Announcement",

@@ -4,14 +4,13 @@ The same functions serve the directory's download links and `gnlc export`; they 
 any member queryset (already filtered) and stream nothing clever: at the network's size
 a list is fine, and the bench measures 100k rows."""
 
-import csv
 import datetime as dt
-import io
 import json
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 
+from gnlc.core import csvfile
 from gnlc.core.text import file_slug
 
 CSV_COLUMNS = [
@@ -33,7 +32,7 @@ CSV_COLUMNS = [
     "local_name_lang",
 ]
 FORMATS = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": csvfile.CONTENT_TYPE,
     "json": "application/json",
     "geojson": "application/geo+json",
 }
@@ -110,13 +109,16 @@ def _prepared(members):
 
 
 def to_csv(members) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for member in _prepared(members):
-        record = member_record(member)
-        writer.writerow({k: "" if record[k] is None else record[k] for k in CSV_COLUMNS})
-    return out.getvalue()
+    """The members as CSV, each text cell safe to open in a spreadsheet
+    (`gnlc.core.csvfile`); JSON and GeoJSON keep every value exact."""
+
+    def rows():
+        yield CSV_COLUMNS
+        for member in _prepared(members):
+            record = member_record(member)
+            yield ["" if record[k] is None else record[k] for k in CSV_COLUMNS]
+
+    return csvfile.text(rows())
 
 
 def to_json(members, *, as_of=None, filters=None) -> str:

@@ -30,6 +30,11 @@ SHIPPED_MEMBERS = DATA_DIR / "gnlc_members.csv"
 SHIPPED_COHORTS = DATA_DIR / "cohorts.csv"
 REQUIRED_COLUMNS = ["city", "country", "iso2", "region", "year_joined"]
 FIRST_YEAR = 2013  # the network was founded in 2013; its first members joined in 2015
+# A name beginning with one of these would be a formula in a spreadsheet: no city's name
+# does, so such a row is a mistake or an attack (exports neutralise it anyway,
+# gnlc/core/csvfile.py). A leading "-" is left to the exports: it is also a minus sign.
+FORMULA_STARTS = ("=", "+", "@")
+NAME_COLUMNS = ("city", "local_name", "subdivision")
 
 
 class ImportFileError(Exception):
@@ -118,6 +123,12 @@ def validate(records: Iterable[dict[str, str]], *, today: dt.date | None = None)
         name = row.get("city", "")
         if not name:
             problems.append("the city name is missing")
+        for column in NAME_COLUMNS:
+            if row.get(column, "").startswith(FORMULA_STARTS):
+                problems.append(
+                    f"{column} {row[column]!r} begins with {row[column][0]!r}, which a "
+                    "spreadsheet runs as a formula; remove it"
+                )
         iso2 = row.get("iso2", "").upper()
         country = countries.get(iso2)
         if country is None:

@@ -6,8 +6,6 @@ An invalid query string (a bad date, an unknown region) is a 400 that shows the 
 errors, on pages and downloads alike."""
 
 import copy
-import csv
-import io
 
 from django.conf import settings
 from django.contrib import messages
@@ -34,6 +32,7 @@ from gnlc.cities.stats import (
     latest_announced,
     network_stats,
 )
+from gnlc.core import csvfile
 from gnlc.core.text import sort_key
 
 PAGE_SIZE = 50
@@ -448,11 +447,7 @@ SERIES = {
 
 
 def _csv_response(lines, filename: str) -> HttpResponse:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerows(lines)
-    response = HttpResponse(out.getvalue(), content_type=exports.FORMATS["csv"])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = csvfile.response(lines, filename)
     response["Link"] = f'<{settings.GNLC_DATA_LICENCE_URL}>; rel="license"'
     return response
 
@@ -479,15 +474,11 @@ def statistics_csv(request):
             form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8"
         )
     regions, growth, _chart = _growth(as_of)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["year", "as_of", *[r.slug for r in regions], "total"])
-    for row in growth:
-        writer.writerow([row["year"], row["as_of"].isoformat(), *row["counts"], row["total"]])
-    response = HttpResponse(out.getvalue(), content_type=exports.FORMATS["csv"])
-    response["Content-Disposition"] = 'attachment; filename="growth-by-region.csv"'
-    response["Link"] = f'<{settings.GNLC_DATA_LICENCE_URL}>; rel="license"'
-    return response
+    lines = [
+        ["year", "as_of", *[r.slug for r in regions], "total"],
+        *([row["year"], row["as_of"].isoformat(), *row["counts"], row["total"]] for row in growth),
+    ]
+    return _csv_response(lines, "growth-by-region.csv")
 
 
 @require_GET

@@ -14,22 +14,46 @@ table, re-made after the load). Content types and permissions are in it with the
 every foreign key to them (the audit log's) keeps its meaning whatever ids the target's
 own `migrate` gave them.
 
+The file is written with mode 0600 (it holds password hashes and second-factor
+secrets), whole or not at all (a temporary file renamed). With `GNLC_BACKUP_KEY` set
+(`gnlc backup --new-key` makes one) the gzip stream is encrypted with AES-256-GCM, in
+records, so that neither side holds the whole file in memory twice:
+
+    header:  b"gnlc-backup-aesgcm-1\n" + an 8-byte random nonce prefix
+    records: flag (1 byte: 1 on the last record, else 0) + length (4 bytes, big-endian)
+             + ciphertext of at most 1 MiB of gzip data with its 16-byte tag
+
+Record i uses the nonce prefix + i (4 bytes, big-endian) and authenticates the header,
+its flag and i as associated data: records cannot be dropped, reordered or spliced
+from another backup, and a file cut short (no last record) is refused. `gnlc restore`
+recognises an encrypted file by its header and reads it with the same variable; a
+wrong key or a damaged file is said in a sentence.
+
 A restore checks the format and that the target database is migrated to the same
 migrations, refuses a database that holds data (unless forced), then in ONE transaction
 empties every table and loads the objects (`loaddata`, which also resets PostgreSQL's
 sequences): it either all happens or nothing does.
 """
 
+import base64
+import binascii
 import datetime as dt
 import gzip
+import io
 import json
 import logging
+import os
+import secrets
+import struct
 import tempfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import django
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.apps import apps
+from django.conf import settings
 from django.core import serializers
 from django.core.cache import cache
 from django.core.management import call_command
@@ -55,6 +79,128 @@ DATA_MODELS = ["accounts.user", "cities.member", "audit.auditentry"]
 
 class BackupError(Exception):
     """A backup that cannot be restored here, said in a sentence for the operator."""
+
+
+# Encryption (see the module's docstring) ----------------------------------------------
+
+MAGIC = b"gnlc-backup-aesgcm-1\n"
+NONCE_PREFIX = 8
+RECORD = 1024 * 1024
+_RECORD_HEAD = struct.Struct(">BI")  # last-record flag, ciphertext length
+
+
+def new_key() -> str:
+    """A new key for GNLC_BACKUP_KEY: 32 random bytes, URL-safe base64."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def _cipher(key: str) -> AESGCM:
+    try:
+        raw = base64.urlsafe_b64decode(key.strip().encode())
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != 32:
+        raise BackupError(
+            "GNLC_BACKUP_KEY is not a backup key (32 bytes in URL-safe base64): make one "
+            "with `gnlc backup --new-key`."
+        )
+    return AESGCM(raw)
+
+
+def _associated(header: bytes, last: int, index: int) -> bytes:
+    return header + _RECORD_HEAD.pack(last, index)
+
+
+class _EncryptingWriter(io.RawIOBase):
+    """Encrypts what is written to it into `out`, record by record; `finish` writes the
+    last record."""
+
+    def __init__(self, out, key: str):
+        self.out, self.cipher = out, _cipher(key)
+        self.header = MAGIC + secrets.token_bytes(NONCE_PREFIX)
+        self.pending, self.index = bytearray(), 0
+        out.write(self.header)
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        self.pending += data
+        while len(self.pending) > RECORD:
+            self._record(bytes(self.pending[:RECORD]), last=0)
+            del self.pending[:RECORD]
+        return len(data)
+
+    def _record(self, plain: bytes, *, last: int) -> None:
+        nonce = self.header[-NONCE_PREFIX:] + struct.pack(">I", self.index)
+        sealed = self.cipher.encrypt(nonce, plain, _associated(self.header, last, self.index))
+        self.out.write(_RECORD_HEAD.pack(last, len(sealed)) + sealed)
+        self.index += 1
+
+    def finish(self) -> None:
+        self._record(bytes(self.pending), last=1)
+        self.pending.clear()
+
+
+class _DecryptingReader(io.RawIOBase):
+    """The plain gzip stream of an encrypted backup open in `source` (its header read)."""
+
+    def __init__(self, source, header: bytes, key: str, name):
+        self.source, self.header, self.name = source, header, name
+        self.cipher = _cipher(key)
+        self.buffer, self.index, self.done = b"", 0, False
+
+    def readable(self):
+        return True
+
+    def _next_record(self) -> None:
+        head = self.source.read(_RECORD_HEAD.size)
+        if len(head) < _RECORD_HEAD.size:
+            raise BackupError(f"{self.name} is cut short: its last part is missing.")
+        last, length = _RECORD_HEAD.unpack(head)
+        sealed = self.source.read(length)
+        if len(sealed) < length:
+            raise BackupError(f"{self.name} is cut short: its last part is missing.")
+        nonce = self.header[-NONCE_PREFIX:] + struct.pack(">I", self.index)
+        try:
+            self.buffer = self.cipher.decrypt(
+                nonce, sealed, _associated(self.header, last, self.index)
+            )
+        except InvalidTag:
+            raise BackupError(
+                f"{self.name} cannot be decrypted with this GNLC_BACKUP_KEY: the key is not "
+                "the one it was made with, or the file is damaged."
+            ) from None
+        self.index += 1
+        if last:
+            self.done = True
+            if self.source.read(1):
+                raise BackupError(f"{self.name} has data after its end: it is damaged.")
+
+    def readinto(self, target):
+        while not self.buffer and not self.done:
+            self._next_record()
+        size = min(len(target), len(self.buffer))
+        target[:size], self.buffer = self.buffer[:size], self.buffer[size:]
+        return size
+
+
+def _write_private(path: Path, write) -> None:
+    """Call `write(binary file)` on a new file readable by its owner only (0600), put
+    in place at `path` once complete."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            write(out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def _gnlc_version() -> str:
@@ -96,8 +242,12 @@ def dump_objects(using: str = DEFAULT_DB_ALIAS) -> list[dict]:
     return objects
 
 
-def backup(path: Path, using: str = DEFAULT_DB_ALIAS) -> int:
-    """Write the whole database to `path` (gzip JSON); the number of objects."""
+def backup(path: Path, using: str = DEFAULT_DB_ALIAS, *, key: str | None = None) -> int:
+    """Write the whole database to `path` (gzip JSON, mode 0600, encrypted with `key`,
+    by default GNLC_BACKUP_KEY, when there is one); the number of objects."""
+    key = settings.GNLC_BACKUP_KEY if key is None else key
+    if key:
+        _cipher(key)  # a bad key is said before the database is read
     objects = dump_objects(using)
     document = {
         "format": FORMAT,
@@ -109,16 +259,39 @@ def backup(path: Path, using: str = DEFAULT_DB_ALIAS) -> int:
         "migrations": applied_migrations(using),
         "objects": objects,
     }
-    with gzip.open(path, "wt", encoding="utf-8") as f:
-        json.dump(document, f, ensure_ascii=False, default=_plain)
+
+    def write(out):
+        sink = _EncryptingWriter(out, key) if key else out
+        with (
+            gzip.GzipFile(fileobj=sink, mode="wb") as compressed,
+            io.TextIOWrapper(compressed, encoding="utf-8") as text,
+        ):
+            json.dump(document, text, ensure_ascii=False, default=_plain)
+        if key:
+            sink.finish()
+
+    _write_private(path, write)
     return len(objects)
 
 
-def read(path: Path) -> dict:
-    """The backup document in `path`, its format checked."""
+def read(path: Path, *, key: str | None = None) -> dict:
+    """The backup document in `path` (decrypted with `key`, by default GNLC_BACKUP_KEY,
+    if it is encrypted), its format checked."""
+    key = settings.GNLC_BACKUP_KEY if key is None else key
     try:
-        with gzip.open(path, "rt", encoding="utf-8") as f:
-            document = json.load(f)
+        with open(path, "rb") as raw:
+            header = raw.read(len(MAGIC) + NONCE_PREFIX)
+            if header.startswith(MAGIC):
+                if not key:
+                    raise BackupError(
+                        f"{path} is encrypted: set GNLC_BACKUP_KEY to the key it was made with."
+                    )
+                source = io.BufferedReader(_DecryptingReader(raw, header, key, path))
+            else:
+                raw.seek(0)
+                source = raw
+            with gzip.GzipFile(fileobj=source, mode="rb") as compressed:
+                document = json.load(io.TextIOWrapper(compressed, encoding="utf-8"))
     except (OSError, EOFError, json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise BackupError(f"{path} is not a gnlc backup (gzip-compressed JSON): {exc}") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:

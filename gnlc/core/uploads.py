@@ -2,9 +2,27 @@
 
 `check_upload(file, kinds, max_bytes)` reads the first bytes to tell what the file is
 and refuses anything that is not one of `kinds`, is larger than `max_bytes`, or looks
-like two things at once (a PDF that is also HTML or a ZIP: a polyglot). Images are
-opened with Pillow, which refuses decompression bombs. Forms use `CheckedFileField`.
-Stored names are generated (`safe_name`), so a path in the uploaded name goes nowhere.
+like two things at once (a PDF that is also HTML or a ZIP: a polyglot). The whole file
+is searched, not its beginning: a browser or a PDF reader finds active content
+anywhere. The file is read once, where it already is: Django spools a large upload to
+a temporary file, which is mapped into memory (the OS pages it in), and a small one is
+searched in its own buffer (`_contents`).
+
+PDFs with active content are refused (`_pdf_activity`): JavaScript (/JavaScript, /JS),
+actions that run by themselves (/AA, an /OpenAction that is an action), /Launch,
+embedded files (/EmbeddedFile, /EmbeddedFiles), rich media, XFA forms, form submission
+and data import, however their names are written (a PDF name may escape any letter,
+/J#61vaScript). Objects packed in compressed object streams are inflated and searched
+too; an object stream the check cannot read (a filter other than Flate) is refused
+rather than let through. An /OpenAction that is a destination (an array: which page, at
+what zoom) runs nothing and is allowed: office suites write one. The short names (/JS,
+/AA, /XFA) count only where a value follows (a string, a dictionary, an array or a
+reference), so that three bytes of compressed data seldom refuse an honest file; one
+that is refused can be saved again ("Print to PDF") and uploaded.
+
+Images are opened with Pillow, which refuses decompression bombs. Forms use
+`CheckedFileField`. Stored names are generated (`safe_name`), so a path in the uploaded
+name goes nowhere.
 
 Nothing is lost when a form comes back with an error on another field: browsers cannot
 re-fill a file input, so a file that passed its checks is *held* (`hold`: kept in the
@@ -13,11 +31,15 @@ from your last try: letter.pdf") and used if the next try chooses no new file. H
 files are checked again when used and removed after a day (`HELD_MAX_AGE`).
 """
 
+import contextlib
 import datetime as dt
 import io
 import logging
+import mmap
+import re
 import uuid
 import zipfile
+import zlib
 
 from django import forms
 from django.core import signing
@@ -41,7 +63,50 @@ CONTENT_TYPES = {
     "jpeg": "image/jpeg",
     "webp": "image/webp",
 }
-_ACTIVE_MARKERS = (b"<script", b"<html", b"<!doctype html", b"<svg", b"<?php", b"<iframe")
+# Web content a browser would run, anywhere in the file. Tags need what may follow a
+# tag's name, so that a few bytes of compressed data seldom look like one.
+_WEB_CONTENT = re.compile(
+    rb"<(?:script|html|svg|iframe|body|object|embed|frameset|meta|form|img)[\s/>]"
+    rb"|<!doctype\s+html|<\?php|javascript:|\bon(?:load|error|click|mouseover)\s*=",
+    re.IGNORECASE,
+)
+# PDF names that run something or carry files (see the module's docstring).
+_PDF_ACTIVE = {
+    b"JavaScript",
+    b"JS",
+    b"AA",
+    b"OpenAction",
+    b"Launch",
+    b"EmbeddedFile",
+    b"EmbeddedFiles",
+    b"RichMedia",
+    b"XFA",
+    b"SubmitForm",
+    b"ImportData",
+    b"GoToE",
+}
+_PDF_SHORT = {b"JS", b"AA", b"XFA"}
+# A name made of letters, each possibly written #xx, ended by a delimiter or space.
+_PDF_NAME = re.compile(rb"/((?:[A-Za-z]|#[0-9A-Fa-f]{2})+)(?=[\s\x00()<>\[\]{}/%]|\Z)")
+_PDF_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_VALUE = re.compile(rb"\s*(?:\(|<|\[|\d+\s+\d+\s+R)")
+_PDF_DESTINATION = re.compile(rb"\s*\[")
+_PDF_STREAM = re.compile(rb"(?<![A-Za-z])stream(?:\r\n|\n|\r)")
+_PDF_ENDSTREAM = re.compile(rb"endstream")
+_PDF_FILTERS = {
+    b"FlateDecode",
+    b"Fl",
+    b"ASCIIHexDecode",
+    b"AHx",
+    b"ASCII85Decode",
+    b"A85",
+    b"LZWDecode",
+    b"LZW",
+    b"RunLengthDecode",
+    b"RL",
+    b"Crypt",
+}
+MAX_INFLATED = 64 * MB  # object streams are text: more than this is a bomb
 MAX_IMAGE_PIXELS = 40_000_000
 HELD_DIR = "held"
 HELD_MAX_AGE = 24 * 3600  # seconds
@@ -59,23 +124,105 @@ def _sniff(head: bytes) -> str | None:
     return None
 
 
-def _looks_like_a_polyglot(data: bytes) -> bool:
-    lowered = data[:65536].lower()
-    if any(marker in lowered for marker in _ACTIVE_MARKERS):
+class _Unreadable(Exception):
+    """A PDF object stream the check cannot read: refused rather than let through."""
+
+
+@contextlib.contextmanager
+def _contents(file):
+    """The file's bytes as a buffer, read once and not copied: a file Django spooled
+    to disk is mapped, one in memory is its own buffer."""
+    path = getattr(file, "temporary_file_path", None)
+    if path is not None:
+        with open(path(), "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            yield mapped
+        return
+    inner = getattr(file, "file", None)
+    if isinstance(inner, io.BytesIO):
+        with inner.getbuffer() as view:
+            yield view
+        return
+    file.seek(0)
+    yield file.read()
+    file.seek(0)
+
+
+def _looks_like_a_polyglot(file, data) -> bool:
+    if _WEB_CONTENT.search(data):
         return True
     # A ZIP's central directory sits at the end: a PDF that is also a ZIP is refused.
     try:
-        return zipfile.is_zipfile(io.BytesIO(data))
+        file.seek(0)
+        return zipfile.is_zipfile(file)
     except Exception:
         return False
+    finally:
+        file.seek(0)
 
 
-def _check_image(data: bytes) -> None:
+def _pdf_name(raw: bytes) -> bytes:
+    return _PDF_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), raw)
+
+
+def _active_names(data) -> set[bytes]:
+    """The active names (`_PDF_ACTIVE`) in PDF syntax `data`, decoded."""
+    found = set()
+    for match in _PDF_NAME.finditer(data):
+        name = _pdf_name(match[1])
+        if name not in _PDF_ACTIVE:
+            continue
+        if name in _PDF_SHORT and not _PDF_VALUE.match(data, match.end()):
+            continue
+        if name == b"OpenAction" and _PDF_DESTINATION.match(data, match.end()):
+            continue
+        found.add(name)
+    return found
+
+
+def _object_streams(data):
+    """The decoded contents of the PDF's compressed object streams (/Type /ObjStm):
+    objects hidden from a search of the raw file. Raises _Unreadable for one that is
+    not Flate-compressed (or plain), damaged, or inflates past MAX_INFLATED."""
+    budget = MAX_INFLATED
+    for match in _PDF_STREAM.finditer(data):
+        head = bytes(data[max(0, match.start() - 4096) : match.start()])
+        head = head[head.rfind(b"obj") + 3 :] if b"obj" in head else head
+        names = {_pdf_name(m[1]) for m in _PDF_NAME.finditer(head)}
+        if b"ObjStm" not in names:
+            continue
+        filters = names & _PDF_FILTERS
+        end = _PDF_ENDSTREAM.search(data, match.end())
+        body = bytes(data[match.end() : end.start() if end else len(data)])
+        if not filters:
+            yield body
+            continue
+        if not filters <= {b"FlateDecode", b"Fl"}:
+            raise _Unreadable
+        inflater = zlib.decompressobj()
+        try:
+            inflated = inflater.decompress(body, budget)
+        except zlib.error:
+            raise _Unreadable from None
+        if inflater.unconsumed_tail:
+            raise _Unreadable
+        budget -= len(inflated)
+        yield inflated
+
+
+def _pdf_activity(data) -> bool:
+    """Whether the PDF in `data` holds active content (see the module's docstring)."""
+    if _active_names(data):
+        return True
+    return any(_active_names(objects) for objects in _object_streams(data))
+
+
+def _check_image(file) -> None:
     from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    file.seek(0)
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with Image.open(file) as image:
             if image.width * image.height > MAX_IMAGE_PIXELS:
                 raise ValidationError(_("The image is too large in pixels."))
             image.verify()
@@ -83,6 +230,8 @@ def _check_image(data: bytes) -> None:
         raise
     except Exception:  # Pillow raises many kinds, DecompressionBombError among them
         raise ValidationError(_("The image is damaged or not an image.")) from None
+    finally:
+        file.seek(0)
 
 
 def check_upload(file, kinds: set[str], max_bytes: int) -> str:
@@ -95,23 +244,40 @@ def check_upload(file, kinds: set[str], max_bytes: int) -> str:
         )
     if size == 0:
         raise ValidationError(_("The file is empty."))
-    file.seek(0)
-    data = file.read(max_bytes + 1)
-    file.seek(0)
-    kind = _sniff(data[:16])
-    if kind not in kinds:
-        allowed = ", ".join(sorted(k.upper() for k in kinds))
-        raise ValidationError(
-            _("This file is not a %(allowed)s file (judged by its content, not its name).")
-            % {"allowed": allowed}
-        )
-    if _looks_like_a_polyglot(data):
-        raise ValidationError(_("This file contains web content or an archive; it is refused."))
-    if kind == "pdf" and b"%%EOF" not in data[-2048:]:
-        raise ValidationError(_("This PDF is incomplete or damaged."))
+    with _contents(file) as data:
+        kind = _sniff(bytes(data[:16]))
+        if kind not in kinds:
+            allowed = ", ".join(sorted(k.upper() for k in kinds))
+            raise ValidationError(
+                _("This file is not a %(allowed)s file (judged by its content, not its name).")
+                % {"allowed": allowed}
+            )
+        if _looks_like_a_polyglot(file, data):
+            raise ValidationError(_("This file contains web content or an archive; it is refused."))
+        if kind == "pdf":
+            _check_pdf(data)
     if kind in {"png", "jpeg", "webp"}:
-        _check_image(data)
+        _check_image(file)
     return kind
+
+
+def _check_pdf(data) -> None:
+    if b"%%EOF" not in bytes(data[-2048:]):
+        raise ValidationError(_("This PDF is incomplete or damaged."))
+    save_again = _(
+        "Save it again as a plain PDF (for example with “Print to PDF”) and upload that."
+    )
+    try:
+        active = _pdf_activity(data)
+    except _Unreadable:
+        unreadable = _("This PDF packs its contents in a way that cannot be checked.")
+        raise ValidationError(f"{unreadable} {save_again}") from None
+    if active:
+        refused = _(
+            "This PDF contains active content (scripts, automatic actions or attached "
+            "files), which is refused."
+        )
+        raise ValidationError(f"{refused} {save_again}")
 
 
 def safe_name(kind: str) -> str:

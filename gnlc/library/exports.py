@@ -1,16 +1,15 @@
 """Open data: published practices as CSV or JSON, with the licence and the source.
 Only published practices are ever exported (the form's queryset starts from them)."""
 
-import csv
-import io
 import json
 
 from django.conf import settings
 from django.utils import timezone
 
+from gnlc.core import csvfile
 from gnlc.core.text import file_slug
 
-FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
+FORMATS = {"csv": csvfile.CONTENT_TYPE, "json": "application/json; charset=utf-8"}
 CSV_COLUMNS = [
     "slug",
     "title",
@@ -94,14 +93,15 @@ def render(fmt: str, practices, request) -> str:
             ensure_ascii=False,
             indent=1,
         )
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for item in rows:
-        writer.writerow(
-            [
-                "; ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v)
-                for v in (item[c] for c in CSV_COLUMNS)
-            ]
-        )
-    return out.getvalue()
+    return csvfile.text(
+        [
+            CSV_COLUMNS,
+            *(
+                [
+                    "; ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v)
+                    for v in (item[c] for c in CSV_COLUMNS)
+                ]
+                for item in rows
+            ),
+        ]
+    )

@@ -206,7 +206,9 @@ class LinesOfUrlsField(forms.CharField):
 class PracticeForm(forms.ModelForm):
     """A practice as its city writes it, with one new attachment per save and the
     removal of old ones. Its cities are limited to those the user coordinates (any
-    member for the secretariat)."""
+    member for the secretariat); the other cities a shared practice already has are not
+    the editor's to remove, so they are kept whatever is posted (`kept_members`, named
+    under the field)."""
 
     target_groups = forms.MultipleChoiceField(
         label=_("Target groups"),
@@ -279,6 +281,18 @@ class PracticeForm(forms.ModelForm):
         self.fields["members"].queryset = members
         self.fields["members"].widget = forms.CheckboxSelectMultiple()
         self.fields["members"].widget.choices = self.fields["members"].choices
+        self.kept_members = (
+            list(self.instance.members.exclude(pk__in=members.values("pk")).order_by("name"))
+            if self.instance.pk
+            else []
+        )
+        if self.kept_members:
+            # The practice keeps a city whatever the editor ticks: none ticked is fine.
+            self.fields["members"].required = False
+            self.fields["members"].help_text = _(
+                "Also shared with %(cities)s: only their coordinators or the secretariat "
+                "may change that."
+            ) % {"cities": ", ".join(str(m) for m in self.kept_members)}
         self.fields["sdgs"].label_from_instance = lambda sdg: sdg.label
         if self.instance.pk:
             self.fields["remove_attachments"].queryset = self.instance.attachments.all()
@@ -287,6 +301,9 @@ class PracticeForm(forms.ModelForm):
         year = timezone.localdate().year
         for name in ("year_started", "year_ended"):
             self.fields[name].widget.attrs.update(min=YEARS[0], max=year + 5)
+
+    def clean_members(self):
+        return [*self.cleaned_data["members"], *self.kept_members]
 
     def clean(self):
         cleaned = super().clean()

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from gnlc.admissions.enums import CallKind
 from gnlc.admissions.models import Call
 from gnlc.cities.models import Member
+from gnlc.core.bodylimit import accepts_files
 from gnlc.core.permissions import check, permission_required
 from gnlc.library import exports
 from gnlc.library.enums import MOVES, PracticeState
@@ -123,6 +124,7 @@ def practice_detail(request, slug):
     )
 
 
+@accepts_files(PracticeForm.base_fields["attachment"].max_bytes)
 @permission_required("library.add_practice")
 @require_http_methods(["GET", "POST"])
 def practice_create(request):
@@ -138,6 +140,7 @@ def practice_create(request):
     return render(request, "library/practice_form.html", {"form": form, "practice": None})
 
 
+@accepts_files(PracticeForm.base_fields["attachment"].max_bytes)
 @require_http_methods(["GET", "POST"])
 def practice_edit(request, slug):
     if not request.user.is_authenticated:

@@ -2,6 +2,8 @@
 from the data, press contacts and logos, and the e-mail subscribers with what they were
 sent."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from gnlc.cities.models import Cohort, Region
+from gnlc.core.ratelimit import may_mail
 from gnlc.news import announcements
 from gnlc.news.enums import AnnouncementStatus, Language, SubscriberStatus
 from gnlc.news.querysets import PostQuerySet, SubscriberQuerySet
@@ -398,7 +401,12 @@ class MediaLogo(models.Model):
 class Subscriber(models.Model):
     """An e-mail address that asked for the news in one language. It receives news only
     once confirmed (double opt-in) and until it unsubscribes; links carry signed tokens,
-    so neither needs an account."""
+    so neither needs an account.
+
+    One pending confirmation per address: the link names the moment it was sent
+    (`confirmation_sent_at`), so only the latest one works, and another sign-up within
+    `CONFIRM_RESEND_AFTER` of it sends nothing new (the page says the same as ever), so
+    the form cannot be used to flood someone's inbox."""
 
     email = models.EmailField(unique=True)
     language = models.CharField(max_length=5, choices=Language.choices, default=Language.EN)
@@ -408,12 +416,14 @@ class Subscriber(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SubscriberQuerySet.as_manager()
 
     CONFIRM_SALT = "gnlc.news.confirm"
     UNSUBSCRIBE_SALT = "gnlc.news.unsubscribe"
     CONFIRM_MAX_AGE = 7 * 24 * 3600
+    CONFIRM_RESEND_AFTER = dt.timedelta(hours=1)
 
     class Meta:
         ordering = ["email"]
@@ -421,9 +431,16 @@ class Subscriber(models.Model):
     def __str__(self):
         return self.email
 
+    def _sent_stamp(self) -> int | None:
+        sent = self.confirmation_sent_at
+        return int(sent.timestamp() * 1_000_000) if sent else None
+
     def confirm_token(self) -> str:
-        """A signed token for the confirmation link, valid CONFIRM_MAX_AGE seconds."""
-        return signing.TimestampSigner(salt=self.CONFIRM_SALT).sign_object([self.pk, self.email])
+        """A signed token for the confirmation link, valid CONFIRM_MAX_AGE seconds and
+        until another confirmation is sent."""
+        return signing.TimestampSigner(salt=self.CONFIRM_SALT).sign_object(
+            [self.pk, self.email, self._sent_stamp()]
+        )
 
     def unsubscribe_token(self) -> str:
         """A signed token for the unsubscribe link. It never expires (a link in an old
@@ -443,9 +460,14 @@ class Subscriber(models.Model):
         """The subscriber a confirmation token names, or None for a bad or expired
         token (or an address that changed since)."""
         signer = signing.TimestampSigner(salt=cls.CONFIRM_SALT)
-        return cls._from_signed(
-            lambda t: signer.unsign_object(t, max_age=cls.CONFIRM_MAX_AGE), token
-        )
+        try:
+            pk, email, sent = signer.unsign_object(token, max_age=cls.CONFIRM_MAX_AGE)
+        except (signing.BadSignature, ValueError, TypeError):
+            return None
+        subscriber = cls.objects.filter(pk=pk, email=email).first()
+        if subscriber is None or subscriber._sent_stamp() != sent:
+            return None  # an older link: a newer one was sent since
+        return subscriber
 
     @classmethod
     def from_unsubscribe_token(cls, token: str) -> "Subscriber | None":
@@ -456,17 +478,31 @@ class Subscriber(models.Model):
     @transaction.atomic
     def subscribe(cls, email: str, language: str, *, base_url: str = "") -> "Subscriber":
         """Record the request and, on commit, e-mail a confirmation link, unless the
-        address is confirmed already (then nothing is sent, and nothing tells the person
-        asking whether the address was known)."""
+        address is confirmed already, or a link was sent to it less than
+        `CONFIRM_RESEND_AFTER` ago (that one still works), or it had its share of mail
+        (`may_mail`). Then nothing changes and nothing is sent; the person asking is
+        told the same either way, so nothing says whether the address was known."""
         from gnlc.news import mail
 
         subscriber, _created = cls.objects.get_or_create(
             email=email.strip().lower(), defaults={"language": language}
         )
+        # Locked (on PostgreSQL) so that two sign-ups at once send one message.
+        subscriber = cls.objects.select_for_update().get(pk=subscriber.pk)
         if subscriber.status == SubscriberStatus.CONFIRMED:
             return subscriber
+        now, sent = timezone.now(), subscriber.confirmation_sent_at
+        if (
+            subscriber.status == SubscriberStatus.PENDING
+            and sent is not None
+            and now - sent < cls.CONFIRM_RESEND_AFTER
+        ):
+            return subscriber
+        if not may_mail(subscriber.email):
+            return subscriber
         subscriber.language, subscriber.status = language, SubscriberStatus.PENDING
-        subscriber.save(update_fields=["language", "status"])
+        subscriber.confirmation_sent_at = now
+        subscriber.save(update_fields=["language", "status", "confirmation_sent_at"])
         transaction.on_commit(
             lambda: mail.confirmation_message(subscriber, base_url=base_url).send()
         )

@@ -14,7 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gnlc.admissions.models import Call
 from gnlc.cities.models import Cohort, Region
 from gnlc.cities.stats import network_stats
+from gnlc.core.bodylimit import accepts_files
+from gnlc.core.nostore import confidential
 from gnlc.core.permissions import check, permission_required
+from gnlc.core.ratelimit import limit_mail_requests
 from gnlc.news.enums import AnnouncementStatus, ExportFormat, Language, SubscriberStatus
 from gnlc.news.forms import (
     AnnouncementForm,
@@ -118,6 +121,7 @@ def logo(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@limit_mail_requests
 def subscribe(request):
     form = SubscribeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -129,6 +133,7 @@ def subscribe(request):
     return render(request, "news/subscribe.html", {"form": form})
 
 
+@confidential
 @require_http_methods(["GET", "POST"])
 def subscribe_confirm(request, token):
     subscriber = Subscriber.from_confirm_token(token)
@@ -141,6 +146,7 @@ def subscribe_confirm(request, token):
     return render(request, "news/subscribe_confirm.html", {"subscriber": subscriber})
 
 
+@confidential
 @csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no token
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
@@ -326,6 +332,7 @@ def announcement_export(request, pk, fmt, obj):
 # Press contacts and logos -------------------------------------------------------------------
 
 
+@accepts_files(MediaLogoForm.base_fields["image"].max_bytes)
 @permission_required("news.manage_press")
 @require_http_methods(["GET", "POST"])
 def press_manage(request):

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gnlc.audit.context import acting_as
 from gnlc.cities.enums import EventKind
 from gnlc.cities.models import Member
+from gnlc.core.bodylimit import accepts_files
 from gnlc.core.permissions import check, permission_required
 from gnlc.core.uploads import CONTENT_TYPES
 from gnlc.reporting import stats
@@ -109,6 +110,7 @@ def report_detail(request, pk):
     )
 
 
+@accepts_files(ReportForm.base_fields["attachment"].max_bytes)
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_edit(request, pk):

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from gnlc.accounts import security
 from gnlc.accounts.enums import RoleKind
 from gnlc.accounts.tests.factories import RoleFactory, UserFactory
 
@@ -112,3 +113,111 @@ def test_a_wrong_code_is_refused_and_the_device_stays_unconfirmed(client):
     assert "not right" in response.content.decode()
     assert not TOTPDevice.objects.get(user=user).confirmed
     assert client.get(reverse("accounts:dashboard")).status_code == 302
+
+
+# One way in, one throttle (issue 14: the admin's log-in took a dozen wrong passwords) ------
+
+SITE_LOGIN, ADMIN_LOGIN = "/accounts/login/", "/admin/login/"
+
+
+def post_login(client, url, email, password):
+    """A log-in POSTed to `url`, redirects followed as a browser does (a 307 re-sends the
+    POST to its new address)."""
+    return client.post(url, {"username": email, "password": password}, follow=True)
+
+
+def test_the_admin_login_sends_to_the_site_login_keeping_next(client):
+    response = client.get(f"{ADMIN_LOGIN}?next=/admin/audit/")
+
+    assert response.status_code == 307
+    assert response["Location"] == f"{SITE_LOGIN}?next=%2Fadmin%2Faudit%2F"
+
+
+def test_the_right_password_at_the_admin_login_is_checked_by_the_site_login(client):
+    staff = UserFactory(email="staff@example.org", is_staff=True)
+
+    response = client.post(
+        f"{ADMIN_LOGIN}?next=/admin/",
+        {"username": "staff@example.org", "password": PASSWORD},
+        follow=True,
+    )
+
+    assert response.redirect_chain[:2] == [
+        (f"{SITE_LOGIN}?next=%2Fadmin%2F", 307),
+        ("/admin/", 302),
+    ]
+    assert client.session["_auth_user_id"] == str(staff.pk)
+    assert response.status_code == 200
+
+
+def test_a_signed_in_user_the_admin_refuses_gets_403_not_a_loop(client):
+    client.force_login(UserFactory(email="not-staff@example.org"))
+
+    assert client.get(f"{ADMIN_LOGIN}?next=/admin/").status_code == 403
+
+
+@pytest.mark.parametrize("url", [SITE_LOGIN, ADMIN_LOGIN])
+@override_settings(GNLC_LOGIN_MAX_FAILURES=5)
+def test_six_wrong_passwords_lock_the_account_whichever_login_page(client, url):
+    UserFactory(email="secretariat@example.org", is_staff=True)
+    for _ in range(6):
+        response = post_login(client, url, "secretariat@example.org", "wrong-password")
+        assert "_auth_user_id" not in client.session
+
+    response = post_login(client, url, "secretariat@example.org", PASSWORD)
+
+    assert "Too many failed log-ins" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert security.is_locked_out("secretariat@example.org", "127.0.0.1")
+
+
+@pytest.mark.parametrize("url", [SITE_LOGIN, ADMIN_LOGIN])
+@override_settings(GNLC_LOGIN_MAX_FAILURES=2)
+def test_wrong_passwords_for_many_accounts_lock_the_address_whichever_login_page(client, url):
+    UserFactory(email="innocent@example.org")
+    # An address may fail four times the limit of one account: 8 here, each on an
+    # account of its own so that no account is locked.
+    for n in range(8):
+        post_login(client, url, f"guess{n}@example.org", "wrong-password")
+
+    response = post_login(client, url, "innocent@example.org", PASSWORD)
+
+    assert "Too many failed log-ins" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@override_settings(GNLC_LOGIN_MAX_FAILURES=2)
+def test_an_own_account_logged_into_between_guesses_does_not_reset_the_address(client):
+    UserFactory(email="attacker@example.org")
+    UserFactory(email="victim@example.org")
+    # Eight failures (the address's limit), each after a log-in that succeeds.
+    for n in range(8):
+        assert log_in(client, "attacker@example.org").status_code == 302
+        client.logout()
+        post_login(client, SITE_LOGIN, f"victim{n}@example.org", "wrong-password")
+
+    response = post_login(client, SITE_LOGIN, "victim@example.org", PASSWORD)
+
+    assert "Too many failed log-ins" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@override_settings(GNLC_LOGIN_MAX_FAILURES=2, GNLC_PROXY_COUNT=1)
+def test_behind_a_proxy_the_address_counted_is_the_client_not_the_proxy(client):
+    UserFactory(email="colleague@example.org")
+    for n in range(8):
+        client.post(
+            SITE_LOGIN,
+            {"username": f"guess{n}@example.org", "password": "wrong-password"},
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+        )
+
+    # Another client behind the same proxy (same REMOTE_ADDR) is not locked out.
+    response = client.post(
+        SITE_LOGIN,
+        {"username": "colleague@example.org", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.4",
+    )
+
+    assert response.status_code == 302
+    assert security.is_locked_out("anyone@example.org", "203.0.113.9")

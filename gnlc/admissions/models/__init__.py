@@ -6,7 +6,7 @@ Learning City Award's winners (award.py)."""
 from gnlc.admissions.models.application import Application, ApplicationTransition, TransitionError
 from gnlc.admissions.models.award import AwardWin
 from gnlc.admissions.models.call import Call, Criterion, DeadlineChange
-from gnlc.admissions.models.jury import Conflict, JurorProfile
+from gnlc.admissions.models.jury import Conflict, JurorProfile, JurorProfileChange
 from gnlc.admissions.models.outbox import Message
 from gnlc.admissions.models.review import Review, ReviewError
 
@@ -19,6 +19,7 @@ __all__ = [
     "Criterion",
     "DeadlineChange",
     "JurorProfile",
+    "JurorProfileChange",
     "Message",
     "Review",
     "ReviewError",

@@ -1,5 +1,6 @@
-"""The jury: each juror's profile (country, regions of expertise) and conflicts of
-interest between jurors and applications."""
+"""The jury: each juror's profile (country, regions of expertise), the changes jurors ask
+for to the facts that decide their conflicts, and conflicts of interest between jurors
+and applications."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -8,7 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gnlc.admissions.enums import ConflictDecision, ConflictKind
+from gnlc.admissions.enums import (
+    ApplicationState,
+    ConflictDecision,
+    ConflictKind,
+    ProfileChangeState,
+)
 from gnlc.admissions.querysets import ConflictQuerySet
 
 
@@ -28,6 +34,120 @@ class JurorProfile(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+    @property
+    def pending_change(self) -> "JurorProfileChange | None":
+        return self.changes.filter(state=ProfileChangeState.PENDING).first()
+
+    @transaction.atomic
+    def request_country(self, country, *, by) -> "JurorProfileChange | None":
+        """The juror asks for another country. Their country decides conflicts, so it
+        changes only once the secretariat approves (`JurorProfileChange.approve`); the
+        request replaces one still pending, and asking for the country they have
+        withdraws it. Returns the pending request, if any."""
+        from gnlc.audit.context import acting_as
+
+        country_id = getattr(country, "pk", country)
+        with acting_as(by):
+            pending = JurorProfileChange.objects.select_for_update().filter(
+                profile=self, state=ProfileChangeState.PENDING
+            )
+            if country_id == self.country_id:
+                pending.delete()
+                return None
+            change = pending.first() or JurorProfileChange(profile=self)
+            change.country_id, change.requested_by = country_id, by
+            change.requested_at = timezone.now()
+            change.save()
+        return change
+
+    def withdraw_conflicted_assignments(self, *, by) -> int:
+        """Re-check the juror's assignments against their conflicts as they stand now:
+        each one in conflict is withdrawn (its review goes, as when a conflict is
+        declared), so the application is hidden from them at once and needs another
+        juror. Applications already decided keep their reviews, as history. Returns how
+        many were withdrawn."""
+        from gnlc.admissions.models.application import Application
+        from gnlc.admissions.models.review import Review
+        from gnlc.admissions.querysets import conflicted_q
+        from gnlc.audit.context import acting_as
+
+        conflicted = Application.objects.filter(state=ApplicationState.NOMINATED).filter(
+            conflicted_q(self.user)
+        )
+        withdrawn = 0
+        with acting_as(by):
+            for review in Review.objects.filter(juror=self.user, application__in=conflicted):
+                review.delete()
+                withdrawn += 1
+        return withdrawn
+
+
+class JurorProfileChange(models.Model):
+    """A juror's request to change a fact that decides their conflicts of interest: their
+    country (the only such fact a juror states about themself; declared conflicts are
+    added by the juror and lifted by the secretariat alone, and regions of expertise
+    only steer the assignment). It takes effect when the secretariat approves it, and
+    the juror's assignments are then re-checked."""
+
+    profile = models.ForeignKey(JurorProfile, on_delete=models.CASCADE, related_name="changes")
+    country = models.ForeignKey(
+        "cities.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(
+        max_length=20, choices=ProfileChangeState.choices, default=ProfileChangeState.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    withdrawn = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile"],
+                condition=models.Q(state="pending"),
+                name="juror_profile_change_one_pending",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.profile}: {self.profile.country_id or '-'} → {self.country_id or '-'}"
+
+    def _decide(self, state, *, by) -> None:
+        if self.state != ProfileChangeState.PENDING:
+            raise ValidationError(_("This change was decided already."))
+        self.state, self.decided_by, self.decided_at = state, by, timezone.now()
+
+    @transaction.atomic
+    def approve(self, *, by) -> int:
+        """The secretariat approves: the juror's country changes, and every assignment
+        now in conflict is withdrawn (`withdraw_conflicted_assignments`). Returns how
+        many were."""
+        from gnlc.audit.context import acting_as
+
+        self._decide(ProfileChangeState.APPROVED, by=by)
+        profile = self.profile
+        with acting_as(by):
+            profile.country_id = self.country_id
+            profile.save(update_fields=["country"])
+            self.withdrawn = profile.withdraw_conflicted_assignments(by=by)
+            self.save()
+        return self.withdrawn
+
+    def reject(self, *, by) -> None:
+        """The secretariat rejects: nothing changes."""
+        from gnlc.audit.context import acting_as
+
+        self._decide(ProfileChangeState.REJECTED, by=by)
+        with acting_as(by):
+            self.save()
 
 
 class Conflict(models.Model):

@@ -98,6 +98,8 @@ ROUTES = {
     "admissions:natcom": (lambda o: {}, only({"natcom", "secretariat"})),
     "admissions:jury": (lambda o: {}, only({"juror", "conflicted_juror"})),
     "admissions:juror-profile": (lambda o: {}, only({"juror", "conflicted_juror"})),
+    # Jurors' changes of country, which decide conflicts: the secretariat's alone.
+    "admissions:juror-changes": (lambda o: {}, SECRETARIAT_ONLY),
     "admissions:outbox": (lambda o: {}, SECRETARIAT_ONLY),
 }
 

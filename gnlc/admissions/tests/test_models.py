@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext  # noqa: F401
 
 from gnlc.accounts.enums import RoleKind
@@ -12,6 +13,7 @@ from gnlc.admissions.enums import ApplicationState as S
 from gnlc.admissions.models import (
     Application,
     ApplicationTransition,
+    Call,
     Conflict,
     Message,
     Review,
@@ -233,6 +235,31 @@ def test_visible_to_after_overriding_conflicts(secretariat_user):
 
     assert list(Application.objects.visible_to(declared)) == [application]
     assert list(Application.objects.visible_to(same_country)) == [application]
+
+
+@override_settings(GNLC_TWO_FACTOR_REQUIRED=True)
+def test_querysets_ask_the_rules_role_check_second_factor_included(secretariat_user):
+    """One predicate: without a session verified with a second factor, the secretariat,
+    a superuser and a juror see through the querysets no more than the rules allow."""
+    application = ApplicationFactory(state=S.NOMINATED)
+    draft_call = CallFactory(opened_at=None)
+    juror = make_juror()
+    review = Review.objects.create(application=application, juror=juror)
+    superuser = UserFactory(email="root@example.org", is_superuser=True, is_staff=True)
+
+    for user in (secretariat_user, superuser, juror):
+        assert list(Application.objects.visible_to(user)) == []
+        assert list(Review.objects.visible_to(user)) == []
+        assert draft_call not in Call.objects.visible_to(user)
+
+    # Verified (as django_otp's middleware marks a session), each sees what it should.
+    for user in (secretariat_user, superuser, juror):
+        user.is_verified = lambda: True
+    assert list(Application.objects.visible_to(juror)) == [application]
+    assert list(Review.objects.visible_to(juror)) == [review]
+    for user in (secretariat_user, superuser):
+        assert list(Application.objects.visible_to(user)) == [application]
+        assert draft_call in Call.objects.visible_to(user)
 
 
 def test_conflict_declare_removes_the_assignment():

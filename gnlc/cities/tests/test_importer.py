@@ -376,3 +376,33 @@ def test_gnlc_cli_import_members_bad_file_exits_non_zero(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "members.csv: line 2: unknown country code 'XX'" in err
     assert "1 bad row(s); nothing was written" in err
+
+
+def test_import_refuses_names_a_spreadsheet_would_run_each_row_said_nothing_written(
+    tmp_path, cohorts_csv
+):
+    header = "city,country,iso2,region,year_joined,subdivision,local_name,local_name_lang"
+    rows = [
+        "Nakuru,Kenya,KE,Africa,2022,,,",
+        '"=HYPERLINK(""http://evil.example/"",""info"")",Kenya,KE,Africa,2022,,,',
+        "Kisumu,Kenya,KE,Africa,2022,+cmd,,",
+        "Eldoret,Kenya,KE,Africa,2022,,@SUM(1+1),en",
+        "Nyeri,Kenya,KE,Africa,2022,,,",
+    ]
+    path = members_csv(tmp_path, rows, header=header)
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match=r"^3 bad row\(s\); nothing was written"):
+        call_command(
+            "import_members", str(path), cohorts=str(cohorts_csv), stdout=io.StringIO(), stderr=err
+        )
+
+    formula = "which a spreadsheet runs as a formula; remove it"
+    assert err.getvalue().splitlines() == [
+        'members.csv: line 3: city \'=HYPERLINK("http://evil.example/","info")\' begins '
+        f"with '=', {formula}",
+        f"members.csv: line 4: subdivision '+cmd' begins with '+', {formula}",
+        f"members.csv: line 5: local_name '@SUM(1+1)' begins with '@', {formula}",
+    ]
+    assert Member.objects.count() == 0
+    assert AuditEntry.objects.count() == 0

@@ -1,6 +1,9 @@
 import gzip
 import io
 import json
+import re
+import stat
+from unittest import mock
 
 import pytest
 from django.apps import apps
@@ -14,6 +17,7 @@ from gnlc.audit.models import AuditEntry
 from gnlc.cities.enums import EventKind
 from gnlc.cities.models import Member, MembershipEvent
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
+from gnlc.core import backup
 from gnlc.core.backup import FORMAT_VERSION, flush_tables, tables_with_data
 from gnlc.library.models import PracticeFacet
 
@@ -222,3 +226,106 @@ def test_restore_refuses_a_file_that_is_not_a_backup(db, tmp_path):
 
 def test_tables_with_data_is_empty_on_a_migrated_database(db):
     assert tables_with_data() == []
+
+
+# Private and, with a key, encrypted (issue 14: a plain 0644 gzip of password hashes) ----
+
+
+def test_a_backup_is_readable_by_its_owner_only(data, tmp_path):
+    path = tmp_path / "b.json.gz"
+    path.write_text("an older file, readable by all")
+    path.chmod(0o644)
+
+    call_command("backup", str(path), verbosity=0)
+
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["b.json.gz"]
+
+
+def test_an_encrypted_backup_restores_with_its_key(data, migrated, tmp_path, settings):
+    settings.GNLC_BACKUP_KEY = backup.new_key()
+    path = tmp_path / "b.gnlc"
+    before = snapshot()
+
+    call_command("backup", str(path), verbosity=0)
+    empty_the_database(migrated)
+    call_command("restore", str(path), verbosity=0)
+
+    raw = path.read_bytes()
+    assert raw.startswith(b"gnlc-backup-aesgcm-1\n")
+    assert b"coordinator@example.org" not in raw
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert snapshot() == before
+
+
+def test_an_encrypted_backup_of_many_records_restores(data, migrated, tmp_path, settings):
+    settings.GNLC_BACKUP_KEY = backup.new_key()
+    path = tmp_path / "b.gnlc"
+    before = snapshot()
+    with mock.patch.object(backup, "RECORD", 64):
+        call_command("backup", str(path), verbosity=0)
+    empty_the_database(migrated)
+
+    call_command("restore", str(path), verbosity=0)
+
+    assert snapshot() == before
+
+
+@pytest.fixture
+def encrypted(data, tmp_path, settings):
+    settings.GNLC_BACKUP_KEY = backup.new_key()
+    path = tmp_path / "b.gnlc"
+    with mock.patch.object(backup, "RECORD", 64):
+        call_command("backup", str(path), verbosity=0)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("", "is encrypted: set GNLC_BACKUP_KEY to the key it was made with."),
+        (
+            "another",
+            "cannot be decrypted with this GNLC_BACKUP_KEY: the key is not the one it was made "
+            "with, or the file is damaged.",
+        ),
+        ("not-a-key", "GNLC_BACKUP_KEY is not a backup key (32 bytes in URL-safe base64)"),
+    ],
+)
+def test_restore_without_the_right_key_says_so_and_changes_nothing(
+    encrypted, settings, key, message
+):
+    settings.GNLC_BACKUP_KEY = backup.new_key() if key == "another" else key
+    before = snapshot()
+
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("restore", str(encrypted), force=True, verbosity=0)
+
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda raw: raw[:-40], "is cut short: its last part is missing."),
+        # A byte of the first record's ciphertext (after the header and the record's head).
+        (lambda raw: raw[:44] + bytes([raw[44] ^ 1]) + raw[45:], "cannot be decrypted"),
+        (lambda raw: raw + b"more", "has data after its end"),
+    ],
+    ids=["truncated", "altered", "appended"],
+)
+def test_a_damaged_encrypted_backup_is_refused(encrypted, damage, message):
+    encrypted.write_bytes(damage(encrypted.read_bytes()))
+
+    with pytest.raises(CommandError, match=message):
+        call_command("restore", str(encrypted), force=True, verbosity=0)
+
+
+def test_new_key_prints_a_key_that_encrypts(tmp_path, data, settings):
+    out = io.StringIO()
+    call_command("backup", new_key=True, stdout=out)
+    settings.GNLC_BACKUP_KEY = out.getvalue().strip()
+
+    call_command("backup", str(tmp_path / "b.gnlc"), verbosity=0)
+
+    assert (tmp_path / "b.gnlc").read_bytes().startswith(backup.MAGIC)

@@ -63,3 +63,40 @@ def test_network_name_comes_from_the_environment(tmp_path):
     )
 
     assert result.stdout.strip() == "Réseau des villes apprenantes"
+
+
+def start_wsgi(tmp_path, **env):
+    return subprocess.run(
+        [sys.executable, "-c", "import gnlc.wsgi"],
+        env={
+            **BASE_ENV,
+            "GNLC_DATA_DIR": str(tmp_path),
+            "STATIC_ROOT": str(tmp_path / "static"),
+            "SECRET_KEY": "x" * 20 + "-production-like-secret-key-with-entropy-1234567890",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_without_collected_static_files_stops_at_start_saying_what_to_run(tmp_path):
+    result = start_wsgi(tmp_path, DEBUG="false")
+
+    assert result.returncode != 0
+    assert (
+        f"The static files are not collected: {tmp_path / 'static'} has no staticfiles.json, "
+        "so no page can be served. Run `gnlc collectstatic --noinput`"
+    ) in result.stderr
+
+
+def test_production_with_collected_static_files_starts(tmp_path):
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "staticfiles.json").write_text(
+        '{"paths": {}, "version": "1.1", "hash": ""}'
+    )
+
+    assert start_wsgi(tmp_path, DEBUG="false").returncode == 0
+    assert start_wsgi(tmp_path / "dev", DEBUG="true").returncode == 0

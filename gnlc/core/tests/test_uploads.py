@@ -3,6 +3,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 
 import pytest
 from django import forms
@@ -64,6 +65,105 @@ def test_png_passes_and_a_fake_png_fails():
     assert check_upload(upload(png_bytes(), "p.png"), {"png"}, MB) == "png"
     with pytest.raises(ValidationError, match="damaged"):
         check_upload(upload(b"\x89PNG\r\n\x1a\n" + b"garbage" * 10, "p.png"), {"png"}, MB)
+
+
+# The whole file is searched, and active PDF content refused (issue 14) ----------------
+
+
+def pdf(*objects: bytes, padding: int = 0) -> bytes:
+    """A small PDF of `objects`, after `padding` bytes of a binary stream."""
+    filler = bytes(range(256)) * (padding // 256 + 1) if padding else b""
+    stream = b"9 0 obj<</Length %d>>stream\n%s\nendstream endobj\n" % (padding, filler[:padding])
+    return b"%PDF-1.7\n" + stream + b"\n".join(objects) + b"\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def object_stream(objects: bytes, filter_: bytes = b"/FlateDecode") -> bytes:
+    body = zlib.compress(objects) if filter_ == b"/FlateDecode" else objects
+    return (
+        b"5 0 obj<</Type/ObjStm/N 1/First 4/Filter %s/Length %d>>stream\n%s\nendstream endobj"
+        % (
+            filter_,
+            len(body),
+            body,
+        )
+    )
+
+
+CATALOG = b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj"
+REFUSED_PDFS = {
+    "html after 70 KB": pdf(CATALOG + b"<html><script>alert(1)</script>", padding=70_000),
+    "body onload": pdf(CATALOG, b"<body onload=alert(1)>"),
+    "an onload handler alone": pdf(CATALOG, b"<x onload = alert(1)>"),
+    "a javascript: link": pdf(b"3 0 obj<</S/URI/URI(javascript:alert(1))>>endobj"),
+    "JavaScript open action": pdf(
+        b"1 0 obj<</Type/Catalog/OpenAction<</S/JavaScript/JS(app.alert(1))>>>>endobj"
+    ),
+    "open action by reference": pdf(b"1 0 obj<</Type/Catalog/OpenAction 3 0 R>>endobj"),
+    "escaped JavaScript name": pdf(b"3 0 obj<</S/J#61vaScript/J#53 4 0 R>>endobj"),
+    "escaped open action": pdf(b"1 0 obj<</#4FpenAction<</S/Launch/F(calc.exe)>>>>endobj"),
+    "launch": pdf(b"3 0 obj<</S/Launch/F(cmd.exe)>>endobj"),
+    "embedded files": pdf(b"1 0 obj<</Names<</EmbeddedFiles 6 0 R>>>>endobj"),
+    "embedded file stream": pdf(b"6 0 obj<</Type/EmbeddedFile/Length 0>>endobj"),
+    "additional actions": pdf(b"4 0 obj<</Type/Page/AA<</O 3 0 R>>>>endobj"),
+    "JS as a string": pdf(b"3 0 obj<</JS(app.alert(1))>>endobj"),
+    "hidden in a compressed object stream": pdf(
+        object_stream(b"1 0 <</Type/Catalog/OpenAction<</S/JavaScript/JS(x)>>>>")
+    ),
+    "escaped in a compressed object stream": pdf(
+        object_stream(b"1 0 <</Type/Catalog/AA<</O 3 0 R>>>>").replace(b"/ObjStm", b"/Obj#53tm")
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", REFUSED_PDFS)
+def test_active_or_web_content_anywhere_in_a_pdf_is_refused(kind):
+    data = REFUSED_PDFS[kind]
+    assert data.startswith(b"%PDF-")
+    assert b"%%EOF" in data[-2048:]
+
+    with pytest.raises(ValidationError, match=r"active content|web content"):
+        check_upload(upload(data), {"pdf"}, MB)
+
+
+def test_an_object_stream_that_cannot_be_read_is_refused():
+    data = pdf(object_stream(b"1 0 <</Type/Catalog>>", filter_=b"/LZWDecode"))
+
+    with pytest.raises(ValidationError, match="cannot be checked"):
+        check_upload(upload(data), {"pdf"}, MB)
+
+
+@pytest.mark.parametrize(
+    "objects",
+    [
+        # An office suite's open action: a destination (page and zoom), which runs nothing.
+        b"1 0 obj<</Type/Catalog/OpenAction[4 0 R/XYZ null null 0]>>endobj",
+        # Links, names that only begin like active ones, and a clean object stream.
+        b"3 0 obj<</S/URI/URI(https://example.org/)/JSX 1/AAB 2/Javascripts 3>>endobj",
+        object_stream(b"1 0 <</Type/Catalog/Pages 2 0 R/Lang(en)>>"),
+        # Bytes of compressed data that spell a short name with no value after it.
+        b"7 0 obj<</Length 8/Filter/FlateDecode>>stream\n/AA\x00\x8f/JS\xff\nendstream endobj",
+    ],
+)
+def test_plain_pdfs_pass(objects):
+    assert check_upload(upload(pdf(CATALOG, objects, padding=70_000)), {"pdf"}, MB) == "pdf"
+
+
+def test_a_large_upload_spooled_to_disk_is_searched_whole(tmp_path, settings):
+    from django.core.files.uploadedfile import TemporaryUploadedFile
+
+    def spooled(data):
+        file = TemporaryUploadedFile("letter.pdf", "application/pdf", len(data), None)
+        file.write(data)
+        file.seek(0)
+        return file
+
+    clean = pdf(CATALOG, padding=3 * MB)
+    hostile = pdf(CATALOG, b"3 0 obj<</S/JavaScript/JS(x)>>endobj", padding=3 * MB)
+
+    with spooled(clean) as file:
+        assert check_upload(file, {"pdf"}, 5 * MB) == "pdf"
+    with spooled(hostile) as file, pytest.raises(ValidationError, match="active content"):
+        check_upload(file, {"pdf"}, 5 * MB)
 
 
 def test_field_renames_the_file_so_a_path_in_the_name_goes_nowhere():

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
+from gnlc.cities.tests.factories import MemberFactory
 from gnlc.core.tests.matrix import PERSONAS
 from gnlc.library.enums import PracticeState
 from gnlc.library.models import Practice, PracticeAttachment, PracticeRevision
@@ -581,3 +582,33 @@ def test_admissions_apply_sends_a_call_for_practices_to_the_library(
 
     assert response.status_code == 302
     assert response["Location"] == reverse("library:call-submit", args=[practices_call.pk])
+
+
+def test_editing_a_shared_practice_keeps_the_cities_the_editor_may_not_change(
+    client, member, coordinator
+):
+    other = MemberFactory(name="Larissa")
+    practice = PracticeFactory(state=PracticeState.DRAFT, members=[member, other])
+    client.force_login(coordinator)
+    page = client.get(practice.get_absolute_url() + "edit/")
+
+    response = client.post(practice.get_absolute_url() + "edit/", form_data(member, title="New"))
+
+    assert "Also shared with Larissa" in page.content.decode()
+    assert response.status_code == 302
+    practice.refresh_from_db()
+    assert practice.title == "New"
+    assert set(practice.members.all()) == {member, other}
+
+
+def test_a_coordinator_may_untick_their_own_city_from_a_shared_practice(
+    client, member, coordinator
+):
+    other = MemberFactory(name="Larissa")
+    practice = PracticeFactory(state=PracticeState.DRAFT, members=[member, other])
+    client.force_login(coordinator)
+
+    response = client.post(practice.get_absolute_url() + "edit/", form_data(member, members=[]))
+
+    assert response.status_code == 302
+    assert list(practice.members.all()) == [other]

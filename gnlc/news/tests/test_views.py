@@ -4,7 +4,7 @@ import re
 import feedparser
 import pytest
 from django.core import mail
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -361,6 +361,59 @@ def test_subscribe_twice_when_confirmed_sends_nothing_and_says_the_same(
 
     assert response.status_code == 200
     assert mail.outbox == []
+
+
+def confirm_path(message) -> str:
+    link = next(line for line in message.body.splitlines() if "/news/subscribe/" in line)
+    return link.replace("http://testserver", "")
+
+
+def test_three_sign_ups_of_one_address_send_one_confirmation_and_say_the_same(
+    client, django_capture_on_commit_callbacks
+):
+    pages = []
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("news:subscribe"), {"email": "reader@example.org", "language": "en"}
+            )
+        pages.append((response.status_code, response.content))
+
+    assert len(mail.outbox) == 1
+    assert pages[0] == pages[1] == pages[2]
+    assert pages[0][0] == 200
+    assert Subscriber.objects.get().status == SubscriberStatus.PENDING
+
+
+def test_after_the_window_a_new_confirmation_replaces_the_old_link(
+    client, django_capture_on_commit_callbacks, time_machine
+):
+    time_machine.move_to("2026-03-02 10:00Z")
+    url, data = reverse("news:subscribe"), {"email": "reader@example.org", "language": "en"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, data)
+    time_machine.move_to("2026-03-02 10:59Z")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, data)
+    time_machine.move_to("2026-03-02 11:01Z")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, data)
+
+    first, second = mail.outbox
+    # One pending confirmation per address: only the latest link works.
+    assert client.get(confirm_path(first)).status_code == 404
+    assert client.post(confirm_path(second)).status_code == 200
+    assert Subscriber.objects.get().status == SubscriberStatus.CONFIRMED
+
+
+@override_settings(GNLC_RATE_LIMIT_MAIL=(2, 3600))
+def test_sign_ups_from_one_client_are_throttled(client, time_machine):
+    time_machine.move_to("2026-03-02 10:00Z")
+    url = reverse("news:subscribe")
+    for n in range(2):
+        assert client.post(url, {"email": f"r{n}@example.org", "language": "en"}).status_code == 200
+
+    assert client.post(url, {"email": "r9@example.org", "language": "en"}).status_code == 429
 
 
 def test_confirm_with_a_bad_token_is_404(client):
