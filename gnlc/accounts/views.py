@@ -376,13 +376,13 @@ def _role_forms(request, form_class, person=None, **kwargs):
     return form, juror, valid
 
 
-def _save_juror_profile(data, person) -> None:
+def _save_juror_profile(data, person, *, by) -> None:
     """The juror's profile from the form's data (checked already): the person's own,
-    updated, or a new one."""
+    updated, or a new one. The secretariat sets the country, so it holds at once."""
     form = juror_profile_form(data, person=person)
     form.instance.user = person
     if form.is_valid():
-        form.save()
+        form.save(by=by)
 
 
 def _role_page(request, template, context, form, juror):
@@ -420,7 +420,7 @@ def person_invite(request):
                 **Role.scope_of(data["kind"], **form.scope()),
             )
             if data["kind"] == RoleKind.JUROR:
-                _save_juror_profile(request.POST, person)
+                _save_juror_profile(request.POST, person, by=request.user)
         _say_role_given(request, person, role, invited)
         return redirect("accounts:person", pk=person.pk)
     return _role_page(request, "accounts/person_invite.html", {}, form, juror)
@@ -494,7 +494,7 @@ def person_role_add(request, pk):
                 **Role.scope_of(data["kind"], **form.scope()),
             )
             if data["kind"] == RoleKind.JUROR:
-                _save_juror_profile(request.POST, person)
+                _save_juror_profile(request.POST, person, by=request.user)
         _say_role_given(request, person, role, invited)
         return redirect("accounts:person", pk=person.pk)
     return _role_page(request, "accounts/person_role_add.html", {"person": person}, form, juror)

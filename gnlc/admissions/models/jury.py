@@ -59,6 +59,11 @@ class JurorProfile(models.Model):
             change.country_id, change.requested_by = country_id, by
             change.requested_at = timezone.now()
             change.save()
+        if by is not None and by.has_perm("admissions.manage_jury"):
+            # The secretariat setting a juror's country (an invitation, a role given on
+            # the people pages) is the approval itself: kept as an approved change.
+            change.approve(by=by)
+            return None
         return change
 
     def withdraw_conflicted_assignments(self, *, by) -> int:
