@@ -8,6 +8,7 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gnlc.cities.forms import country_filter
 from gnlc.cities.models import REGION_LABELS, Member
 from gnlc.core.forms import RepeatedField
 from gnlc.core.uploads import CheckedFileField
@@ -27,9 +28,13 @@ from gnlc.library.models import (
     Sdg,
     Theme,
 )
-from gnlc.library.querysets import PracticeSearch, SearchResults
-
-YEARS = (1950, 2100)
+from gnlc.library.querysets import (
+    SEARCH_MAX_LENGTH,
+    THEME_SLUG_MAX_LENGTH,
+    YEARS,
+    PracticeSearch,
+    SearchResults,
+)
 
 
 class LibraryFilter(forms.Form):
@@ -40,11 +45,11 @@ class LibraryFilter(forms.Form):
     values are errors (a 400 on the page, a 422 in the API), never silently dropped: a
     shared link that no longer means anything says so."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    theme = RepeatedField(forms.SlugField(max_length=80), label=_("Theme"))
+    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH)
+    theme = RepeatedField(forms.SlugField(max_length=THEME_SLUG_MAX_LENGTH), label=_("Theme"))
     sdg = RepeatedField(forms.TypedChoiceField(coerce=int, choices=SDG_CHOICES), label=_("SDG"))
     region = RepeatedField(forms.ChoiceField(choices=REGION_LABELS.items()), label=_("Region"))
-    country = RepeatedField(forms.CharField(max_length=2), label=_("Country"), normalise=str.upper)
+    country = country_filter()
     year = RepeatedField(
         forms.IntegerField(min_value=YEARS[0], max_value=YEARS[1]), label=_("Active since")
     )
@@ -127,12 +132,7 @@ class LibraryFilter(forms.Form):
         """The same rows ranked by relevance (newest first without words), highlighted,
         with their facet counts: one search per form, cached (see PracticeSearch)."""
         if getattr(self, "_results", None) is None:
-            self._results = PracticeSearch(
-                self.listed(),
-                self.text,
-                filters=self.filters,
-                prepare=lambda practices: practices.for_listing(),
-            )
+            self._results = self.listed().searched(self.text, self.filters)
         return self._results
 
     def facets(self) -> dict:
@@ -148,7 +148,7 @@ class LibraryFilter(forms.Form):
 class DocumentFilter(forms.Form):
     """Search words and filters of the network's documents."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH)
     kind = forms.ChoiceField(
         label=_("Type"), required=False, choices=[("", _("Any")), *DocumentKind.choices]
     )
@@ -172,7 +172,7 @@ class DocumentFilter(forms.Form):
         return self.cleaned_data.get("q", "") if self.is_valid() else ""
 
     def results(self) -> SearchResults:
-        return SearchResults(Document.objects.filter_by(self.filters), self.text)
+        return Document.objects.filter_by(self.filters).searched(self.text)
 
     def facets(self) -> dict:
         facets = Document.objects.filter_by(self.filters).search(self.text).facet_counts()
