@@ -155,22 +155,22 @@ class MemberQuery(Schema):
     Each facet filter may repeat (`region=africa&region=arab-states`): a member matches
     any of its values, and every filter given."""
 
-    region: list[RegionSlug] | None = Field(
-        None,
+    region: list[RegionSlug] = Field(
+        [],
         description="A region's slug (see `regions`); repeat for several.",
         examples=[["africa"]],
     )
-    country: list[CountryCode] | None = Field(
-        None,
+    country: list[CountryCode] = Field(
+        [],
         description="ISO 3166-1 alpha-2 code, any case; repeat for several. A code no "
         "member has gives no results.",
         examples=[["KE"]],
     )
-    cohort: list[CohortYear] | None = Field(
-        None, description="The cohort's year; repeat for several.", examples=[[2022]]
+    cohort: list[CohortYear] = Field(
+        [], description="The cohort's year; repeat for several.", examples=[[2022]]
     )
-    status: list[StatusValue] | None = Field(
-        None, description="Status on the `as_of` date; repeat for several."
+    status: list[StatusValue] = Field(
+        [], description="Status on the `as_of` date; repeat for several."
     )
     q: str | None = Field(
         None,
@@ -181,7 +181,7 @@ class MemberQuery(Schema):
     as_of: IsoDate | None = Field(
         None, description="Members on record on this date (YYYY-MM-DD); today by default."
     )
-    sort: SortValue | None = Field(None, description="Order of results; `name` by default.")
+    sort: SortValue = Field("name", description="Order of results.")
     page: Integer = Field(1, ge=1, description="Page number, from 1.")
     page_size: Integer = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Members per page.")
 

@@ -54,28 +54,26 @@ class PracticeQuery(PageQuery):
     (`theme=literacy&theme=health`): a practice matches any of its values, and every
     filter given."""
 
-    theme: list[ThemeSlug] | None = Field(
-        None,
+    theme: list[ThemeSlug] = Field(
+        [],
         description="A theme's slug; repeat for several. A slug no theme has matches nothing.",
         examples=[["literacy"]],
     )
-    sdg: list[SdgNumber] | None = Field(
-        None, description="An SDG's number; repeat for several.", examples=[[4]]
+    sdg: list[SdgNumber] = Field(
+        [], description="An SDG's number; repeat for several.", examples=[[4]]
     )
-    region: list[RegionSlug] | None = Field(
-        None, description="A region's slug; repeat for several.", examples=[["africa"]]
+    region: list[RegionSlug] = Field(
+        [], description="A region's slug; repeat for several.", examples=[["africa"]]
     )
-    country: list[CountryCode] | None = Field(
-        None, description="ISO 3166-1 alpha-2, any case; repeat for several."
+    country: list[CountryCode] = Field(
+        [], description="ISO 3166-1 alpha-2, any case; repeat for several."
     )
-    year: list[Year] | None = Field(
-        None, description="The year the practice started; repeat for several."
+    year: list[Year] = Field([], description="The year the practice started; repeat for several.")
+    language: list[LanguageValue] = Field(
+        [], description="The practice's language; repeat for several."
     )
-    language: list[LanguageValue] | None = Field(
-        None, description="The practice's language; repeat for several."
-    )
-    key_feature: list[Literal[tuple(KeyFeature.values)]] | None = Field(
-        None, description="The Key Features area it serves; repeat for several."
+    key_feature: list[Literal[tuple(KeyFeature.values)]] = Field(
+        [], description="The Key Features area it serves; repeat for several."
     )
 
     def filters(self) -> dict:
