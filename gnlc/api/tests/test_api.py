@@ -714,7 +714,7 @@ def test_openapi_document_is_served(client, db):
 def test_openapi_documents_error_shape_on_every_operation(openapi):
     for path, operations in openapi["paths"].items():
         for method, operation in operations.items():
-            for status in ("404", "422"):
+            for status in ("404", "422", "429"):
                 schema = operation["responses"][status]["content"]["application/json"]["schema"]
                 assert schema == {"$ref": "#/components/schemas/Error"}, (path, method, status)
 

@@ -199,8 +199,9 @@ def generated_client(tmp_path, live_server, _no_stray_connections):
             del sys.modules[name]
 
 
+@pytest.mark.django_db(transaction=True)  # the live server's thread sees the rows
 def test_generated_client_works_against_a_live_server(
-    generated_client, live_server, transactional_db
+    generated_client, live_server, reference_data
 ):
     nakuru = MemberFactory(name="Nakuru", cohort=CohortFactory(year=2020))
     MemberFactory(name="Mombasa", cohort=CohortFactory(year=2022))
