@@ -7,7 +7,10 @@ their schemas, with the two things it gets wrong or leaves out put right here, o
   this the document is not valid OpenAPI (openapi-spec-validator refuses it, and
   openapi-python-client generates no client from it);
 - response headers, which ninja cannot declare: `Retry-After` on every 429 (the rate
-  limit of gnlc.core.ratelimit, which answers every path under /api/).
+  limit of gnlc.core.ratelimit, which answers every path under /api/);
+- the query schemas (`MemberQuery`...), which ninja lists among the components though
+  no operation refers to them (their fields are the operations' parameters): left
+  out, so a generated client has no model for them.
 
 gnlc/api/tests/test_contract.py validates the result and generates a client from it."""
 
@@ -34,7 +37,34 @@ def example_name(value) -> str:
     return ",".join(v if isinstance(v, str) else json.dumps(v) for v in values)
 
 
+def _references(node) -> set[str]:
+    """The names of the component schemas `node` refers to (`$ref`), at any depth."""
+    if isinstance(node, dict):
+        found = set()
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                found.add(value.rsplit("/", 1)[-1])
+            else:
+                found |= _references(value)
+        return found
+    if isinstance(node, list):
+        return set().union(*(_references(item) for item in node))
+    return set()
+
+
 class Document(OpenAPISchema):
+    def __init__(self, api, path_prefix):
+        super().__init__(api, path_prefix)
+        schemas = self["components"]["schemas"]
+        used, todo = set(), _references(self["paths"])
+        while todo:
+            name = todo.pop()
+            if name not in used and name in schemas:
+                used.add(name)
+                todo |= _references(schemas[name])
+        for name in set(schemas) - used:
+            del schemas[name]
+
     def _extract_parameters(self, model):
         parameters = super()._extract_parameters(model)
         for parameter in parameters:

@@ -112,6 +112,18 @@ def test_every_operation_documents_429_with_retry_after(document):
             }, path
 
 
+def test_every_component_schema_is_used(document):
+    text = json.dumps(document["paths"]) + json.dumps(document["components"])
+
+    unused = [
+        name
+        for name in document["components"]["schemas"]
+        if f'"#/components/schemas/{name}"' not in text
+    ]
+    assert unused == []
+    assert "MemberQuery" not in document["components"]["schemas"]
+
+
 # The web forms and the API's schemas: two parsers, one set of rules. A query the one
 # takes, the other takes (values are not blank: a web form sends empty fields, which it
 # ignores, while the API takes no empty value that its document does not allow).
