@@ -1,5 +1,6 @@
-"""Forms of the library: the search filter (shared by the page, the API and the open
-data export, so one URL means the same rows everywhere), the practice editor with its
+"""Forms of the library: the search filter (shared by the page and the open data export;
+the API parses the same query with its own schema, under the same rules and into the
+same queries, so one URL means the same rows everywhere), the practice editor with its
 attachments, the moderation form and the documents' filter."""
 
 from django import forms
@@ -42,8 +43,9 @@ class LibraryFilter(forms.Form):
 
     Each facet filter takes several values, repeated in the URL (`?theme=literacy&
     theme=health`): a practice matches any of them, and every filter given. Invalid
-    values are errors (a 400 on the page, a 422 in the API), never silently dropped: a
-    shared link that no longer means anything says so."""
+    values are errors (a 400 on the page; the API's schema, under the same rules, answers
+    a 422), never silently dropped: a shared link that no longer means anything says
+    so."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH)
     theme = RepeatedField(forms.SlugField(max_length=THEME_SLUG_MAX_LENGTH), label=_("Theme"))
