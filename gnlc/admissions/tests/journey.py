@@ -1,0 +1,141 @@
+"""What the journey tests share: a blank installation (the migrations' data and the
+network's shipped members, imported as `make data` does), people who each use their own
+browser (their own cookies), logging in with a password and, where their role needs
+it, a code from their authenticator app, mail read from the outbox of the test backend,
+and a screenshot of every page visited at 1280 and 390 px, in English and in Arabic.
+
+Nothing here makes a row: every step a person takes is a page."""
+
+import base64
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.core import mail
+from django.core.management import call_command
+from django_otp.oath import TOTP
+
+from gnlc.core.tests.browser import console_errors, shoot
+
+PASSWORD = "learning cities for all, 2027"
+# A form sent back with its errors answers 400, which Chromium logs as a failed load;
+# a page that refuses (403, 404) is a step of the journey too.
+EXPECTED = ("the server responded with a status of 400", "status of 403", "status of 404")
+
+
+def install() -> None:
+    """What an installation holds after `make data`: the network's real members."""
+    call_command("import_members", if_empty=True, verbosity=0)
+
+
+def last_link(email: str, pattern: str) -> str:
+    """The link matching `pattern` in the latest mail to `email`."""
+    for message in reversed(mail.outbox):
+        if email in message.to:
+            found = re.search(rf"(http://\S+{pattern}\S*/)", message.body)
+            if found:
+                return found.group(1)
+    raise AssertionError(f"no mail to {email} with a link to {pattern}")
+
+
+@dataclass
+class Journey:
+    """The pages of one journey: who is on which page, and where the pictures go."""
+
+    browser: object
+    base_url: str
+    folder: str
+    people: dict = field(default_factory=dict)
+    shots: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+    def person(self, email: str) -> "Person":
+        if email not in self.people:
+            context = self.browser.new_context(base_url=self.base_url)
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            page.set_viewport_size({"width": 1280, "height": 900})
+            errors = console_errors(page)
+            self.errors.append(errors)
+            # The Arabic copy of each page, in the same session.
+            arabic = context.new_page()
+            arabic.set_default_timeout(15_000)
+            self.people[email] = Person(self, email, page, arabic)
+        return self.people[email]
+
+    def anonymous(self) -> "Person":
+        return self.person("")
+
+    def console_errors(self) -> list:
+        return [
+            error
+            for errors in self.errors
+            for error in errors
+            if not any(expected in error for expected in EXPECTED)
+        ]
+
+
+@dataclass
+class Person:
+    journey: Journey
+    email: str
+    page: object
+    arabic: object
+    key: bytes | None = None
+
+    def snap(self, name: str, *, arabic: bool = True) -> None:
+        """The current page at both widths; then the same address in Arabic (a GET in
+        the same session), which must be right to left."""
+        number = len(self.journey.shots) + 1
+        label = f"{number:02d}-{name}"
+        shoot(self.page, self.journey.folder, label)
+        self.journey.shots.append(label)
+        if not arabic:
+            return
+        parts = urlsplit(self.page.url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        self.arabic.goto(f"/ar{path}")
+        assert self.arabic.locator("html").get_attribute("dir") == "rtl", path
+        shoot(self.arabic, self.journey.folder, f"{label}-ar")
+
+    def goto(self, path: str, name: str | None = None, *, arabic: bool = True):
+        response = self.page.goto(path)
+        if name:
+            self.snap(name, arabic=arabic)
+        return response
+
+    def submit(self, selector: str = "main form button[type=submit]") -> None:
+        self.page.click(selector)
+
+    def set_password_from(self, link: str, name: str) -> None:
+        """The one-time link of an invitation or of `gnlc create-secretariat`: a
+        password, then the second factor where the page asks for it."""
+        self.page.goto(link)
+        self.page.locator("#id_new_password1").wait_for()
+        self.snap(name)
+        self.page.fill("#id_new_password1", PASSWORD)
+        self.page.fill("#id_new_password2", PASSWORD)
+        self.submit("main form.card button[type=submit]")
+        self.page.wait_for_load_state()
+        if "/two-factor/setup/" in self.page.url:
+            self.snap(f"{name}-second-factor", arabic=False)
+            self.key = base64.b32decode(self.page.inner_text("#totp-key").strip())
+            self.page.fill("#id_token", self.code())
+            self.submit("main form.card button[type=submit]")
+        self.page.wait_for_url("**/accounts/")
+
+    def code(self) -> str:
+        return f"{TOTP(self.key).token():06d}"
+
+    def log_in(self, next_url: str = "/accounts/") -> None:
+        """The log-in page, and the code of the second factor if it is asked."""
+        self.page.context.clear_cookies()
+        self.page.goto(f"/accounts/login/?next={next_url}")
+        self.page.fill("#id_username", self.email)
+        self.page.fill("#id_password", PASSWORD)
+        self.submit("main form button[type=submit]")
+        self.page.wait_for_load_state()
+        if "/two-factor/" in self.page.url:
+            self.page.fill("#id_token", self.code())
+            self.submit("main form button[type=submit]")
+        self.page.wait_for_url(f"**{next_url}")
