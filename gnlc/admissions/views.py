@@ -922,12 +922,26 @@ def decisions(request, pk):
             "form": form,
             "rows": [(a, field, ranks.get(a.pk)) for a, field in form.rows()],
             "consequences": call.consequences(),
-            "admitted": call.applications.filter(state=ApplicationState.ADMITTED).count(),
+            "decided": _decided(call),
             "unpublished": call.unpublished().count(),
             "publication": call.publication_state(),
             "states": PublicationState,
         },
     )
+
+
+def _decided(call) -> dict:
+    """How many of the call's applications each decision applied so far has moved
+    (admitted or winners, waitlisted or in reserve, rejected): empty if none."""
+    states = (ApplicationState.ADMITTED, ApplicationState.WAITLISTED, ApplicationState.REJECTED)
+    counts = dict(
+        call.applications.filter(state__in=states)
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("id"))
+        .values_list("state", "n")
+    )
+    return {state: counts.get(state, 0) for state in states} if counts else {}
 
 
 @login_required

@@ -7,7 +7,9 @@ and a screenshot of every page visited at 1280 and 390 px, in English and in Ara
 Nothing here makes a row: every step a person takes is a page."""
 
 import base64
+import io
 import re
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -48,6 +50,7 @@ class Journey:
     people: dict = field(default_factory=dict)
     shots: list = field(default_factory=list)
     errors: list = field(default_factory=list)
+    shooting: float = 0.0  # seconds spent on screenshots, printed by the journeys
 
     def person(self, email: str) -> "Person":
         if email not in self.people:
@@ -86,17 +89,18 @@ class Person:
     def snap(self, name: str, *, arabic: bool = True) -> None:
         """The current page at both widths; then the same address in Arabic (a GET in
         the same session), which must be right to left."""
+        started = time.monotonic()
         number = len(self.journey.shots) + 1
         label = f"{number:02d}-{name}"
         shoot(self.page, self.journey.folder, label)
         self.journey.shots.append(label)
-        if not arabic:
-            return
-        parts = urlsplit(self.page.url)
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
-        self.arabic.goto(f"/ar{path}")
-        assert self.arabic.locator("html").get_attribute("dir") == "rtl", path
-        shoot(self.arabic, self.journey.folder, f"{label}-ar")
+        if arabic:
+            parts = urlsplit(self.page.url)
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+            self.arabic.goto(f"/ar{path}")
+            assert self.arabic.locator("html").get_attribute("dir") == "rtl", path
+            shoot(self.arabic, self.journey.folder, f"{label}-ar")
+        self.journey.shooting += time.monotonic() - started
 
     def goto(self, path: str, name: str | None = None, *, arabic: bool = True):
         response = self.page.goto(path)
@@ -139,3 +143,95 @@ class Person:
             self.page.fill("#id_token", self.code())
             self.submit("main form button[type=submit]")
         self.page.wait_for_url(f"**{next_url}")
+
+
+def first_secretariat(journey: Journey, email: str) -> Person:
+    """`gnlc create-secretariat` prints a one-time link; the person follows it."""
+    out = io.StringIO()
+    call_command(
+        "create_secretariat", email, "--name", "First Secretary",
+        "--site-url", journey.base_url, stdout=out,
+    )  # fmt: skip
+    sec = journey.person(email)
+    link = re.search(r"http://\S+/accounts/welcome/\S+/", out.getvalue()).group(0)
+    sec.set_password_from(link, "sec-welcome")
+    sec.snap("sec-account")
+    return sec
+
+
+def invite(sec: Person, email: str, name: str, kind: str, scope: dict, *, shots: bool) -> None:
+    """The People page: invite `email` with a role (`scope`: the role's fields, select
+    or text inputs by id)."""
+    p = sec.page
+    sec.goto("/accounts/people/", "sec-people" if shots else None)
+    p.click('main a[href$="/accounts/people/invite/"]')
+    p.wait_for_url("**/people/invite/")
+    p.fill("#id_email", email)
+    p.fill("#id_full_name", name)
+    p.check(f"input[name=kind][value={kind}]")
+    for selector, value in scope.items():
+        if p.locator(selector).evaluate("e => e.tagName") == "SELECT":
+            p.select_option(selector, value)
+        else:
+            p.fill(selector, value)
+    if shots:
+        sec.snap(f"sec-invite-{kind}", arabic=False)
+    p.click("main form button[type=submit]")
+    p.wait_for_url(re.compile(r"/accounts/people/\d+/$"))
+    if shots:
+        sec.snap(f"sec-person-{kind}")
+
+
+def accept_invitation(journey: Journey, email: str, name: str) -> Person:
+    person = journey.person(email)
+    person.set_password_from(last_link(email, "/accounts/invitation/"), name)
+    return person
+
+
+def open_call(sec: Person, kind_label: str, fields: dict, criteria: list) -> str:
+    """The secretariat makes a call of `kind_label` (`fields`: input id -> value; dates
+    as dates), with `criteria` [(name, weight)], and opens it; returns its address."""
+    p = sec.page
+    sec.goto("/admissions/", "sec-admissions-home")
+    p.click("text=New call")
+    p.wait_for_url("**/admissions/calls/new/")
+    sec.snap("sec-new-call")
+    p.click(f"text={kind_label}")
+    p.wait_for_url("**/calls/new/*/")
+    sec.snap("sec-new-call-form")
+    for name, value in fields.items():
+        selector = f"#id_{name}"
+        if p.locator(selector).evaluate("e => e.tagName") == "SELECT":
+            p.select_option(selector, value)
+        else:
+            p.fill(selector, value.isoformat() if hasattr(value, "isoformat") else value)
+    for n, (criterion, weight) in enumerate(criteria):
+        p.fill(f"#id_criteria-{n}-name_en", criterion)
+        p.fill(f"#id_criteria-{n}-weight", str(weight))
+    p.click("form.admissions-form button[type=submit]")
+    p.locator(".message--success", has_text="saved as a draft").wait_for()
+    sec.snap("sec-call-draft")
+    call_url = re.search(r"/admissions/calls/\d+/", p.url).group(0)
+    p.click("text=Open…")
+    p.wait_for_url("**/open/")
+    sec.snap("sec-open-confirm")
+    p.click('button[data-action="open"]')
+    p.locator(".message--success", has_text="it is public now").wait_for()
+    sec.snap("sec-call-public")
+    return call_url
+
+
+def choose(page, select: str, text: str) -> None:
+    """The option of `select` whose label contains `text`."""
+    option = page.locator(f"{select} option", has_text=text)
+    page.select_option(select, option.get_attribute("value"))
+
+
+def public_text(person: Person, paths) -> dict:
+    """What an anonymous visitor reads at each of `paths` (pages, downloads, API)."""
+    texts = {}
+    for path in paths:
+        response = person.page.request.get(path)
+        assert response.status == 200, (path, response.status)
+        texts[path] = response.text()
+    return texts

@@ -30,11 +30,27 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from gnlc.admissions.tests.journey import PASSWORD, Journey, install, last_link
+from gnlc.admissions.tests.journey import (
+    PASSWORD,
+    Journey,
+    accept_invitation,
+    choose,
+    first_secretariat,
+    install,
+    invite,
+    last_link,
+    open_call,
+    public_text,
+)
 from gnlc.admissions.tests.storage import PDF
 from gnlc.cities.models import Member
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# The database as the migrations leave it (serialized_rollback restores their rows in a
+# live server's flushed database), then the shipped data.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 SECRETARIAT = "first@secretariat.example"
 NATCOM = "natcom@unesco.example.ke"
@@ -60,16 +76,6 @@ def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=PARIS)
 
 
-def public_text(person, paths) -> dict:
-    """What an anonymous visitor reads at each of `paths` (pages, downloads, API)."""
-    texts = {}
-    for path in paths:
-        response = person.page.request.get(path)
-        assert response.status in (200, 404), (path, response.status)
-        texts[path] = response.text()
-    return texts
-
-
 @pytest.fixture
 def journey(page, live_server, settings, mailoutbox):
     settings.GNLC_TWO_FACTOR_REQUIRED = True
@@ -77,53 +83,29 @@ def journey(page, live_server, settings, mailoutbox):
     return Journey(page.context.browser, live_server.url, "journeys/membership")
 
 
-def test_membership_journey(journey, live_server):
+def test_membership_journey(journey):
     started = time.monotonic()
     today = timezone.localdate()
     day = {name: today + dt.timedelta(days=n) for name, n in DAYS.items()}
     members_before = Member.objects.count()
 
-    # The first secretariat, from the printed one-time link.
-    out = io.StringIO()
-    call_command(
-        "create_secretariat", SECRETARIAT, "--name", "First Secretary",
-        "--site-url", live_server.url, stdout=out,
-    )  # fmt: skip
-    sec = journey.person(SECRETARIAT)
-    sec.set_password_from(re.search(r"http://\S+/welcome/\S+/", out.getvalue()).group(0), "sec-welcome")
-    sec.snap("sec-account")
-
-    # A membership call with two criteria, one nomination per country, one review each.
-    sec.goto("/admissions/", "sec-admissions-home")
-    sec.page.click("text=New call")
-    sec.page.wait_for_url("**/admissions/calls/new/")
-    sec.snap("sec-new-call")
-    sec.page.click("text=Call for membership")
-    sec.page.wait_for_url("**/calls/new/membership/")
-    sec.snap("sec-new-membership-call")
+    sec = first_secretariat(journey, SECRETARIAT)
     p = sec.page
-    p.fill("#id_title", "Call for membership 2027")
-    p.fill("#id_description", "Cities committed to **lifelong learning** may apply.")
-    p.select_option("#id_time_zone", "Europe/Paris")
-    for name, value in day.items():
-        p.fill(f"#id_{name}", value.isoformat())
-    p.fill("#id_announcement_time", "10:00")
-    p.fill("#id_quota_per_country", "1")
-    p.fill("#id_reviews_required", "1")
-    p.fill("#id_criteria-0-name_en", "Political commitment")
-    p.fill("#id_criteria-0-weight", "3")
-    p.fill("#id_criteria-1-name_en", "Quality of the plan")
-    p.fill("#id_criteria-1-weight", "2")
-    p.click("form.admissions-form button[type=submit]")
-    p.locator(".message--success", has_text="saved as a draft").wait_for()
-    sec.snap("sec-call-draft")
-    call_url = re.search(r"/admissions/calls/(\d+)/", p.url).group(0)
-    p.click("text=Open…")
-    p.wait_for_url("**/open/")
-    sec.snap("sec-open-confirm")
-    p.click('button[data-action="open"]')
-    p.locator(".message--success", has_text="it is public now").wait_for()
-    sec.snap("sec-call-public")
+    # A membership call with two criteria, one nomination per country, one review each.
+    call_url = open_call(
+        sec,
+        "Call for membership",
+        {
+            "title": "Call for membership 2027",
+            "description": "Cities committed to **lifelong learning** may apply.",
+            "time_zone": "Europe/Paris",
+            **day,
+            "announcement_time": "10:00",
+            "quota_per_country": "1",
+            "reviews_required": "1",
+        },
+        [("Political commitment", 3), ("Quality of the plan", 2)],
+    )
 
     # The People page: Kenya's National Commission and two jurors, by invitation.
     invitations = [
@@ -132,23 +114,9 @@ def test_membership_journey(journey, live_server):
         (KENYAN_JUROR, "Juror from Kenya", "juror", {"#id_juror-country": "KE"}),
     ]
     for n, (email, name, kind, scope) in enumerate(invitations):
-        sec.goto("/accounts/people/", "sec-people" if n == 0 else None)
-        p.click('main a[href$="/accounts/people/invite/"]')
-        p.wait_for_url("**/people/invite/")
-        p.fill("#id_email", email)
-        p.fill("#id_full_name", name)
-        p.check(f"input[name=kind][value={kind}]")
-        for select, value in scope.items():
-            p.select_option(select, value)
-        if n == 0:
-            sec.snap("sec-invite", arabic=False)
-        p.click("main form button[type=submit]")
-        p.wait_for_url(re.compile(r"/accounts/people/\d+/$"))
-        if n in (0, 1):
-            sec.snap(f"sec-person-{kind}")
-    for email, _name, kind, _scope in invitations:
-        person = journey.person(email)
-        person.set_password_from(last_link(email, "/accounts/invitation/"), f"{kind}-invitation")
+        invite(sec, email, name, kind, scope, shots=n < 2)
+    for n, (email, _name, kind, _scope) in enumerate(invitations):
+        accept_invitation(journey, email, f"{kind}-invitation" if n < 2 else f"{kind}-{n}")
     journey.person(NATCOM).snap("natcom-account")
 
     # Two Kenyan cities register, confirm their address and apply.
@@ -278,9 +246,9 @@ def test_membership_journey(journey, live_server):
         # Before the announcement nothing public names the city.
         visitor = journey.anonymous()
         before = public_text(visitor, PUBLIC_PATHS)
+        assert visitor.page.request.get("/members/eldoret/").status == 404
         for path, text in before.items():
             assert "Eldoret" not in text, path
-        assert visitor.page.request.get("/members/eldoret/").status == 404
         visitor.goto("/members/?q=eldoret", "public-directory-before")
         assert visitor.page.locator(".member-list__name").count() == 0
 
@@ -304,8 +272,8 @@ def test_membership_journey(journey, live_server):
         cohort = json.loads(visitor.page.request.get(f"/api/v1/cohorts/{year}").text())
         assert [m["name"] for m in cohort["members"]] == ["Eldoret"]
         visitor.goto("/news/", "public-news")
-        visitor.page.click("main article a >> nth=0")
-        visitor.page.wait_for_load_state()
+        visitor.page.click("main a:text('1 new member from 1 country')")
+        visitor.page.wait_for_url(re.compile(r"/news/[\w-]+/$"))
         visitor.snap("public-news-post")
         assert "Eldoret" in visitor.page.locator("main").inner_text()
         after = public_text(visitor, PUBLIC_PATHS)
@@ -320,7 +288,10 @@ def test_membership_journey(journey, live_server):
         applicant.goto(f"/members/{member.slug}/edit/", "coordinator-member-edit")
 
     assert journey.console_errors() == []
-    print(f"membership journey: {time.monotonic() - started:.1f} s, {len(journey.shots)} pages")
+    print(
+        f"membership journey: {time.monotonic() - started:.1f} s, {len(journey.shots)} pages, "
+        f"{journey.shooting:.1f} s of screenshots"
+    )
 
 
 PUBLIC_PATHS = [
@@ -337,12 +308,6 @@ PUBLIC_PATHS = [
     "/api/v1/stats",
     "/countries/KE/",
 ]
-
-
-def choose(page, select: str, text: str) -> None:
-    """The option of `select` whose label contains `text`."""
-    option = page.locator(f"{select} option", has_text=text)
-    page.select_option(select, option.get_attribute("value"))
 
 
 def fill_application(page, city: str) -> None:
