@@ -174,9 +174,12 @@ def invite(sec: Person, email: str, name: str, kind: str, scope: dict, *, shots:
             p.select_option(selector, value)
         else:
             p.fill(selector, value)
+            p.press(selector, "Tab")  # away from the suggestions, as a person moves on
     if shots:
         sec.snap(f"sec-invite-{kind}", arabic=False)
     p.click("main form button[type=submit]")
+    p.wait_for_load_state()
+    assert p.locator(".errorlist").count() == 0, p.locator(".errorlist").all_inner_texts()
     p.wait_for_url(re.compile(r"/accounts/people/\d+/$"))
     if shots:
         sec.snap(f"sec-person-{kind}")

@@ -3,12 +3,12 @@ headless Chromium: the migrations' data and the network's shipped members (as
 `make data`), then every step a person takes is a page.
 
 The first secretariat (from the link `gnlc create-secretariat` prints) opens an award
-call and invites, on the People page, the coordinators of two Kenyan members (Nairobi,
-a member since 2020, and Kilifi County, since 2022), Kenya's National Commission and two
+call and invites, on the People page, the coordinators of two Kenyan members (Kilifi
+County and Laikipia Consortium, members since 2022), Kenya's National Commission and two
 jurors, one of them Kenyan. Each coordinator enters their city; the National Commission
 nominates both (its quota of two is then used); the secretariat assigns the jury (the
 Kenyan juror cannot open the applications), the other juror reviews both, and the
-secretariat chooses Nairobi as the winner and Kilifi County in reserve, then publishes
+secretariat chooses Kilifi County as the winner and Laikipia in reserve, then publishes
 with the announcement still ahead. Before that moment no public page names the winner;
 at it (a frozen clock) `gnlc publish-announcements` publishes, and the member page and
 the statistics show the win, the city in reserve none.
@@ -48,8 +48,8 @@ SECRETARIAT = "first@secretariat.example"
 NATCOM = "natcom@unesco.example.ke"
 JUROR = "juror@jury.example.fr"
 KENYAN_JUROR = "juror@jury.example.ke"
-WINNER, RESERVE = "Nairobi", "Kilifi County"
-COORDINATORS = {WINNER: "learning@nairobi.example", RESERVE: "learning@kilifi.example"}
+WINNER, RESERVE = "Kilifi County", "Laikipia Consortium"
+COORDINATORS = {WINNER: "learning@kilifi.example", RESERVE: "learning@laikipia.example"}
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 DAYS = {
     "opens_on": 0,
@@ -60,13 +60,13 @@ DAYS = {
     "announcement_date": 90,
 }
 PUBLIC_PATHS = [
-    "/members/nairobi/",
     "/members/kilifi-county/",
+    "/members/laikipia-consortium/",
     "/statistics/",
     "/countries/KE/",
     "/news/",
     "/news/feed/",
-    "/api/v1/members/nairobi",
+    "/api/v1/members/kilifi-county",
     "/api/v1/stats",
 ]
 
@@ -104,8 +104,8 @@ def test_award_journey(journey):
 
     # The People page: two coordinators, the National Commission, two jurors.
     people = [
-        (COORDINATORS[WINNER], "Coordinator of Nairobi", "coordinator", {"#id_member": WINNER}),
-        (COORDINATORS[RESERVE], "Coordinator of Kilifi", "coordinator", {"#id_member": RESERVE}),
+        (COORDINATORS[WINNER], "Coordinator of Kilifi", "coordinator", {"#id_member": WINNER}),
+        (COORDINATORS[RESERVE], "Coordinator of Laikipia", "coordinator", {"#id_member": RESERVE}),
         (NATCOM, "Kenya National Commission", "natcom", {"#id_country": "KE"}),
         (JUROR, "Juror from France", "juror", {"#id_juror-country": "FR"}),
         (KENYAN_JUROR, "Juror from Kenya", "juror", {"#id_juror-country": "KE"}),
@@ -215,7 +215,7 @@ def test_award_journey(journey):
             if path.startswith("/api/"):
                 assert during[path] == before[path], path
             assert "award-years" not in during[path], path
-        visitor.goto("/members/nairobi/", "public-winner-before")
+        visitor.goto("/members/kilifi-county/", "public-winner-before")
         assert visitor.page.locator("#award-years").count() == 0
         visitor.goto("/statistics/", "public-statistics-before")
         assert WINNER not in visitor.page.locator("main").inner_text()
@@ -225,10 +225,10 @@ def test_award_journey(journey):
         out = io.StringIO()
         call_command("publish_announcements", stdout=out)
         assert "1 award win(s)" in out.getvalue()
-        visitor.goto("/members/nairobi/", "public-winner")
+        visitor.goto("/members/kilifi-county/", "public-winner")
         year = str(day["announcement_date"].year)
         assert visitor.page.locator("#award-years li").all_inner_texts() == [year]
-        visitor.goto("/members/kilifi-county/", "public-reserve")
+        visitor.goto("/members/laikipia-consortium/", "public-reserve")
         assert visitor.page.locator("#award-years").count() == 0
         visitor.goto("/statistics/", "public-statistics")
         assert WINNER in visitor.page.locator("#award-table").inner_text()

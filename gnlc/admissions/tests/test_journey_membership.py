@@ -245,8 +245,12 @@ def test_membership_journey(journey):
 
         # Before the announcement nothing public names the city.
         visitor = journey.anonymous()
-        before = public_text(visitor, PUBLIC_PATHS)
-        assert visitor.page.request.get("/members/eldoret/").status == 404
+        announced = day["announcement_date"]
+        as_of = [f"{path}?as_of={announced}" for path in ("/members.csv", "/statistics/")]
+        before = public_text(visitor, PUBLIC_PATHS + as_of)
+        for path in ("/members/eldoret/", f"/api/v1/cohorts/{announced.year}"):
+            response = visitor.page.request.get(path)
+            assert response.status == 404 or "Eldoret" not in response.text(), path
         for path, text in before.items():
             assert "Eldoret" not in text, path
         visitor.goto("/members/?q=eldoret", "public-directory-before")
@@ -299,6 +303,7 @@ PUBLIC_PATHS = [
     "/members/?country=KE",
     "/members.csv",
     "/members.json",
+    "/members.geojson",
     "/statistics/",
     "/news/",
     "/news/feed/",
