@@ -111,18 +111,21 @@ class Person:
     def submit(self, selector: str = "main form button[type=submit]") -> None:
         self.page.click(selector)
 
-    def set_password_from(self, link: str, name: str) -> None:
+    def set_password_from(self, link: str, name: str | None) -> None:
         """The one-time link of an invitation or of `gnlc create-secretariat`: a
-        password, then the second factor where the page asks for it."""
+        password, then the second factor where the page asks for it (pictures of both
+        unless `name` is None: the same pages as someone else's)."""
         self.page.goto(link)
         self.page.locator("#id_new_password1").wait_for()
-        self.snap(name)
+        if name:
+            self.snap(name)
         self.page.fill("#id_new_password1", PASSWORD)
         self.page.fill("#id_new_password2", PASSWORD)
         self.submit("main form.card button[type=submit]")
         self.page.wait_for_load_state()
         if "/two-factor/setup/" in self.page.url:
-            self.snap(f"{name}-second-factor", arabic=False)
+            if name:
+                self.snap(f"{name}-second-factor", arabic=False)
             self.key = base64.b32decode(self.page.inner_text("#totp-key").strip())
             self.page.fill("#id_token", self.code())
             self.submit("main form.card button[type=submit]")
@@ -185,7 +188,7 @@ def invite(sec: Person, email: str, name: str, kind: str, scope: dict, *, shots:
         sec.snap(f"sec-person-{kind}")
 
 
-def accept_invitation(journey: Journey, email: str, name: str) -> Person:
+def accept_invitation(journey: Journey, email: str, name: str | None) -> Person:
     person = journey.person(email)
     person.set_password_from(last_link(email, "/accounts/invitation/"), name)
     return person

@@ -113,7 +113,8 @@ def test_award_journey(journey):
     for n, (email, name, kind, scope) in enumerate(people):
         invite(sec, email, name, kind, scope, shots=n == 0)
     for n, (email, _name, kind, _scope) in enumerate(people):
-        accept_invitation(journey, email, f"{kind}-invitation" if n == 0 else f"{kind}-{n}")
+        # The pages of a role's invitation are pictured once.
+        accept_invitation(journey, email, f"{kind}-invitation" if n in (0, 2, 3) else None)
 
     # Each coordinator enters their city.
     applications = {}

@@ -116,7 +116,8 @@ def test_membership_journey(journey):
     for n, (email, name, kind, scope) in enumerate(invitations):
         invite(sec, email, name, kind, scope, shots=n < 2)
     for n, (email, _name, kind, _scope) in enumerate(invitations):
-        accept_invitation(journey, email, f"{kind}-invitation" if n < 2 else f"{kind}-{n}")
+        # The pages of a role's invitation are pictured once.
+        accept_invitation(journey, email, f"{kind}-invitation" if n < 2 else None)
     journey.person(NATCOM).snap("natcom-account")
 
     # Two Kenyan cities register, confirm their address and apply.
