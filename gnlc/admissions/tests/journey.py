@@ -9,6 +9,7 @@ Nothing here makes a row: every step a person takes is a page."""
 import base64
 import io
 import re
+import shutil
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -17,7 +18,7 @@ from django.core import mail
 from django.core.management import call_command
 from django_otp.oath import TOTP
 
-from gnlc.core.tests.browser import console_errors, shoot
+from gnlc.core.tests.browser import SCREENSHOTS, console_errors, shoot
 
 PASSWORD = "learning cities for all, 2027"
 # A form sent back with its errors answers 400, which Chromium logs as a failed load;
@@ -51,6 +52,10 @@ class Journey:
     shots: list = field(default_factory=list)
     errors: list = field(default_factory=list)
     shooting: float = 0.0  # seconds spent on screenshots, printed by the journeys
+
+    def __post_init__(self):
+        # Only this run's pictures: numbered in the order of the journey.
+        shutil.rmtree(SCREENSHOTS / self.folder, ignore_errors=True)
 
     def person(self, email: str) -> "Person":
         if email not in self.people:

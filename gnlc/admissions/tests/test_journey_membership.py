@@ -291,6 +291,13 @@ def test_membership_journey(journey):
         assert "Eldoret" in applicant.page.locator("main").inner_text()
         applicant.snap("coordinator-account")
         applicant.goto(f"/members/{member.slug}/edit/", "coordinator-member-edit")
+        # ... who puts the city on the map.
+        applicant.page.fill("#id_latitude", "0.5143")
+        applicant.page.fill("#id_longitude", "35.2698")
+        applicant.page.click("main form button[type=submit]")
+        applicant.page.wait_for_url(f"**/members/{member.slug}/")
+        applicant.page.locator(".map [data-map], [data-map]").first.wait_for()
+        applicant.snap("coordinator-member-on-the-map")
 
     assert journey.console_errors() == []
     print(
