@@ -351,6 +351,8 @@ class AssignForm(forms.Form):
             call=call, state="nominated"
         ).select_related("country")
         self.fields["juror"].queryset = jurors
+        self.fields["application"].empty_label = _("Choose an application")
+        self.fields["juror"].empty_label = _("Choose a juror")
 
 
 class DecisionsForm(forms.Form):

@@ -710,7 +710,8 @@ def assignments(request, pk):
             result = assignment.assign_reviews(call, by=request.user)
             messages.success(
                 request,
-                _("%(n)d reviews assigned.") % {"n": len(result.pairs)},
+                ngettext("%(n)d review assigned.", "%(n)d reviews assigned.", len(result.pairs))
+                % {"n": len(result.pairs)},
             )
             if result.short:
                 messages.warning(

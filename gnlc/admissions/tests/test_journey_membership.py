@@ -189,7 +189,7 @@ def test_membership_journey(journey):
     assert "has a conflict" in error.inner_text()
     sec.snap("sec-assignment-refused", arabic=False)
     p.click("button[value=auto]")
-    p.locator(".message--success", has_text="1 reviews assigned").wait_for()
+    p.locator(".message--success", has_text="1 review assigned").wait_for()
     assert "Juror from France" in p.locator("table").inner_text()
     assert "Juror from Kenya" not in p.locator("table").inner_text()
     sec.snap("sec-assigned")
