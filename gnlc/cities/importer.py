@@ -28,6 +28,9 @@ from gnlc.core.text import fold
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SHIPPED_MEMBERS = DATA_DIR / "gnlc_members.csv"
 SHIPPED_COHORTS = DATA_DIR / "cohorts.csv"
+# Rows of earlier shipped data that named the wrong country: applied before the members,
+# so a re-import moves the member (one audited change) instead of adding a second one.
+SHIPPED_CORRECTIONS = DATA_DIR / "corrections.csv"
 REQUIRED_COLUMNS = ["city", "country", "iso2", "region", "year_joined"]
 FIRST_YEAR = 2013  # the network was founded in 2013; its first members joined in 2015
 # A name beginning with one of these would be a formula in a spreadsheet: no city's name
@@ -75,6 +78,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     unplaced: list[str] = field(default_factory=list)
+    corrected: list[str] = field(default_factory=list)
     written: bool = False
 
 
@@ -233,6 +237,30 @@ def load_cohorts(path: Path = SHIPPED_COHORTS) -> int:
     return changed
 
 
+def apply_corrections(path: Path, actor_label: str) -> list[str]:
+    """Move the members a corrections.csv (city, iso2_was, iso2, source_url, note) says
+    were filed under the wrong country: each is one audited change of the member's
+    country, its coordinates (which were of the wrong place) cleared for the import to
+    place it again. A correction already applied, or whose member is absent, does
+    nothing; one whose target already exists is left for a person to settle."""
+    rows = csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""))
+    done = []
+    for row in rows:
+        member = Member.objects.filter(name=row["city"], country_id=row["iso2_was"]).first()
+        if (
+            member is None
+            or Member.objects.filter(name=row["city"], country_id=row["iso2"]).exists()
+        ):
+            continue
+        member.country = Country.objects.get(iso2=row["iso2"])
+        member.latitude = member.longitude = None
+        member.source_url = row.get("source_url") or member.source_url
+        with acting_as(None, f"{actor_label}: correction ({row.get('note', '')})"[:254]):
+            member.save()
+        done.append(f"{member.name}: {row['iso2_was']} -> {row['iso2']}")
+    return done
+
+
 def _apply_row(row: MemberRow, cohorts: dict[int, Cohort]) -> tuple[str, Member]:
     cohort = cohorts.get(row.year)
     if cohort is None:
@@ -294,6 +322,7 @@ def import_members(
     dry_run: bool = False,
     skip_invalid: bool = False,
     cohorts_file: Path | None = None,
+    corrections_file: Path | None = None,
     progress: Callable[[Iterable], Iterable] = lambda rows: rows,
     actor_label: str = "gnlc import-members",
 ) -> ImportResult:
@@ -305,6 +334,8 @@ def import_members(
     with transaction.atomic(), acting_as(None, actor_label):
         if cohorts_file is not None:
             load_cohorts(cohorts_file)
+        if corrections_file is not None:
+            result.corrected = apply_corrections(corrections_file, actor_label)
         cohorts = {c.year: c for c in Cohort.objects.all()}
         for row in progress(result.rows):
             outcome, member = _apply_row(row, cohorts)
@@ -320,5 +351,11 @@ def import_members_file(path: Path, **options) -> ImportResult:
 
 
 def import_shipped_data(**options) -> ImportResult:
-    """Load the network's real data shipped with the package (cohorts, then members)."""
-    return import_members_file(SHIPPED_MEMBERS, cohorts_file=SHIPPED_COHORTS, **options)
+    """Load the network's real data shipped with the package (cohorts, corrections to
+    earlier shipped rows, then members)."""
+    return import_members_file(
+        SHIPPED_MEMBERS,
+        cohorts_file=SHIPPED_COHORTS,
+        corrections_file=SHIPPED_CORRECTIONS,
+        **options,
+    )

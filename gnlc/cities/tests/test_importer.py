@@ -331,18 +331,58 @@ def test_import_failure_midway_leaves_the_database_as_it_was(tmp_path, cohorts_c
     assert database_state() == before
 
 
+def shipped_rows(path=None) -> list[dict]:
+    with (path or importer.SHIPPED_MEMBERS).open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
 def test_import_shipped_data_loads_every_member(tmp_path):
-    with importer.SHIPPED_MEMBERS.open(encoding="utf-8-sig", newline="") as f:
-        rows = list(csv.DictReader(f))
+    rows = shipped_rows()
 
     out, _ = run()
 
-    assert Member.objects.count() == len(rows) == 236
+    assert Member.objects.count() == len(rows)
     countries = Member.objects.values("country").distinct().count()
-    assert countries == len({row["iso2"] for row in rows}) == 70
-    assert out.startswith("gnlc_members.csv: 236 created, 0 updated, 0 unchanged, 0 skipped")
-    assert Member.objects.filter(status="active").count() == 236
+    assert countries == len({row["iso2"] for row in rows})
+    assert out.startswith(f"gnlc_members.csv: {len(rows)} created, 0 updated, 0 unchanged")
+    assert Member.objects.filter(status="active").count() == len(rows)
     assert Cohort.objects.count() > 0
+
+
+def test_reimport_onto_the_earlier_data_adds_rows_and_moves_la_paz_audited(tmp_path):
+    rows = shipped_rows()
+    header = ",".join(rows[0])
+    # The earlier shipped data: some of today's rows, and La Paz filed under Argentina.
+    earlier = [r for r in rows if r["city"] != "La Paz"][:40]
+    la_paz = next(r for r in rows if r["city"] == "La Paz")
+    lines = [",".join(f'"{v}"' for v in r.values()) for r in earlier]
+    old_source = "https://example.org/la-paz-argentina"
+    lines.append(f"La Paz,Argentina,AR,Latin America and the Caribbean,2024,{old_source}")
+    run(members_csv(tmp_path, lines, header=header), cohorts=importer.SHIPPED_COHORTS)
+    moved = Member.objects.get(name="La Paz")
+    untouched = {m.pk: m.updated_at for m in Member.objects.exclude(pk=moved.pk)}
+    entries_before = AuditEntry.objects.count()
+
+    out, _ = run()
+
+    assert Member.objects.count() == len(rows)
+    la_paz_now = Member.objects.get(name="La Paz")
+    assert (la_paz_now.pk, la_paz_now.country_id) == (moved.pk, la_paz["iso2"])
+    assert la_paz_now.source_url == la_paz["source_url"]
+    assert "corrected La Paz: AR -> MX" in out
+    assert f"{len(rows) - 41} created, 1 updated, 40 unchanged" in out
+    assert {m.pk: m.updated_at for m in Member.objects.filter(pk__in=untouched)} == untouched
+    country_change = AuditEntry.objects.filter(
+        object_id=str(moved.pk), action="update", changes__has_key="country_id"
+    ).get()
+    assert country_change.changes["country_id"] == ["AR", "MX"]
+    assert country_change.actor_label.startswith("gnlc import-members: correction")
+    assert AuditEntry.objects.count() > entries_before
+
+    again, _ = run()
+
+    assert "corrected" not in again
+    assert f"0 created, 0 updated, {len(rows)} unchanged" in again
 
 
 def test_import_if_empty_skips_a_loaded_database(tmp_path, cohorts_csv):

@@ -45,8 +45,10 @@ class Command(BaseCommand):
                 f"{Member.objects.count()} members already loaded; skipped the import (--if-empty)."
             )
             return
+        corrections = None
         if file is None:
             file, cohorts = importer.SHIPPED_MEMBERS, cohorts or importer.SHIPPED_COHORTS
+            corrections = importer.SHIPPED_CORRECTIONS
         if not file.exists():
             raise CommandError(f"{file}: no such file.")
         quiet = opts["verbosity"] < 1
@@ -66,6 +68,7 @@ class Command(BaseCommand):
                 dry_run=dry_run,
                 skip_invalid=skip_invalid,
                 cohorts_file=cohorts,
+                corrections_file=corrections,
                 progress=progress,
             )
         except importer.ImportFileError as exc:
@@ -90,6 +93,8 @@ class Command(BaseCommand):
                 f"could not place {name}: add latitude and longitude columns, or map the "
                 "name in gnlc/cities/data/places.csv"
             )
+        for change in result.corrected:
+            self.stdout.write(f"corrected {change}")
         self.stdout.write(
             f"{file.name}: {result.created} created, {result.updated} updated, "
             f"{result.unchanged} unchanged, {len(result.errors)} skipped, "
