@@ -253,7 +253,8 @@ class Member(models.Model):
         source_url: str = "",
         by=None,
     ) -> "MembershipEvent":
-        """The one way a membership changes: admit, suspend, reinstate or withdraw.
+        """The one way a membership changes: admit, suspend, reinstate or withdraw, or
+        record that a source proves it a member by a day (`ON_RECORD`, no cohort).
 
         `on` is the event's date; where only the year is known give `year` (the event then
         takes effect on 31 December of it). An admission into a cohort defaults to the
@@ -276,9 +277,24 @@ class Member(models.Model):
             created_by=by if getattr(by, "pk", None) else None,
         )
         event.compute_effective_on()
-        current = self.status_on(event.effective_on)
-        later = self.events.filter(effective_on__gt=event.effective_on).exists()
-        if kind not in ALLOWED_EVENTS[current] or later:
+        # A member known only to have been a member by some day may still be given the
+        # admission (with its cohort) a later source names: the on-record fact does not
+        # stand in the way, and stays in the history beside it.
+        facts = self.events.all()
+        if kind == EventKind.ADMITTED:
+            facts = facts.exclude(kind=EventKind.ON_RECORD)
+        last = facts.effective_by(event.effective_on).order_by("-effective_on", "-id").first()
+        current = STATUS_AFTER[EventKind(last.kind)] if last else None
+        later = facts.filter(effective_on__gt=event.effective_on).exists()
+        if kind == EventKind.ON_RECORD:
+            # Evidence, not a move: a source proving membership by a day agrees with an
+            # active member, and whatever followed stays (one such fact per member).
+            allowed = current in (None, Status.ACTIVE) and not self.events.filter(
+                kind=EventKind.ON_RECORD
+            )
+        else:
+            allowed = kind in ALLOWED_EVENTS[current] and not later
+        if not allowed:
             raise ValidationError(
                 _("%(member)s cannot be %(kind)s on %(date)s: its status then is %(status)s.")
                 % {
@@ -327,7 +343,12 @@ class MembershipEvent(models.Model):
                 condition=models.Q(kind="admitted", cohort__isnull=False)
                 | ~models.Q(kind="admitted"),
                 name="event_admission_has_cohort",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="on_record", cohort__isnull=True, date__isnull=False)
+                | ~models.Q(kind="on_record"),
+                name="event_on_record_has_day_not_cohort",
+            ),
         ]
 
     def __str__(self):
@@ -349,6 +370,10 @@ class MembershipEvent(models.Model):
             raise ValidationError({"year": _("The year must be the date's year.")})
         if self.kind == EventKind.ADMITTED and self.cohort_id is None:
             raise ValidationError({"cohort": _("An admission belongs to a cohort.")})
+        if self.kind == EventKind.ON_RECORD and (self.cohort_id or not self.date):
+            raise ValidationError(
+                _("A member known by a date has that date (a day) and no cohort.")
+            )
 
     def save(self, *args, **kwargs):
         self.compute_effective_on()

@@ -52,7 +52,11 @@ class MemberQuerySet(models.QuerySet):
             .annotate(
                 _status=Case(
                     When(
-                        kind__in=[EventKind.ADMITTED, EventKind.REINSTATED],
+                        kind__in=[
+                            EventKind.ADMITTED,
+                            EventKind.REINSTATED,
+                            EventKind.ON_RECORD,
+                        ],
                         then=Value(Status.ACTIVE),
                     ),
                     When(kind=EventKind.SUSPENDED, then=Value(Status.SUSPENDED)),
@@ -82,15 +86,20 @@ class MemberQuerySet(models.QuerySet):
 
     def with_admission(self):
         """Annotate `admitted_on` (None where only the year is known) and `admitted_year`
-        from each member's first admission."""
+        from each member's first admission, and `member_by`: the earliest date a source
+        proves it a member without giving its cohort (None where there is no such fact)."""
         from gnlc.cities.models import MembershipEvent
 
         first = MembershipEvent.objects.filter(
             member=OuterRef("pk"), kind=EventKind.ADMITTED
         ).order_by("effective_on", "id")
+        on_record = MembershipEvent.objects.filter(
+            member=OuterRef("pk"), kind=EventKind.ON_RECORD
+        ).order_by("effective_on", "id")
         return self.annotate(
             admitted_on=Subquery(first.values("date")[:1]),
             admitted_year=Subquery(first.values("year")[:1]),
+            member_by=Subquery(on_record.values("date")[:1]),
         )
 
     def admitted_in(self, cohort):
