@@ -117,8 +117,11 @@ class MemberQuery(Schema):
         description="ISO 3166-1 alpha-2 code, any case; repeat for several.",
         examples=[["KE"]],
     )
-    cohort: list[int] | None = Field(
-        None, description="The cohort's year; repeat for several.", examples=[[2022]]
+    cohort: list[int | Literal["unknown"]] | None = Field(
+        None,
+        description="The cohort's year, or `unknown` for the members whose cohort no "
+        "source gives (members on record, see `member_by`); repeat for several.",
+        examples=[[2022]],
     )
     status: list[StatusValue] | None = Field(
         None, description="Status on the `as_of` date; repeat for several."
@@ -141,9 +144,16 @@ class MemberSummary(Schema):
     country: CountryRef
     region: RegionRef
     subdivision: str
-    cohort: int | None = Field(description="Year of the cohort it was first admitted in.")
+    cohort: int | None = Field(
+        description="Year of the cohort it was first admitted in; null where no source "
+        "gives it (a member on record: see `member_by`)."
+    )
     admitted_on: dt.date | None = Field(
         description="Date of its first admission; null where only the year is known."
+    )
+    member_by: dt.date | None = Field(
+        description="The earliest day a dated source proves it a member by, where it has "
+        "such a source (a member on record, whose cohort may be null); it counts from then."
     )
     status: StatusValue | None = Field(description="Status on the `as_of` date (today).")
     latitude: float | None
@@ -162,6 +172,10 @@ class MemberSummary(Schema):
     @staticmethod
     def resolve_admitted_on(obj):
         return getattr(obj, "admitted_on", None)
+
+    @staticmethod
+    def resolve_member_by(obj):
+        return getattr(obj, "member_by", None)
 
     @staticmethod
     def resolve_status(obj):

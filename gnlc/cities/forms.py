@@ -3,6 +3,7 @@ pages, the open-data downloads and `gnlc export` all filter through it, so one U
 the same rows everywhere."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gnlc.cities.enums import Status
@@ -18,6 +19,29 @@ SORTS = {
 }
 
 
+# The cohort facet's value for members whose cohort no source gives (members on record).
+COHORT_NOT_KNOWN = "unknown"
+
+
+class CohortValueField(forms.CharField):
+    """A cohort's year, or "unknown" (no cohort known), as text so the facet's values
+    sort and compare alike."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value == COHORT_NOT_KNOWN:
+            return value
+        try:
+            year = int(value)
+        except (TypeError, ValueError):
+            raise forms.ValidationError(
+                _("Enter a cohort year or “%(unknown)s”."), params={"unknown": COHORT_NOT_KNOWN}
+            ) from None
+        if not 2000 <= year <= 2100:
+            raise forms.ValidationError(_("Enter a year between 2000 and 2100."))
+        return str(year)
+
+
 class DirectoryFilter(forms.Form):
     """Search, facets, "as of" date and sort of the member directory.
 
@@ -30,7 +54,7 @@ class DirectoryFilter(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     region = RepeatedField(forms.ChoiceField(choices=REGION_LABELS.items()), label=_("Region"))
     country = RepeatedField(forms.CharField(max_length=2), label=_("Country"), normalise=str.upper)
-    cohort = RepeatedField(forms.IntegerField(min_value=2000, max_value=2100), label=_("Cohort"))
+    cohort = RepeatedField(CohortValueField(max_length=7), label=_("Cohort"))
     status = RepeatedField(forms.ChoiceField(choices=Status.choices), label=_("Status"))
     as_of = forms.DateField(
         label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -86,8 +110,16 @@ class DirectoryFilter(forms.Form):
         filters = self.filters
         for name, lookup in self.FACETS.items():
             if name != but and name in filters:
-                members = members.filter(**{lookup: filters[name]})
+                members = members.filter(self._facet_q(name, lookup, filters[name]))
         return members
+
+    @staticmethod
+    def _facet_q(name, lookup, values) -> Q:
+        if name != "cohort":
+            return Q(**{lookup: values})
+        years = [int(v) for v in values if v != COHORT_NOT_KNOWN]
+        q = Q(**{lookup: years}) if years else Q(pk__in=[])
+        return q | Q(cohort__isnull=True) if COHORT_NOT_KNOWN in values else q
 
     def queryset(self):
         """The rows this filter selects, sorted, ready for listing."""

@@ -154,12 +154,20 @@ class MemberQuerySet(models.QuerySet):
         ]
 
     def _cohort_counts(self) -> list[dict]:
+        """Per cohort year, then the members whose cohort no source gives ("not known",
+        value "unknown": members on record)."""
+        from django.utils.translation import gettext as _
+
         cohort = self.values("cohort__year").annotate(count=Count("pk")).order_by("cohort__year")
-        return [
+        rows = [
             {"value": r["cohort__year"], "label": str(r["cohort__year"]), "count": r["count"]}
             for r in cohort
             if r["cohort__year"] is not None
         ]
+        unknown = sum(r["count"] for r in cohort if r["cohort__year"] is None)
+        if unknown:
+            rows.append({"value": "unknown", "label": _("not known"), "count": unknown})
+        return rows
 
     def _status_counts(self) -> list[dict]:
         status = self.values("status_on").annotate(count=Count("pk")).order_by("status_on")

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gnlc.cities import exports
 from gnlc.cities.cache import cached
-from gnlc.cities.enums import Status
-from gnlc.cities.forms import DirectoryFilter, MemberProfileForm
+from gnlc.cities.enums import EventKind, Status
+from gnlc.cities.forms import COHORT_NOT_KNOWN, DirectoryFilter, MemberProfileForm
 from gnlc.cities.models import REGION_LABELS, Cohort, Country, Member, Region
 from gnlc.cities.stats import (
     cohort_completeness,
@@ -104,6 +104,9 @@ def _facets(form, facets=None):
     for row in facets["region"]:
         row["label"] = REGION_LABELS.get(row["value"], row["label"])
     facets["country"] = _localised_countries(facets["country"], code="value")
+    for row in facets["cohort"]:
+        if row["value"] == COHORT_NOT_KNOWN:  # cached in whichever language came first
+            row["label"] = _("not known")
     for name, rows in facets.items():
         chosen = {str(value) for value in selected.get(name, [])}
         for row in rows:
@@ -211,7 +214,7 @@ def _member_practices(member) -> tuple[list, int]:
 @require_GET
 def member_detail(request, slug):
     member = get_object_or_404(Member.objects.for_listing(), slug=slug)
-    events = member.events.select_related("cohort").order_by("effective_on", "id")
+    events = list(member.events.select_related("cohort").order_by("effective_on", "id"))
     practices, practice_count = _member_practices(member)
     return render(
         request,
@@ -219,6 +222,8 @@ def member_detail(request, slug):
         {
             "member": member,
             "events": events,
+            # A source proves it a member by this day (its cohort may be unknown).
+            "on_record": next((e for e in events if e.kind == EventKind.ON_RECORD), None),
             "practices": practices,
             "practice_count": practice_count,
             # The years it won the Learning City Award (gnlc/admissions): one query.
