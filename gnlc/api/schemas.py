@@ -333,11 +333,28 @@ class CohortCount(Schema):
     members: int = Field(description="Active members on `as_of` first admitted this year.")
 
 
+class Announced(Schema):
+    on: dt.date = Field(description="The day the network published this total.")
+    members: int = Field(description="Members, as the network announced.")
+    countries: int = Field(description="Countries, as the network announced.")
+    source_url: str
+    note: str
+
+
 class Stats(Schema):
     as_of: dt.date
-    members: int = Field(description="Active members.")
-    countries: int = Field(description="Countries with at least one active member.")
+    members: int = Field(description="Active members held in these data.")
+    countries: int = Field(description="Countries with at least one active member held.")
     suspended: int
     withdrawn: int
     regions: list[Region]
     cohorts: list[CohortCount]
+    cohort_not_known: int = Field(
+        description="Active members whose cohort no source gives (members on record); "
+        "with `cohorts`, they add up to `members`."
+    )
+    announced: Announced | None = Field(
+        description="The network's own last published total on or before `as_of`: what "
+        "it said, not a count of these data (which hold fewer members than it announced); "
+        "null where it had published none by then. Compare with `members` as of its `on`."
+    )

@@ -25,13 +25,14 @@ from django.utils import timezone
 from gnlc.audit.context import acting_as
 from gnlc.cities import geocoding
 from gnlc.cities.enums import EventKind, MemberKind
-from gnlc.cities.models import LANGUAGE_TAG, Cohort, Country, Member, Region
+from gnlc.cities.models import LANGUAGE_TAG, Cohort, Country, Member, NetworkTotal, Region
 from gnlc.core.text import fold
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SHIPPED_MEMBERS = DATA_DIR / "gnlc_members.csv"
 SHIPPED_ON_RECORD = DATA_DIR / "gnlc_members_on_record.csv"
 SHIPPED_COHORTS = DATA_DIR / "cohorts.csv"
+SHIPPED_TOTALS = DATA_DIR / "network_totals.csv"
 # Rows of earlier shipped data that named the wrong country: applied before the members,
 # so a re-import moves the member (one audited change) instead of adding a second one.
 SHIPPED_CORRECTIONS = DATA_DIR / "corrections.csv"
@@ -263,6 +264,30 @@ def load_cohorts(path: Path = SHIPPED_COHORTS) -> int:
     return changed
 
 
+def load_network_totals(path: Path = SHIPPED_TOTALS) -> int:
+    """Create or update the network's published totals from a network_totals.csv (on,
+    members, countries, source_url, note); returns how many changed."""
+    rows = csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""))
+    changed = 0
+    for row in rows:
+        values = {
+            "members": int(row["members"]),
+            "countries": int(row["countries"]),
+            "source_url": row.get("source_url", ""),
+            "note": row.get("note", ""),
+        }
+        total, created = NetworkTotal.objects.get_or_create(
+            on=dt.date.fromisoformat(row["on"]), defaults=values
+        )
+        if not created and any(getattr(total, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(total, k, v)
+            total.save()
+            changed += 1
+        changed += created
+    return changed
+
+
 def apply_corrections(path: Path, actor_label: str) -> list[str]:
     """Move the members a corrections.csv (city, iso2_was, iso2, source_url, note) says
     were filed under the wrong country: each is one audited change of the member's
@@ -373,6 +398,7 @@ def import_many(
     skip_invalid: bool = False,
     cohorts_file: Path | None = None,
     corrections_file: Path | None = None,
+    totals_file: Path | None = None,
     progress: Callable[[Iterable], Iterable] = lambda rows: rows,
     actor_label: str = "gnlc import-members",
 ) -> list[ImportResult]:
@@ -385,6 +411,8 @@ def import_many(
     with transaction.atomic(), acting_as(None, actor_label):
         if cohorts_file is not None:
             load_cohorts(cohorts_file)
+        if totals_file is not None:
+            load_network_totals(totals_file)
         if corrections_file is not None:
             results[0].corrected = apply_corrections(corrections_file, actor_label)
         cohorts = {c.year: c for c in Cohort.objects.all()}
@@ -407,11 +435,13 @@ SHIPPED_FILES = (SHIPPED_MEMBERS, SHIPPED_ON_RECORD)
 
 
 def import_shipped_data(**options) -> list[ImportResult]:
-    """Load the network's real data shipped with the package (cohorts, corrections to
-    earlier shipped rows, the members, then the members on record), all or nothing."""
+    """Load the network's real data shipped with the package (cohorts, the network's
+    published totals, corrections to earlier shipped rows, the members, then the members
+    on record), all or nothing."""
     return import_many(
         [read_csv_text(path.read_bytes(), path.name) for path in SHIPPED_FILES],
         cohorts_file=SHIPPED_COHORTS,
         corrections_file=SHIPPED_CORRECTIONS,
+        totals_file=SHIPPED_TOTALS,
         **options,
     )

@@ -380,6 +380,32 @@ class MembershipEvent(models.Model):
         super().save(*args, **kwargs)
 
 
+class NetworkTotalQuerySet(models.QuerySet):
+    def latest_by(self, as_of: dt.date | None = None):
+        """The last total the network announced on or before `as_of` (today), or None."""
+        return self.filter(on__lte=as_of or timezone.localdate()).order_by("-on").first()
+
+
+class NetworkTotal(models.Model):
+    """What the network itself said its size was on a day (`network_totals.csv`: its
+    press releases). Not a count of our rows: pages, `gnlc stats` and the API show it
+    beside the figures computed from the data, never mixed into them."""
+
+    on = models.DateField(primary_key=True)
+    members = models.PositiveIntegerField()
+    countries = models.PositiveSmallIntegerField()
+    source_url = models.URLField(max_length=500)
+    note = models.CharField(max_length=300, blank=True)
+
+    objects = NetworkTotalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["on"]
+
+    def __str__(self):
+        return f"{self.on}: {self.members} members in {self.countries} countries"
+
+
 class DataRevision(models.Model):
     """A counter of changes to the public data (members, events, cohorts, countries),
     bumped in the same transaction as the change. Cached figures key on it, so every

@@ -25,7 +25,10 @@ from gnlc.cities.enums import EventKind, Status
 from gnlc.cities.forms import COHORT_NOT_KNOWN, DirectoryFilter, MemberProfileForm
 from gnlc.cities.models import REGION_LABELS, Cohort, Country, Member, Region
 from gnlc.cities.stats import (
+    announced_series,
+    announced_totals,
     cohort_completeness,
+    cohort_not_known,
     departures,
     growth_by_region,
     history,
@@ -355,7 +358,10 @@ def statistics(request):
             "charts": _history_charts(rows),
             "departures": departures(as_of),
             "completeness": completeness,
+            "cohort_not_known": cohort_not_known(),
             "announced": latest_announced(completeness, as_of),
+            "network_total": announced_totals(as_of),
+            "network_totals": announced_series(),
         },
     )
 
@@ -505,6 +511,8 @@ def open_data(request):
         {
             "held": Member.objects.on_record().totals(),
             "completeness": cohort_completeness(),
+            "cohort_not_known": cohort_not_known(),
+            "network_totals": announced_series(),
             "licence": settings.GNLC_DATA_LICENCE,
             "licence_url": settings.GNLC_DATA_LICENCE_URL,
             "formats": list(exports.FORMATS),
