@@ -228,6 +228,12 @@ class MemberProfileForm(forms.ModelForm):
                     data[name] = round(data[name], self.PRECISION)
         return data
 
+    def save(self, commit=True):
+        if set(self.LOCATION_FIELDS) & set(self.changed_data):
+            located = self.instance.latitude is not None
+            self.instance.coordinates_source = "profile" if located else ""
+        return super().save(commit)
+
     def profile_fields(self):
         """The fields other than the location, in their order (the page groups those)."""
         return [self[name] for name in self.fields if name not in self.LOCATION_FIELDS]

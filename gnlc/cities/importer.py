@@ -45,6 +45,7 @@ FIRST_YEAR = 2013  # the network was founded in 2013; its first members joined i
 # gnlc/core/csvfile.py). A leading "-" is left to the exports: it is also a minus sign.
 FORMULA_STARTS = ("=", "+", "@")
 NAME_COLUMNS = ("city", "local_name", "subdivision")
+COORDINATES_FROM_FILE = "import"  # the latitude and longitude columns of an import
 
 
 class ImportFileError(Exception):
@@ -305,6 +306,7 @@ def apply_corrections(path: Path, actor_label: str) -> list[str]:
             continue
         member.country = Country.objects.get(iso2=row["iso2"])
         member.latitude = member.longitude = None
+        member.coordinates_source = ""
         member.source_url = row.get("source_url") or member.source_url
         with acting_as(None, f"{actor_label}: correction ({row.get('note', '')})"[:254]):
             member.save()
@@ -325,6 +327,10 @@ def _apply_row(row: MemberRow, cohorts: dict[int, Cohort]) -> tuple[str, Member]
         "kind": row.kind,
         "latitude": latitude,
         "longitude": longitude,
+        # Where the coordinates come from, for the member page's sources.
+        "coordinates_source": place.source
+        if place
+        else (COORDINATES_FROM_FILE if latitude is not None else ""),
     }
     for name in ("local_name", "local_name_lang"):
         if getattr(row, name) is not None:
@@ -337,7 +343,8 @@ def _apply_row(row: MemberRow, cohorts: dict[int, Cohort]) -> tuple[str, Member]
     else:
         # Coordinates a person set by hand (no override in the file, none found) stay.
         if latitude is None and member.has_coordinates:
-            wanted.pop("latitude"), wanted.pop("longitude")
+            for name in ("latitude", "longitude", "coordinates_source"):
+                wanted.pop(name)
         if any(getattr(member, k) != v for k, v in wanted.items()):
             for k, v in wanted.items():
                 setattr(member, k, v)

@@ -164,6 +164,10 @@ class Member(models.Model):
     subdivision = models.CharField(max_length=200, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+    # Where the coordinates come from: "geonames:<id>", "places.csv" (gnlc's own mapping,
+    # gnlc/cities/data/places.csv), "import" (an import file's columns), "profile" (set
+    # by a person on the member's profile), or "" where unknown.
+    coordinates_source = models.CharField(max_length=40, blank=True, editable=False)
     population = models.PositiveBigIntegerField(null=True, blank=True)
     website = models.URLField(max_length=500, blank=True)
     mayor = models.CharField(max_length=200, blank=True)
@@ -215,6 +219,20 @@ class Member(models.Model):
     @property
     def has_coordinates(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+    @property
+    def coordinates_origin(self) -> dict | None:
+        """{"kind": "geonames" | "places" | "import" | "profile", "url"}: where the
+        coordinates come from, for the page's sources; None where unknown."""
+        source = self.coordinates_source
+        if not source or not self.has_coordinates:
+            return None
+        if source.startswith("geonames:"):
+            return {
+                "kind": "geonames",
+                "url": f"https://www.geonames.org/{source.removeprefix('geonames:')}",
+            }
+        return {"kind": {"places.csv": "places"}.get(source, source), "url": ""}
 
     def save(self, *args, **kwargs):
         from gnlc.core.text import fold

@@ -140,6 +140,8 @@ def _chips(form, facets):
             shown = Status(value).label
         elif name == "region":
             shown = REGION_LABELS.get(value, value)
+        elif name == "cohort" and value == COHORT_NOT_KNOWN:
+            shown = _("not known")
         elif name == "country" and shown is None:
             shown = Country(iso2=value, name=value).label
         chips.append(
@@ -171,11 +173,21 @@ def directory(request):
                 (name, value) for name, value in form.filter_pairs() if name in form.FACETS
             ],
             chips=_chips(form, facets),
+            cohort=_single_cohort(form),
         )
     status = 200 if form.is_valid() else 400
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "cities/partials/directory_results.html", context, status=status)
     return render(request, "cities/directory.html", context, status=status)
+
+
+def _single_cohort(form):
+    """The cohort the directory shows alone (one cohort year chosen), whose announcement
+    the page links; None otherwise."""
+    years = form.filters.get("cohort", [])
+    if len(years) != 1 or years[0] == COHORT_NOT_KNOWN:
+        return None
+    return Cohort.objects.filter(year=int(years[0])).first()
 
 
 @require_GET
@@ -227,6 +239,7 @@ def member_detail(request, slug):
             "events": events,
             # A source proves it a member by this day (its cohort may be unknown).
             "on_record": next((e for e in events if e.kind == EventKind.ON_RECORD), None),
+            "admission": next((e for e in events if e.kind == EventKind.ADMITTED), None),
             "practices": practices,
             "practice_count": practice_count,
             # The years it won the Learning City Award (gnlc/admissions): one query.
