@@ -117,7 +117,7 @@ class MemberQuery(Schema):
         description="ISO 3166-1 alpha-2 code, any case; repeat for several.",
         examples=[["KE"]],
     )
-    cohort: list[int | Literal["unknown"]] | None = Field(
+    cohort: list[Annotated[str, Field(pattern=r"^([0-9]+|unknown)$")]] | None = Field(
         None,
         description="The cohort's year, or `unknown` for the members whose cohort no "
         "source gives (members on record, see `member_by`); repeat for several.",

@@ -25,21 +25,16 @@ COHORT_NOT_KNOWN = "unknown"
 
 class CohortValueField(forms.CharField):
     """A cohort's year, or "unknown" (no cohort known), as text so the facet's values
-    sort and compare alike."""
+    sort and compare alike. A year is checked as an IntegerField checks it (and says so
+    in its words)."""
+
+    year = forms.IntegerField(min_value=2000, max_value=2100)
 
     def clean(self, value):
         value = super().clean(value)
         if value == COHORT_NOT_KNOWN:
             return value
-        try:
-            year = int(value)
-        except (TypeError, ValueError):
-            raise forms.ValidationError(
-                _("Enter a cohort year or “%(unknown)s”."), params={"unknown": COHORT_NOT_KNOWN}
-            ) from None
-        if not 2000 <= year <= 2100:
-            raise forms.ValidationError(_("Enter a year between 2000 and 2100."))
-        return str(year)
+        return str(self.year.clean(value))
 
 
 class DirectoryFilter(forms.Form):
