@@ -58,3 +58,20 @@ class DatePrecision(models.TextChoices):
 
     DAY = "day", _("Day")
     YEAR = "year", _("Year")
+
+
+class SuggestionKind(models.TextChoices):
+    """What a suggestion from the public is about."""
+
+    CORRECTION = "correction", _("A correction")
+    MISSING = "missing", _("A missing member")
+
+
+class SuggestionStatus(models.TextChoices):
+    """Where a suggestion stands in the secretariat's review. Nothing of it is public
+    until accepted, and then only as the change it made."""
+
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    DUPLICATE = "duplicate", _("Duplicate")

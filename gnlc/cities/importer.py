@@ -408,6 +408,7 @@ def import_many(
     totals_file: Path | None = None,
     progress: Callable[[Iterable], Iterable] = lambda rows: rows,
     actor_label: str = "gnlc import-members",
+    actor=None,
 ) -> list[ImportResult]:
     """`import_members` for several files (the members, then the members on record) as
     one: every row of every file is checked first, and all are written in one
@@ -415,7 +416,8 @@ def import_many(
     results = [validate(records) for records in files]
     if dry_run or (any(r.errors for r in results) and not skip_invalid):
         return results
-    with transaction.atomic(), acting_as(None, actor_label):
+    # A person (a reviewer accepting a suggestion) or a command's label.
+    with transaction.atomic(), acting_as(actor, "" if actor else actor_label):
         if cohorts_file is not None:
             load_cohorts(cohorts_file)
         if totals_file is not None:

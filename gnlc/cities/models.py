@@ -22,6 +22,8 @@ from gnlc.cities.enums import (
     EventKind,
     MemberKind,
     Status,
+    SuggestionKind,
+    SuggestionStatus,
 )
 from gnlc.cities.querysets import MemberQuerySet, MembershipEventQuerySet
 
@@ -422,6 +424,87 @@ class NetworkTotal(models.Model):
 
     def __str__(self):
         return f"{self.on}: {self.members} members in {self.countries} countries"
+
+
+# The most a suggestion's text may hold: enough for a paragraph and a few links.
+SUGGESTION_MAX_LENGTH = 2000
+
+
+class Suggestion(models.Model):
+    """A correction of a member, or a missing member, suggested by anyone (anonymous, or
+    a signed-in city coordinator or National Commission, whose role the reviewer sees),
+    with the source that proves it. Nothing of it is public: the secretariat reviews it
+    (`decide`), and only an accepted suggestion changes the data, as an audited edit."""
+
+    kind = models.CharField(max_length=20, choices=SuggestionKind.choices)
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, null=True, blank=True, related_name="suggestions"
+    )
+    text = models.TextField(max_length=SUGGESTION_MAX_LENGTH)
+    source_url = models.URLField(max_length=500)
+    email = models.EmailField(blank=True)
+    # The page's language when it was sent: the outcome is written in it.
+    language = models.CharField(max_length=10, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The suggester's role as it was when they wrote ("City coordinator of Nakuru").
+    submitted_as = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=20, choices=SuggestionStatus.choices, default=SuggestionStatus.PENDING
+    )
+    reason = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    # The member an accepted "missing member" suggestion created.
+    created_member = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        about = self.member.name if self.member_id else self.get_kind_display()
+        return f"#{self.pk} {about}"
+
+    def get_absolute_url(self):
+        return reverse("cities:suggestion", args=[self.pk])
+
+    @transaction.atomic
+    def decide(self, to: SuggestionStatus, *, by, reason: str = "", member=None) -> None:
+        """The one way a suggestion leaves the queue: accepted (its change already
+        applied by the caller, or `member` created from it), rejected with a reason, or
+        marked a duplicate. The suggester is told by e-mail, if they left an address,
+        once the decision is committed."""
+        to = SuggestionStatus(to)
+        if self.status != SuggestionStatus.PENDING or to == SuggestionStatus.PENDING:
+            raise ValidationError(_("This suggestion has already been decided."))
+        if to == SuggestionStatus.REJECTED and not reason.strip():
+            raise ValidationError({"reason": _("Say why the suggestion is rejected.")})
+        self.status, self.reason = to, reason.strip()
+        self.reviewed_by = by if getattr(by, "pk", None) else None
+        self.reviewed_at = timezone.now()
+        if member is not None:
+            self.created_member = member
+        self.save()
+        if self.email:
+            # Imported here: imports flow from models to mail, never back at load time.
+            from gnlc.cities.mail import send_suggestion_outcome
+
+            transaction.on_commit(lambda: send_suggestion_outcome(self))
 
 
 class DataRevision(models.Model):

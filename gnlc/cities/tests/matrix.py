@@ -1,4 +1,4 @@
-from gnlc.core.tests.matrix import ALL, only
+from gnlc.core.tests.matrix import ALL, SECRETARIAT, only
 
 ROUTES = {
     "cities:home": (lambda o: {}, ALL),
@@ -18,4 +18,23 @@ ROUTES = {
     "cities:map": (lambda o: {}, ALL),
     "cities:open-data": (lambda o: {}, ALL),
     "api-docs": (lambda o: {}, ALL),
+    # Anyone may suggest; only the secretariat reviews (a suggestion's page is a 404 to
+    # others: its existence is not theirs to know).
+    "cities:suggest": (lambda o: {}, ALL),
+    "cities:member-suggest": (lambda o: {"slug": o["member"].slug}, ALL),
+    "cities:suggest-sent": (lambda o: {}, ALL),
+    "cities:suggestions": (lambda o: {}, SECRETARIAT),
+    "cities:suggestion": (
+        lambda o: {"pk": o["suggestion"].pk},
+        only({"secretariat"}, denied=404),
+    ),
 }
+
+
+def build(member, personas):
+    from gnlc.cities.models import Suggestion
+
+    suggestion = Suggestion.objects.create(
+        kind="correction", member=member, text="Wrong name", source_url="https://example.org/"
+    )
+    return {"suggestion": suggestion}
