@@ -336,7 +336,7 @@ def shipped_rows(path=None) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-def test_import_shipped_data_loads_every_member(tmp_path):
+def test_import_shipped_data_loads_every_member(tmp_path, client):
     rows = shipped_rows()
     on_record = shipped_rows(importer.SHIPPED_ON_RECORD)
 
@@ -350,6 +350,11 @@ def test_import_shipped_data_loads_every_member(tmp_path):
     assert Member.objects.filter(status="active").count() == len(rows) + len(on_record)
     assert Member.objects.filter(cohort=None).count() == len(on_record)
     assert Cohort.objects.count() > 0
+    # The API counts every member held, with and without a cohort, and their countries.
+    assert client.get("/api/v1/members").json()["count"] == len(rows) + len(on_record)
+    held = [c for c in client.get("/api/v1/countries").json() if c["members"]]
+    assert len(held) == countries
+    assert sum(c["members"] for c in held) == len(rows) + len(on_record)
 
 
 def test_reimport_onto_the_earlier_data_adds_rows_and_moves_la_paz_audited(tmp_path):
