@@ -269,7 +269,16 @@ class SuggestionForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 6, "maxlength": SUGGESTION_MAX_LENGTH})}
 
     source_url = forms.URLField(
-        label=_("Source (a public page that shows it)"), max_length=500, assume_scheme="https"
+        label=_("Source (a public page that shows it)"),
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"dir": "ltr"}),
+    )
+    email = forms.EmailField(
+        label=_("Your e-mail address (optional)"),
+        required=False,
+        help_text=_("Only to tell you what became of your suggestion; never published."),
+        widget=forms.EmailInput(attrs={"dir": "ltr"}),
     )
 
     @property
@@ -307,8 +316,14 @@ class MemberCorrectionForm(forms.ModelForm):
     """The member's facts as the reviewer corrects them when accepting a correction:
     saved as one audited edit."""
 
+    required_legend = False  # drawn inside the decision's form, which says it once
+
     source_url = forms.URLField(
-        label=_("Source"), required=False, max_length=500, assume_scheme="https"
+        label=_("Source"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"dir": "ltr"}),
     )
     latitude = _coordinate_field(
         _("Latitude"), 90, _("A latitude is between -90 (south) and 90 (north) degrees.")
@@ -339,6 +354,8 @@ class NewMemberForm(forms.Form):
     """A missing member, as the reviewer accepts it: the importer's row (its checks, its
     cohort or `member_by`), with the suggestion's source."""
 
+    required_legend = False  # drawn inside the decision's form, which says it once
+
     city = forms.CharField(label=_("Name"), max_length=200)
     country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects.all())
     year_joined = forms.IntegerField(label=_("Cohort year"), required=False)
@@ -347,7 +364,12 @@ class NewMemberForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    source_url = forms.URLField(label=_("Source"), max_length=500, assume_scheme="https")
+    source_url = forms.URLField(
+        label=_("Source"),
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"dir": "ltr"}),
+    )
 
     def clean(self):
         data = super().clean()
