@@ -23,7 +23,7 @@ class EventKind(models.TextChoices):
     # A dated source proves the city was a member by `date` (an award only members may
     # win, a meeting of members), but no source gives its cohort: the member counts from
     # that date. A later admission with a cohort joins it; both facts stay in history.
-    ON_RECORD = "on_record", _("Member by")
+    ON_RECORD = "on_record", _("Known to be a member")
 
 
 class Status(models.TextChoices):

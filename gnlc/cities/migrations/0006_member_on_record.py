@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='membershipevent',
             name='kind',
-            field=models.CharField(choices=[('admitted', 'Admitted'), ('suspended', 'Suspended'), ('reinstated', 'Reinstated'), ('withdrawn', 'Withdrawn'), ('on_record', 'Member by')], max_length=20),
+            field=models.CharField(choices=[('admitted', 'Admitted'), ('suspended', 'Suspended'), ('reinstated', 'Reinstated'), ('withdrawn', 'Withdrawn'), ('on_record', 'Known to be a member')], max_length=20),
         ),
         migrations.AddConstraint(
             model_name='membershipevent',
