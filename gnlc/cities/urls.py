@@ -26,4 +26,6 @@ urlpatterns = [
     ),
     path("map/", views.member_map, name="map"),
     path("data/", views.open_data, name="open-data"),
+    path("data/datapackage.json", views.datapackage_json, name="datapackage"),
+    path("data/<slug:table>.csv", views.open_data_table, name="open-data-table"),
 ]

@@ -12,14 +12,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from gnlc.cities import exports
+from gnlc.cities import datapackage, exports, jsonld
 from gnlc.cities.cache import cached
 from gnlc.cities.enums import EventKind, Status
 from gnlc.cities.forms import COHORT_NOT_KNOWN, DirectoryFilter, MemberProfileForm
@@ -240,6 +240,7 @@ def member_detail(request, slug):
             # A source proves it a member by this day (its cohort may be unknown).
             "on_record": next((e for e in events if e.kind == EventKind.ON_RECORD), None),
             "admission": next((e for e in events if e.kind == EventKind.ADMITTED), None),
+            "json_ld": jsonld.city(member, request.build_absolute_uri),
             "practices": practices,
             "practice_count": practice_count,
             # The years it won the Learning City Award (gnlc/admissions): one query.
@@ -526,9 +527,28 @@ def open_data(request):
             "completeness": cohort_completeness(),
             "cohort_not_known": cohort_not_known(),
             "network_totals": announced_series(),
+            "json_ld": jsonld.dataset(request.build_absolute_uri),
             "licence": settings.GNLC_DATA_LICENCE,
             "licence_url": settings.GNLC_DATA_LICENCE_URL,
             "formats": list(exports.FORMATS),
             "csv_columns": exports.CSV_COLUMNS,
         },
     )
+
+
+@require_GET
+def datapackage_json(request):
+    """The open data as a Frictionless Data Package descriptor."""
+    response = JsonResponse(
+        datapackage.descriptor(request.build_absolute_uri), json_dumps_params={"indent": 1}
+    )
+    response["Link"] = f'<{settings.GNLC_DATA_LICENCE_URL}>; rel="license"'
+    return response
+
+
+@require_GET
+def open_data_table(request, table):
+    """One of the data package's small tables (cohorts, countries, published totals)."""
+    if table not in datapackage.TABLES:
+        raise Http404
+    return _csv_response(datapackage.table_rows(table), f"{table}.csv")

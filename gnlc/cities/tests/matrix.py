@@ -17,6 +17,8 @@ ROUTES = {
     "cities:statistics-series-csv": (lambda o: {"series": "network"}, ALL),
     "cities:map": (lambda o: {}, ALL),
     "cities:open-data": (lambda o: {}, ALL),
+    "cities:datapackage": (lambda o: {}, ALL),
+    "cities:open-data-table": (lambda o: {"table": "cohorts"}, ALL),
     "api-docs": (lambda o: {}, ALL),
     # Anyone may suggest; only the secretariat reviews (a suggestion's page is a 404 to
     # others: its existence is not theirs to know).
