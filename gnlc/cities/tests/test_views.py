@@ -98,10 +98,11 @@ def test_pages_carry_no_inline_script_or_style(client, network):
         assert "style=" not in content, url
         assert "<style" not in content, url
         assert "onclick" not in content, url
-        # Only scripts from files, and JSON data blocks (never executed).
-        assert content.count("<script") == content.count("<script src=") + content.count(
-            'type="application/json"'
-        ), url
+        # Only scripts from files, and JSON (and JSON-LD) data blocks, never executed.
+        data_blocks = content.count('type="application/json"') + content.count(
+            'type="application/ld+json"'
+        )
+        assert content.count("<script") == content.count("<script src=") + data_blocks, url
 
 
 # Directory
