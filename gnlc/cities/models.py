@@ -430,6 +430,31 @@ class NetworkTotal(models.Model):
 SUGGESTION_MAX_LENGTH = 2000
 
 
+class SuggestionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """All for the secretariat; for a city coordinator or a National Commission, the
+        suggestions about their city or their country's members; none otherwise."""
+        from gnlc.accounts.enums import RoleKind
+
+        if user.has_perm("cities.review_suggestion"):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        members = [
+            r.member_id
+            for r in user.role_list
+            if r.kind == RoleKind.COORDINATOR and user.has_role(r.kind, member=r.member_id)
+        ]
+        countries = [
+            r.country_id
+            for r in user.role_list
+            if r.kind == RoleKind.NATCOM and user.has_role(r.kind, country=r.country_id)
+        ]
+        return self.filter(
+            models.Q(member_id__in=members) | models.Q(member__country_id__in=countries)
+        )
+
+
 class Suggestion(models.Model):
     """A correction of a member, or a missing member, suggested by anyone (anonymous, or
     a signed-in city coordinator or National Commission, whose role the reviewer sees),
@@ -471,6 +496,8 @@ class Suggestion(models.Model):
         Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SuggestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -73,13 +73,16 @@ def suggest_sent(request):
 
 
 @require_GET
-@permission_required("cities.review_suggestion")
+@permission_required("cities.view_suggestions")
 def suggestion_queue(request):
-    pending = Suggestion.objects.filter(status=SuggestionStatus.PENDING).select_related(
+    """The secretariat's review queue; a coordinator's or National Commission's view of
+    the suggestions about their city or country."""
+    visible = Suggestion.objects.visible_to(request.user)
+    pending = visible.filter(status=SuggestionStatus.PENDING).select_related(
         "member", "member__country"
     )
     decided = (
-        Suggestion.objects.exclude(status=SuggestionStatus.PENDING)
+        visible.exclude(status=SuggestionStatus.PENDING)
         .select_related("member", "member__country", "reviewed_by", "created_member")
         .order_by("-reviewed_at", "-id")[:QUEUE_DECIDED]
     )
@@ -97,10 +100,15 @@ def _suggestion(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("cities.review_suggestion", _suggestion, hide=True)
+@permission_required("cities.view_suggestion", _suggestion, hide=True)
 def suggestion_review(request, pk, obj):
     suggestion = obj
-    pending = suggestion.status == SuggestionStatus.PENDING
+    if request.method == "POST":
+        # Those who may see a suggestion but not decide it may not post to it.
+        check(request, "cities.review_suggestion", suggestion)
+    pending = suggestion.status == SuggestionStatus.PENDING and request.user.has_perm(
+        "cities.review_suggestion", suggestion
+    )
     data = request.POST if request.method == "POST" and pending else None
     decision = DecisionForm(data)
     if suggestion.member_id:

@@ -1,4 +1,4 @@
-from gnlc.core.tests.matrix import ALL, SECRETARIAT, only
+from gnlc.core.tests.matrix import ALL, only
 
 ROUTES = {
     "cities:home": (lambda o: {}, ALL),
@@ -20,15 +20,16 @@ ROUTES = {
     "cities:datapackage": (lambda o: {}, ALL),
     "cities:open-data-table": (lambda o: {"table": "cohorts"}, ALL),
     "api-docs": (lambda o: {}, ALL),
-    # Anyone may suggest; only the secretariat reviews (a suggestion's page is a 404 to
-    # others: its existence is not theirs to know).
+    # Anyone may suggest; only the secretariat reviews; the coordinator and National
+    # Commission of the member see the suggestions about it (a suggestion's page is a
+    # 404 to others: its existence is not theirs to know).
     "cities:suggest": (lambda o: {}, ALL),
     "cities:member-suggest": (lambda o: {"slug": o["member"].slug}, ALL),
     "cities:suggest-sent": (lambda o: {}, ALL),
-    "cities:suggestions": (lambda o: {}, SECRETARIAT),
+    "cities:suggestions": (lambda o: {}, only({"coordinator", "natcom", "secretariat"})),
     "cities:suggestion": (
         lambda o: {"pk": o["suggestion"].pk},
-        only({"secretariat"}, denied=404),
+        only({"coordinator", "natcom", "secretariat"}, denied=404),
     ),
 }
 

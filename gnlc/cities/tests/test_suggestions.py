@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from gnlc.audit.models import AuditEntry
 from gnlc.cities.models import Member, Suggestion
-from gnlc.cities.tests.factories import CohortFactory
+from gnlc.cities.tests.factories import CohortFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -261,3 +261,28 @@ def test_queue_query_count_does_not_grow(
 
     with django_assert_num_queries(QUEUE_QUERIES):
         client.get(reverse("cities:suggestions"))
+
+
+def test_coordinator_and_natcom_see_suggestions_about_their_city_not_others(
+    client, member, personas
+):
+    mine = Suggestion.objects.create(
+        kind="correction", member=member, text="mine", source_url=SOURCE
+    )
+    other = MemberFactory(name="Larissa", country_id="GR")
+    theirs = Suggestion.objects.create(
+        kind="correction", member=other, text="theirs", source_url=SOURCE
+    )
+    Suggestion.objects.create(kind="missing", text="missing", source_url=SOURCE)
+
+    for persona in ("coordinator", "natcom"):
+        client.force_login(personas[persona])
+        queue = client.get(reverse("cities:suggestions"))
+
+        assert [s.text for s in queue.context["pending"]] == ["mine"], persona
+        assert client.get(mine.get_absolute_url()).status_code == 200
+        assert 'id="review-form"' not in client.get(mine.get_absolute_url()).content.decode()
+        assert client.get(theirs.get_absolute_url()).status_code == 404
+        assert review(client, mine, decision="duplicate").status_code == 403
+    mine.refresh_from_db()
+    assert mine.status == "pending"
