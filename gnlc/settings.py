@@ -224,6 +224,8 @@ else:
 # Rate limits per client IP, "requests/seconds" ("off" for none): see gnlc/core/ratelimit.py.
 GNLC_RATE_LIMIT_API = env_rate("GNLC_RATE_LIMIT_API", "120/60")
 GNLC_RATE_LIMIT_SEARCH = env_rate("GNLC_RATE_LIMIT_SEARCH", "60/60")
+# Suggestions of corrections sent per client (the public, anonymous form).
+GNLC_RATE_LIMIT_SUGGEST = env_rate("GNLC_RATE_LIMIT_SUGGEST", "5/3600")
 # Forms that send mail to a typed address (password reset, registration): POSTs per client
 # address, and messages per recipient (over it: quietly not sent). See gnlc/core/ratelimit.py.
 GNLC_RATE_LIMIT_MAIL = env_rate("GNLC_RATE_LIMIT_MAIL", "10/3600")

@@ -24,6 +24,7 @@ WHITENOISE_USE_FINDERS = True
 # frozen clock, and checks them exactly.
 GNLC_RATE_LIMIT_API = None
 GNLC_RATE_LIMIT_SEARCH = None
+GNLC_RATE_LIMIT_SUGGEST = None
 GNLC_RATE_LIMIT_MAIL = None
 GNLC_RATE_LIMIT_MAIL_ADDRESS = None
 # A replica alias that mirrors "default" (no database of its own), so the router can be

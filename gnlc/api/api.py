@@ -300,8 +300,9 @@ def get_cohort(request, year: schemas.CohortPath):
 )
 def get_stats(request, as_of: schemas.AsOf = None):
     """Active members and their countries, per region and per cohort, with the numbers
-    suspended and withdrawn, as of `as_of` (today)."""
-    return stats.network_stats(as_of)
+    suspended and withdrawn, as of `as_of` (today); and, apart, the network's own last
+    published total by then (`announced`)."""
+    return {**stats.network_stats(as_of), "announced": stats.announced_totals(as_of)}
 
 
 def _add_app_routers() -> None:

@@ -166,8 +166,11 @@ class MemberQuery(Schema):
         "member has gives no results.",
         examples=[["KE"]],
     )
-    cohort: list[CohortYear] = Field(
-        [], description="The cohort's year; repeat for several.", examples=[[2022]]
+    cohort: list[CohortYear | Literal["unknown"]] = Field(
+        [],
+        description="The cohort's year, or `unknown` for the members whose cohort no "
+        "source gives (members on record, see `member_by`); repeat for several.",
+        examples=[[2022]],
     )
     status: list[StatusValue] = Field(
         [], description="Status on the `as_of` date; repeat for several."
@@ -193,7 +196,7 @@ class MemberQuery(Schema):
             "as_of": self.as_of,
             "region": sorted(set(self.region or ())),
             "country": sorted({code.upper() for code in self.country or ()}),
-            "cohort": sorted(set(self.cohort or ())),
+            "cohort": sorted(set(self.cohort or ()), key=str),
             "status": sorted(set(self.status or ())),
         }
 
@@ -205,9 +208,16 @@ class MemberSummary(Schema):
     country: CountryRef
     region: RegionRef
     subdivision: str
-    cohort: int | None = Field(description="Year of the cohort it was first admitted in.")
+    cohort: int | None = Field(
+        description="Year of the cohort it was first admitted in; null where no source "
+        "gives it (a member on record: see `member_by`)."
+    )
     admitted_on: dt.date | None = Field(
         description="Date of its first admission; null where only the year is known."
+    )
+    member_by: dt.date | None = Field(
+        description="The earliest day a dated source proves it a member by, where it has "
+        "such a source (a member on record, whose cohort may be null); it counts from then."
     )
     status: StatusValue | None = Field(description="Status on the `as_of` date (today).")
     latitude: float | None
@@ -226,6 +236,10 @@ class MemberSummary(Schema):
     @staticmethod
     def resolve_admitted_on(obj):
         return getattr(obj, "admitted_on", None)
+
+    @staticmethod
+    def resolve_member_by(obj):
+        return getattr(obj, "member_by", None)
 
     @staticmethod
     def resolve_status(obj):
@@ -383,11 +397,28 @@ class CohortCount(Schema):
     members: int = Field(description="Active members on `as_of` first admitted this year.")
 
 
+class Announced(Schema):
+    on: dt.date = Field(description="The day the network published this total.")
+    members: int = Field(description="Members, as the network announced.")
+    countries: int = Field(description="Countries, as the network announced.")
+    source_url: str
+    note: str
+
+
 class Stats(Schema):
     as_of: dt.date
-    members: int = Field(description="Active members.")
-    countries: int = Field(description="Countries with at least one active member.")
+    members: int = Field(description="Active members held in these data.")
+    countries: int = Field(description="Countries with at least one active member held.")
     suspended: int
     withdrawn: int
     regions: list[Region]
     cohorts: list[CohortCount]
+    cohort_not_known: int = Field(
+        description="Active members whose cohort no source gives (members on record); "
+        "with `cohorts`, they add up to `members`."
+    )
+    announced: Announced | None = Field(
+        description="The network's own last published total on or before `as_of`: what "
+        "it said, not a count of these data (which hold fewer members than it announced); "
+        "null where it had published none by then. Compare with `members` as of its `on`."
+    )

@@ -20,6 +20,10 @@ class EventKind(models.TextChoices):
     SUSPENDED = "suspended", _("Suspended")
     REINSTATED = "reinstated", _("Reinstated")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    # A dated source proves the city was a member by `date` (an award only members may
+    # win, a meeting of members), but no source gives its cohort: the member counts from
+    # that date. A later admission with a cohort joins it; both facts stay in history.
+    ON_RECORD = "on_record", _("Known to be a member")
 
 
 class Status(models.TextChoices):
@@ -36,11 +40,12 @@ STATUS_AFTER = {
     EventKind.REINSTATED: Status.ACTIVE,
     EventKind.SUSPENDED: Status.SUSPENDED,
     EventKind.WITHDRAWN: Status.WITHDRAWN,
+    EventKind.ON_RECORD: Status.ACTIVE,
 }
 
 # Which events may follow the member's current status (None: not yet a member).
 ALLOWED_EVENTS = {
-    None: {EventKind.ADMITTED},
+    None: {EventKind.ADMITTED, EventKind.ON_RECORD},
     Status.ACTIVE: {EventKind.SUSPENDED, EventKind.WITHDRAWN},
     Status.SUSPENDED: {EventKind.REINSTATED, EventKind.WITHDRAWN},
     Status.WITHDRAWN: {EventKind.ADMITTED, EventKind.REINSTATED},
@@ -53,3 +58,20 @@ class DatePrecision(models.TextChoices):
 
     DAY = "day", _("Day")
     YEAR = "year", _("Year")
+
+
+class SuggestionKind(models.TextChoices):
+    """What a suggestion from the public is about."""
+
+    CORRECTION = "correction", _("A correction")
+    MISSING = "missing", _("A missing member")
+
+
+class SuggestionStatus(models.TextChoices):
+    """Where a suggestion stands in the secretariat's review. Nothing of it is public
+    until accepted, and then only as the change it made."""
+
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    DUPLICATE = "duplicate", _("Duplicate")

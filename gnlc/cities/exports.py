@@ -22,6 +22,7 @@ CSV_COLUMNS = [
     "region",
     "cohort_year",
     "admitted_on",
+    "member_by",
     "status",
     "latitude",
     "longitude",
@@ -93,6 +94,9 @@ def member_record(member) -> dict:
         "region": member.country.region.name,
         "cohort_year": member.cohort_id,
         "admitted_on": member.admitted_on.isoformat() if member.admitted_on else None,
+        # The day a source proves it a member by, where its cohort is not known (or as
+        # well as its cohort): such a member has cohort_year null.
+        "member_by": member.member_by.isoformat() if member.member_by else None,
         "status": getattr(member, "status_on", member.status),
         "latitude": member.latitude,
         "longitude": member.longitude,

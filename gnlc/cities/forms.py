@@ -7,9 +7,21 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from gnlc.cities.enums import Status
-from gnlc.cities.models import REGION_LABELS, Member
-from gnlc.cities.querysets import COHORT_YEARS, COUNTRY_CODE, SEARCH_MAX_LENGTH, Directory
+from gnlc.cities.enums import Status, SuggestionStatus
+from gnlc.cities.models import (
+    REGION_LABELS,
+    SUGGESTION_MAX_LENGTH,
+    Country,
+    Member,
+    Suggestion,
+)
+from gnlc.cities.querysets import (
+    COHORT_NOT_KNOWN,
+    COHORT_YEARS,
+    COUNTRY_CODE,
+    SEARCH_MAX_LENGTH,
+    Directory,
+)
 from gnlc.core.forms import RepeatedField
 
 
@@ -21,6 +33,20 @@ def country_filter() -> RepeatedField:
         validators=[RegexValidator(COUNTRY_CODE, _("Give a country's two-letter ISO code."))],
     )
     return RepeatedField(code, label=_("Country"), normalise=str.upper)
+
+
+class CohortValueField(forms.CharField):
+    """A cohort's year, or "unknown" (no cohort known), as text so the facet's values
+    sort and compare alike. A year is checked as an IntegerField checks it (and says so
+    in its words)."""
+
+    year = forms.IntegerField(min_value=COHORT_YEARS[0], max_value=COHORT_YEARS[1])
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value == COHORT_NOT_KNOWN:
+            return value
+        return str(self.year.clean(value))
 
 
 class DirectoryFilter(forms.Form):
@@ -35,10 +61,7 @@ class DirectoryFilter(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH)
     region = RepeatedField(forms.ChoiceField(choices=REGION_LABELS.items()), label=_("Region"))
     country = country_filter()
-    cohort = RepeatedField(
-        forms.IntegerField(min_value=COHORT_YEARS[0], max_value=COHORT_YEARS[1]),
-        label=_("Cohort"),
-    )
+    cohort = RepeatedField(CohortValueField(max_length=7), label=_("Cohort"))
     status = RepeatedField(forms.ChoiceField(choices=Status.choices), label=_("Status"))
     as_of = forms.DateField(
         label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -176,9 +199,163 @@ class MemberProfileForm(forms.ModelForm):
                     data[name] = round(data[name], self.PRECISION)
         return data
 
+    def save(self, commit=True):
+        if set(self.LOCATION_FIELDS) & set(self.changed_data):
+            located = self.instance.latitude is not None
+            self.instance.coordinates_source = "profile" if located else ""
+        return super().save(commit)
+
     def profile_fields(self):
         """The fields other than the location, in their order (the page groups those)."""
         return [self[name] for name in self.fields if name not in self.LOCATION_FIELDS]
 
     def location_fields(self):
         return [self[name] for name in self.LOCATION_FIELDS]
+
+
+class SuggestionForm(forms.ModelForm):
+    """What a visitor says is wrong or missing, the source that proves it, and an
+    optional address to hear the outcome at. `website` is a honeypot: hidden from people
+    (and from screen readers), a bot that fills every field fills it too."""
+
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    class Meta:
+        model = Suggestion
+        fields = ["text", "source_url", "email"]
+        labels = {
+            "text": _("What is wrong or missing"),
+            "source_url": _("Source (a public page that shows it)"),
+            "email": _("Your e-mail address (optional)"),
+        }
+        help_texts = {
+            "text": _("At most 2000 characters."),
+            "email": _("Only to tell you what became of your suggestion; never published."),
+        }
+        widgets = {"text": forms.Textarea(attrs={"rows": 6, "maxlength": SUGGESTION_MAX_LENGTH})}
+
+    source_url = forms.URLField(
+        label=_("Source (a public page that shows it)"),
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"dir": "ltr"}),
+    )
+    email = forms.EmailField(
+        label=_("Your e-mail address (optional)"),
+        required=False,
+        help_text=_("Only to tell you what became of your suggestion; never published."),
+        widget=forms.EmailInput(attrs={"dir": "ltr"}),
+    )
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+
+class DecisionForm(forms.Form):
+    """The reviewer's decision on a suggestion; a rejection says why."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (SuggestionStatus.ACCEPTED, _("Accept")),
+            (SuggestionStatus.REJECTED, _("Reject")),
+            (SuggestionStatus.DUPLICATE, _("Mark as duplicate")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason (sent to the suggester; required to reject)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == SuggestionStatus.REJECTED and not data.get("reason", "").strip():
+            self.add_error("reason", _("Say why the suggestion is rejected."))
+        return data
+
+
+class MemberCorrectionForm(forms.ModelForm):
+    """The member's facts as the reviewer corrects them when accepting a correction:
+    saved as one audited edit."""
+
+    required_legend = False  # drawn inside the decision's form, which says it once
+
+    source_url = forms.URLField(
+        label=_("Source"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"dir": "ltr"}),
+    )
+    latitude = _coordinate_field(
+        _("Latitude"), 90, _("A latitude is between -90 (south) and 90 (north) degrees.")
+    )
+    longitude = _coordinate_field(
+        _("Longitude"), 180, _("A longitude is between -180 (west) and 180 (east) degrees.")
+    )
+
+    class Meta:
+        model = Member
+        fields = ["name", "country", "subdivision", "latitude", "longitude", "source_url"]
+        labels = {"name": _("Name"), "country": _("Country"), "subdivision": _("Subdivision")}
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            raise forms.ValidationError(_("Give both latitude and longitude, or neither."))
+        return data
+
+    def save(self, commit=True):
+        if {"latitude", "longitude"} & set(self.changed_data):
+            located = self.instance.latitude is not None
+            self.instance.coordinates_source = "profile" if located else ""
+        return super().save(commit)
+
+
+class NewMemberForm(forms.Form):
+    """A missing member, as the reviewer accepts it: the importer's row (its checks, its
+    cohort or `member_by`), with the suggestion's source."""
+
+    required_legend = False  # drawn inside the decision's form, which says it once
+
+    city = forms.CharField(label=_("Name"), max_length=200)
+    country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects.all())
+    year_joined = forms.IntegerField(label=_("Cohort year"), required=False)
+    member_by = forms.DateField(
+        label=_("A member by (if the cohort is not known)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    source_url = forms.URLField(
+        label=_("Source"),
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"dir": "ltr"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("year_joined") and not data.get("member_by"):
+            raise forms.ValidationError(_("Give the cohort year or the day it was a member by."))
+        return data
+
+    def as_row(self) -> dict[str, str]:
+        """The importer's row for this member."""
+        data = self.cleaned_data
+        return {
+            "city": data["city"],
+            "country": data["country"].name,
+            "iso2": data["country"].iso2,
+            "region": data["country"].region.name,
+            "year_joined": str(data["year_joined"] or ""),
+            "member_by": data["member_by"].isoformat() if data["member_by"] else "",
+            "source_url": data["source_url"],
+        }

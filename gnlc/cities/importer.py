@@ -1,10 +1,13 @@
 """Importing members from CSV: validate every row first, then write all or nothing.
 
 The columns are those of the shipped `gnlc_members.csv` (city, country, iso2, region,
-year_joined, source_url), plus optional ones: admitted_on (a full date, where known
-better than the cohort's), subdivision, kind, latitude and longitude (which override the
-gazetteer), local_name and local_name_lang (the name in the local script and its BCP 47
-language tag; a file without these columns leaves the members' local names as they are).
+year_joined, source_url) or of `gnlc_members_on_record.csv` (`member_by`, the day a
+dated source proves the city a member by, in place of `year_joined`: no cohort is
+known); a file may carry both columns, each row giving one or both. Optional columns:
+admitted_on (a full date, where known better than the cohort's), subdivision, kind,
+latitude and longitude (which override the gazetteer), local_name and local_name_lang
+(the name in the local script and its BCP 47 language tag; a file without these columns
+leaves the members' local names as they are).
 A member is identified by its name and country, so importing the same file twice changes
 nothing, and a changed row updates its member.
 """
@@ -22,19 +25,27 @@ from django.utils import timezone
 from gnlc.audit.context import acting_as
 from gnlc.cities import geocoding
 from gnlc.cities.enums import EventKind, MemberKind
-from gnlc.cities.models import LANGUAGE_TAG, Cohort, Country, Member, Region
+from gnlc.cities.models import LANGUAGE_TAG, Cohort, Country, Member, NetworkTotal, Region
 from gnlc.core.text import fold
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SHIPPED_MEMBERS = DATA_DIR / "gnlc_members.csv"
+SHIPPED_ON_RECORD = DATA_DIR / "gnlc_members_on_record.csv"
 SHIPPED_COHORTS = DATA_DIR / "cohorts.csv"
-REQUIRED_COLUMNS = ["city", "country", "iso2", "region", "year_joined"]
+SHIPPED_TOTALS = DATA_DIR / "network_totals.csv"
+# Rows of earlier shipped data that named the wrong country: applied before the members,
+# so a re-import moves the member (one audited change) instead of adding a second one.
+SHIPPED_CORRECTIONS = DATA_DIR / "corrections.csv"
+REQUIRED_COLUMNS = ["city", "country", "iso2", "region"]
+# At least one of these: a cohort year, or the day a source proves membership by.
+WHEN_COLUMNS = ("year_joined", "member_by")
 FIRST_YEAR = 2013  # the network was founded in 2013; its first members joined in 2015
 # A name beginning with one of these would be a formula in a spreadsheet: no city's name
 # does, so such a row is a mistake or an attack (exports neutralise it anyway,
 # gnlc/core/csvfile.py). A leading "-" is left to the exports: it is also a minus sign.
 FORMULA_STARTS = ("=", "+", "@")
 NAME_COLUMNS = ("city", "local_name", "subdivision")
+COORDINATES_FROM_FILE = "import"  # the latitude and longitude columns of an import
 
 
 class ImportFileError(Exception):
@@ -55,7 +66,7 @@ class MemberRow:
     line: int
     name: str
     country: Country
-    year: int
+    year: int | None
     admitted_on: dt.date | None
     source_url: str
     subdivision: str
@@ -65,6 +76,7 @@ class MemberRow:
     # None: the file has no such column, so the member's value is kept.
     local_name: str | None = None
     local_name_lang: str | None = None
+    member_by: dt.date | None = None
 
 
 @dataclass
@@ -75,6 +87,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     unplaced: list[str] = field(default_factory=list)
+    corrected: list[str] = field(default_factory=list)
     written: bool = False
 
 
@@ -89,7 +102,10 @@ def read_csv_text(data: bytes, filename: str = "file") -> list[dict[str, str]]:
             "save it as UTF-8 and import again."
         ) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+    columns = reader.fieldnames or []
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if not any(c in columns for c in WHEN_COLUMNS):
+        missing.append(" or ".join(WHEN_COLUMNS))
     if missing:
         raise ImportFileError(f"{filename} lacks the column(s): {', '.join(missing)}.")
     return list(reader)
@@ -147,15 +163,30 @@ def validate(records: Iterable[dict[str, str]], *, today: dt.date | None = None)
                 f"region {region.name!r} contradicts {country.name}, which is in "
                 f"{country.region.name!r}"
             )
-        year = None
-        try:
-            year = int(row.get("year_joined", ""))
-        except ValueError:
-            problems.append(f"year_joined {row.get('year_joined', '')!r} is not a year")
-        else:
-            if not FIRST_YEAR <= year <= today.year:
-                problems.append(f"year_joined {year} is outside {FIRST_YEAR}..{today.year}")
-                year = None
+        year = member_by = None
+        if row.get("member_by"):
+            try:
+                member_by = dt.date.fromisoformat(row["member_by"])
+            except ValueError:
+                problems.append(f"member_by {row['member_by']!r} is not a date (YYYY-MM-DD)")
+            else:
+                if member_by > today:
+                    problems.append(f"member_by {member_by} is in the future")
+                elif member_by.year < FIRST_YEAR:
+                    problems.append(f"member_by {member_by} is before {FIRST_YEAR}")
+        if row.get("year_joined") or not row.get("member_by"):
+            try:
+                year = int(row.get("year_joined", ""))
+            except ValueError:
+                problems.append(
+                    f"year_joined {row.get('year_joined', '')!r} is not a year"
+                    if row.get("year_joined") or "member_by" not in raw
+                    else "give year_joined or member_by"
+                )
+            else:
+                if not FIRST_YEAR <= year <= today.year:
+                    problems.append(f"year_joined {year} is outside {FIRST_YEAR}..{today.year}")
+                    year = None
         admitted_on = None
         if row.get("admitted_on"):
             try:
@@ -201,6 +232,7 @@ def validate(records: Iterable[dict[str, str]], *, today: dt.date | None = None)
                 longitude=longitude,
                 local_name=None if local_name is None else local_name.strip(),
                 local_name_lang=None if local_name_lang is None else local_name_lang.strip(),
+                member_by=member_by,
             )
         )
     return result
@@ -233,10 +265,56 @@ def load_cohorts(path: Path = SHIPPED_COHORTS) -> int:
     return changed
 
 
+def load_network_totals(path: Path = SHIPPED_TOTALS) -> int:
+    """Create or update the network's published totals from a network_totals.csv (on,
+    members, countries, source_url, note); returns how many changed."""
+    rows = csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""))
+    changed = 0
+    for row in rows:
+        values = {
+            "members": int(row["members"]),
+            "countries": int(row["countries"]),
+            "source_url": row.get("source_url", ""),
+            "note": row.get("note", ""),
+        }
+        total, created = NetworkTotal.objects.get_or_create(
+            on=dt.date.fromisoformat(row["on"]), defaults=values
+        )
+        if not created and any(getattr(total, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(total, k, v)
+            total.save()
+            changed += 1
+        changed += created
+    return changed
+
+
+def apply_corrections(path: Path, actor_label: str) -> list[str]:
+    """Move the members a corrections.csv (city, iso2_was, iso2, source_url, note) says
+    were filed under the wrong country: each is one audited change of the member's
+    country, its coordinates (which were of the wrong place) cleared for the import to
+    place it again. A correction already applied, or whose member is absent, does
+    nothing; one whose target already exists is left for a person to settle."""
+    rows = csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""))
+    done = []
+    for row in rows:
+        member = Member.objects.filter(name=row["city"], country_id=row["iso2_was"]).first()
+        if (
+            member is None
+            or Member.objects.filter(name=row["city"], country_id=row["iso2"]).exists()
+        ):
+            continue
+        member.country = Country.objects.get(iso2=row["iso2"])
+        member.latitude = member.longitude = None
+        member.coordinates_source = ""
+        member.source_url = row.get("source_url") or member.source_url
+        with acting_as(None, f"{actor_label}: correction ({row.get('note', '')})"[:254]):
+            member.save()
+        done.append(f"{member.name}: {row['iso2_was']} -> {row['iso2']}")
+    return done
+
+
 def _apply_row(row: MemberRow, cohorts: dict[int, Cohort]) -> tuple[str, Member]:
-    cohort = cohorts.get(row.year)
-    if cohort is None:
-        cohort = cohorts[row.year] = Cohort.objects.create(year=row.year)
     place = None
     if row.latitude is not None:
         latitude, longitude = row.latitude, row.longitude
@@ -249,6 +327,10 @@ def _apply_row(row: MemberRow, cohorts: dict[int, Cohort]) -> tuple[str, Member]
         "kind": row.kind,
         "latitude": latitude,
         "longitude": longitude,
+        # Where the coordinates come from, for the member page's sources.
+        "coordinates_source": place.source
+        if place
+        else (COORDINATES_FROM_FILE if latitude is not None else ""),
     }
     for name in ("local_name", "local_name_lang"):
         if getattr(row, name) is not None:
@@ -261,12 +343,20 @@ def _apply_row(row: MemberRow, cohorts: dict[int, Cohort]) -> tuple[str, Member]
     else:
         # Coordinates a person set by hand (no override in the file, none found) stay.
         if latitude is None and member.has_coordinates:
-            wanted.pop("latitude"), wanted.pop("longitude")
+            for name in ("latitude", "longitude", "coordinates_source"):
+                wanted.pop(name)
         if any(getattr(member, k) != v for k, v in wanted.items()):
             for k, v in wanted.items():
                 setattr(member, k, v)
             member.save()
             outcome = "updated"
+    if row.member_by is not None and _apply_member_by(member, row) and outcome == "unchanged":
+        outcome = "updated"
+    if row.year is None:
+        return outcome, member
+    cohort = cohorts.get(row.year)
+    if cohort is None:
+        cohort = cohorts[row.year] = Cohort.objects.create(year=row.year)
     on = row.admitted_on or cohort.announced_on
     admission = member.events.filter(kind=EventKind.ADMITTED).order_by("effective_on").first()
     if admission is None:
@@ -288,37 +378,79 @@ def _apply_row(row: MemberRow, cohorts: dict[int, Cohort]) -> tuple[str, Member]
     return outcome, member
 
 
-def import_members(
-    records: Iterable[dict[str, str]],
+def _apply_member_by(member: Member, row: MemberRow) -> bool:
+    """Record (or correct) the member's on-record fact; True where something changed."""
+    fact = member.events.filter(kind=EventKind.ON_RECORD).first()
+    if fact is None:
+        member.record_event(EventKind.ON_RECORD, on=row.member_by, source_url=row.source_url)
+        return True
+    if (fact.date, fact.source_url) == (row.member_by, row.source_url):
+        return False
+    fact.date, fact.year, fact.source_url = row.member_by, row.member_by.year, row.source_url
+    fact.save()
+    member.refresh_from_events()
+    return True
+
+
+def import_members(records: Iterable[dict[str, str]], **options) -> ImportResult:
+    """Validate all rows; unless there are errors (and `skip_invalid` is off) or it is a
+    dry run, write them in one transaction: a failure midway leaves nothing behind."""
+    return import_many([records], **options)[0]
+
+
+def import_many(
+    files: list[Iterable[dict[str, str]]],
     *,
     dry_run: bool = False,
     skip_invalid: bool = False,
     cohorts_file: Path | None = None,
+    corrections_file: Path | None = None,
+    totals_file: Path | None = None,
     progress: Callable[[Iterable], Iterable] = lambda rows: rows,
     actor_label: str = "gnlc import-members",
-) -> ImportResult:
-    """Validate all rows; unless there are errors (and `skip_invalid` is off) or it is a
-    dry run, write them in one transaction: a failure midway leaves nothing behind."""
-    result = validate(records)
-    if dry_run or (result.errors and not skip_invalid):
-        return result
-    with transaction.atomic(), acting_as(None, actor_label):
+    actor=None,
+) -> list[ImportResult]:
+    """`import_members` for several files (the members, then the members on record) as
+    one: every row of every file is checked first, and all are written in one
+    transaction or none is."""
+    results = [validate(records) for records in files]
+    if dry_run or (any(r.errors for r in results) and not skip_invalid):
+        return results
+    # A person (a reviewer accepting a suggestion) or a command's label.
+    with transaction.atomic(), acting_as(actor, "" if actor else actor_label):
         if cohorts_file is not None:
             load_cohorts(cohorts_file)
+        if totals_file is not None:
+            load_network_totals(totals_file)
+        if corrections_file is not None:
+            results[0].corrected = apply_corrections(corrections_file, actor_label)
         cohorts = {c.year: c for c in Cohort.objects.all()}
-        for row in progress(result.rows):
-            outcome, member = _apply_row(row, cohorts)
-            setattr(result, outcome, getattr(result, outcome) + 1)
-            if not member.has_coordinates:
-                result.unplaced.append(f"{member.name} ({member.country.iso2})")
-    result.written = True
-    return result
+        for result in results:
+            for row in progress(result.rows):
+                outcome, member = _apply_row(row, cohorts)
+                setattr(result, outcome, getattr(result, outcome) + 1)
+                if not member.has_coordinates:
+                    result.unplaced.append(f"{member.name} ({member.country.iso2})")
+    for result in results:
+        result.written = True
+    return results
 
 
 def import_members_file(path: Path, **options) -> ImportResult:
     return import_members(read_csv_text(path.read_bytes(), path.name), **options)
 
 
-def import_shipped_data(**options) -> ImportResult:
-    """Load the network's real data shipped with the package (cohorts, then members)."""
-    return import_members_file(SHIPPED_MEMBERS, cohorts_file=SHIPPED_COHORTS, **options)
+SHIPPED_FILES = (SHIPPED_MEMBERS, SHIPPED_ON_RECORD)
+
+
+def import_shipped_data(**options) -> list[ImportResult]:
+    """Load the network's real data shipped with the package (cohorts, the network's
+    published totals, corrections to earlier shipped rows, the members, then the members
+    on record), all or nothing."""
+    return import_many(
+        [read_csv_text(path.read_bytes(), path.name) for path in SHIPPED_FILES],
+        cohorts_file=SHIPPED_COHORTS,
+        corrections_file=SHIPPED_CORRECTIONS,
+        totals_file=SHIPPED_TOTALS,
+        **options,
+    )

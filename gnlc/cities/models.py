@@ -22,6 +22,8 @@ from gnlc.cities.enums import (
     EventKind,
     MemberKind,
     Status,
+    SuggestionKind,
+    SuggestionStatus,
 )
 from gnlc.cities.querysets import MemberQuerySet, MembershipEventQuerySet
 
@@ -164,6 +166,10 @@ class Member(models.Model):
     subdivision = models.CharField(max_length=200, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+    # Where the coordinates come from: "geonames:<id>", "places.csv" (gnlc's own mapping,
+    # gnlc/cities/data/places.csv), "import" (an import file's columns), "profile" (set
+    # by a person on the member's profile), or "" where unknown.
+    coordinates_source = models.CharField(max_length=40, blank=True, editable=False)
     population = models.PositiveBigIntegerField(null=True, blank=True)
     website = models.URLField(max_length=500, blank=True)
     mayor = models.CharField(max_length=200, blank=True)
@@ -216,6 +222,20 @@ class Member(models.Model):
     def has_coordinates(self) -> bool:
         return self.latitude is not None and self.longitude is not None
 
+    @property
+    def coordinates_origin(self) -> dict | None:
+        """{"kind": "geonames" | "places" | "import" | "profile", "url"}: where the
+        coordinates come from, for the page's sources; None where unknown."""
+        source = self.coordinates_source
+        if not source or not self.has_coordinates:
+            return None
+        if source.startswith("geonames:"):
+            return {
+                "kind": "geonames",
+                "url": f"https://www.geonames.org/{source.removeprefix('geonames:')}",
+            }
+        return {"kind": {"places.csv": "places"}.get(source, source), "url": ""}
+
     def save(self, *args, **kwargs):
         from gnlc.core.text import fold
 
@@ -253,7 +273,8 @@ class Member(models.Model):
         source_url: str = "",
         by=None,
     ) -> "MembershipEvent":
-        """The one way a membership changes: admit, suspend, reinstate or withdraw.
+        """The one way a membership changes: admit, suspend, reinstate or withdraw, or
+        record that a source proves it a member by a day (`ON_RECORD`, no cohort).
 
         `on` is the event's date; where only the year is known give `year` (the event then
         takes effect on 31 December of it). An admission into a cohort defaults to the
@@ -276,9 +297,24 @@ class Member(models.Model):
             created_by=by if getattr(by, "pk", None) else None,
         )
         event.compute_effective_on()
-        current = self.status_on(event.effective_on)
-        later = self.events.filter(effective_on__gt=event.effective_on).exists()
-        if kind not in ALLOWED_EVENTS[current] or later:
+        # A member known only to have been a member by some day may still be given the
+        # admission (with its cohort) a later source names: the on-record fact does not
+        # stand in the way, and stays in the history beside it.
+        facts = self.events.all()
+        if kind == EventKind.ADMITTED:
+            facts = facts.exclude(kind=EventKind.ON_RECORD)
+        last = facts.effective_by(event.effective_on).order_by("-effective_on", "-id").first()
+        current = STATUS_AFTER[EventKind(last.kind)] if last else None
+        later = facts.filter(effective_on__gt=event.effective_on).exists()
+        if kind == EventKind.ON_RECORD:
+            # Evidence, not a move: a source proving membership by a day agrees with an
+            # active member, and whatever followed stays (one such fact per member).
+            allowed = current in (None, Status.ACTIVE) and not self.events.filter(
+                kind=EventKind.ON_RECORD
+            )
+        else:
+            allowed = kind in ALLOWED_EVENTS[current] and not later
+        if not allowed:
             raise ValidationError(
                 _("%(member)s cannot be %(kind)s on %(date)s: its status then is %(status)s.")
                 % {
@@ -327,7 +363,12 @@ class MembershipEvent(models.Model):
                 condition=models.Q(kind="admitted", cohort__isnull=False)
                 | ~models.Q(kind="admitted"),
                 name="event_admission_has_cohort",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="on_record", cohort__isnull=True, date__isnull=False)
+                | ~models.Q(kind="on_record"),
+                name="event_on_record_has_day_not_cohort",
+            ),
         ]
 
     def __str__(self):
@@ -349,10 +390,148 @@ class MembershipEvent(models.Model):
             raise ValidationError({"year": _("The year must be the date's year.")})
         if self.kind == EventKind.ADMITTED and self.cohort_id is None:
             raise ValidationError({"cohort": _("An admission belongs to a cohort.")})
+        if self.kind == EventKind.ON_RECORD and (self.cohort_id or not self.date):
+            raise ValidationError(
+                _("A member known by a date has that date (a day) and no cohort.")
+            )
 
     def save(self, *args, **kwargs):
         self.compute_effective_on()
         super().save(*args, **kwargs)
+
+
+class NetworkTotalQuerySet(models.QuerySet):
+    def latest_by(self, as_of: dt.date | None = None):
+        """The last total the network announced on or before `as_of` (today), or None."""
+        return self.filter(on__lte=as_of or timezone.localdate()).order_by("-on").first()
+
+
+class NetworkTotal(models.Model):
+    """What the network itself said its size was on a day (`network_totals.csv`: its
+    press releases). Not a count of our rows: pages, `gnlc stats` and the API show it
+    beside the figures computed from the data, never mixed into them."""
+
+    on = models.DateField(primary_key=True)
+    members = models.PositiveIntegerField()
+    countries = models.PositiveSmallIntegerField()
+    source_url = models.URLField(max_length=500)
+    note = models.CharField(max_length=300, blank=True)
+
+    objects = NetworkTotalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["on"]
+
+    def __str__(self):
+        return f"{self.on}: {self.members} members in {self.countries} countries"
+
+
+# The most a suggestion's text may hold: enough for a paragraph and a few links.
+SUGGESTION_MAX_LENGTH = 2000
+
+
+class SuggestionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """All for the secretariat; for a city coordinator or a National Commission, the
+        suggestions about their city or their country's members; none otherwise."""
+        from gnlc.accounts.enums import RoleKind
+
+        if user.has_perm("cities.review_suggestion"):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        members = [
+            r.member_id
+            for r in user.role_list
+            if r.kind == RoleKind.COORDINATOR and user.has_role(r.kind, member=r.member_id)
+        ]
+        countries = [
+            r.country_id
+            for r in user.role_list
+            if r.kind == RoleKind.NATCOM and user.has_role(r.kind, country=r.country_id)
+        ]
+        return self.filter(
+            models.Q(member_id__in=members) | models.Q(member__country_id__in=countries)
+        )
+
+
+class Suggestion(models.Model):
+    """A correction of a member, or a missing member, suggested by anyone (anonymous, or
+    a signed-in city coordinator or National Commission, whose role the reviewer sees),
+    with the source that proves it. Nothing of it is public: the secretariat reviews it
+    (`decide`), and only an accepted suggestion changes the data, as an audited edit."""
+
+    kind = models.CharField(max_length=20, choices=SuggestionKind.choices)
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, null=True, blank=True, related_name="suggestions"
+    )
+    text = models.TextField(max_length=SUGGESTION_MAX_LENGTH)
+    source_url = models.URLField(max_length=500)
+    email = models.EmailField(blank=True)
+    # The page's language when it was sent: the outcome is written in it.
+    language = models.CharField(max_length=10, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The suggester's role as it was when they wrote ("City coordinator of Nakuru").
+    submitted_as = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=20, choices=SuggestionStatus.choices, default=SuggestionStatus.PENDING
+    )
+    reason = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    # The member an accepted "missing member" suggestion created.
+    created_member = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SuggestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        about = self.member.name if self.member_id else self.get_kind_display()
+        return f"#{self.pk} {about}"
+
+    def get_absolute_url(self):
+        return reverse("cities:suggestion", args=[self.pk])
+
+    @transaction.atomic
+    def decide(self, to: SuggestionStatus, *, by, reason: str = "", member=None) -> None:
+        """The one way a suggestion leaves the queue: accepted (its change already
+        applied by the caller, or `member` created from it), rejected with a reason, or
+        marked a duplicate. The suggester is told by e-mail, if they left an address,
+        once the decision is committed."""
+        to = SuggestionStatus(to)
+        if self.status != SuggestionStatus.PENDING or to == SuggestionStatus.PENDING:
+            raise ValidationError(_("This suggestion has already been decided."))
+        if to == SuggestionStatus.REJECTED and not reason.strip():
+            raise ValidationError({"reason": _("Say why the suggestion is rejected.")})
+        self.status, self.reason = to, reason.strip()
+        self.reviewed_by = by if getattr(by, "pk", None) else None
+        self.reviewed_at = timezone.now()
+        if member is not None:
+            self.created_member = member
+        self.save()
+        if self.email:
+            # Imported here: imports flow from models to mail, never back at load time.
+            from gnlc.cities.mail import send_suggestion_outcome
+
+            transaction.on_commit(lambda: send_suggestion_outcome(self))
 
 
 class DataRevision(models.Model):

@@ -4,7 +4,7 @@ built from these, so "as of a date" means the same thing everywhere."""
 import datetime as dt
 
 from django.db import models
-from django.db.models import Case, Count, OuterRef, Subquery, Value, When
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 
 from gnlc.cities.enums import EventKind, Status
 from gnlc.core.text import fold
@@ -13,6 +13,8 @@ from gnlc.core.text import fold
 # (`DirectoryFilter`: the pages, the downloads, `gnlc export`) and the API's schema
 # (`gnlc.api.schemas.MemberQuery`, which is also the OpenAPI document).
 COHORT_YEARS = (2000, 2100)
+# The cohort facet's value for members whose cohort no source gives (members on record).
+COHORT_NOT_KNOWN = "unknown"
 COUNTRY_CODE = r"^[A-Za-z]{2}$"  # ISO 3166-1 alpha-2, in any case
 SEARCH_MAX_LENGTH = 100
 SORTS = {
@@ -66,7 +68,11 @@ class MemberQuerySet(models.QuerySet):
             .annotate(
                 _status=Case(
                     When(
-                        kind__in=[EventKind.ADMITTED, EventKind.REINSTATED],
+                        kind__in=[
+                            EventKind.ADMITTED,
+                            EventKind.REINSTATED,
+                            EventKind.ON_RECORD,
+                        ],
                         then=Value(Status.ACTIVE),
                     ),
                     When(kind=EventKind.SUSPENDED, then=Value(Status.SUSPENDED)),
@@ -96,15 +102,20 @@ class MemberQuerySet(models.QuerySet):
 
     def with_admission(self):
         """Annotate `admitted_on` (None where only the year is known) and `admitted_year`
-        from each member's first admission."""
+        from each member's first admission, and `member_by`: the earliest date a source
+        proves it a member without giving its cohort (None where there is no such fact)."""
         from gnlc.cities.models import MembershipEvent
 
         first = MembershipEvent.objects.filter(
             member=OuterRef("pk"), kind=EventKind.ADMITTED
         ).order_by("effective_on", "id")
+        on_record = MembershipEvent.objects.filter(
+            member=OuterRef("pk"), kind=EventKind.ON_RECORD
+        ).order_by("effective_on", "id")
         return self.annotate(
             admitted_on=Subquery(first.values("date")[:1]),
             admitted_year=Subquery(first.values("year")[:1]),
+            member_by=Subquery(on_record.values("date")[:1]),
         )
 
     def admitted_in(self, cohort):
@@ -164,12 +175,20 @@ class MemberQuerySet(models.QuerySet):
         ]
 
     def _cohort_counts(self) -> list[dict]:
+        """Per cohort year, then the members whose cohort no source gives ("not known",
+        value "unknown": members on record)."""
+        from django.utils.translation import gettext as _
+
         cohort = self.values("cohort__year").annotate(count=Count("pk")).order_by("cohort__year")
-        return [
+        rows = [
             {"value": r["cohort__year"], "label": str(r["cohort__year"]), "count": r["count"]}
             for r in cohort
             if r["cohort__year"] is not None
         ]
+        unknown = sum(r["count"] for r in cohort if r["cohort__year"] is None)
+        if unknown:
+            rows.append({"value": "unknown", "label": _("not known"), "count": unknown})
+        return rows
 
     def _status_counts(self) -> list[dict]:
         status = self.values("status_on").annotate(count=Count("pk")).order_by("status_on")
@@ -208,8 +227,8 @@ class Directory:
     """The member directory's selection for filters already parsed, by whichever parser
     read them (the web form, the API's schema): the members it lists and its facet
     counts. `filters` holds the non-empty ones among `q` (text), `as_of` (a date) and the
-    facets `region`, `country` (upper case), `cohort` (years) and `status`, each facet a
-    list of alternatives.
+    facets `region`, `country` (upper case), `cohort` (years, or "unknown") and `status`,
+    each facet a list of alternatives.
 
     Each facet takes several values: a member matches any of them, and every facet it is
     filtered by."""
@@ -237,8 +256,18 @@ class Directory:
         """`members` narrowed by every facet's values, but the facet `but`."""
         for name, lookup in self.FACETS.items():
             if name != but and name in self.filters:
-                members = members.filter(**{lookup: self.filters[name]})
+                members = members.filter(self._facet_q(name, lookup, self.filters[name]))
         return members
+
+    @staticmethod
+    def _facet_q(name, lookup, values) -> Q:
+        """A facet's alternatives as one condition; the cohort's "unknown" selects the
+        members without a cohort (members on record)."""
+        if name != "cohort":
+            return Q(**{lookup: values})
+        years = [int(v) for v in values if v != COHORT_NOT_KNOWN]
+        q = Q(**{lookup: years}) if years else Q(pk__in=[])
+        return q | Q(cohort__isnull=True) if COHORT_NOT_KNOWN in values else q
 
     def queryset(self):
         """The rows these filters select, sorted, ready for listing."""

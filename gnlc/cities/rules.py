@@ -3,9 +3,33 @@ for the secretariat, and a city coordinator may edit their own city's profile.""
 
 import rules
 
-from gnlc.accounts.rules import is_coordinator_of_member, is_secretariat
+from gnlc.accounts.rules import (
+    is_coordinator,
+    is_coordinator_of_member,
+    is_natcom,
+    is_natcom_of_country,
+    is_secretariat,
+)
+
+
+@rules.predicate
+def is_responsible_for_suggestion(user, suggestion):
+    """The city coordinator of the member a suggestion is about, or the National
+    Commission of its country: they see it (never decide it)."""
+    member = getattr(suggestion, "member", None)
+    return member is not None and (
+        is_coordinator_of_member(user, member) or is_natcom_of_country(user, member.country)
+    )
+
 
 rules.add_perm("cities.view_member", rules.always_allow)
 rules.add_perm("cities.change_member_profile", is_secretariat | is_coordinator_of_member)
 rules.add_perm("cities.change_member", is_secretariat)
 rules.add_perm("cities.record_membership_event", is_secretariat)
+# Anyone may suggest a correction or a missing member (nothing is public until reviewed);
+# the secretariat reviews.
+rules.add_perm("cities.suggest", rules.always_allow)
+rules.add_perm("cities.review_suggestion", is_secretariat)
+# Coordinators and National Commissions see the suggestions about their city or country.
+rules.add_perm("cities.view_suggestions", is_secretariat | is_coordinator | is_natcom)
+rules.add_perm("cities.view_suggestion", is_secretariat | is_responsible_for_suggestion)

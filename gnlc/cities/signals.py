@@ -4,7 +4,14 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from gnlc.cities.models import Cohort, Country, DataRevision, Member, MembershipEvent
+from gnlc.cities.models import (
+    Cohort,
+    Country,
+    DataRevision,
+    Member,
+    MembershipEvent,
+    NetworkTotal,
+)
 
 
 @receiver(post_delete, sender=MembershipEvent, dispatch_uid="cities-event-deleted")
@@ -19,7 +26,7 @@ def bump_revision(sender, raw=False, **kwargs):
         DataRevision.bump()
 
 
-for model in (Member, MembershipEvent, Cohort, Country):
+for model in (Member, MembershipEvent, Cohort, Country, NetworkTotal):
     post_save.connect(bump_revision, sender=model, dispatch_uid=f"revision-save-{model.__name__}")
     post_delete.connect(
         bump_revision, sender=model, dispatch_uid=f"revision-delete-{model.__name__}"

@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from gnlc.cities.enums import Status
-from gnlc.cities.models import Cohort, Member, MembershipEvent, Region
+from gnlc.cities.models import Cohort, Member, MembershipEvent, NetworkTotal, Region
 
 
 def network_stats(as_of: dt.date | None = None) -> dict:
@@ -34,6 +34,26 @@ def network_stats(as_of: dt.date | None = None) -> dict:
             {"year": cohort.year, "members": by_cohort.get(cohort.year, 0)}
             for cohort in Cohort.objects.filter(year__lte=day.year)
         ],
+        # Active members whose cohort no source gives (members on record).
+        "cohort_not_known": by_cohort.get(None, 0),
+    }
+
+
+def announced_totals(as_of: dt.date | None = None) -> dict | None:
+    """The network's own last published total on or before `as_of` (today), beside what
+    these data hold on that same day: {"on", "members", "countries", "source_url",
+    "note", "held": {"members", "countries"}}; None where none was published by then.
+    The announced figures are what the network said, never counts of our rows."""
+    total = NetworkTotal.objects.latest_by(as_of)
+    if total is None:
+        return None
+    return {
+        "on": total.on,
+        "members": total.members,
+        "countries": total.countries,
+        "source_url": total.source_url,
+        "note": total.note,
+        "held": Member.objects.active_on(total.on).totals(),
     }
 
 
@@ -129,6 +149,34 @@ def cohort_completeness() -> list[dict]:
             }
         )
     return rows
+
+
+def announced_series() -> list[dict]:
+    """Every total the network published, oldest first, each beside what these data
+    hold on its day: {"on", "members", "countries", "source_url", "note", "held":
+    {"members", "countries"}, "share"} (held members as a percentage of announced).
+    One query per published total (a handful)."""
+    rows = []
+    for total in NetworkTotal.objects.all():
+        held = Member.objects.active_on(total.on).totals()
+        rows.append(
+            {
+                "on": total.on,
+                "members": total.members,
+                "countries": total.countries,
+                "source_url": total.source_url,
+                "note": total.note,
+                "held": held,
+                "share": round(100 * held["members"] / total.members) if total.members else None,
+            }
+        )
+    return rows
+
+
+def cohort_not_known() -> dict:
+    """{"members", "countries"} of the members on record whose cohort no source gives:
+    the completeness table's last row."""
+    return Member.objects.on_record().filter(cohort=None).totals()
 
 
 def latest_announced(completeness: list[dict], as_of: dt.date | None = None) -> dict | None:

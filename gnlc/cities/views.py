@@ -12,20 +12,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from gnlc.cities import exports
+from gnlc.cities import datapackage, exports, jsonld
 from gnlc.cities.cache import cached
-from gnlc.cities.enums import Status
-from gnlc.cities.forms import DirectoryFilter, MemberProfileForm
+from gnlc.cities.enums import EventKind, Status
+from gnlc.cities.forms import COHORT_NOT_KNOWN, DirectoryFilter, MemberProfileForm
 from gnlc.cities.models import REGION_LABELS, Cohort, Country, Member, Region
 from gnlc.cities.stats import (
+    announced_series,
+    announced_totals,
     cohort_completeness,
+    cohort_not_known,
     departures,
     growth_by_region,
     history,
@@ -104,6 +107,9 @@ def _facets(form, facets=None):
     for row in facets["region"]:
         row["label"] = REGION_LABELS.get(row["value"], row["label"])
     facets["country"] = _localised_countries(facets["country"], code="value")
+    for row in facets["cohort"]:
+        if row["value"] == COHORT_NOT_KNOWN:  # cached in whichever language came first
+            row["label"] = _("not known")
     for name, rows in facets.items():
         chosen = {str(value) for value in selected.get(name, [])}
         for row in rows:
@@ -134,6 +140,8 @@ def _chips(form, facets):
             shown = Status(value).label
         elif name == "region":
             shown = REGION_LABELS.get(value, value)
+        elif name == "cohort" and value == COHORT_NOT_KNOWN:
+            shown = _("not known")
         elif name == "country" and shown is None:
             shown = Country(iso2=value, name=value).label
         chips.append(
@@ -165,11 +173,21 @@ def directory(request):
                 (name, value) for name, value in form.filter_pairs() if name in form.FACETS
             ],
             chips=_chips(form, facets),
+            cohort=_single_cohort(form),
         )
     status = 200 if form.is_valid() else 400
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "cities/partials/directory_results.html", context, status=status)
     return render(request, "cities/directory.html", context, status=status)
+
+
+def _single_cohort(form):
+    """The cohort the directory shows alone (one cohort year chosen), whose announcement
+    the page links; None otherwise."""
+    years = form.filters.get("cohort", [])
+    if len(years) != 1 or years[0] == COHORT_NOT_KNOWN:
+        return None
+    return Cohort.objects.filter(year=int(years[0])).first()
 
 
 @require_GET
@@ -211,7 +229,7 @@ def _member_practices(member) -> tuple[list, int]:
 @require_GET
 def member_detail(request, slug):
     member = get_object_or_404(Member.objects.for_listing(), slug=slug)
-    events = member.events.select_related("cohort").order_by("effective_on", "id")
+    events = list(member.events.select_related("cohort").order_by("effective_on", "id"))
     practices, practice_count = _member_practices(member)
     return render(
         request,
@@ -219,6 +237,10 @@ def member_detail(request, slug):
         {
             "member": member,
             "events": events,
+            # A source proves it a member by this day (its cohort may be unknown).
+            "on_record": next((e for e in events if e.kind == EventKind.ON_RECORD), None),
+            "admission": next((e for e in events if e.kind == EventKind.ADMITTED), None),
+            "json_ld": jsonld.city(member, request.build_absolute_uri),
             "practices": practices,
             "practice_count": practice_count,
             # The years it won the Learning City Award (gnlc/admissions): one query.
@@ -350,7 +372,10 @@ def statistics(request):
             "charts": _history_charts(rows),
             "departures": departures(as_of),
             "completeness": completeness,
+            "cohort_not_known": cohort_not_known(),
             "announced": latest_announced(completeness, as_of),
+            "network_total": announced_totals(as_of),
+            "network_totals": announced_series(),
         },
     )
 
@@ -500,9 +525,30 @@ def open_data(request):
         {
             "held": Member.objects.on_record().totals(),
             "completeness": cohort_completeness(),
+            "cohort_not_known": cohort_not_known(),
+            "network_totals": announced_series(),
+            "json_ld": jsonld.dataset(request.build_absolute_uri),
             "licence": settings.GNLC_DATA_LICENCE,
             "licence_url": settings.GNLC_DATA_LICENCE_URL,
             "formats": list(exports.FORMATS),
             "csv_columns": exports.CSV_COLUMNS,
         },
     )
+
+
+@require_GET
+def datapackage_json(request):
+    """The open data as a Frictionless Data Package descriptor."""
+    response = JsonResponse(
+        datapackage.descriptor(request.build_absolute_uri), json_dumps_params={"indent": 1}
+    )
+    response["Link"] = f'<{settings.GNLC_DATA_LICENCE_URL}>; rel="license"'
+    return response
+
+
+@require_GET
+def open_data_table(request, table):
+    """One of the data package's small tables (cohorts, countries, published totals)."""
+    if table not in datapackage.TABLES:
+        raise Http404
+    return _csv_response(datapackage.table_rows(table), f"{table}.csv")

@@ -157,3 +157,26 @@ def limit_mail_requests(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+# Anonymous forms that keep what they are sent (suggestions of corrections): POSTs per
+# client, in the same counters and windows, each form naming its scope and its setting.
+
+
+def limit_post_requests(scope: str, setting: str):
+    """View decorator: a POST from a client over the rate in `setting` (requests,
+    seconds; None for no limit) gets 429, counted in `scope`."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            rate = getattr(settings, setting, None)
+            if request.method == "POST" and rate:
+                retry_after = hit(scope, client_ip(request), rate)
+                if retry_after is not None:
+                    return too_many_requests(request, retry_after)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -95,6 +95,7 @@ def test_members_item_has_every_field(client, network):
             "subdivision": "",
             "cohort": 2020,
             "admitted_on": "2020-09-02",
+            "member_by": None,
             "status": "active",
             "latitude": -1.28,
             "longitude": 36.82,
@@ -290,7 +291,7 @@ def test_members_page_out_of_range_is_404(client, network):
         (
             {"cohort": "soon"},
             "cohort",
-            "Input should be a valid integer, unable to parse string as an integer",
+            "String should match pattern '^([0-9]+|unknown)$'",
         ),
         (
             {"as_of": "2023-02-30"},

@@ -1,6 +1,11 @@
 """Template helpers of the cities pages."""
 
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -22,3 +27,14 @@ def toggle_filter(context, name, value=None):
         query.setlist(name, kept if len(kept) < len(values) else [*values, str(value)])
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def json_ld(data):
+    """`data` as a JSON-LD data block (<script type="application/ld+json">), escaped as
+    Django's json_script escapes (no "</script>" can close it early). A data block is
+    never run, so the Content Security Policy has nothing to allow."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    text = text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
+    # Safe: <, > and & are escaped above, as json_script does.
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308

@@ -17,5 +17,27 @@ ROUTES = {
     "cities:statistics-series-csv": (lambda o: {"series": "network"}, ALL),
     "cities:map": (lambda o: {}, ALL),
     "cities:open-data": (lambda o: {}, ALL),
+    "cities:datapackage": (lambda o: {}, ALL),
+    "cities:open-data-table": (lambda o: {"table": "cohorts"}, ALL),
     "api-docs": (lambda o: {}, ALL),
+    # Anyone may suggest; only the secretariat reviews; the coordinator and National
+    # Commission of the member see the suggestions about it (a suggestion's page is a
+    # 404 to others: its existence is not theirs to know).
+    "cities:suggest": (lambda o: {}, ALL),
+    "cities:member-suggest": (lambda o: {"slug": o["member"].slug}, ALL),
+    "cities:suggest-sent": (lambda o: {}, ALL),
+    "cities:suggestions": (lambda o: {}, only({"coordinator", "natcom", "secretariat"})),
+    "cities:suggestion": (
+        lambda o: {"pk": o["suggestion"].pk},
+        only({"coordinator", "natcom", "secretariat"}, denied=404),
+    ),
 }
+
+
+def build(member, personas):
+    from gnlc.cities.models import Suggestion
+
+    suggestion = Suggestion.objects.create(
+        kind="correction", member=member, text="Wrong name", source_url="https://example.org/"
+    )
+    return {"suggestion": suggestion}

@@ -61,6 +61,7 @@ def test_export_csv_header_is_the_csv_columns_and_rows_parse(network):
         "region": "Africa",
         "cohort_year": "2019",
         "admitted_on": "2019-07-17",
+        "member_by": "",
         "status": "active",
         "latitude": "-0.28",
         "longitude": "36.07",

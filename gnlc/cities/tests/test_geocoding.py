@@ -4,15 +4,21 @@ import pytest
 
 from gnlc.cities import geocoding, importer
 
-# Members no offline source places with confidence; the importer reports them. Hina and
-# Bikok (Cameroon) and Pya (Togo) are communes GeoNames (as shipped) lacks; the Kuno and
-# Laikipia consortia (Kenya) are clusters of small towns with no one seat to point at.
+# Members no offline source places with confidence; the importer reports them. Hina,
+# Bikok and Mayo-Baléo (Cameroon) and Pya (Togo) are communes GeoNames (as shipped)
+# lacks; the Kuno and Laikipia consortia (Kenya) are clusters of small towns with no one
+# seat to point at; GeoNames as shipped has Siheung only as a Seoul neighbourhood of the
+# same name, not Hashtgerd New Town (only the old town) and not Dongducheon.
 KNOWN_UNPLACED = {
     ("Hina", "CM"),
     ("Bikok", "CM"),
+    ("Mayo-Baléo", "CM"),
     ("Pya - Commune de Kozah 2", "TG"),
     ("Kuno Consortium", "KE"),
     ("Laikipia Consortium", "KE"),
+    ("Siheung", "KR"),
+    ("Dongducheon", "KR"),
+    ("Hashtgerd New Town", "IR"),
 }
 
 
@@ -22,8 +28,12 @@ def places_rows() -> list[dict]:
 
 
 def shipped_members() -> list[dict]:
-    with importer.SHIPPED_MEMBERS.open(encoding="utf-8-sig", newline="") as f:
-        return list(csv.DictReader(f))
+    """The rows of both shipped member files (with and without a cohort)."""
+    rows = []
+    for path in (importer.SHIPPED_MEMBERS, importer.DATA_DIR / "gnlc_members_on_record.csv"):
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            rows += list(csv.DictReader(f))
+    return rows
 
 
 def test_shipped_members_are_placed_but_the_known_few():

@@ -331,18 +331,66 @@ def test_import_failure_midway_leaves_the_database_as_it_was(tmp_path, cohorts_c
     assert database_state() == before
 
 
-def test_import_shipped_data_loads_every_member(tmp_path):
-    with importer.SHIPPED_MEMBERS.open(encoding="utf-8-sig", newline="") as f:
-        rows = list(csv.DictReader(f))
+def shipped_rows(path=None) -> list[dict]:
+    with (path or importer.SHIPPED_MEMBERS).open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_import_shipped_data_loads_every_member(tmp_path, client):
+    rows = shipped_rows()
+    on_record = shipped_rows(importer.SHIPPED_ON_RECORD)
 
     out, _ = run()
 
-    assert Member.objects.count() == len(rows) == 236
+    assert Member.objects.count() == len(rows) + len(on_record)
     countries = Member.objects.values("country").distinct().count()
-    assert countries == len({row["iso2"] for row in rows}) == 70
-    assert out.startswith("gnlc_members.csv: 236 created, 0 updated, 0 unchanged, 0 skipped")
-    assert Member.objects.filter(status="active").count() == 236
+    assert countries == len({row["iso2"] for row in rows + on_record})
+    assert out.startswith(f"gnlc_members.csv: {len(rows)} created, 0 updated, 0 unchanged")
+    assert f"gnlc_members_on_record.csv: {len(on_record)} created, 0 updated, 0 unchanged" in out
+    assert Member.objects.filter(status="active").count() == len(rows) + len(on_record)
+    assert Member.objects.filter(cohort=None).count() == len(on_record)
     assert Cohort.objects.count() > 0
+    # The API counts every member held, with and without a cohort, and their countries.
+    assert client.get("/api/v1/members").json()["count"] == len(rows) + len(on_record)
+    held = [c for c in client.get("/api/v1/countries").json() if c["members"]]
+    assert len(held) == countries
+    assert sum(c["members"] for c in held) == len(rows) + len(on_record)
+
+
+def test_reimport_onto_the_earlier_data_adds_rows_and_moves_la_paz_audited(tmp_path):
+    rows = shipped_rows()
+    header = ",".join(rows[0])
+    # The earlier shipped data: some of today's rows, and La Paz filed under Argentina.
+    earlier = [r for r in rows if r["city"] != "La Paz"][:40]
+    la_paz = next(r for r in rows if r["city"] == "La Paz")
+    lines = [",".join(f'"{v}"' for v in r.values()) for r in earlier]
+    old_source = "https://example.org/la-paz-argentina"
+    lines.append(f"La Paz,Argentina,AR,Latin America and the Caribbean,2024,{old_source}")
+    run(members_csv(tmp_path, lines, header=header), cohorts=importer.SHIPPED_COHORTS)
+    moved = Member.objects.get(name="La Paz")
+    untouched = {m.pk: m.updated_at for m in Member.objects.exclude(pk=moved.pk)}
+    entries_before = AuditEntry.objects.count()
+
+    out, _ = run()
+
+    assert Member.objects.count() == len(rows) + len(shipped_rows(importer.SHIPPED_ON_RECORD))
+    la_paz_now = Member.objects.get(name="La Paz")
+    assert (la_paz_now.pk, la_paz_now.country_id) == (moved.pk, la_paz["iso2"])
+    assert la_paz_now.source_url == la_paz["source_url"]
+    assert "corrected La Paz: AR -> MX" in out
+    assert f"{len(rows) - 41} created, 1 updated, 40 unchanged" in out
+    assert {m.pk: m.updated_at for m in Member.objects.filter(pk__in=untouched)} == untouched
+    country_change = AuditEntry.objects.filter(
+        object_id=str(moved.pk), action="update", changes__has_key="country_id"
+    ).get()
+    assert country_change.changes["country_id"] == ["AR", "MX"]
+    assert country_change.actor_label.startswith("gnlc import-members: correction")
+    assert AuditEntry.objects.count() > entries_before
+
+    again, _ = run()
+
+    assert "corrected" not in again
+    assert f"0 created, 0 updated, {len(rows)} unchanged" in again
 
 
 def test_import_if_empty_skips_a_loaded_database(tmp_path, cohorts_csv):
@@ -406,3 +454,127 @@ def test_import_refuses_names_a_spreadsheet_would_run_each_row_said_nothing_writ
     ]
     assert Member.objects.count() == 0
     assert AuditEntry.objects.count() == 0
+
+
+ON_RECORD_HEADER = "city,country,iso2,region,member_by,source_url"
+
+
+def test_import_on_record_member_counts_from_its_day_without_cohort(tmp_path):
+    path = members_csv(
+        tmp_path,
+        ["Pécs,Hungary,HU,Europe and North America,2016-10-25,https://example.org/p"],
+        header=ON_RECORD_HEADER,
+    )
+
+    out, _ = run(path)
+
+    assert out.startswith("members.csv: 1 created, 0 updated, 0 unchanged, 0 skipped")
+    pecs = Member.objects.with_admission().get(name="Pécs")
+    assert (pecs.cohort, pecs.status, pecs.member_by) == (None, "active", dt.date(2016, 10, 25))
+    fact = pecs.events.get()
+    assert (fact.kind, fact.source_url) == ("on_record", "https://example.org/p")
+    assert not Member.objects.active_on(dt.date(2016, 10, 24)).exists()
+    assert list(Member.objects.active_on(dt.date(2016, 10, 25))) == [pecs]
+    assert list(Member.objects.active_on(dt.date(2020, 1, 1))) == [pecs]
+
+
+def test_import_on_record_again_changes_nothing_and_a_new_day_updates(tmp_path):
+    row = "Pécs,Hungary,HU,Europe and North America,2016-10-25,https://example.org/p"
+    run(members_csv(tmp_path, [row], header=ON_RECORD_HEADER))
+
+    out, _ = run(members_csv(tmp_path, [row], header=ON_RECORD_HEADER))
+    assert out.startswith("members.csv: 0 created, 0 updated, 1 unchanged")
+
+    moved = row.replace("2016-10-25", "2016-09-01")
+    out, _ = run(members_csv(tmp_path, [moved], header=ON_RECORD_HEADER))
+
+    assert out.startswith("members.csv: 0 created, 1 updated, 0 unchanged")
+    assert MembershipEvent.objects.get().date == dt.date(2016, 9, 1)
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (
+            "Győr,Hungary,HU,Europe and North America,2016-13-01,",
+            "member_by '2016-13-01' is not a date (YYYY-MM-DD)",
+        ),
+        (
+            "Győr,Hungary,HU,Europe and North America,2999-01-01,",
+            "member_by 2999-01-01 is in the future",
+        ),
+        (
+            "Győr,Hungary,HU,Europe and North America,2010-01-01,",
+            "member_by 2010-01-01 is before 2013",
+        ),
+        ("Győr,Hungary,HU,Europe and North America,,", "give year_joined or member_by"),
+        (
+            "Győr,Hungary,HU,Africa,2016-01-01,",
+            "region 'Africa' contradicts Hungary, which is in 'Europe and North America'",
+        ),
+    ],
+)
+def test_import_on_record_bad_row_is_reported_and_nothing_written(tmp_path, row, message):
+    good = "Pécs,Hungary,HU,Europe and North America,2016-10-25,"
+    path = members_csv(tmp_path, [good, row], header=ON_RECORD_HEADER)
+
+    with pytest.raises(CommandError, match=r"^1 bad row\(s\); nothing was written"):
+        run(path)
+
+    assert Member.objects.count() == 0
+
+
+def test_import_file_without_year_or_member_by_column_is_a_clear_error(tmp_path):
+    path = members_csv(
+        tmp_path, ["Győr,Hungary,HU,Europe and North America"], header="city,country,iso2,region"
+    )
+
+    with pytest.raises(CommandError) as raised:
+        run(path)
+
+    assert str(raised.value) == "members.csv lacks the column(s): year_joined or member_by."
+
+
+def test_import_cohort_row_turns_on_record_member_into_an_admission_keeping_both(
+    tmp_path, cohorts_csv
+):
+    run(
+        members_csv(
+            tmp_path,
+            ["Larissa,Greece,GR,Europe and North America,2022-05-01,https://example.org/award"],
+            header=ON_RECORD_HEADER,
+        )
+    )
+
+    out, _ = run(
+        members_csv(
+            tmp_path, ["Larissa,Greece,GR,Europe and North America,2022,,https://example.org/2022"]
+        ),
+        cohorts=cohorts_csv,
+    )
+
+    assert out.startswith("members.csv: 0 created, 1 updated, 0 unchanged")
+    larissa = Member.objects.with_admission().get(name="Larissa")
+    assert (larissa.cohort_id, larissa.status) == (2022, "active")
+    assert (larissa.admitted_on, larissa.member_by) == (dt.date(2022, 9, 2), dt.date(2022, 5, 1))
+    assert [(e.kind, e.date) for e in larissa.events.order_by("effective_on")] == [
+        ("on_record", dt.date(2022, 5, 1)),
+        ("admitted", dt.date(2022, 9, 2)),
+    ]
+    # As of: a member from the earlier of the two facts.
+    assert not Member.objects.active_on(dt.date(2022, 4, 30)).exists()
+    assert Member.objects.active_on(dt.date(2022, 5, 1)).count() == 1
+    assert Member.objects.active_on(dt.date(2022, 9, 2)).count() == 1
+
+
+def test_import_one_file_with_both_columns(tmp_path, cohorts_csv):
+    header = "city,country,iso2,region,year_joined,member_by,source_url"
+    rows = [
+        "Nakuru,Kenya,KE,Africa,2022,,https://example.org/2022",
+        "Pécs,Hungary,HU,Europe and North America,,2016-10-25,https://example.org/p",
+    ]
+
+    out, _ = run(members_csv(tmp_path, rows, header=header), cohorts=cohorts_csv)
+
+    assert out.startswith("members.csv: 2 created")
+    assert dict(Member.objects.values_list("name", "cohort")) == {"Nakuru": 2022, "Pécs": None}

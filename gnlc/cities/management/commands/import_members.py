@@ -9,8 +9,10 @@ from gnlc.cities.models import Member
 
 class Command(BaseCommand):
     help = (
-        "Import members from a CSV file with the columns of the shipped gnlc_members.csv. "
-        "Without FILE, load the network's real data shipped with gnlc (cohorts and members). "
+        "Import members from a CSV file with the columns of the shipped gnlc_members.csv "
+        "(or member_by in place of year_joined, as gnlc_members_on_record.csv). Without "
+        "FILE, load the network's real data shipped with gnlc (cohorts, members, members "
+        "on record). "
         "Every row is checked first; with any bad row nothing is written unless --skip-invalid."
     )
 
@@ -45,9 +47,7 @@ class Command(BaseCommand):
                 f"{Member.objects.count()} members already loaded; skipped the import (--if-empty)."
             )
             return
-        if file is None:
-            file, cohorts = importer.SHIPPED_MEMBERS, cohorts or importer.SHIPPED_COHORTS
-        if not file.exists():
+        if file is not None and not file.exists():
             raise CommandError(f"{file}: no such file.")
         quiet = opts["verbosity"] < 1
 
@@ -60,38 +60,45 @@ class Command(BaseCommand):
                 file=self.stderr._out,
             )
 
+        options = {"dry_run": dry_run, "skip_invalid": skip_invalid, "progress": progress}
         try:
-            result = importer.import_members_file(
-                file,
-                dry_run=dry_run,
-                skip_invalid=skip_invalid,
-                cohorts_file=cohorts,
-                progress=progress,
-            )
+            if file is None:
+                files = list(importer.SHIPPED_FILES)
+                results = importer.import_shipped_data(**options)
+            else:
+                files = [file]
+                results = [importer.import_members_file(file, cohorts_file=cohorts, **options)]
         except importer.ImportFileError as exc:
             raise CommandError(str(exc)) from None
-        for error in result.errors:
-            self.stderr.write(f"{file.name}: {error}")
-        if result.errors and not skip_invalid and not dry_run:
+        errors = 0
+        for path, result in zip(files, results, strict=True):
+            for error in result.errors:
+                self.stderr.write(f"{path.name}: {error}")
+            errors += len(result.errors)
+        if errors and not skip_invalid and not dry_run:
             raise CommandError(
-                f"{len(result.errors)} bad row(s); nothing was written. Fix them, or pass "
+                f"{errors} bad row(s); nothing was written. Fix them, or pass "
                 "--skip-invalid to import the other rows."
             )
         if dry_run:
-            self.stdout.write(
-                f"{file.name}: {len(result.rows)} good row(s), {len(result.errors)} bad; "
-                "nothing written (dry run)."
-            )
-            if result.errors:
-                raise CommandError(f"{len(result.errors)} bad row(s).")
+            for path, result in zip(files, results, strict=True):
+                self.stdout.write(
+                    f"{path.name}: {len(result.rows)} good row(s), {len(result.errors)} bad; "
+                    "nothing written (dry run)."
+                )
+            if errors:
+                raise CommandError(f"{errors} bad row(s).")
             return
-        for name in result.unplaced:
-            self.stderr.write(
-                f"could not place {name}: add latitude and longitude columns, or map the "
-                "name in gnlc/cities/data/places.csv"
+        for path, result in zip(files, results, strict=True):
+            for name in result.unplaced:
+                self.stderr.write(
+                    f"could not place {name}: add latitude and longitude columns, or map the "
+                    "name in gnlc/cities/data/places.csv"
+                )
+            for change in result.corrected:
+                self.stdout.write(f"corrected {change}")
+            self.stdout.write(
+                f"{path.name}: {result.created} created, {result.updated} updated, "
+                f"{result.unchanged} unchanged, {len(result.errors)} skipped, "
+                f"{len(result.unplaced)} without coordinates."
             )
-        self.stdout.write(
-            f"{file.name}: {result.created} created, {result.updated} updated, "
-            f"{result.unchanged} unchanged, {len(result.errors)} skipped, "
-            f"{len(result.unplaced)} without coordinates."
-        )

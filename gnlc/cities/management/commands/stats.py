@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 
-from gnlc.cities.stats import network_stats
+from gnlc.cities.stats import announced_totals, network_stats
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
                 day = dt.date.fromisoformat(as_of)
             except ValueError:
                 raise CommandError(f"--as-of {as_of!r} is not a date (YYYY-MM-DD).") from None
-        stats = network_stats(day)
+        stats = {**network_stats(day), "announced": announced_totals(day)}
         if format == "json":
             self.stdout.write(json.dumps(stats, cls=DjangoJSONEncoder, indent=2))
         else:
@@ -50,4 +50,16 @@ def as_table(stats: dict) -> str:
     ]
     lines += ["", f"{'Cohort':<34}{'Members':>8}"]
     lines += [f"{cohort['year']:<34}{cohort['members']:>8}" for cohort in stats["cohorts"]]
+    if stats.get("cohort_not_known"):
+        lines.append(f"{'Not known (members on record)':<34}{stats['cohort_not_known']:>8}")
+    announced = stats.get("announced")
+    if announced:
+        # What the network said, kept apart from the counts above (our rows).
+        lines += [
+            "",
+            f"On {announced['on'].isoformat()} the network announced {announced['members']} "
+            f"members in {announced['countries']} countries; these data hold "
+            f"{announced['held']['members']} in {announced['held']['countries']}.",
+            f"Source: {announced['source_url']}",
+        ]
     return "\n".join(lines)
