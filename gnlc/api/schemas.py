@@ -60,6 +60,34 @@ Integer = integer()
 CountryCode = Annotated[str, Field(min_length=2, max_length=2, pattern=COUNTRY_CODE)]
 CohortYear = integer(ge=COHORT_YEARS[0], le=COHORT_YEARS[1])
 
+
+def _cohort_value(value):
+    """A cohort filter's value checked whole, before pydantic tries each alternative of
+    the union (which would report one error per alternative): `unknown`, or digits of a
+    year within COHORT_YEARS."""
+    if value == "unknown" or not isinstance(value, str):
+        return value
+    if not re.fullmatch(r"-?\d+", value):
+        raise PydanticCustomError("cohort_parsing", "Input should be a cohort's year or 'unknown'")
+    year = int(value)
+    if year < COHORT_YEARS[0]:
+        raise PydanticCustomError(
+            "greater_than_equal",
+            "Input should be greater than or equal to {ge}",
+            {"ge": COHORT_YEARS[0]},
+        )
+    if year > COHORT_YEARS[1]:
+        raise PydanticCustomError(
+            "less_than_equal",
+            "Input should be less than or equal to {le}",
+            {"le": COHORT_YEARS[1]},
+        )
+    return year
+
+
+# A cohort filter: a year, or "unknown" for the members whose cohort no source gives.
+CohortFilter = Annotated[CohortYear | Literal["unknown"], BeforeValidator(_cohort_value)]
+
 # Path parameters under the same rules as the filters: a code or year outside them is a
 # 422; a well-formed one that nothing has, a 404.
 CountryPath = Annotated[
@@ -166,7 +194,7 @@ class MemberQuery(Schema):
         "member has gives no results.",
         examples=[["KE"]],
     )
-    cohort: list[CohortYear | Literal["unknown"]] = Field(
+    cohort: list[CohortFilter] = Field(
         [],
         description="The cohort's year, or `unknown` for the members whose cohort no "
         "source gives (members on record, see `member_by`); repeat for several.",
