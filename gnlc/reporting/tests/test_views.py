@@ -179,6 +179,20 @@ def test_secretariat_returns_with_comment(client, coordinator, secretariat, repo
     assert report.history.last().comment == "Add the 2023 figures."
 
 
+def test_a_returned_report_shows_what_needs_changing_on_its_page_and_form(
+    client, coordinator, secretariat, report
+):
+    complete(report)
+    report.transition(ReportState.SUBMITTED, by=coordinator)
+    report.transition(ReportState.RETURNED, by=secretariat, comment="Add the 2023 figures.")
+    client.force_login(coordinator)
+
+    for url in (report.get_absolute_url(), edit_url(report)):
+        page = client.get(url).content.decode()
+        assert "The secretariat returned this report:" in page
+        assert "Add the 2023 figures." in page
+
+
 def test_coordinator_cannot_accept_own_report(client, coordinator, report):
     complete(report)
     report.transition(ReportState.SUBMITTED, by=coordinator)
