@@ -25,6 +25,7 @@ from gnlc.reporting.enums import (
     COMMENT_REQUIRED,
     EDITABLE_STATES,
     FRAMEWORK_LANGUAGES,
+    SEEDED_NAMES,
     TRANSITIONS,
     FrameworkStatus,
     Rating,
@@ -62,7 +63,9 @@ class Translated(models.Model):
             value = getattr(self, f"{prefix}_{language}", "")
             if value:
                 return value
-        return getattr(self, f"{prefix}_en", "")
+        english = getattr(self, f"{prefix}_en", "")
+        # The seeded names are in the catalogues, for the languages without a field.
+        return _(english) if english in SEEDED_NAMES else english
 
     @property
     def label(self) -> str:

@@ -2,11 +2,12 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
 from gnlc.core.text import count_words
 from gnlc.reporting.enums import FrameworkStatus, ReportState
-from gnlc.reporting.models import FrameworkVersion, Report, TransitionError
+from gnlc.reporting.models import Area, FrameworkVersion, Group, Report, TransitionError
 from gnlc.reporting.tests.factories import PeriodFactory, ReportFactory, complete
 
 pytestmark = pytest.mark.django_db
@@ -223,3 +224,21 @@ def test_area_label_follows_the_active_language():
         spanish = area.label
 
     assert (french, spanish) == ("Développement durable", "Sustainable development")
+
+
+def test_the_seeded_key_features_are_named_in_every_language_a_typed_name_as_typed():
+    version = FrameworkVersion.objects.published().first()
+    area = Area.objects.get(version=version, code="10")
+    group = area.group
+    typed = Group(name_en="A group the secretariat typed")
+
+    with translation.override("ar"):
+        assert (area.label, group.label) == (
+            "إرادة سياسية والتزام قويان",
+            "الشروط الأساسية لبناء مدينة تعلّم",
+        )
+        assert typed.label == "A group the secretariat typed"
+    with translation.override("es"):
+        assert area.label == "Voluntad política y compromiso firmes"
+    with translation.override("fr"):
+        assert area.label == "Volonté politique et engagement forts"  # its own field
