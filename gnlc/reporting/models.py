@@ -310,6 +310,12 @@ class ReportingPeriod(models.Model):
         if self.framework_id and self.framework.status != FrameworkStatus.PUBLISHED:
             raise ValidationError({"framework": _("Choose a published framework version.")})
 
+    @property
+    def isolated_name(self) -> str:
+        """The name as a Unicode isolate, for a sentence: two years and a dash keep
+        their order in a right-to-left one (unisolated, the years swap places)."""
+        return f"\u2068{self.name}\u2069"
+
     def suspension_on(self) -> dt.date:
         """The day a member with an unfiled report is suspended."""
         return self.grace_end + dt.timedelta(days=1)

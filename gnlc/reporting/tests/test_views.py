@@ -393,3 +393,16 @@ def test_member_page_queries_do_not_grow(client, secretariat, member, django_ass
         response = client.get(reverse("reporting:member", args=[member.slug]))
 
     assert len(response.context["reports"]) == n
+
+
+def test_the_reports_heading_isolates_the_periods_name_for_right_to_left_pages(
+    client, coordinator, report
+):
+    """In Arabic, two years and a dash unisolated show the years swapped."""
+    report.period.name = "2026–2027"
+    report.period.save()
+    client.force_login(coordinator)
+
+    for url in (report.get_absolute_url(), edit_url(report)):
+        page = client.get(f"/ar{url}").content.decode()
+        assert "\u20682026–2027\u2069</h1>" in page
