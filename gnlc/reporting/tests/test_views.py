@@ -406,3 +406,15 @@ def test_the_reports_heading_isolates_the_periods_name_for_right_to_left_pages(
     for url in (report.get_absolute_url(), edit_url(report)):
         page = client.get(f"/ar{url}").content.decode()
         assert "\u20682026–2027\u2069</h1>" in page
+
+
+def test_a_narrative_is_typed_and_shown_in_its_own_direction(client, coordinator, report):
+    complete(report)
+    client.force_login(coordinator)
+
+    urls = [f"/ar{report.get_absolute_url()}", f"/ar{edit_url(report)}"]
+    shown, form = (client.get(url).content.decode() for url in urls)
+
+    assert '<div class="reporting-narrative" dir="auto">' in shown
+    textarea = form[form.index('<textarea name="narrative_1"') :]
+    assert 'dir="auto"' in textarea[: textarea.index(">")]
