@@ -8,8 +8,8 @@ browser window: the secretariat opens a call for practices and invites Amman's c
 coordinator from the People page; the coordinator follows the mailed link, finds the call
 from their library page and answers it with a new practice (theme, goal, Key Features
 area, a PDF); until the secretariat publishes it from the moderation queue no public page,
-export or API names it; then the library's search, the practice's page, the member's
-pages, the open-data export and the API all do.
+export, feed or API names it; then the library's search, the practice's page, the
+member's pages, the open-data export, the feed and the API all do.
 
 In English and in Arabic (right to left), with a screenshot of every page visited at 1280
 and 390 px in test-results/journeys/."""
@@ -40,7 +40,7 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 
 def public_has_it(visitor, journey, slug: str) -> dict:
     """Where the public sees the practice: its page, the search, the member's pages,
-    the open-data export and the API (each fetched as an anonymous visitor)."""
+    the open-data export, the feed and the API (each fetched as an anonymous visitor)."""
     request = visitor.request
     csv = request.get(journey.url("/library/practices.csv")).text()
     api = json.loads(request.get(f"/api/v1/practices?q={WORD}").text())
@@ -50,6 +50,7 @@ def public_has_it(visitor, journey, slug: str) -> dict:
         "member": slug in request.get(journey.url("/members/amman/")).text(),
         "member_library": slug in request.get(journey.url("/library/cities/amman/")).text(),
         "csv": TITLE in csv,
+        "feed": TITLE in request.get(journey.url("/library/feed.atom")).text(),
         "api": [row["slug"] for row in api["results"]] == [slug],
         "api_detail": request.get(f"/api/v1/practices/{slug}").status == 200,
     }
@@ -138,7 +139,7 @@ def test_a_call_for_practices_from_a_blank_installation_to_the_public_library(
     coordinator.check("input[name=sdgs][value='4']")
     coordinator.select_option("#id_key_feature", "families")
     coordinator.fill("#id_year_started", "2021")
-    coordinator.select_option("#id_language", "ar")
+    coordinator.select_option("#id_language", "en")  # what it is written in
     coordinator.set_input_files(
         "#id_attachment",
         files=[{"name": "circles.pdf", "mimeType": "application/pdf", "buffer": PDF}],
@@ -180,7 +181,7 @@ def test_a_call_for_practices_from_a_blank_installation_to_the_public_library(
 
     # Now the public finds it everywhere.
     assert public_has_it(visitor, journey, practice.slug) == dict.fromkeys(
-        ["page", "search", "member", "member_library", "csv", "api", "api_detail"], True
+        ["page", "search", "member", "member_library", "csv", "feed", "api", "api_detail"], True
     )
     journey.visit(visitor, "/library/", "visitor-library")
     visitor.fill("main input[name=q]", WORD)
