@@ -405,7 +405,8 @@ def test_the_reports_heading_isolates_the_periods_name_for_right_to_left_pages(
 
     for url in (report.get_absolute_url(), edit_url(report)):
         page = client.get(f"/ar{url}").content.decode()
-        assert "\u20682026–2027\u2069</h1>" in page
+        assert '<bdi class="reporting-period-name">2026–2027</bdi></h1>' in page
+        assert "\u20682026–2027\u2069 · " in page  # the window title
 
 
 def test_a_narrative_is_typed_and_shown_in_its_own_direction(client, coordinator, report):
