@@ -223,7 +223,7 @@ def test_area_label_follows_the_active_language():
     with translation.override("es"):
         spanish = area.label
 
-    assert (french, spanish) == ("Développement durable", "Sustainable development")
+    assert (french, spanish) == ("Développement durable", "Desarrollo sostenible")
 
 
 def test_the_seeded_key_features_are_named_in_every_language_a_typed_name_as_typed():
