@@ -256,6 +256,9 @@ def test_period_created_by_the_secretariat_gets_its_reports(client, secretariat,
     assert response.status_code == 302
     assert report.member == member
     assert report.period.grace_end == dt.date(2025, 8, 29)
+    page = client.get(response.url).content.decode()
+    assert "The period is saved; 1 report was created." in page
+    assert '<th scope="row" class="nowrap"><a href="' in page  # its name on one line
 
 
 def test_period_with_dates_out_of_order_refused(client, secretariat):
