@@ -422,3 +422,15 @@ def test_a_narrative_is_typed_and_shown_in_its_own_direction(client, coordinator
     assert '<div class="reporting-narrative" dir="auto">' in shown
     textarea = form[form.index('<textarea name="narrative_1"') :]
     assert 'dir="auto"' in textarea[: textarea.index(">")]
+
+
+def test_a_periods_name_keeps_its_order_in_lists_and_choices(client, secretariat, report):
+    report.period.name = "2026–2027"
+    report.period.save()
+    client.force_login(secretariat)
+    urls = [reverse(name) for name in ("reporting:home", "reporting:dashboard")]
+
+    listed, dashboard = (client.get(f"/ar{url}").content.decode() for url in urls)
+
+    assert '<td class="nowrap"><bdi>2026–2027</bdi></td>' in listed
+    assert ">\u20682026–2027\u2069</option>" in dashboard
