@@ -190,7 +190,8 @@ def test_a_returned_report_shows_what_needs_changing_on_its_page_and_form(
     for url in (report.get_absolute_url(), edit_url(report)):
         page = client.get(url).content.decode()
         assert "The secretariat returned this report:" in page
-        assert "Add the 2023 figures." in page
+        # In its own direction, whatever the page's.
+        assert '<div dir="auto"><p>Add the 2023 figures.</p></div>' in page
 
 
 def test_coordinator_cannot_accept_own_report(client, coordinator, report):
