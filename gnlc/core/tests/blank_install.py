@@ -3,16 +3,20 @@ migrations' data and the shipped members, loaded by the command `make data` runs
 first secretariat from `gnlc create-secretariat`'s printed link, one browser window per
 person, and a screenshot of every page a journey visits, at 1280 and 390 px.
 
-A journey test asks for the `django_db_serialized_rollback` fixture: the live server's
-database is flushed after each test, and that fixture restores what the migrations
-wrote (regions and countries, the library's themes and goals, the Key Features)
-before the test begins, as a fresh `gnlc migrate` would have left it."""
+The live server's database is flushed after each test, which empties what the migrations
+wrote: `install` writes it again with the migrations' own functions (regions and
+countries, the library's themes and goals, the Key Features), as a fresh `gnlc migrate`
+leaves it. (Not the `django_db_serialized_rollback` fixture: after its flush the content
+types are not made again, and the next transactional test's audit entries point at
+content types that are gone.)"""
 
 import base64
+import importlib
 import io
 import re
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.core.management import call_command
 from django_otp.oath import TOTP
 
@@ -24,8 +28,23 @@ PASSWORD = "learning cities for all, 2027"
 FORM_ERRORS = "the server responded with a status of 400"
 
 
-def load_shipped_data() -> None:
-    """The network's members and cohorts shipped with gnlc, as `make data` loads them."""
+# The migrations that write data (the others only make tables) and their functions.
+DATA_MIGRATIONS = [
+    ("gnlc.cities.migrations.0002_regions_and_countries", "load"),
+    ("gnlc.library.migrations.0002_themes_and_sdgs", "seed"),
+    ("gnlc.reporting.migrations.0002_key_features", "seed"),
+]
+
+
+def install() -> None:
+    """A blank installation: the migrations' data, then the network's members and
+    cohorts shipped with gnlc, loaded as `make data` loads them."""
+    from gnlc.cities.models import Country
+
+    for module, function in DATA_MIGRATIONS:
+        if module.startswith("gnlc.cities") and Country.objects.exists():
+            continue  # conftest's `reference_data` may have loaded them
+        getattr(importlib.import_module(module), function)(apps, None)
     call_command("import_members", "--if-empty", stdout=io.StringIO(), stderr=io.StringIO())
 
 

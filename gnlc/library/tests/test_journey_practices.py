@@ -25,8 +25,8 @@ from gnlc.admissions.models import Call
 from gnlc.core.tests.blank_install import (
     Journey,
     create_secretariat,
+    install,
     invitation_link,
-    load_shipped_data,
     submit,
 )
 from gnlc.library.models import Practice, Theme
@@ -59,9 +59,9 @@ def public_has_it(visitor, journey, slug: str) -> dict:
 @pytest.mark.parametrize("lang", LANGUAGES)
 @override_settings(GNLC_TWO_FACTOR_REQUIRED=True)
 def test_a_call_for_practices_from_a_blank_installation_to_the_public_library(
-    page, live_server, django_db_serialized_rollback, mailoutbox, lang
+    page, live_server, mailoutbox, lang
 ):
-    load_shipped_data()
+    install()
     journey = Journey("practices", lang, page.context.browser, live_server.url)
     url = journey.url
     today = timezone.localdate()

@@ -25,8 +25,8 @@ from django.utils import timezone
 from gnlc.core.tests.blank_install import (
     Journey,
     create_secretariat,
+    install,
     invitation_link,
-    load_shipped_data,
     submit,
 )
 from gnlc.reporting.models import FrameworkVersion, Report
@@ -47,9 +47,9 @@ def write_areas(page, codes) -> None:
 @pytest.mark.parametrize("lang", LANGUAGES)
 @override_settings(GNLC_TWO_FACTOR_REQUIRED=True)
 def test_a_reporting_period_from_a_blank_installation_to_an_accepted_report(
-    page, live_server, django_db_serialized_rollback, mailoutbox, lang
+    page, live_server, mailoutbox, lang
 ):
-    load_shipped_data()
+    install()
     journey = Journey("reporting", lang, page.context.browser, live_server.url)
     url = journey.url
     today = timezone.localdate()
