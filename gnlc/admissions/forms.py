@@ -337,6 +337,8 @@ class DeadlineForm(forms.Form):
         self.fields["field"].choices = [
             (name, capfirst(call._meta.get_field(name).verbose_name)) for name in call.date_fields()
         ]
+        if call.is_practices:  # its announcement is a day, with no time
+            del self.fields["time"]
 
 
 class AssignForm(forms.Form):

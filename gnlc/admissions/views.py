@@ -672,7 +672,7 @@ def manage(request, pk):
                 form.cleaned_data["day"],
                 by=request.user,
                 reason=form.cleaned_data["reason"],
-                time=form.cleaned_data["time"],
+                time=form.cleaned_data.get("time"),
             )
         except ValidationError as error:
             # The call's rule names the dates out of order: said next to the new date.

@@ -268,8 +268,11 @@ class PracticeForm(forms.ModelForm):
             "contact_email",
         ]
         widgets = {
-            "summary": forms.Textarea(attrs={"rows": 3}),
-            "body": forms.Textarea(attrs={"rows": 14}),
+            # Written in the practice's language, whatever the page's: typed and shown
+            # in its own direction.
+            "title": forms.TextInput(attrs={"dir": "auto"}),
+            "summary": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+            "body": forms.Textarea(attrs={"rows": 14, "dir": "auto"}),
         }
 
     def __init__(self, *args, user, **kwargs):

@@ -3,10 +3,34 @@ reminder kinds and the self-assessment scale. Models, rules and forms read these
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 # The languages the framework's names are kept in (one `name_<code>` field each); other
 # languages fall back to English.
 FRAMEWORK_LANGUAGES = ("en", "fr")
+# The English names of version 1 of the Key Features, as the migration that seeds it
+# (0002_key_features) writes them: marked so that the catalogues translate them. A
+# language without a name field (Spanish, Arabic) shows these translations
+# (`Translated.translated`); a name the secretariat types shows as typed.
+SEEDED_NAMES = frozenset(
+    {
+        gettext_noop("Wider benefits of building a learning city"),
+        gettext_noop("Major building blocks of a learning city"),
+        gettext_noop("Fundamental conditions for building a learning city"),
+        gettext_noop("Individual empowerment and social cohesion"),
+        gettext_noop("Economic development and cultural prosperity"),
+        gettext_noop("Sustainable development"),
+        gettext_noop("Inclusive learning in the education system"),
+        gettext_noop("Re-vitalised learning in families and communities"),
+        gettext_noop("Effective learning for and in the workplace"),
+        gettext_noop("Extended use of modern learning technologies"),
+        gettext_noop("Enhanced quality in learning"),
+        gettext_noop("A vibrant culture of learning throughout life"),
+        gettext_noop("Strong political will and commitment"),
+        gettext_noop("Governance and participation of all stakeholders"),
+        gettext_noop("Mobilisation and utilisation of resources"),
+    }
+)
 ATTACHMENT_KINDS = {"pdf", "png", "jpeg"}
 ATTACHMENT_MAX_MB = 10
 

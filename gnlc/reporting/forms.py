@@ -63,7 +63,9 @@ class ReportForm(forms.Form):
                 self.fields[f"narrative_{area.code}"] = forms.CharField(
                     label=gettext_lazy("Narrative"),
                     required=False,
-                    widget=forms.Textarea(attrs={"rows": 6, "data-word-limit": limit}),
+                    widget=forms.Textarea(
+                        attrs={"rows": 6, "data-word-limit": limit, "dir": "auto"}
+                    ),
                     help_text=_("At most %(limit)d words.") % {"limit": limit},
                 )
                 self.fields[f"rating_{area.code}"] = forms.TypedChoiceField(

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,7 @@ from gnlc.reporting.enums import (
     COMMENT_REQUIRED,
     EDITABLE_STATES,
     FRAMEWORK_LANGUAGES,
+    SEEDED_NAMES,
     TRANSITIONS,
     FrameworkStatus,
     Rating,
@@ -62,7 +64,9 @@ class Translated(models.Model):
             value = getattr(self, f"{prefix}_{language}", "")
             if value:
                 return value
-        return getattr(self, f"{prefix}_en", "")
+        english = getattr(self, f"{prefix}_en", "")
+        # The seeded names are in the catalogues, for the languages without a field.
+        return _(english) if english in SEEDED_NAMES else english
 
     @property
     def label(self) -> str:
@@ -306,6 +310,18 @@ class ReportingPeriod(models.Model):
             )
         if self.framework_id and self.framework.status != FrameworkStatus.PUBLISHED:
             raise ValidationError({"framework": _("Choose a published framework version.")})
+
+    @property
+    def isolated_name(self) -> str:
+        """The name as a Unicode isolate, for a sentence: two years and a dash keep
+        their order in a right-to-left one (unisolated, the years swap places)."""
+        return f"\u2068{self.name}\u2069"
+
+    @property
+    def heading_name(self) -> str:
+        """The name for a heading: isolated, and kept on one line (on a phone, a
+        wrapped period name would end a right-to-left line with its dash)."""
+        return format_html('<bdi class="reporting-period-name">{}</bdi>', self.name)
 
     def suspension_on(self) -> dt.date:
         """The day a member with an unfiled report is suspended."""

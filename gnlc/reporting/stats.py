@@ -24,9 +24,20 @@ def _counts():
     }
 
 
+def filing_rate(filed: int, reports: int) -> int | float:
+    """The share of reports filed, in percent: a whole number, but to a tenth near the
+    ends, so one report filed of 236 is not "0%" and 235 of 236 not "100%"."""
+    if not reports:
+        return 0
+    rate = 100 * filed / reports
+    if 0 < filed < reports and not 1 <= rate <= 99:
+        return round(rate, 1)
+    return round(rate)
+
+
 def _row(row: dict) -> dict:
     row["unfiled"] = row["reports"] - row["filed"]
-    row["rate"] = round(100 * row["filed"] / row["reports"]) if row["reports"] else 0
+    row["rate"] = filing_rate(row["filed"], row["reports"])
     return row
 
 

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gnlc.audit.context import acting_as
@@ -304,7 +305,12 @@ def period_form(request, pk=None):
             created = period.assign_reports() if period.opens <= timezone.localdate() else 0
         messages.success(
             request,
-            _("The period is saved; %(n)d report(s) created.") % {"n": created},
+            ngettext(
+                "The period is saved; %(n)d report was created.",
+                "The period is saved; %(n)d reports were created.",
+                created,
+            )
+            % {"n": created},
         )
         return redirect("reporting:periods")
     return render(

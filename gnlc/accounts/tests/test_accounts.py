@@ -52,6 +52,24 @@ def test_dashboard_lists_the_users_roles(client, coordinator, member):
     assert reverse("cities:member-edit", args=[member.slug]) in response.content.decode()
 
 
+def test_the_secretariats_account_page_leads_to_where_a_new_installation_starts(
+    client, secretariat, coordinator
+):
+    """The calls to open and the reporting periods, for the secretariat; "your" good
+    practices are a coordinator's."""
+    pages = {}
+    for user in (secretariat, coordinator):
+        client.force_login(user)
+        pages[user] = client.get(reverse("accounts:dashboard")).content.decode()
+
+    for url in (reverse("admissions:home"), reverse("reporting:periods")):
+        assert f'href="{url}"' in pages[secretariat]
+    assert "Your good practices in the library" not in pages[secretariat]
+    assert "Every practice in the library, in every state" in pages[secretariat]
+    assert "Your good practices in the library" in pages[coordinator]
+    assert f'href="{reverse("reporting:periods")}"' not in pages[coordinator]
+
+
 def test_has_role_respects_scope(coordinator, member):
     other = member.country.members.model.objects.create(name="Elsewhere", country_id="GR")
 

@@ -365,7 +365,7 @@ class Call(models.Model):
         if now < self.start_of(self.opens_on):
             return _("Not open yet")
         if self.is_open(now):
-            return _("Open for applications")
+            return _("Open for submissions") if self.is_practices else _("Open for applications")
         if self.before("nomination_deadline", now):
             return _("National nominations")
         if now < self.start_of(self.review_opens_on):

@@ -624,3 +624,23 @@ def test_application_for_a_draft_call_cannot_exist_through_the_pages(client):
 
     assert response.status_code == 404
     assert Application.objects.count() == 0
+
+
+def test_a_call_for_practices_overview_speaks_of_submissions_and_asks_no_time_of_day(
+    client, secretariat
+):
+    call = draft(kind="practices", theme=Theme.objects.get(slug="literacy"))
+    client.force_login(secretariat)
+    url = reverse("admissions:manage", args=[call.pk])
+
+    with time_machine.travel(dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC), tick=False):
+        as_draft = client.get(url).content.decode()
+        call.open(by=secretariat)
+        as_open = client.get(url).content.decode()
+
+    assert "Check its settings, then open it." in as_draft
+    assert "settings and criteria" not in as_draft
+    assert "Open for submissions" in as_open
+    assert "Open for applications" not in as_open
+    # Its announcement is a day: moving it asks for no time.
+    assert 'name="time"' not in as_open

@@ -125,3 +125,14 @@ def test_queue_query_count_does_not_grow_with_practices(
         response = client.get(QUEUE)
 
     assert len(response.context["page"].object_list) == count
+
+
+def test_a_submitted_practice_tells_its_city_what_happens_next(client, coordinator, member):
+    practice = PracticeFactory(state=PracticeState.SUBMITTED, members=[member])
+    client.force_login(coordinator)
+
+    page = client.get(practice.get_absolute_url()).text
+
+    assert "Submitted: the secretariat reviews it, then publishes it" in page
+    # Not in the public library yet: the breadcrumb leads back to the city's practices.
+    assert f'<a href="{reverse("library:manage")}">Your practices</a>' in page

@@ -612,3 +612,18 @@ def test_a_coordinator_may_untick_their_own_city_from_a_shared_practice(
 
     assert response.status_code == 302
     assert list(practice.members.all()) == [other]
+
+
+def test_what_people_wrote_keeps_its_own_direction_on_a_right_to_left_page(client, practices_call):
+    """An English practice or call on the Arabic pages: its sentences end where they
+    should (dir="auto"), not with their full stop at the start."""
+    practices_call.description = "Members share how their city helps every adult read."
+    practices_call.save()
+    practice = PracticeFactory(summary="Weekly reading circles.", language="en")
+
+    urls = [f"/ar{thing.get_absolute_url()}" for thing in (practice, practices_call)]
+    page, call = (client.get(url).content.decode() for url in urls)
+
+    assert '<p class="library-summary" lang="en" dir="auto">Weekly reading circles.</p>' in page
+    assert '<div class="prose" lang="en" dir="auto">' in page
+    assert '<div class="card" dir="auto"><p>Members share how' in call

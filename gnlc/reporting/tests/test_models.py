@@ -2,11 +2,13 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
 from gnlc.core.text import count_words
 from gnlc.reporting.enums import FrameworkStatus, ReportState
-from gnlc.reporting.models import FrameworkVersion, Report, TransitionError
+from gnlc.reporting.models import Area, FrameworkVersion, Group, Report, TransitionError
+from gnlc.reporting.stats import filing_rate
 from gnlc.reporting.tests.factories import PeriodFactory, ReportFactory, complete
 
 pytestmark = pytest.mark.django_db
@@ -222,4 +224,32 @@ def test_area_label_follows_the_active_language():
     with translation.override("es"):
         spanish = area.label
 
-    assert (french, spanish) == ("Développement durable", "Sustainable development")
+    assert (french, spanish) == ("Développement durable", "Desarrollo sostenible")
+
+
+def test_the_seeded_key_features_are_named_in_every_language_a_typed_name_as_typed():
+    version = FrameworkVersion.objects.published().first()
+    area = Area.objects.get(version=version, code="10")
+    group = area.group
+    typed = Group(name_en="A group the secretariat typed")
+
+    with translation.override("ar"):
+        assert (area.label, group.label) == (
+            "إرادة سياسية والتزام قويان",
+            "الشروط الأساسية لبناء مدينة تعلّم",
+        )
+        assert typed.label == "A group the secretariat typed"
+    with translation.override("es"):
+        assert area.label == "Voluntad política y compromiso firmes"
+    with translation.override("fr"):
+        assert area.label == "Volonté politique et engagement forts"  # its own field
+
+
+@pytest.mark.parametrize(
+    ("filed", "reports", "shown"),
+    [(0, 236, 0), (1, 236, 0.4), (118, 236, 50), (235, 236, 99.6), (236, 236, 100), (0, 0, 0)],
+)
+def test_the_filing_rate_is_never_0_with_a_report_filed_nor_100_with_one_missing(
+    filed, reports, shown
+):
+    assert filing_rate(filed, reports) == shown

@@ -179,6 +179,21 @@ def test_secretariat_returns_with_comment(client, coordinator, secretariat, repo
     assert report.history.last().comment == "Add the 2023 figures."
 
 
+def test_a_returned_report_shows_what_needs_changing_on_its_page_and_form(
+    client, coordinator, secretariat, report
+):
+    complete(report)
+    report.transition(ReportState.SUBMITTED, by=coordinator)
+    report.transition(ReportState.RETURNED, by=secretariat, comment="Add the 2023 figures.")
+    client.force_login(coordinator)
+
+    for url in (report.get_absolute_url(), edit_url(report)):
+        page = client.get(url).content.decode()
+        assert "The secretariat returned this report:" in page
+        # In its own direction, whatever the page's.
+        assert '<div dir="auto"><p>Add the 2023 figures.</p></div>' in page
+
+
 def test_coordinator_cannot_accept_own_report(client, coordinator, report):
     complete(report)
     report.transition(ReportState.SUBMITTED, by=coordinator)
@@ -242,6 +257,9 @@ def test_period_created_by_the_secretariat_gets_its_reports(client, secretariat,
     assert response.status_code == 302
     assert report.member == member
     assert report.period.grace_end == dt.date(2025, 8, 29)
+    page = client.get(response.url).content.decode()
+    assert "The period is saved; 1 report was created." in page
+    assert '<th scope="row" class="nowrap"><a href="' in page  # its name on one line
 
 
 def test_period_with_dates_out_of_order_refused(client, secretariat):
@@ -379,3 +397,41 @@ def test_member_page_queries_do_not_grow(client, secretariat, member, django_ass
         response = client.get(reverse("reporting:member", args=[member.slug]))
 
     assert len(response.context["reports"]) == n
+
+
+def test_the_reports_heading_isolates_the_periods_name_for_right_to_left_pages(
+    client, coordinator, report
+):
+    """In Arabic, two years and a dash unisolated show the years swapped."""
+    report.period.name = "2026–2027"
+    report.period.save()
+    client.force_login(coordinator)
+
+    for url in (report.get_absolute_url(), edit_url(report)):
+        page = client.get(f"/ar{url}").content.decode()
+        assert '<bdi class="reporting-period-name">2026–2027</bdi></h1>' in page
+        assert "\u20682026–2027\u2069 · " in page  # the window title
+
+
+def test_a_narrative_is_typed_and_shown_in_its_own_direction(client, coordinator, report):
+    complete(report)
+    client.force_login(coordinator)
+
+    urls = [f"/ar{report.get_absolute_url()}", f"/ar{edit_url(report)}"]
+    shown, form = (client.get(url).content.decode() for url in urls)
+
+    assert '<div class="reporting-narrative" dir="auto">' in shown
+    textarea = form[form.index('<textarea name="narrative_1"') :]
+    assert 'dir="auto"' in textarea[: textarea.index(">")]
+
+
+def test_a_periods_name_keeps_its_order_in_lists_and_choices(client, secretariat, report):
+    report.period.name = "2026–2027"
+    report.period.save()
+    client.force_login(secretariat)
+    urls = [reverse(name) for name in ("reporting:home", "reporting:dashboard")]
+
+    listed, dashboard = (client.get(f"/ar{url}").content.decode() for url in urls)
+
+    assert '<td class="nowrap"><bdi>2026–2027</bdi></td>' in listed
+    assert ">\u20682026–2027\u2069</option>" in dashboard
