@@ -147,9 +147,11 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish")), ("ar", _("Arabic"))]
-# The catalogues live in locale/ at the repository's root; scripts/check_i18n.py points
-# this elsewhere to extract strings without touching them.
-LOCALE_PATHS = [Path(env_str("GNLC_LOCALE_DIR", str(BASE_DIR.parent / "locale")))]
+# The catalogues: compiled into gnlc/locale in an installed package (setup.py), in
+# locale/ at the repository's root in a checkout; scripts/check_i18n.py points this
+# elsewhere to extract strings without touching them.
+_LOCALE_DIR = BASE_DIR / "locale" if (BASE_DIR / "locale").is_dir() else BASE_DIR.parent / "locale"
+LOCALE_PATHS = [Path(env_str("GNLC_LOCALE_DIR", str(_LOCALE_DIR)))]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
