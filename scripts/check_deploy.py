@@ -146,7 +146,7 @@ def member_in_list(base: str, name: str, slug: str) -> dict:
     return {}
 
 
-def main() -> int:  # noqa: PLR0915 -- the stage's checks, in order
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gnlc", required=True)
     parser.add_argument("--workdir", required=True)
@@ -188,7 +188,7 @@ def main() -> int:  # noqa: PLR0915 -- the stage's checks, in order
     coordinator = Browser()
     _, _, page = coordinator.request(f"{a}/accounts/login/")
     fields = form_fields(page) | {"username": EMAIL, "password": PASSWORD}
-    status, headers, _ = coordinator.request(f"{a}/accounts/login/", fields)
+    status, _, _ = coordinator.request(f"{a}/accounts/login/", fields)
     if status != 302 or "sessionid" not in coordinator.cookies:
         fail(f"log-in through {a} answered {status} without a session")
     status, _, page = coordinator.request(f"{b}/accounts/")
@@ -250,8 +250,18 @@ def main() -> int:  # noqa: PLR0915 -- the stage's checks, in order
         fail(f"/readyz with the replica stopped: {status} {body}")
     ok(f"/readyz with the replica stopped: 503 {body['checks']}")
     subprocess.run(
-        ["runuser", "-u", "postgres", "--", *pg_ctl, "start", "-l", f"{args.replica_dir}.log"]
-        + ["-o", _replica_options(args)],
+        [
+            "runuser",
+            "-u",
+            "postgres",
+            "--",
+            *pg_ctl,
+            "start",
+            "-l",
+            f"{args.replica_dir}.log",
+            "-o",
+            _replica_options(args),
+        ],
         check=True,
         stdout=subprocess.DEVNULL,
     )

@@ -56,6 +56,7 @@ cleanup() {
       [ -f "$log" ] && { echo "== $log" >&2; tail -n 20 "$log" >&2; }
     done
   fi
+  echo "Deploy stage: servers stopped ($(($(date +%s) - STARTED)) s)"
   sleep 1  # the servers' last writes, before their folder goes
   rm -rf "$WORK"
   echo "Deploy stage: cleaned up ($(($(date +%s) - STARTED)) s)"
