@@ -27,7 +27,7 @@ PG_VERSION=$(ls /etc/postgresql | sort -V | tail -1)
 PG_BIN=/usr/lib/postgresql/$PG_VERSION/bin
 STARTED=$(date +%s)
 
-step() { printf -- '--> %s\n' "$*"; }
+step() { printf -- '--> [%3d s] %s\n' "$(($(date +%s) - STARTED))" "$*"; }
 as_postgres() { runuser -u postgres -- "$@"; }
 
 WORK=$(mktemp -d /tmp/gnlc-deploy.XXXXXX)
@@ -110,7 +110,9 @@ if [ -z "$WHEEL" ]; then
   WHEEL=$(ls -t dist/gnlc-*.whl | head -1)
 fi
 "$PYTHON" -m venv "$WORK/venv"
-"$WORK/venv/bin/pip" install --quiet --disable-pip-version-check "$ROOT/$WHEEL"
+# --no-compile: the stage's processes compile what they import; byte-compiling all of
+# SciPy and scikit-learn ahead would take longer than the checks.
+"$WORK/venv/bin/pip" install --quiet --no-compile --disable-pip-version-check "$ROOT/$WHEEL"
 echo "installed $WHEEL"
 
 # The environment of docs/deploy.md, plain HTTP: nginx here terminates no TLS.
