@@ -152,11 +152,12 @@ def main() -> int:
     parser.add_argument("--workdir", required=True)
     parser.add_argument("--proxy", required=True)
     parser.add_argument("--app", action="append", required=True)
+    parser.add_argument("--primary-port", type=int, default=5432)
     parser.add_argument("--replica-port", type=int, required=True)
     parser.add_argument("--replica-dir", required=True)
     parser.add_argument("--pg-bin", required=True)
     parser.add_argument("--search-limit", type=int, required=True)
-    parser.add_argument("--stop-primary", metavar="PG_VERSION")
+    parser.add_argument("--stop-primary", metavar="VERSION/CLUSTER")
     args = parser.parse_args()
     a, b = args.app
 
@@ -216,7 +217,7 @@ def main() -> int:
         ok("an anonymous read is served from the replica (paused: still the old value)")
     finally:
         psql(args.replica_port, "SELECT pg_wal_replay_resume()")
-    primary_lsn = psql(5432, "SELECT pg_current_wal_lsn()")
+    primary_lsn = psql(args.primary_port, "SELECT pg_current_wal_lsn()")
     wait_for(
         "the replica catching up",
         lambda: (
@@ -268,7 +269,7 @@ def main() -> int:
     wait_for("/readyz after the replica is back", lambda: _ready(a))
     ok("/readyz recovers when the replica is back")
     if args.stop_primary:
-        cluster = [args.stop_primary, "main"]
+        cluster = args.stop_primary.split("/")
         subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", *cluster, "stop"], check=True)
         try:
             status, body = readyz(b)

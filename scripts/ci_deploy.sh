@@ -19,6 +19,8 @@ ROOT=$PWD
 PROXY=${GNLC_DEPLOY_PROXY_PORT:-8480}
 APP_A=${GNLC_DEPLOY_APP_A_PORT:-8481}
 APP_B=${GNLC_DEPLOY_APP_B_PORT:-8482}
+PRIMARY_PORT=${GNLC_DEPLOY_PRIMARY_PORT:-5432}
+PRIMARY_CLUSTER=${GNLC_DEPLOY_PRIMARY_CLUSTER:-main}
 REPLICA_PORT=${GNLC_DEPLOY_REPLICA_PORT:-5433}
 DB=${GNLC_DEPLOY_DATABASE:-gnlc_deploy}
 REDIS_DB=${GNLC_DEPLOY_REDIS_DB:-7}
@@ -46,10 +48,11 @@ cleanup() {
     as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg/replica" -m immediate -w stop >/dev/null
   fi
   # The primary, if a check stopped it and failed before starting it again.
-  if ! pg_isready -q -h 127.0.0.1 -p 5432; then
-    pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" main start
+  if ! pg_isready -q -h 127.0.0.1 -p $PRIMARY_PORT; then
+    pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" "$PRIMARY_CLUSTER" start
   fi
-  psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1
+  psql -q -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1
+  [ -n "${REDIS_STARTED:-}" ] && redis-cli -h 127.0.0.1 -p 6379 shutdown nosave >/dev/null 2>&1
   if [ $status -ne 0 ]; then
     echo "Deploy stage failed. The last lines of each log:" >&2
     for log in "$WORK"/app/*.log "$WORK"/nginx/error.log "$WORK"/pg/replica.log; do
@@ -62,6 +65,8 @@ cleanup() {
   echo "Deploy stage: cleaned up ($(($(date +%s) - STARTED)) s)"
 }
 trap cleanup EXIT
+# Stopped from outside (a CI timeout, Ctrl-C): exit, so that the cleanup above runs.
+trap 'exit 143' TERM INT
 
 step "nginx (Debian's package)"
 if ! command -v nginx >/dev/null 2>&1; then
@@ -73,21 +78,21 @@ if ! command -v nginx >/dev/null 2>&1; then
 fi
 nginx -v
 
-step "PostgreSQL primary on 127.0.0.1:5432, allowing replication from 127.0.0.1"
-if ! pg_isready -q -h 127.0.0.1 -p 5432; then
-  pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" main start
-  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+step "PostgreSQL primary on 127.0.0.1:$PRIMARY_PORT, allowing replication from 127.0.0.1"
+if ! pg_isready -q -h 127.0.0.1 -p $PRIMARY_PORT; then
+  pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" "$PRIMARY_CLUSTER" start
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p $PRIMARY_PORT && break; sleep 1; done
 fi
-HBA=$(psql -h 127.0.0.1 -U postgres -Atc "SHOW hba_file")
+HBA=$(psql -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -Atc "SHOW hba_file")
 if ! grep -qE '^host\s+replication\s+all\s+127\.0\.0\.1/32' "$HBA"; then
   echo "host replication all 127.0.0.1/32 trust" >>"$HBA"
-  psql -q -h 127.0.0.1 -U postgres -c "SELECT pg_reload_conf()" >/dev/null
+  psql -q -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -c "SELECT pg_reload_conf()" >/dev/null
 fi
-psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
-psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $DB"
+psql -q -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
+psql -q -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -c "CREATE DATABASE $DB"
 
 step "Streaming replica on 127.0.0.1:$REPLICA_PORT (pg_basebackup)"
-as_postgres "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p 5432 -U postgres -D "$WORK/pg/replica" \
+as_postgres "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -D "$WORK/pg/replica" \
   --write-recovery-conf --wal-method=stream --checkpoint=fast
 # Debian keeps the primary's configuration in /etc: the replica gets its own, minimal.
 as_postgres sh -c "printf 'local all all trust\nhost all all 127.0.0.1/32 trust\n' \
@@ -99,6 +104,7 @@ psql -h 127.0.0.1 -p "$REPLICA_PORT" -U postgres -Atc "SELECT 'in recovery: ' ||
 step "Redis on 127.0.0.1:6379"
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   redis-server --bind 127.0.0.1 --port 6379 --daemonize yes --save '' --appendonly no
+  REDIS_STARTED=1
   for _ in $(seq 1 20); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.5; done
 fi
 redis-cli -h 127.0.0.1 -n "$REDIS_DB" flushdb >/dev/null
@@ -121,7 +127,7 @@ cat >"$env_file" <<EOF
 DEBUG=false
 SECRET_KEY=$("$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(50))')
 ALLOWED_HOSTS=127.0.0.1,localhost
-DATABASE_URL=postgres://postgres@127.0.0.1:5432/$DB
+DATABASE_URL=postgres://postgres@127.0.0.1:$PRIMARY_PORT/$DB
 DATABASE_REPLICA_URLS=postgres://postgres@127.0.0.1:$REPLICA_PORT/$DB
 REDIS_URL=redis://127.0.0.1:6379/$REDIS_DB
 GNLC_DATA_DIR=$WORK/app/data
@@ -162,7 +168,9 @@ step "Checks (scripts/check_deploy.py)"
 "$PYTHON" scripts/check_deploy.py \
   --gnlc "$GNLC" --workdir "$WORK/app" --proxy "http://127.0.0.1:$PROXY" \
   --app "http://127.0.0.1:$APP_A" --app "http://127.0.0.1:$APP_B" \
-  --replica-port "$REPLICA_PORT" --replica-dir "$WORK/pg/replica" --pg-bin "$PG_BIN" \
-  --search-limit 8 ${CI:+--stop-primary "$PG_VERSION"}
+  --primary-port "$PRIMARY_PORT" --replica-port "$REPLICA_PORT" \
+  --replica-dir "$WORK/pg/replica" --pg-bin "$PG_BIN" --search-limit 8 \
+  ${CI:+--stop-primary "$PG_VERSION/$PRIMARY_CLUSTER"} \
+  ${GNLC_DEPLOY_STOP_PRIMARY:+--stop-primary "$PG_VERSION/$PRIMARY_CLUSTER"}
 
 echo "Deploy stage passed in $(($(date +%s) - STARTED)) s"
