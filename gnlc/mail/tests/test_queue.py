@@ -9,11 +9,11 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
-from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from gnlc.accounts.tests.factories import UserFactory
 from gnlc.mail.enums import MailStatus
 from gnlc.mail.models import MAX_ATTEMPTS, QueuedMail, retry_delay, send_due
 from gnlc.mail.tests.smtp import SMTPServer
@@ -195,23 +195,24 @@ def test_mail_of_a_rolled_back_transaction_is_never_queued(smtp, reference_data)
 
 
 @pytest.mark.django_db
-def test_mail_queued_by_a_request_is_sent_when_it_ends_where_configured(smtp, clock):
-    with override_settings(GNLC_SEND_MAIL_AFTER_REQUEST=True):
-        request_started.send(sender=None)
-        queue("One")
-        request_finished.send(sender=None)
+def test_mail_queued_by_a_request_is_sent_when_it_ends_where_configured(smtp, client):
+    user = UserFactory(email="ada@example.org")
 
-    assert smtp.received == ["One"]
+    with override_settings(GNLC_SEND_MAIL_AFTER_REQUEST=True):
+        client.post("/accounts/password-reset/", {"email": user.email})
+
+    assert len(smtp.received) == 1
+    assert QueuedMail.objects.get().status == MailStatus.SENT
 
 
 @pytest.mark.django_db
-def test_mail_queued_by_a_request_waits_for_send_mail_by_default(smtp, clock):
-    request_started.send(sender=None)
-    queue("One")
-    request_finished.send(sender=None)
+def test_mail_queued_by_a_request_waits_for_send_mail_by_default(smtp, client):
+    user = UserFactory(email="ada@example.org")
+
+    client.post("/accounts/password-reset/", {"email": user.email})
 
     assert smtp.received == []
-    assert statuses() == [("One", "queued", 0)]
+    assert QueuedMail.objects.get().status == MailStatus.QUEUED
 
 
 def test_production_settings_queue_every_message(tmp_path):
