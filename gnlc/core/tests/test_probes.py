@@ -12,6 +12,7 @@ from django.test import override_settings
 from gnlc.core import probes
 from gnlc.core.logs import JsonFormatter
 from gnlc.core.tests.test_cache_down import closed_port
+from gnlc.core.tests.test_settings import run_gnlc
 
 READY = {
     "status": "ready",
@@ -188,3 +189,27 @@ def test_json_log_line_holds_the_request_fields():
         "status": 200,
         "duration_ms": 3.5,
     }
+
+
+def test_json_log_format_writes_every_line_as_json(tmp_path):
+    code = (
+        "import logging; "
+        "logging.getLogger('gnlc.request').info('GET / 200 1.0 ms', extra={'status': 200})"
+    )
+    result = run_gnlc(
+        ["shell", "--no-imports", "-c", code], tmp_path, DEBUG="true", GNLC_LOG_FORMAT="json"
+    )
+
+    line = json.loads(result.stderr.strip().splitlines()[-1])
+    assert (line["logger"], line["message"], line["status"]) == (
+        "gnlc.request",
+        "GET / 200 1.0 ms",
+        200,
+    )
+
+
+def test_an_unknown_log_format_stops_start_up(tmp_path):
+    result = run_gnlc(["check"], tmp_path, DEBUG="true", GNLC_LOG_FORMAT="xml")
+
+    assert result.returncode != 0
+    assert "GNLC_LOG_FORMAT must be plain or json, not 'xml'" in result.stderr
