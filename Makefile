@@ -7,7 +7,7 @@ PORT   ?= 8000
 # The development server runs with DEBUG on, on the SQLite file in ./var, unless told.
 DEV    := DEBUG=true
 
-.PHONY: run test install static messages messages-update migrate data demo serve lint check-i18n format bench package clean
+.PHONY: run test fuzz install static messages messages-update migrate data demo serve lint check-i18n format bench package clean
 
 run: install static messages migrate data demo serve
 
@@ -48,6 +48,12 @@ serve:
 
 test: install static messages
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
+
+# The API fuzzed from its OpenAPI document (schemathesis, every check, a fixed seed) with
+# more examples than the suite's 200 per operation and mode; FUZZ_EXAMPLES to change.
+FUZZ_EXAMPLES ?= 1000
+fuzz: install
+	GNLC_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -n auto gnlc/api/tests/test_fuzz.py
 
 # After adding or changing marked strings: extract them into the catalogues, then
 # translate the new entries (make check-i18n lists what is missing).

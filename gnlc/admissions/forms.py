@@ -81,6 +81,8 @@ class ApplicationForm(forms.ModelForm):
         self.call, self.strict = call, strict
         self.instance.call = call
         self.fields["country"].queryset = Country.objects.order_by("name")
+        # The model field has no translated name (changing it would be a migration).
+        self.fields["country"].label = _("Country")
         self.fields["data_year"].widget.attrs.update(min=1990, max=2100)
         for name in WORD_LIMITED:
             self.fields[name].help_text = _("At most %(n)d words.") % {"n": MOTIVATION_MAX_WORDS}
@@ -349,6 +351,8 @@ class AssignForm(forms.Form):
             call=call, state="nominated"
         ).select_related("country")
         self.fields["juror"].queryset = jurors
+        self.fields["application"].empty_label = _("Choose an application")
+        self.fields["juror"].empty_label = _("Choose a juror")
 
 
 class DecisionsForm(forms.Form):

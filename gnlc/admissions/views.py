@@ -710,7 +710,8 @@ def assignments(request, pk):
             result = assignment.assign_reviews(call, by=request.user)
             messages.success(
                 request,
-                _("%(n)d reviews assigned.") % {"n": len(result.pairs)},
+                ngettext("%(n)d review assigned.", "%(n)d reviews assigned.", len(result.pairs))
+                % {"n": len(result.pairs)},
             )
             if result.short:
                 messages.warning(
@@ -922,12 +923,26 @@ def decisions(request, pk):
             "form": form,
             "rows": [(a, field, ranks.get(a.pk)) for a, field in form.rows()],
             "consequences": call.consequences(),
-            "admitted": call.applications.filter(state=ApplicationState.ADMITTED).count(),
+            "decided": _decided(call),
             "unpublished": call.unpublished().count(),
             "publication": call.publication_state(),
             "states": PublicationState,
         },
     )
+
+
+def _decided(call) -> dict:
+    """How many of the call's applications each decision applied so far has moved
+    (admitted or winners, waitlisted or in reserve, rejected): empty if none."""
+    states = (ApplicationState.ADMITTED, ApplicationState.WAITLISTED, ApplicationState.REJECTED)
+    counts = dict(
+        call.applications.filter(state__in=states)
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("id"))
+        .values_list("state", "n")
+    )
+    return {state: counts.get(state, 0) for state in states} if counts else {}
 
 
 @login_required

@@ -2,8 +2,10 @@
 
 Read-only and anonymous. docs/api.md is its contract (a test checks every route is in
 it); the OpenAPI document is served at /api/v1/openapi.json and the interactive docs at
-/api/docs. Filters go through the directory's own `DirectoryFilter`, counts through
-`gnlc.cities.stats`, so a figure here equals the one on the web pages."""
+/api/docs. Each operation's parameters are parsed once, by its schema (gnlc/api/schemas.py),
+which is also what the document says; the cleaned filters go to the directory's own
+queries (`Member.objects.directory`) and counts through `gnlc.cities.stats`, so a figure
+here equals the one on the web pages."""
 
 import functools
 import importlib
@@ -14,15 +16,16 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils import translation
 from django.views.decorators.cache import cache_control
-from ninja import NinjaAPI, Query, Swagger
+from ninja import Query, Swagger
 from ninja.decorators import decorate_view
 
 from gnlc.api import schemas
-from gnlc.api.errors import ApiError, form_error_details, register_handlers
+from gnlc.api.errors import ApiError, register_handlers
+from gnlc.api.openapi import Api
 from gnlc.cities import stats
 from gnlc.cities.cache import cached
-from gnlc.cities.forms import DirectoryFilter
 from gnlc.cities.models import Cohort, Country, Member, MembershipEvent
+from gnlc.cities.querysets import Directory
 
 DESCRIPTION = f"""Open data on the members of the {settings.GNLC_NETWORK_NAME}: who they are,
 where, since when, and the network's figures on any date; and the library's good practices.
@@ -42,7 +45,7 @@ Read-only, no authentication, in English. Data under {settings.GNLC_DATA_LICENCE
 Each operation below lists its parameters and responses; the OpenAPI document is
 /api/v1/openapi.json."""
 
-api = NinjaAPI(
+api = Api(
     title=f"{settings.GNLC_NETWORK_SHORT_NAME} API",
     version="1",
     description=DESCRIPTION,
@@ -77,7 +80,7 @@ api.add_decorator(in_english, mode="view")
 cached_list = decorate_view(cache_control(public=True, max_age=60))
 
 
-def _members_page(request, params: schemas.MemberQuery, directory: DirectoryFilter) -> dict:
+def _members_page(request, params: schemas.MemberQuery, directory: Directory) -> dict:
     members = directory.queryset()
     count = members.count()
     size = params.page_size
@@ -120,11 +123,7 @@ def _members_page(request, params: schemas.MemberQuery, directory: DirectoryFilt
 def list_members(request, params: Query[schemas.MemberQuery]):
     """Members on record on `as_of` (today): active, suspended or withdrawn since.
     Filters combine; each facet count says how many results that value would give."""
-    directory = DirectoryFilter(request.GET)
-    if not directory.is_valid():
-        raise ApiError(
-            422, "The request's parameters are not valid.", form_error_details(directory)
-        )
+    directory = Member.objects.directory(params.filters(), params.sort)
     # The page with its facets is the costly answer at scale: its JSON is cached per
     # query, host and data revision (gnlc.cities.cache), so a change to the data shows at
     # once, and a hit costs one query and no serialisation.
@@ -204,7 +203,7 @@ def list_countries(request, as_of: schemas.AsOf = None):
     summary="One country",
     tags=["countries"],
 )
-def get_country(request, iso2: str, as_of: schemas.AsOf = None):
+def get_country(request, iso2: schemas.CountryPath, as_of: schemas.AsOf = None):
     found = _countries(as_of, iso2=iso2.upper())
     if not found:
         raise ApiError(404, f"No country has the ISO code {iso2!r}.")
@@ -260,7 +259,7 @@ def list_cohorts(request):
     summary="One cohort: its new members and countries, and the network's totals then",
     tags=["cohorts"],
 )
-def get_cohort(request, year: int):
+def get_cohort(request, year: schemas.CohortPath):
     cohort = Cohort.objects.filter(year=year).first()
     if cohort is None:
         raise ApiError(404, f"There is no cohort of {year}.")

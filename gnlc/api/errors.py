@@ -65,15 +65,6 @@ def error_response(status: int, message: str, details: list[dict] | None = None)
     return HttpResponse(body, status=status, content_type=CONTENT_TYPE)
 
 
-def form_error_details(form) -> list[dict]:
-    """A Django form's errors as error details, one per message."""
-    return [
-        {"field": None if field == "__all__" else field, "message": error["message"]}
-        for field, errors in form.errors.get_json_data().items()
-        for error in errors
-    ]
-
-
 def validation_error_details(exc: ValidationError) -> list[dict]:
     """Ninja's errors (pydantic's, with a location such as ("query", "page_size")) as
     error details; the location's source ("query", "path") is dropped from the field.

@@ -1,5 +1,10 @@
 """The API's serialisers: what each endpoint takes and gives, and so its OpenAPI document.
 
+A query schema here is the only parser of its endpoint's parameters: what it accepts is
+what the document says, bound for bound, and its cleaned values go straight to the
+domain's queries (`Member.objects.directory`). Its rules are the domain's own constants
+(`gnlc.cities.querysets`), which the web pages' forms take too.
+
 Objects come from `for_listing()` querysets (country, region and cohort already joined);
 URLs are resolved here, from the request in the schema's context, without a query."""
 
@@ -9,11 +14,13 @@ from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from ninja import Field, Query, Schema
+from ninja import Field, Path, Query, Schema
 from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from gnlc.cities.enums import DatePrecision, EventKind, MemberKind, Status
-from gnlc.cities.forms import SORTS
+from gnlc.cities.models import REGION_LABELS
+from gnlc.cities.querysets import COHORT_YEARS, COUNTRY_CODE, SEARCH_MAX_LENGTH, SORTS
 
 # Literal types built from the domain's enums, so the OpenAPI document lists the values.
 StatusValue = Literal[tuple(Status.values)]
@@ -21,6 +28,7 @@ KindValue = Literal[tuple(MemberKind.values)]
 EventKindValue = Literal[tuple(EventKind.values)]
 PrecisionValue = Literal[tuple(DatePrecision.values)]
 SortValue = Literal[tuple(SORTS)]
+RegionSlug = Literal[tuple(REGION_LABELS)]
 
 
 def _iso_date(value):
@@ -31,8 +39,46 @@ def _iso_date(value):
     return value
 
 
+def _integer(value):
+    """Only digits, with a minus sign perhaps: pydantic alone also reads "2022.0",
+    " 2022" and "2_022" as 2022, which the document's `integer` does not allow."""
+    if isinstance(value, str) and not re.fullmatch(r"-?\d+", value):
+        raise PydanticCustomError(
+            "int_parsing", "Input should be a valid integer, unable to parse string as an integer"
+        )
+    return value
+
+
+def integer(**bounds):
+    """An integer query or path parameter, `bounds` (ge, le) included. The bounds come
+    before the digits' check: pydantic writes them into the JSON Schema only so."""
+    return Annotated[int, Field(**bounds), BeforeValidator(_integer)]
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+Integer = integer()
+CountryCode = Annotated[str, Field(min_length=2, max_length=2, pattern=COUNTRY_CODE)]
+CohortYear = integer(ge=COHORT_YEARS[0], le=COHORT_YEARS[1])
+
+# Path parameters under the same rules as the filters: a code or year outside them is a
+# 422; a well-formed one that nothing has, a 404.
+CountryPath = Annotated[
+    str,
+    Path(
+        min_length=2,
+        max_length=2,
+        pattern=COUNTRY_CODE,
+        description="ISO 3166-1 alpha-2 code, any case.",
+        examples=["KE"],
+    ),
+]
+CohortPath = Annotated[
+    Integer,
+    Path(ge=COHORT_YEARS[0], le=COHORT_YEARS[1], description="The cohort's year.", examples=[2022]),
+]
+
 AsOf = Annotated[
-    Annotated[dt.date, BeforeValidator(_iso_date)] | None,
+    IsoDate | None,
     Query(description="The date the figures are for (YYYY-MM-DD); today by default."),
 ]
 
@@ -82,7 +128,10 @@ class Error(Schema):
     error: ErrorBody
 
 
-ERRORS = {404: Error, 422: Error}
+# Every operation may answer these, in the error shape: 404 (an unknown object, a page
+# after the last), 422 (a parameter the query schema refuses) and 429 (the rate limit
+# of gnlc.core.ratelimit, with Retry-After: see gnlc.api.openapi for its header).
+ERRORS = {404: Error, 422: Error, 429: Error}
 
 
 # Shared pieces -----------------------------------------------------------------------
@@ -102,36 +151,51 @@ class CountryRef(Schema):
 
 
 class MemberQuery(Schema):
-    """The `members` filters. They are parsed again by the directory's own filter form,
-    so a URL selects the same members on the web pages, the downloads and the API. Each
-    facet filter may repeat (`region=africa&region=arab-states`): a member matches any
-    of its values, and every filter given."""
+    """The `members` filters, under the directory's rules (the web form takes the same).
+    Each facet filter may repeat (`region=africa&region=arab-states`): a member matches
+    any of its values, and every filter given."""
 
-    region: list[str] | None = Field(
-        None,
+    region: list[RegionSlug] = Field(
+        [],
         description="A region's slug (see `regions`); repeat for several.",
         examples=[["africa"]],
     )
-    country: list[str] | None = Field(
-        None,
-        description="ISO 3166-1 alpha-2 code, any case; repeat for several.",
+    country: list[CountryCode] = Field(
+        [],
+        description="ISO 3166-1 alpha-2 code, any case; repeat for several. A code no "
+        "member has gives no results.",
         examples=[["KE"]],
     )
-    cohort: list[int] | None = Field(
-        None, description="The cohort's year; repeat for several.", examples=[[2022]]
+    cohort: list[CohortYear] = Field(
+        [], description="The cohort's year; repeat for several.", examples=[[2022]]
     )
-    status: list[StatusValue] | None = Field(
-        None, description="Status on the `as_of` date; repeat for several."
+    status: list[StatusValue] = Field(
+        [], description="Status on the `as_of` date; repeat for several."
     )
     q: str | None = Field(
-        None, description="Name search, case- and accent-insensitive.", examples=["lanh"]
+        None,
+        max_length=SEARCH_MAX_LENGTH,
+        description="Name search, case- and accent-insensitive.",
+        examples=["lanh"],
     )
-    as_of: dt.date | None = Field(
+    as_of: IsoDate | None = Field(
         None, description="Members on record on this date (YYYY-MM-DD); today by default."
     )
-    sort: SortValue | None = Field(None, description="Order of results; `name` by default.")
-    page: int = Field(1, ge=1, description="Page number, from 1.")
-    page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Members per page.")
+    sort: SortValue = Field("name", description="Order of results.")
+    page: Integer = Field(1, ge=1, description="Page number, from 1.")
+    page_size: Integer = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Members per page.")
+
+    def filters(self) -> dict:
+        """The filters as `Member.objects.directory` takes them: each facet's values
+        sorted, without repeats, a country's code in capitals."""
+        return {
+            "q": self.q,
+            "as_of": self.as_of,
+            "region": sorted(set(self.region or ())),
+            "country": sorted({code.upper() for code in self.country or ()}),
+            "cohort": sorted(set(self.cohort or ())),
+            "status": sorted(set(self.status or ())),
+        }
 
 
 class MemberSummary(Schema):

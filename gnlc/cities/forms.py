@@ -1,21 +1,26 @@
 """Forms of the cities app. `DirectoryFilter` parses the directory's query string; the
 pages, the open-data downloads and `gnlc export` all filter through it, so one URL means
-the same rows everywhere."""
+the same rows everywhere (the API parses the same query with its own schema, under the
+same rules, into the same `Directory`)."""
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from gnlc.cities.enums import Status
 from gnlc.cities.models import REGION_LABELS, Member
+from gnlc.cities.querysets import COHORT_YEARS, COUNTRY_CODE, SEARCH_MAX_LENGTH, Directory
 from gnlc.core.forms import RepeatedField
 
-SORTS = {
-    "name": ("name", "pk"),
-    "-name": ("-name", "-pk"),
-    "country": ("country__name", "name", "pk"),
-    "cohort": ("cohort__year", "name", "pk"),
-    "-cohort": ("-cohort__year", "name", "pk"),
-}
+
+def country_filter() -> RepeatedField:
+    """A filter by countries: their ISO 3166-1 alpha-2 codes, any case, in capitals once
+    cleaned (the directory's, the library's)."""
+    code = forms.CharField(
+        max_length=2,
+        validators=[RegexValidator(COUNTRY_CODE, _("Give a country's two-letter ISO code."))],
+    )
+    return RepeatedField(code, label=_("Country"), normalise=str.upper)
 
 
 class DirectoryFilter(forms.Form):
@@ -27,10 +32,13 @@ class DirectoryFilter(forms.Form):
     link that no longer means anything should say so rather than show the whole
     network."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH)
     region = RepeatedField(forms.ChoiceField(choices=REGION_LABELS.items()), label=_("Region"))
-    country = RepeatedField(forms.CharField(max_length=2), label=_("Country"), normalise=str.upper)
-    cohort = RepeatedField(forms.IntegerField(min_value=2000, max_value=2100), label=_("Cohort"))
+    country = country_filter()
+    cohort = RepeatedField(
+        forms.IntegerField(min_value=COHORT_YEARS[0], max_value=COHORT_YEARS[1]),
+        label=_("Cohort"),
+    )
     status = RepeatedField(forms.ChoiceField(choices=Status.choices), label=_("Status"))
     as_of = forms.DateField(
         label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -47,14 +55,8 @@ class DirectoryFilter(forms.Form):
         ],
     )
 
-    FILTER_FIELDS = ("q", "region", "country", "cohort", "status", "as_of")
-    # The facets, and how each narrows the members to any of its values.
-    FACETS = {
-        "region": "country__region_id__in",
-        "country": "country_id__in",
-        "cohort": "cohort_id__in",
-        "status": "status_on__in",
-    }
+    FILTER_FIELDS = Directory.FILTERS
+    FACETS = Directory.FACETS
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data if data is not None else {}, *args, **kwargs)
@@ -75,42 +77,20 @@ class DirectoryFilter(forms.Form):
             for item in (value if isinstance(value, list) else [value])
         ]
 
-    def base_queryset(self):
-        """Members on record on the chosen date with every filter but the facets applied
-        (search and date), so facet counts show what each choice would give."""
-        filters = self.filters
-        return Member.objects.on_record(filters.get("as_of")).search(filters.get("q", ""))
-
-    def _narrowed(self, members, but=None):
-        """`members` narrowed by every facet's values, but the facet `but`."""
-        filters = self.filters
-        for name, lookup in self.FACETS.items():
-            if name != but and name in filters:
-                members = members.filter(**{lookup: filters[name]})
-        return members
+    @property
+    def directory(self) -> Directory:
+        """The members these filters select, with their facets (an invalid form selects
+        as an empty one does)."""
+        sort = self.cleaned_data.get("sort") if self.is_valid() else None
+        return Member.objects.directory(self.filters, sort)
 
     def queryset(self):
         """The rows this filter selects, sorted, ready for listing."""
-        sort = (self.cleaned_data.get("sort") if self.is_valid() else None) or "name"
-        return self._narrowed(self.base_queryset()).for_listing().order_by(*SORTS[sort])
+        return self.directory.queryset()
 
     def facets(self):
-        """Counts per facet value, as multi-choice faceted search counts them: a facet
-        without a chosen value counts over the results; a facet with some counts over
-        the results of every other facet's filters, so its other values show how many
-        members choosing them too would bring (values of one facet are alternatives).
-        One grouped query per facet."""
-        filters = self.filters
-        base = self.base_queryset()
-        counts = (
-            self._narrowed(base)
-            .order_by()
-            .facet_counts([name for name in self.FACETS if name not in filters])
-        )
-        for name in self.FACETS:
-            if name in filters:
-                counts[name] = self._narrowed(base, but=name).order_by().facet_counts([name])[name]
-        return {name: counts[name] for name in self.FACETS}
+        """Counts per facet value (see `Directory.facets`)."""
+        return self.directory.facets()
 
 
 def _coordinate_field(label, limit: int, message):

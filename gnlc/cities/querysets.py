@@ -9,6 +9,20 @@ from django.db.models import Case, Count, OuterRef, Subquery, Value, When
 from gnlc.cities.enums import EventKind, Status
 from gnlc.core.text import fold
 
+# The directory's filters and their rules, taken by both of its parsers: the web form
+# (`DirectoryFilter`: the pages, the downloads, `gnlc export`) and the API's schema
+# (`gnlc.api.schemas.MemberQuery`, which is also the OpenAPI document).
+COHORT_YEARS = (2000, 2100)
+COUNTRY_CODE = r"^[A-Za-z]{2}$"  # ISO 3166-1 alpha-2, in any case
+SEARCH_MAX_LENGTH = 100
+SORTS = {
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "country": ("country__name", "name", "pk"),
+    "cohort": ("cohort__year", "name", "pk"),
+    "-cohort": ("-cohort__year", "name", "pk"),
+}
+
 
 class MembershipEventQuerySet(models.QuerySet):
     def effective_by(self, as_of: dt.date):
@@ -98,6 +112,11 @@ class MemberQuerySet(models.QuerySet):
         since: the cohort's new members."""
         return self.filter(events__kind=EventKind.ADMITTED, events__cohort=cohort).distinct()
 
+    def directory(self, filters: dict, sort: str | None = None) -> "Directory":
+        """These members as the directory selects them with `filters`, valid and cleaned
+        (see `Directory`), in the order `sort` (a key of SORTS; `name` by default)."""
+        return Directory(self, filters, sort or "name")
+
     def for_listing(self):
         """What list pages and the API show of each member, in a fixed number of queries."""
         return self.select_related("country", "country__region", "cohort")
@@ -183,3 +202,61 @@ class MemberQuerySet(models.QuerySet):
             }
             for row in rows
         ]
+
+
+class Directory:
+    """The member directory's selection for filters already parsed, by whichever parser
+    read them (the web form, the API's schema): the members it lists and its facet
+    counts. `filters` holds the non-empty ones among `q` (text), `as_of` (a date) and the
+    facets `region`, `country` (upper case), `cohort` (years) and `status`, each facet a
+    list of alternatives.
+
+    Each facet takes several values: a member matches any of them, and every facet it is
+    filtered by."""
+
+    FILTERS = ("q", "as_of", "region", "country", "cohort", "status")
+    # The facets, and how each narrows the members to any of its values.
+    FACETS = {
+        "region": "country__region_id__in",
+        "country": "country_id__in",
+        "cohort": "cohort_id__in",
+        "status": "status_on__in",
+    }
+
+    def __init__(self, members, filters: dict, sort: str = "name"):
+        self.members = members
+        self.filters = {name: value for name, value in filters.items() if value}
+        self.sort = sort
+
+    def base_queryset(self):
+        """Members on record on the chosen date with every filter but the facets applied
+        (search and date), so facet counts show what each choice would give."""
+        return self.members.on_record(self.filters.get("as_of")).search(self.filters.get("q", ""))
+
+    def _narrowed(self, members, but=None):
+        """`members` narrowed by every facet's values, but the facet `but`."""
+        for name, lookup in self.FACETS.items():
+            if name != but and name in self.filters:
+                members = members.filter(**{lookup: self.filters[name]})
+        return members
+
+    def queryset(self):
+        """The rows these filters select, sorted, ready for listing."""
+        return self._narrowed(self.base_queryset()).for_listing().order_by(*SORTS[self.sort])
+
+    def facets(self) -> dict[str, list[dict]]:
+        """Counts per facet value, as multi-choice faceted search counts them: a facet
+        without a chosen value counts over the results; a facet with some counts over
+        the results of every other facet's filters, so its other values show how many
+        members choosing them too would bring (values of one facet are alternatives).
+        One grouped query per facet."""
+        base = self.base_queryset()
+        counts = (
+            self._narrowed(base)
+            .order_by()
+            .facet_counts([name for name in self.FACETS if name not in self.filters])
+        )
+        for name in self.FACETS:
+            if name in self.filters:
+                counts[name] = self._narrowed(base, but=name).order_by().facet_counts([name])[name]
+        return {name: counts[name] for name in self.FACETS}

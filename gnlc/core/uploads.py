@@ -46,8 +46,8 @@ from django.core import signing
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 MB = 1024 * 1024
 SIGNATURES = {
@@ -387,6 +387,13 @@ class HeldFileInput(forms.FileInput):
         return context
 
 
+def _size_help(kinds: str, mb: int) -> str:
+    return _("%(kinds)s, at most %(mb)d MB.") % {"kinds": kinds, "mb": mb}
+
+
+_lazy_size_help = lazy(_size_help, str)
+
+
 class CheckedFileField(forms.FileField):
     """A file field that checks content and size (see `check_upload`), renames, and
     holds a good file while the rest of the form is corrected (`HeldFileInput`)."""
@@ -395,10 +402,11 @@ class CheckedFileField(forms.FileField):
 
     def __init__(self, *, kinds: set[str], max_bytes: int = 10 * MB, **kwargs):
         self.kinds, self.max_bytes = kinds, max_bytes
+        # Lazy as a whole: `gettext_lazy(...) % values` would translate once, at import,
+        # and every page would say it in the default language.
         kwargs.setdefault(
             "help_text",
-            gettext_lazy("%(kinds)s, at most %(mb)d MB.")
-            % {"kinds": ", ".join(sorted(k.upper() for k in kinds)), "mb": max_bytes // MB},
+            _lazy_size_help(", ".join(sorted(k.upper() for k in kinds)), max_bytes // MB),
         )
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("accept", ",".join(CONTENT_TYPES[k] for k in sorted(kinds)))

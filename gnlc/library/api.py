@@ -1,7 +1,9 @@
 """The library in the JSON API (mounted under /api/v1/ by gnlc/api/api.py): published
 practices, searched and filtered with facet counts, one practice, and the network's
-documents. Only published practices are ever served; filters go through the search
-page's own `LibraryFilter`, so a URL selects the same practices everywhere."""
+documents. Only published practices are ever served. The query schemas below are the
+only parsers of the parameters (and the OpenAPI document); they take the search page's
+rules (gnlc.library.querysets) and hand their cleaned filters to the same queries as
+its form (`searched`, `filter_by`), so a URL selects the same practices everywhere."""
 
 import datetime as dt
 import math
@@ -10,59 +12,93 @@ from typing import Annotated, Literal
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
-from gnlc.api.errors import ApiError, form_error_details
-from gnlc.api.schemas import ERRORS
-from gnlc.library.enums import DocumentKind, KeyFeature, Language
-from gnlc.library.forms import DocumentFilter, LibraryFilter
-from gnlc.library.models import Practice
+from gnlc.api.errors import ApiError
+from gnlc.api.schemas import ERRORS, CountryCode, Integer, RegionSlug, integer
+from gnlc.library.enums import SDG_NAMES, DocumentKind, KeyFeature, Language
+from gnlc.library.models import Document, Practice
+from gnlc.library.querysets import (
+    SEARCH_MAX_LENGTH,
+    THEME_SLUG,
+    THEME_SLUG_MAX_LENGTH,
+    YEARS,
+)
 
 router = Router(tags=["library"])
 MAX_PAGE_SIZE = 100
 LanguageValue = Literal[tuple(Language.values)]
+ThemeSlug = Annotated[
+    str, Field(min_length=1, max_length=THEME_SLUG_MAX_LENGTH, pattern=THEME_SLUG)
+]
+SdgNumber = integer(ge=min(SDG_NAMES), le=max(SDG_NAMES))
+Year = integer(ge=YEARS[0], le=YEARS[1])
 
 
 class PageQuery(Schema):
     q: str | None = Field(
         None,
+        max_length=SEARCH_MAX_LENGTH,
         description="Words to search for, all required; results are ranked by relevance.",
         examples=["adult literacy"],
     )
-    page: int = Field(1, ge=1, description="Page number, from 1.")
-    page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE, description="Results per page.")
+    page: Integer = Field(1, ge=1, description="Page number, from 1.")
+    page_size: Integer = Field(20, ge=1, le=MAX_PAGE_SIZE, description="Results per page.")
+
+
+def _alternatives(values) -> list:
+    """A repeated filter's values as the queries take them: sorted, without repeats."""
+    return sorted(set(values or ()))
 
 
 class PracticeQuery(PageQuery):
-    """The practices' filters, parsed again by the search page's own form. Each may
-    repeat (`theme=literacy&theme=health`): a practice matches any of its values, and
-    every filter given."""
+    """The practices' filters, under the search page's rules. Each may repeat
+    (`theme=literacy&theme=health`): a practice matches any of its values, and every
+    filter given."""
 
-    theme: list[str] | None = Field(
-        None, description="A theme's slug; repeat for several.", examples=[["literacy"]]
+    theme: list[ThemeSlug] = Field(
+        [],
+        description="A theme's slug; repeat for several. A slug no theme has matches nothing.",
+        examples=[["literacy"]],
     )
-    sdg: list[Annotated[int, Field(ge=1, le=17)]] | None = Field(
-        None, description="An SDG's number; repeat for several.", examples=[[4]]
+    sdg: list[SdgNumber] = Field(
+        [], description="An SDG's number; repeat for several.", examples=[[4]]
     )
-    region: list[str] | None = Field(
-        None, description="A region's slug; repeat for several.", examples=[["africa"]]
+    region: list[RegionSlug] = Field(
+        [], description="A region's slug; repeat for several.", examples=[["africa"]]
     )
-    country: list[str] | None = Field(
-        None, description="ISO 3166-1 alpha-2, any case; repeat for several."
+    country: list[CountryCode] = Field(
+        [], description="ISO 3166-1 alpha-2, any case; repeat for several."
     )
-    year: list[int] | None = Field(
-        None, description="The year the practice started; repeat for several."
+    year: list[Year] = Field([], description="The year the practice started; repeat for several.")
+    language: list[LanguageValue] = Field(
+        [], description="The practice's language; repeat for several."
     )
-    language: list[LanguageValue] | None = Field(
-        None, description="The practice's language; repeat for several."
+    key_feature: list[Literal[tuple(KeyFeature.values)]] = Field(
+        [], description="The Key Features area it serves; repeat for several."
     )
-    key_feature: list[Literal[tuple(KeyFeature.values)]] | None = Field(
-        None, description="The Key Features area it serves; repeat for several."
-    )
+
+    def filters(self) -> dict:
+        """The non-empty filters as `filter_by` takes them (as the form cleans them)."""
+        filters = {
+            "theme": _alternatives(self.theme),
+            "sdg": _alternatives(self.sdg),
+            "region": _alternatives(self.region),
+            "country": _alternatives(code.upper() for code in self.country or ()),
+            "year": _alternatives(self.year),
+            "language": _alternatives(self.language),
+            "key_feature": _alternatives(self.key_feature),
+        }
+        return {name: values for name, values in filters.items() if values}
 
 
 class DocumentQuery(PageQuery):
     kind: Literal[tuple(DocumentKind.values)] | None = Field(None, description="Its type.")
     language: LanguageValue | None = Field(None, description="Its language.")
-    year: int | None = Field(None, description="Its year of publication.")
+    year: Year | None = Field(None, description="Its year of publication.")
+
+    def filters(self) -> dict:
+        """The filters given, as `filter_by` takes them."""
+        filters = {"kind": self.kind, "language": self.language, "year": self.year}
+        return {name: value for name, value in filters.items() if value}
 
 
 class CityRef(Schema):
@@ -206,14 +242,12 @@ def _practice(request, practice) -> dict:
 )
 def list_practices(request, params: Query[PracticeQuery]):
     """Ranked by relevance with `q` (and highlighted), newest first without."""
-    form = LibraryFilter(request.GET)
-    if not form.is_valid():
-        raise ApiError(422, "The request's parameters are not valid.", form_error_details(form))
-    page = _page(request, params, form.results())
+    results = Practice.objects.published().searched(params.q or "", params.filters())
+    page = _page(request, params, results)
     rows = page.pop("rows")
     return {
         **page,
-        "facets": form.facets(),
+        "facets": results.facets(),
         "results": [_practice(request, practice) for practice in rows],
     }
 
@@ -254,10 +288,8 @@ def get_practice(request, slug: str):
     summary="The network's publications, searched and filtered",
 )
 def list_documents(request, params: Query[DocumentQuery]):
-    form = DocumentFilter(request.GET)
-    if not form.is_valid():
-        raise ApiError(422, "The request's parameters are not valid.", form_error_details(form))
-    page = _page(request, params, form.results())
+    results = Document.objects.filter_by(params.filters()).searched(params.q or "")
+    page = _page(request, params, results)
     rows = page.pop("rows")
     return {
         **page,

@@ -1,5 +1,6 @@
-"""Forms of the library: the search filter (shared by the page, the API and the open
-data export, so one URL means the same rows everywhere), the practice editor with its
+"""Forms of the library: the search filter (shared by the page and the open data export;
+the API parses the same query with its own schema, under the same rules and into the
+same queries, so one URL means the same rows everywhere), the practice editor with its
 attachments, the moderation form and the documents' filter."""
 
 from django import forms
@@ -8,6 +9,7 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gnlc.cities.forms import country_filter
 from gnlc.cities.models import REGION_LABELS, Member
 from gnlc.core.forms import RepeatedField
 from gnlc.core.uploads import CheckedFileField
@@ -27,9 +29,13 @@ from gnlc.library.models import (
     Sdg,
     Theme,
 )
-from gnlc.library.querysets import PracticeSearch, SearchResults
-
-YEARS = (1950, 2100)
+from gnlc.library.querysets import (
+    SEARCH_MAX_LENGTH,
+    THEME_SLUG_MAX_LENGTH,
+    YEARS,
+    PracticeSearch,
+    SearchResults,
+)
 
 
 class LibraryFilter(forms.Form):
@@ -37,14 +43,15 @@ class LibraryFilter(forms.Form):
 
     Each facet filter takes several values, repeated in the URL (`?theme=literacy&
     theme=health`): a practice matches any of them, and every filter given. Invalid
-    values are errors (a 400 on the page, a 422 in the API), never silently dropped: a
-    shared link that no longer means anything says so."""
+    values are errors (a 400 on the page; the API's schema, under the same rules, answers
+    a 422), never silently dropped: a shared link that no longer means anything says
+    so."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    theme = RepeatedField(forms.SlugField(max_length=80), label=_("Theme"))
+    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH)
+    theme = RepeatedField(forms.SlugField(max_length=THEME_SLUG_MAX_LENGTH), label=_("Theme"))
     sdg = RepeatedField(forms.TypedChoiceField(coerce=int, choices=SDG_CHOICES), label=_("SDG"))
     region = RepeatedField(forms.ChoiceField(choices=REGION_LABELS.items()), label=_("Region"))
-    country = RepeatedField(forms.CharField(max_length=2), label=_("Country"), normalise=str.upper)
+    country = country_filter()
     year = RepeatedField(
         forms.IntegerField(min_value=YEARS[0], max_value=YEARS[1]), label=_("Active since")
     )
@@ -127,12 +134,7 @@ class LibraryFilter(forms.Form):
         """The same rows ranked by relevance (newest first without words), highlighted,
         with their facet counts: one search per form, cached (see PracticeSearch)."""
         if getattr(self, "_results", None) is None:
-            self._results = PracticeSearch(
-                self.listed(),
-                self.text,
-                filters=self.filters,
-                prepare=lambda practices: practices.for_listing(),
-            )
+            self._results = self.listed().searched(self.text, self.filters)
         return self._results
 
     def facets(self) -> dict:
@@ -148,7 +150,7 @@ class LibraryFilter(forms.Form):
 class DocumentFilter(forms.Form):
     """Search words and filters of the network's documents."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH)
     kind = forms.ChoiceField(
         label=_("Type"), required=False, choices=[("", _("Any")), *DocumentKind.choices]
     )
@@ -172,7 +174,7 @@ class DocumentFilter(forms.Form):
         return self.cleaned_data.get("q", "") if self.is_valid() else ""
 
     def results(self) -> SearchResults:
-        return SearchResults(Document.objects.filter_by(self.filters), self.text)
+        return Document.objects.filter_by(self.filters).searched(self.text)
 
     def facets(self) -> dict:
         facets = Document.objects.filter_by(self.filters).search(self.text).facet_counts()

@@ -73,6 +73,15 @@ class PracticeQuerySet(models.QuerySet):
             "sdgs",
         )
 
+    def searched(self, text: str, filters: dict) -> "PracticeSearch":
+        """These practices (the listed ones) matching the words of `text` and the facet
+        `filters` (cleaned: see `filter_by`), ranked, highlighted and counted per facet,
+        each row ready for listing: what the search page, its downloads and the API
+        show."""
+        return PracticeSearch(
+            self, text, filters=filters, prepare=lambda practices: practices.for_listing()
+        )
+
     def search(self, text: str):
         """The practices matching the words of `text` (all of them), unranked."""
         if not words(text):
@@ -112,6 +121,12 @@ class PracticeQuerySet(models.QuerySet):
 
 # The filters the facet terms answer, and the facets the search page counts.
 FACET_FILTERS = ("theme", "sdg", "region", "country", "year", "language", "key_feature")
+# Their rules, taken by both parsers of a search: the web forms (`LibraryFilter`,
+# `DocumentFilter`) and the API's schemas (gnlc/library/api.py), which are its document.
+YEARS = (1950, 2100)  # a practice's starting year, a document's year
+SEARCH_MAX_LENGTH = 200
+THEME_SLUG = r"^[-a-zA-Z0-9_]+$"
+THEME_SLUG_MAX_LENGTH = 80
 COUNTED = ("theme", "sdg", "region", "country", "year", "language")
 
 
@@ -272,7 +287,13 @@ class DocumentQuerySet(models.QuerySet):
             return self
         return backend_for(self).matching(self, text)
 
+    def searched(self, text: str) -> "SearchResults":
+        """These documents matching the words of `text`, ranked and highlighted: what
+        the documents page and the API show."""
+        return SearchResults(self, text)
+
     def filter_by(self, filters: dict):
+        """The documents of the filters given (`kind`, `language`, `year`)."""
         documents = self
         for name in ("kind", "language", "year"):
             if name in filters:

@@ -6,10 +6,8 @@ import datetime as dt
 
 from ninja import Field, Router, Schema
 
-from gnlc.api.errors import ApiError
-from gnlc.api.schemas import ERRORS, AsOf
+from gnlc.api.schemas import ERRORS, AsOf, RegionSlug
 from gnlc.cities import stats
-from gnlc.cities.models import Region
 from gnlc.news.enums import Language
 from gnlc.news.models import Post
 
@@ -78,17 +76,11 @@ def get_stats_history(request, as_of: AsOf = None):
     summary="Published news, newest first",
     tags=["news"],
 )
-def list_news(request, region: str | None = None, language: Language | None = None):
+def list_news(request, region: RegionSlug | None = None, language: Language | None = None):
     """The 50 latest published posts (announcements among them), filtered by `region`
     (a region's slug) and `language` (`en`, `fr`, `es`)."""
     posts = Post.objects.published().for_listing()
     if region:
-        if not Region.objects.filter(slug=region).exists():
-            raise ApiError(
-                422,
-                "The request's parameters are not valid.",
-                [{"field": "region", "message": f"No region has the slug {region!r}."}],
-            )
         posts = posts.in_region(region)
     if language:
         posts = posts.filter(language=language)
