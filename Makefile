@@ -7,7 +7,7 @@ PORT   ?= 8000
 # The development server runs with DEBUG on, on the SQLite file in ./var, unless told.
 DEV    := DEBUG=true
 
-.PHONY: run test fuzz install static messages messages-update migrate data demo serve lint check-i18n format bench clean
+.PHONY: run test fuzz install static messages messages-update migrate data demo serve lint check-i18n format bench package clean
 
 run: install static messages migrate data demo serve
 
@@ -72,8 +72,13 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The release: sdist and wheel in dist/, checked by installing the wheel outside the
+# checkout and serving it with DEBUG off (docs/deploy.md).
+package: install
+	$(BIN)/python scripts/check_package.py --dist dist
+
 bench: install
 	$(BIN)/python bench/members.py
 
 clean:
-	rm -rf $(VENV) node_modules gnlc/static_vendor var
+	rm -rf $(VENV) node_modules gnlc/static_vendor var dist build

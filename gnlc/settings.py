@@ -56,10 +56,15 @@ INSTALLED_APPS = [
     "gnlc.news",
     "gnlc.library",
     "gnlc.reporting",
+    "gnlc.mail",
     "gnlc.api",
 ]
 
 MIDDLEWARE = [
+    # /healthz, /readyz, /metrics: before the host check and HTTPS redirect, without
+    # sessions or rate limits (gnlc/core/probes.py); then one log line per request.
+    "gnlc.core.probes.ProbeMiddleware",
+    "gnlc.core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -147,9 +152,11 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish")), ("ar", _("Arabic"))]
-# The catalogues live in locale/ at the repository's root; scripts/check_i18n.py points
-# this elsewhere to extract strings without touching them.
-LOCALE_PATHS = [Path(env_str("GNLC_LOCALE_DIR", str(BASE_DIR.parent / "locale")))]
+# The catalogues: compiled into gnlc/locale in an installed package (setup.py), in
+# locale/ at the repository's root in a checkout; scripts/check_i18n.py points this
+# elsewhere to extract strings without touching them.
+_LOCALE_DIR = BASE_DIR / "locale" if (BASE_DIR / "locale").is_dir() else BASE_DIR.parent / "locale"
+LOCALE_PATHS = [Path(env_str("GNLC_LOCALE_DIR", str(_LOCALE_DIR)))]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -183,18 +190,25 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 10)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 
-# E-mail: console in development, SMTP when EMAIL_HOST is set.
+# E-mail: every message is queued in the database (gnlc/mail) and delivered by
+# `gnlc send-mail` through the transport: SMTP when EMAIL_HOST is set, else the console.
 EMAIL_HOST = env_str("EMAIL_HOST")
-EMAIL_BACKEND = env_str(
+EMAIL_BACKEND = "gnlc.mail.backends.QueueBackend"
+GNLC_EMAIL_TRANSPORT = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend",
 )
+# Send what a request queued once it is answered (what fails waits for send-mail). On in
+# development, so the console shows mail at once.
+GNLC_SEND_MAIL_AFTER_REQUEST = env_bool("GNLC_SEND_MAIL_AFTER_REQUEST", DEBUG)
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# Seconds before a silent mail server counts as failed (the message stays queued).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "gnlc@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -265,9 +279,29 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Prometheus metrics at /metrics (django-prometheus): off unless a token is set, and then
+# served only to a request bearing it (gnlc/core/probes.py).
+GNLC_METRICS_TOKEN = env_str("GNLC_METRICS_TOKEN", "")
+if GNLC_METRICS_TOKEN:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *MIDDLEWARE,
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ]
+
+# Logs on standard error, one line per request among them (gnlc/core/logs.py): plain
+# text, or one JSON object a line for a log collector.
+GNLC_LOG_FORMAT = env_str("GNLC_LOG_FORMAT", "plain")
+if GNLC_LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"GNLC_LOG_FORMAT must be plain or json, not {GNLC_LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "gnlc.core.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": GNLC_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

@@ -9,7 +9,10 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 from gnlc.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Mail straight to mail.outbox, as most tests read it; gnlc/mail/tests put the queue
+# (the production EMAIL_BACKEND) in front of it, or of a real SMTP server.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+GNLC_EMAIL_TRANSPORT = EMAIL_BACKEND
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -22,6 +22,7 @@ urlpatterns = [
         path("library/", include("gnlc.library.urls")),
         path("reporting/", include("gnlc.reporting.urls")),
         path("audit/", include("gnlc.audit.urls")),
+        path("mail/", include("gnlc.mail.urls")),
         prefix_default_language=False,
     ),
 ]
