@@ -360,6 +360,8 @@ def test_member_page_shows_facts_and_history(client, network):
     ]
     assert "Withdrawn" in content
     assert "Edit profile" not in content
+    # Dated as every other page dates a day ("17 July 2019", not "July 17, 2019").
+    assert '<time datetime="2019-07-17">17 July 2019</time>' in content
 
 
 def test_member_page_lists_the_years_it_won_the_award(client, network):
