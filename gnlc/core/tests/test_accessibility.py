@@ -43,9 +43,12 @@ PUBLIC_PAGES = [
     "cities:home",
     "cities:map",
     "cities:member",
+    "cities:member-suggest",
     "cities:open-data",
     "cities:region",
     "cities:statistics",
+    "cities:suggest",
+    "cities:suggest-sent",
     "library:call",
     "library:documents",
     "library:index",
@@ -63,7 +66,9 @@ NOT_PAGES = {
     "accounts:calendar": "an iCalendar feed",
     "admissions:calendar": "an iCalendar feed",
     "api-docs": "django-ninja's Swagger UI (third-party, as is) inside our header",
+    "cities:datapackage": "a JSON data package descriptor",
     "cities:download": "CSV, JSON and GeoJSON downloads",
+    "cities:open-data-table": "a CSV download",
     "cities:statistics-csv": "a CSV download",
     "cities:statistics-series-csv": "a CSV download",
     "library:document-file": "a PDF file",
@@ -90,6 +95,8 @@ ROLE_PAGES = [
     ("secretariat", "accounts:people"),
     ("secretariat", "accounts:people-invite"),
     ("secretariat", "accounts:person"),
+    ("secretariat", "cities:suggestions"),
+    ("secretariat", "mail:queue"),
 ]
 
 

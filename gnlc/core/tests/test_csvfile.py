@@ -92,6 +92,7 @@ CSV_URLS = {
     "cities:download": (lambda o: {"fmt": "csv"}, "anonymous"),
     "cities:statistics-csv": (lambda o: {}, "anonymous"),
     "cities:statistics-series-csv": (lambda o: {"series": "cohorts"}, "anonymous"),
+    "cities:open-data-table": (lambda o: {"table": "cohorts"}, "anonymous"),
     "library:export": (lambda o: {"fmt": "csv"}, "anonymous"),
     "admissions:reviews-csv": (lambda o: {"pk": o["call"].pk}, "secretariat"),
 }
