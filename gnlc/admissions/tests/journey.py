@@ -18,6 +18,7 @@ from django.core import mail
 from django.core.management import call_command
 from django_otp.oath import TOTP
 
+from gnlc.core.tests import blank_install
 from gnlc.core.tests.browser import SCREENSHOTS, console_errors, shoot
 
 PASSWORD = "learning cities for all, 2027"
@@ -27,8 +28,9 @@ EXPECTED = ("the server responded with a status of 400", "status of 403", "statu
 
 
 def install() -> None:
-    """What an installation holds after `make data`: the network's real members."""
-    call_command("import_members", if_empty=True, verbosity=0)
+    """What an installation holds after `gnlc migrate` and `make data`: the migrations'
+    data and the network's real members (see `gnlc.core.tests.blank_install`)."""
+    blank_install.install()
 
 
 def last_link(email: str, pattern: str) -> str:

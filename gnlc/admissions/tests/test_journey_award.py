@@ -37,11 +37,12 @@ from gnlc.admissions.tests.journey import (
     public_text,
 )
 
-# The database as the migrations leave it (serialized_rollback restores their rows in a
-# live server's flushed database), then the shipped data.
+# The live server's database is flushed after each test: `install` writes the
+# migrations' data again, then the shipped data (not `serialized_rollback`, whose
+# restored content types collide with the ones other live-server tests leave behind).
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 SECRETARIAT = "first@secretariat.example"
