@@ -79,7 +79,8 @@ cached_list = decorate_view(cache_control(public=True, max_age=60))
 
 def _members_page(request, params: schemas.MemberQuery, directory: DirectoryFilter) -> dict:
     members = directory.queryset()
-    count = members.count()
+    summary = directory.summary()
+    count = summary["count"]
     size = params.page_size
     pages = max(1, math.ceil(count / size))
     if params.page > pages:
@@ -103,7 +104,7 @@ def _members_page(request, params: schemas.MemberQuery, directory: DirectoryFilt
         "pages": pages,
         "next": link(params.page + 1) if params.page < pages else None,
         "previous": link(params.page - 1) if params.page > 1 else None,
-        "facets": directory.facets(),
+        "facets": summary["facets"],
         "results": results,
     }
 

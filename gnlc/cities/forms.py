@@ -5,8 +5,9 @@ the same rows everywhere."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gnlc.cities.cache import memoised
 from gnlc.cities.enums import Status
-from gnlc.cities.models import REGION_LABELS, Member
+from gnlc.cities.models import REGION_LABELS, Country, Member, Region
 from gnlc.core.forms import RepeatedField
 
 SORTS = {
@@ -94,23 +95,95 @@ class DirectoryFilter(forms.Form):
         sort = (self.cleaned_data.get("sort") if self.is_valid() else None) or "name"
         return self._narrowed(self.base_queryset()).for_listing().order_by(*SORTS[sort])
 
-    def facets(self):
-        """Counts per facet value, as multi-choice faceted search counts them: a facet
-        without a chosen value counts over the results; a facet with some counts over
-        the results of every other facet's filters, so its other values show how many
-        members choosing them too would bring (values of one facet are alternatives).
-        One grouped query per facet."""
+    def summary(self) -> dict:
+        """{"count": the members selected, "facets": their counts per facet value}, as
+        multi-choice faceted search counts them: a facet without a chosen value counts
+        over the results; a facet with some counts over the results of every other
+        facet's filters, so its other values show how many members choosing them too
+        would bring (values of one facet are alternatives).
+
+        One grouped query (`facet_cube`: members per country, cohort and status) answers
+        the count and all four facets, added up here; without a search or a date its
+        rows are the whole network's, kept in this process per data revision, so a
+        filter costs no count query at all."""
         filters = self.filters
         base = self.base_queryset()
-        counts = (
-            self._narrowed(base)
-            .order_by()
-            .facet_counts([name for name in self.FACETS if name not in filters])
-        )
-        for name in self.FACETS:
-            if name in filters:
-                counts[name] = self._narrowed(base, but=name).order_by().facet_counts([name])[name]
-        return {name: counts[name] for name in self.FACETS}
+        if "q" in filters or "as_of" in filters:
+            cube = base.facet_cube()
+        else:
+            cube = memoised(["member-facet-cube"], base.facet_cube)
+        return add_up(cube, {name: filters.get(name) for name in self.FACETS})
+
+    def facets(self):
+        """Counts per facet value (see `summary`)."""
+        return self.summary()["facets"]
+
+
+def _places() -> dict:
+    """{"countries": {iso2: (name, region, rank by name)}, "regions": {slug: (name,
+    order)}}: what facet rows are labelled and ordered by, in the database's own name
+    order (as a grouped query ordered by name would give)."""
+    countries = Country.objects.order_by("name").values_list("iso2", "name", "region_id")
+    return {
+        "countries": {
+            iso2: (name, region, rank) for rank, (iso2, name, region) in enumerate(countries)
+        },
+        "regions": {
+            slug: (name, order)
+            for slug, name, order in Region.objects.values_list("slug", "name", "order")
+        },
+    }
+
+
+def add_up(cube, chosen: dict) -> dict:
+    """The count and the facets of `cube`'s rows (country, cohort, status, members) under
+    the facet values `chosen` ({facet: list of values or None}). A row that every chosen
+    facet accepts counts in the total and in every facet; a row that all but one accept
+    counts in that one's facet only (what choosing its value too would bring)."""
+    places = memoised(["member-facet-places"], _places)
+    countries = places["countries"]
+    wanted = {name: set(values) for name, values in chosen.items() if values}
+    total = 0
+    counts = {name: {} for name in DirectoryFilter.FACETS}
+    for country, cohort, status, members in cube:
+        values = {
+            "region": countries[country][1],
+            "country": country,
+            "cohort": cohort,
+            "status": status,
+        }
+        refused = [name for name, accepted in wanted.items() if values[name] not in accepted]
+        if len(refused) > 1:
+            continue
+        if not refused:
+            total += members
+        for name in refused or DirectoryFilter.FACETS:
+            facet = counts[name]
+            facet[values[name]] = facet.get(values[name], 0) + members
+    regions = places["regions"]
+    return {
+        "count": total,
+        "facets": {
+            "region": [
+                {"value": slug, "label": regions[slug][0], "count": n}
+                for slug, n in sorted(counts["region"].items(), key=lambda i: regions[i[0]][1])
+            ],
+            "country": [
+                {"value": iso2, "label": countries[iso2][0], "count": n}
+                for iso2, n in sorted(counts["country"].items(), key=lambda i: countries[i[0]][2])
+            ],
+            "cohort": [
+                {"value": year, "label": str(year), "count": n}
+                for year, n in sorted(counts["cohort"].items(), key=lambda i: (i[0] is None, i[0]))
+                if year is not None
+            ],
+            "status": [
+                {"value": status, "label": str(Status(status).label), "count": n}
+                for status, n in sorted(counts["status"].items())
+                if status
+            ],
+        },
+    }
 
 
 def _coordinate_field(label, limit: int, message):

@@ -6,6 +6,7 @@ import datetime as dt
 from django.db import models
 from django.db.models import Case, Count, OuterRef, Subquery, Value, When
 
+from gnlc.cities import search
 from gnlc.cities.enums import EventKind, Status
 from gnlc.core.text import fold
 
@@ -74,11 +75,12 @@ class MemberQuerySet(models.QuerySet):
         return self.with_status(as_of).filter(status_on=Status.ACTIVE)
 
     def search(self, text: str):
-        """Accent- and case-insensitive match on the name, local name and subdivision."""
+        """Accent- and case-insensitive match on the name, local name and subdivision,
+        anywhere in them, answered from the trigram index (gnlc.cities.search)."""
         needle = fold(text)
         if not needle:
             return self
-        return self.filter(search_text__contains=needle)
+        return search.matching(self, needle)
 
     def with_admission(self):
         """Annotate `admitted_on` (None where only the year is known) and `admitted_year`
@@ -163,6 +165,19 @@ class MemberQuerySet(models.QuerySet):
             for r in status
             if r["status_on"]
         ]
+
+    def facet_cube(self) -> list[tuple]:
+        """(country, cohort, status, members) rows: this queryset's members counted per
+        country, cohort and status in one grouped query (a few thousand rows at most,
+        whatever the number of members). The count and every facet of a directory
+        filter are sums over them (`DirectoryFilter.summary`). Call on a queryset that
+        carries `status_on` (from `with_status`)."""
+        rows = (
+            self.order_by()
+            .values_list("country_id", "cohort_id", "status_on")
+            .annotate(count=Count("pk"))
+        )
+        return [tuple(row) for row in rows]
 
     def count_by_country(self) -> list[dict]:
         """Members per country in this queryset, one grouped query: rows of `iso2`,

@@ -60,13 +60,15 @@ def _directory_page(form, number) -> dict:
     the data revision (gnlc.cities.cache), like the API's list, so never stale."""
 
     def compute():
+        summary = form.summary()
         paginator = Paginator(form.queryset().values_list("pk", flat=True), PAGE_SIZE)
+        paginator.count = summary["count"]  # known: no count query
         page = paginator.get_page(number)
         return {
             "count": paginator.count,
             "number": page.number,
             "ids": list(page.object_list),
-            "facets": form.facets(),
+            "facets": summary["facets"],
         }
 
     filters = [(name, str(value)) for name, value in form.filter_pairs()]
