@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gnlc.cities.cache import memoised
 from gnlc.cities.enums import Status
-from gnlc.cities.models import REGION_LABELS, Country, Member, Region
+from gnlc.cities.facets import cube, summary
+from gnlc.cities.models import REGION_LABELS, Member
 from gnlc.core.forms import RepeatedField
 
 SORTS = {
@@ -109,81 +110,14 @@ class DirectoryFilter(forms.Form):
         filters = self.filters
         base = self.base_queryset()
         if "q" in filters or "as_of" in filters:
-            cube = base.facet_cube()
+            counted = cube(base.facet_cube())
         else:
-            cube = memoised(["member-facet-cube"], base.facet_cube)
-        return add_up(cube, {name: filters.get(name) for name in self.FACETS})
+            counted = memoised(["member-facet-cube"], lambda: cube(base.facet_cube()))
+        return summary(counted, {name: filters.get(name) for name in self.FACETS})
 
     def facets(self):
         """Counts per facet value (see `summary`)."""
         return self.summary()["facets"]
-
-
-def _places() -> dict:
-    """{"countries": {iso2: (name, region, rank by name)}, "regions": {slug: (name,
-    order)}}: what facet rows are labelled and ordered by, in the database's own name
-    order (as a grouped query ordered by name would give)."""
-    countries = Country.objects.order_by("name").values_list("iso2", "name", "region_id")
-    return {
-        "countries": {
-            iso2: (name, region, rank) for rank, (iso2, name, region) in enumerate(countries)
-        },
-        "regions": {
-            slug: (name, order)
-            for slug, name, order in Region.objects.values_list("slug", "name", "order")
-        },
-    }
-
-
-def add_up(cube, chosen: dict) -> dict:
-    """The count and the facets of `cube`'s rows (country, cohort, status, members) under
-    the facet values `chosen` ({facet: list of values or None}). A row that every chosen
-    facet accepts counts in the total and in every facet; a row that all but one accept
-    counts in that one's facet only (what choosing its value too would bring)."""
-    places = memoised(["member-facet-places"], _places)
-    countries = places["countries"]
-    wanted = {name: set(values) for name, values in chosen.items() if values}
-    total = 0
-    counts = {name: {} for name in DirectoryFilter.FACETS}
-    for country, cohort, status, members in cube:
-        values = {
-            "region": countries[country][1],
-            "country": country,
-            "cohort": cohort,
-            "status": status,
-        }
-        refused = [name for name, accepted in wanted.items() if values[name] not in accepted]
-        if len(refused) > 1:
-            continue
-        if not refused:
-            total += members
-        for name in refused or DirectoryFilter.FACETS:
-            facet = counts[name]
-            facet[values[name]] = facet.get(values[name], 0) + members
-    regions = places["regions"]
-    return {
-        "count": total,
-        "facets": {
-            "region": [
-                {"value": slug, "label": regions[slug][0], "count": n}
-                for slug, n in sorted(counts["region"].items(), key=lambda i: regions[i[0]][1])
-            ],
-            "country": [
-                {"value": iso2, "label": countries[iso2][0], "count": n}
-                for iso2, n in sorted(counts["country"].items(), key=lambda i: countries[i[0]][2])
-            ],
-            "cohort": [
-                {"value": year, "label": str(year), "count": n}
-                for year, n in sorted(counts["cohort"].items(), key=lambda i: (i[0] is None, i[0]))
-                if year is not None
-            ],
-            "status": [
-                {"value": status, "label": str(Status(status).label), "count": n}
-                for status, n in sorted(counts["status"].items())
-                if status
-            ],
-        },
-    }
 
 
 def _coordinate_field(label, limit: int, message):

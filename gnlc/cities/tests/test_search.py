@@ -172,4 +172,3 @@ def test_count_and_facets_equal_the_grouped_queries(network, query):
     data = MultiValueDict(query)
 
     assert DirectoryFilter(data).summary() == reference(data)
-
