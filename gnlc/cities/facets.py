@@ -39,23 +39,33 @@ def places() -> dict:
 class Cube:
     """Members counted per (region, country, cohort, status), indexed by each value."""
 
-    def __init__(self, rows, countries: dict):
+    def __init__(self, rows, places: dict):
+        self.places = places  # the labels and orders of the values (`places()`)
+        countries = places["countries"]
         # (region, country, cohort, status, members): FACETS' order, then the count.
         self.rows = [
             (countries[country][1], country, cohort, status, members)
             for country, cohort, status, members in rows
         ]
+        dimensions = range(len(FACETS))
         self.index = [{} for _ in FACETS]
         self.margins = [{} for _ in FACETS]
+        # pairs[f][g][value of g]: {value of f: members}, the counts of facet f among the
+        # rows with that value of g: a facet under one other filter is a sum of these.
+        self.pairs = [[{} for _ in FACETS] for _ in FACETS]
         self.total = 0
         for row in self.rows:
             members = row[4]
             self.total += members
-            for dimension in range(len(FACETS)):
+            for dimension in dimensions:
                 value = row[dimension]
                 self.index[dimension].setdefault(value, []).append(row)
                 margin = self.margins[dimension]
                 margin[value] = margin.get(value, 0) + members
+                for other in dimensions:
+                    if other != dimension:
+                        counts = self.pairs[dimension][other].setdefault(row[other], {})
+                        counts[value] = counts.get(value, 0) + members
 
     def candidates(self, wanted, skip=None) -> list:
         """The rows that may pass every filter in `wanted` but `skip`'s: those of the
@@ -91,6 +101,12 @@ class Cube:
                 counts[dimension] = dict(self.margins[dimension])
                 continue
             facet = counts[dimension]
+            if len(others) == 1:
+                by_value = self.pairs[dimension][others[0]]
+                for accepted in wanted[others[0]]:
+                    for value, members in by_value.get(accepted, {}).items():
+                        facet[value] = facet.get(value, 0) + members
+                continue
             for row in self.candidates(wanted, skip=dimension):
                 if all(row[d] in wanted[d] for d in others):
                     facet[row[dimension]] = facet.get(row[dimension], 0) + row[4]
@@ -98,7 +114,7 @@ class Cube:
 
 
 def cube(rows) -> Cube:
-    return Cube(rows, places()["countries"])
+    return Cube(rows, places())
 
 
 def summary(cube: Cube, chosen: dict) -> dict:
@@ -107,8 +123,7 @@ def summary(cube: Cube, chosen: dict) -> dict:
     wanted = [set(chosen[name]) if chosen.get(name) else None for name in FACETS]
     total, counts = cube.add_up(wanted)
     region, country, cohort, status = counts
-    known = places()
-    regions, countries = known["regions"], known["countries"]
+    regions, countries = cube.places["regions"], cube.places["countries"]
     return {
         "count": total,
         "facets": {

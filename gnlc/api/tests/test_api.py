@@ -807,10 +807,10 @@ def test_errors_match_the_documented_error_schema(client, network, openapi, temp
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        # The data revision (cache key), then in memo keys twice: the counts per country,
-        # cohort and status, and the countries' and regions' names (4 queries, kept in
-        # the process afterwards); the page's ids, then its rows.
-        ("/api/v1/members", 9),
+        # The data revision (cache key); the counts per country, cohort and status with
+        # the countries' and regions' names (a revision and 4 queries, then kept in the
+        # process); the page's ids, then its rows.
+        ("/api/v1/members", 8),
         ("/api/v1/countries", 2),
         ("/api/v1/regions", 2),
         ("/api/v1/cohorts", 2),
