@@ -11,18 +11,30 @@ nothing, and a changed row updates its member.
 
 import csv
 import datetime as dt
+import hashlib
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
-from gnlc.audit.context import acting_as
+from gnlc.audit.context import acting_as, current_actor
+from gnlc.audit.models import Action, AuditEntry
 from gnlc.cities import geocoding
-from gnlc.cities.enums import EventKind, MemberKind
-from gnlc.cities.models import LANGUAGE_TAG, Cohort, Country, Member, Region
+from gnlc.cities.enums import EventKind, MemberKind, Status
+from gnlc.cities.models import (
+    LANGUAGE_TAG,
+    Cohort,
+    Country,
+    DataRevision,
+    Member,
+    MembershipEvent,
+    Region,
+)
 from gnlc.core.text import fold
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -296,9 +308,15 @@ def import_members(
     cohorts_file: Path | None = None,
     progress: Callable[[Iterable], Iterable] = lambda rows: rows,
     actor_label: str = "gnlc import-members",
+    source: tuple[str, str] | None = None,
 ) -> ImportResult:
     """Validate all rows; unless there are errors (and `skip_invalid` is off) or it is a
-    dry run, write them in one transaction: a failure midway leaves nothing behind."""
+    dry run, write them in one transaction: a failure midway leaves nothing behind.
+
+    New members are written in batches (`_create_members`), their admissions with them;
+    a row of a member already held goes through `_apply_row`, which compares and saves
+    it. The import is one entry of the audit log (its file, the file's SHA-256 from
+    `source` (name, hash), its counts and the members it created), not one per row."""
     result = validate(records)
     if dry_run or (result.errors and not skip_invalid):
         return result
@@ -306,17 +324,167 @@ def import_members(
         if cohorts_file is not None:
             load_cohorts(cohorts_file)
         cohorts = {c.year: c for c in Cohort.objects.all()}
+        created: list[int] = []
+        slugs: set[str] = set()
+        batch: list[MemberRow] = []
         for row in progress(result.rows):
-            outcome, member = _apply_row(row, cohorts)
-            setattr(result, outcome, getattr(result, outcome) + 1)
-            if not member.has_coordinates:
-                result.unplaced.append(f"{member.name} ({member.country.iso2})")
+            batch.append(row)
+            if len(batch) == BATCH:
+                created += _write_batch(batch, cohorts, result, slugs)
+                batch = []
+        created += _write_batch(batch, cohorts, result, slugs)
+        if created:
+            DataRevision.bump()  # bulk_create sends no signal: cached figures are stale
+        if result.created or result.updated:  # an import that changed nothing is no change
+            _log_import(result, created, source)
     result.written = True
     return result
 
 
+# Rows written per batch: one query for the members already held, one insert of the new
+# members and one of their admissions.
+BATCH = 1000
+
+
+def _write_batch(rows: list[MemberRow], cohorts, result: ImportResult, slugs: set) -> list[int]:
+    """Write `rows`; returns the ids of the members created."""
+    if not rows:
+        return []
+    held = {
+        (member.name, member.country_id): member
+        for member in Member.objects.filter(name__in={row.name for row in rows})
+    }
+    new = []
+    for row in rows:
+        if (row.name, row.country.iso2) in held:
+            outcome, member = _apply_row(row, cohorts)
+            setattr(result, outcome, getattr(result, outcome) + 1)
+            if not member.has_coordinates:
+                result.unplaced.append(f"{member.name} ({member.country.iso2})")
+        else:
+            new.append(row)
+    members = _create_members(new, cohorts, slugs)
+    result.created += len(members)
+    result.unplaced += [f"{m.name} ({m.country_id})" for m in members if not m.has_coordinates]
+    return [member.pk for member in members]
+
+
+def _create_members(rows: list[MemberRow], cohorts, slugs: set) -> list[Member]:
+    """New members for `rows` and their admissions, two inserts. What `Member.save`,
+    `record_event` and `refresh_from_events` would store is set here by the same rules:
+    the folded search text, a free slug, the admission's cohort and the status it gives
+    today; the admission is checked as `record_event` checks it (its fields and its
+    `clean`), and the database's own constraints hold the rest."""
+    if not rows:
+        return []
+    today = timezone.localdate()
+    members, events = [], []
+    free = _free_slugs(rows, slugs)
+    for row in rows:
+        cohort = cohorts.get(row.year)
+        if cohort is None:
+            cohort = cohorts[row.year] = Cohort.objects.create(year=row.year)
+        latitude, longitude = row.latitude, row.longitude
+        if latitude is None:
+            place = geocoding.locate(row.name, row.country.iso2)
+            latitude, longitude = (place.latitude, place.longitude) if place else (None, None)
+        member = Member(
+            name=row.name,
+            country=row.country,
+            source_url=row.source_url,
+            subdivision=row.subdivision,
+            kind=row.kind,
+            latitude=latitude,
+            longitude=longitude,
+            local_name=row.local_name or "",
+            local_name_lang=row.local_name_lang or "",
+            slug=free[row.line],
+            cohort=cohort,
+        )
+        member.search_text = fold(f"{member.name} {member.local_name} {member.subdivision}")
+        event = MembershipEvent(
+            member=member,
+            kind=EventKind.ADMITTED,
+            date=row.admitted_on or cohort.announced_on,
+            year=row.year,
+            cohort=cohort,
+            source_url=row.source_url,
+        )
+        event.compute_effective_on()
+        event.clean_fields(exclude=["member", "cohort", "created_by"])  # those exist
+        event.clean()
+        member.status = Status.ACTIVE if event.effective_on <= today else None
+        members.append(member)
+        events.append(event)
+    Member.objects.bulk_create(members)
+    MembershipEvent.objects.bulk_create(events)  # each takes its member's new id
+    return members
+
+
+def _free_slugs(rows: list[MemberRow], taken_here: set) -> dict[int, str]:
+    """{line: slug} for new members, as `unique_member_slug` chooses them (the name, then
+    name-country, then a number), free in the database and in this import so far."""
+    candidates = {}
+    for row in rows:
+        base = slugify(row.name) or "member"
+        candidates[row.line] = [base, f"{base}-{row.country.iso2.lower()}"]
+    every = {slug for pair in candidates.values() for slug in pair}
+    taken = set(Member.objects.filter(slug__in=every).values_list("slug", flat=True))
+    chosen = {}
+    for line, pair in candidates.items():
+        slug = next((c for c in pair if c not in taken and c not in taken_here), None)
+        n = 2
+        while slug is None:
+            numbered = f"{pair[1]}-{n}"
+            if numbered not in taken_here and not Member.objects.filter(slug=numbered).exists():
+                slug = numbered
+            n += 1
+        taken_here.add(slug)
+        chosen[line] = slug
+    return chosen
+
+
+def _id_ranges(ids: list[int]) -> str:
+    """ "1-3, 7" for [1, 2, 3, 7]: a large import's members in a line of the audit log."""
+    ranges: list[list[int]] = []
+    for pk in sorted(ids):
+        if ranges and pk == ranges[-1][1] + 1:
+            ranges[-1][1] = pk
+        else:
+            ranges.append([pk, pk])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in ranges)
+
+
+def _log_import(result: ImportResult, created: list[int], source) -> None:
+    """One audit entry for the import: its file and hash, its counts, the members made."""
+    name, digest = source or ("", "")
+    actor, label = current_actor()
+    counts = {
+        "file": name,
+        "sha256": digest,
+        "rows": len(result.rows) + len(result.errors),
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "skipped": len(result.errors),
+        "created_ids": _id_ranges(created),
+    }
+    AuditEntry.objects.create(
+        actor=actor,
+        actor_label=label,
+        action=Action.CREATE,
+        content_type=ContentType.objects.get_for_model(Member),
+        object_id=f"import:{digest[:16]}" if digest else "import",
+        object_repr=f"Import of {name or 'members'}: {result.created} created, "
+        f"{result.updated} updated, {result.unchanged} unchanged"[:300],
+        changes={key: [None, value] for key, value in counts.items()},
+    )
+
+
 def import_members_file(path: Path, **options) -> ImportResult:
-    return import_members(read_csv_text(path.read_bytes(), path.name), **options)
+    data = path.read_bytes()
+    source = (path.name, hashlib.sha256(data).hexdigest())
+    return import_members(read_csv_text(data, path.name), source=source, **options)
 
 
 def import_shipped_data(**options) -> ImportResult:
