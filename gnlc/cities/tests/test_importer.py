@@ -651,3 +651,60 @@ def test_import_gives_new_members_the_slugs_save_would(tmp_path, cohorts_csv):
     slugs = dict(Member.objects.values_list("name", "slug"))
     assert Member.objects.get(slug="nakuru-ke-2").country_id == "KE"
     assert slugs["Cao Lãnh"] == "cao-lanh"
+
+
+def test_batched_new_members_get_on_record_facts_and_where_their_coordinates_come_from(
+    tmp_path, cohorts_csv
+):
+    """New members are written in bulk: each still has what saving it one by one gives,
+    its on-record fact (no cohort), its admission, its status and its coordinates' origin."""
+    header = "city,country,iso2,region,year_joined,member_by,source_url,latitude,longitude"
+    rows = [
+        "Nakuru,Kenya,KE,Africa,2022,,https://example.org/1,,",
+        "Pécs,Hungary,HU,Europe and North America,,2016-10-25,https://example.org/2,46.07,18.23",
+        "Larissa,Greece,GR,Europe and North America,2022,2022-05-01,https://example.org/3,,",
+        "Nowhere Town,Kenya,KE,Africa,2022,,,,",
+    ]
+
+    out, _ = run(members_csv(tmp_path, rows, header=header), cohorts=cohorts_csv)
+
+    assert out.startswith("members.csv: 4 created, 0 updated")
+    members = {m.name: m for m in Member.objects.with_admission()}
+    assert members["Nakuru"].has_coordinates
+    assert members["Nakuru"].coordinates_source.startswith(("geonames:", "places.csv"))
+    assert members["Pécs"].coordinates_source == "import"
+    assert (
+        members["Nowhere Town"].has_coordinates,
+        members["Nowhere Town"].coordinates_source,
+    ) == (
+        False,
+        "",
+    )
+    pecs, larissa = members["Pécs"], members["Larissa"]
+    assert (pecs.cohort_id, pecs.status, pecs.member_by) == (None, "active", dt.date(2016, 10, 25))
+    assert [e.kind for e in pecs.events.all()] == ["on_record"]
+    assert (larissa.cohort_id, larissa.status, larissa.member_by) == (
+        2022,
+        "active",
+        dt.date(2022, 5, 1),
+    )
+    assert [(e.kind, e.date) for e in larissa.events.order_by("effective_on")] == [
+        ("on_record", dt.date(2022, 5, 1)),
+        ("admitted", dt.date(2022, 9, 2)),
+    ]
+    for member in members.values():  # stored as refresh_from_events would store them
+        status, cohort = member.status, member.cohort_id
+        member.refresh_from_events()
+        assert (member.status, member.cohort_id) == (status, cohort)
+
+
+def test_import_shipped_data_is_one_audit_entry_for_both_files():
+    run()
+
+    members = AuditEntry.objects.filter(content_type__model__in=["member", "membershipevent"])
+    entry = members.get()
+    changes = {key: after for key, (_, after) in entry.changes.items()}
+    assert changes["file"] == "gnlc_members.csv, gnlc_members_on_record.csv"
+    assert len(changes["sha256"].split(", ")) == 2
+    assert changes["created"] == Member.objects.count()
+    assert entry.actor_label == "gnlc import-members"
