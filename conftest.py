@@ -135,7 +135,10 @@ def _empty_cache():
     rolled-back database, so a value cached by one test must not answer another."""
     from django.core.cache import cache
 
+    from gnlc.cities.cache import forget_memoised
+
     cache.clear()
+    forget_memoised()
 
 
 @pytest.fixture(autouse=True)

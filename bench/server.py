@@ -71,9 +71,19 @@ def get(port: int, path: str, connection=None) -> tuple[int, bytes]:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict, *, workers: int, threads: int, pythonpath: Path | None = None):
+def gunicorn(
+    env: dict,
+    *,
+    workers: int,
+    threads: int,
+    pythonpath: Path | None = None,
+    source: Path | None = None,
+):
     """gunicorn serving gnlc.wsgi with `env` (and `pythonpath` first on the path, for a
-    bench's own settings module); yields its port, stops it after."""
+    bench's own settings module); yields its port, stops it after. `source`: serve the
+    gnlc of another checkout (a worktree of an older commit, for "before" figures)."""
+    if source is not None:
+        env = {**env, "PYTHONPATH": os.pathsep.join([str(ROOT / "bench"), str(source)])}
     port = free_port()
     command = [
         str(BIN / "gunicorn"),
@@ -94,7 +104,8 @@ def gunicorn(env: dict, *, workers: int, threads: int, pythonpath: Path | None =
         "--backlog",
         "2048",
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    # gunicorn puts its working directory first on the path: the checkout served.
+    process = subprocess.Popen(command, cwd=source or ROOT, env=env)
     try:
         deadline = time.monotonic() + 60
         while True:

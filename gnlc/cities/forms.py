@@ -111,8 +111,12 @@ class DirectoryFilter(forms.Form):
         """The rows this filter selects, sorted, ready for listing."""
         return self.directory.queryset()
 
+    def summary(self) -> dict:
+        """The count and the facet counts (see `Directory.summary`)."""
+        return self.directory.summary()
+
     def facets(self):
-        """Counts per facet value (see `Directory.facets`)."""
+        """Counts per facet value (see `Directory.summary`)."""
         return self.directory.facets()
 
 

@@ -14,18 +14,31 @@ nothing, and a changed row updates its member.
 
 import csv
 import datetime as dt
+import hashlib
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
-from gnlc.audit.context import acting_as
+from gnlc.audit.context import acting_as, current_actor
+from gnlc.audit.models import Action, AuditEntry
 from gnlc.cities import geocoding
-from gnlc.cities.enums import EventKind, MemberKind
-from gnlc.cities.models import LANGUAGE_TAG, Cohort, Country, Member, NetworkTotal, Region
+from gnlc.cities.enums import EventKind, MemberKind, Status
+from gnlc.cities.models import (
+    LANGUAGE_TAG,
+    Cohort,
+    Country,
+    DataRevision,
+    Member,
+    MembershipEvent,
+    NetworkTotal,
+    Region,
+)
 from gnlc.core.text import fold
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -409,10 +422,17 @@ def import_many(
     progress: Callable[[Iterable], Iterable] = lambda rows: rows,
     actor_label: str = "gnlc import-members",
     actor=None,
+    sources: list[tuple[str, str]] | None = None,
 ) -> list[ImportResult]:
     """`import_members` for several files (the members, then the members on record) as
     one: every row of every file is checked first, and all are written in one
-    transaction or none is."""
+    transaction or none is.
+
+    New members are written in batches (`_create_members`), their admissions and
+    on-record facts with them; a row of a member already held goes through `_apply_row`,
+    which compares and saves it. The import is one entry of the audit log (its files,
+    their SHA-256 from `sources` [(name, hash)], its counts and the members it created),
+    not one per row."""
     results = [validate(records) for records in files]
     if dry_run or (any(r.errors for r in results) and not skip_invalid):
         return results
@@ -425,19 +445,201 @@ def import_many(
         if corrections_file is not None:
             results[0].corrected = apply_corrections(corrections_file, actor_label)
         cohorts = {c.year: c for c in Cohort.objects.all()}
+        created: list[int] = []
+        slugs: set[str] = set()
         for result in results:
+            batch: list[MemberRow] = []
             for row in progress(result.rows):
-                outcome, member = _apply_row(row, cohorts)
-                setattr(result, outcome, getattr(result, outcome) + 1)
-                if not member.has_coordinates:
-                    result.unplaced.append(f"{member.name} ({member.country.iso2})")
+                batch.append(row)
+                if len(batch) == BATCH:
+                    created += _write_batch(batch, cohorts, result, slugs)
+                    batch = []
+            created += _write_batch(batch, cohorts, result, slugs)
+        if created:
+            DataRevision.bump()  # bulk_create sends no signal: cached figures are stale
+        # An import that changed nothing is no change.
+        if any(result.created or result.updated for result in results):
+            _log_import(results, created, sources)
     for result in results:
         result.written = True
     return results
 
 
+# Rows written per batch: one query for the members already held, one insert of the new
+# members and one of their admissions.
+BATCH = 1000
+
+
+def _write_batch(rows: list[MemberRow], cohorts, result: ImportResult, slugs: set) -> list[int]:
+    """Write `rows`; returns the ids of the members created."""
+    if not rows:
+        return []
+    held = {
+        (member.name, member.country_id): member
+        for member in Member.objects.filter(name__in={row.name for row in rows})
+    }
+    new = []
+    for row in rows:
+        if (row.name, row.country.iso2) in held:
+            outcome, member = _apply_row(row, cohorts)
+            setattr(result, outcome, getattr(result, outcome) + 1)
+            if not member.has_coordinates:
+                result.unplaced.append(f"{member.name} ({member.country.iso2})")
+        else:
+            new.append(row)
+    members = _create_members(new, cohorts, slugs)
+    result.created += len(members)
+    result.unplaced += [f"{m.name} ({m.country_id})" for m in members if not m.has_coordinates]
+    return [member.pk for member in members]
+
+
+def _create_members(rows: list[MemberRow], cohorts, slugs: set) -> list[Member]:
+    """New members for `rows` and their events (the on-record fact, the admission), two
+    inserts. What `Member.save`, `record_event` and `refresh_from_events` would store is
+    set here by the same rules: the folded search text, a free slug, where the
+    coordinates come from, the admission's cohort (none for a member on record only) and
+    the status its events give today; each event is checked as `record_event` checks it
+    (its fields and its `clean`), and the database's own constraints hold the rest."""
+    if not rows:
+        return []
+    today = timezone.localdate()
+    members, events = [], []
+    free = _free_slugs(rows, slugs)
+    for row in rows:
+        latitude, longitude, coordinates_source = row.latitude, row.longitude, ""
+        if latitude is None:
+            place = geocoding.locate(row.name, row.country.iso2)
+            if place:
+                latitude, longitude = place.latitude, place.longitude
+                coordinates_source = place.source
+        else:
+            coordinates_source = COORDINATES_FROM_FILE
+        member = Member(
+            name=row.name,
+            country=row.country,
+            source_url=row.source_url,
+            subdivision=row.subdivision,
+            kind=row.kind,
+            latitude=latitude,
+            longitude=longitude,
+            coordinates_source=coordinates_source,
+            local_name=row.local_name or "",
+            local_name_lang=row.local_name_lang or "",
+            slug=free[row.line],
+        )
+        member.search_text = fold(f"{member.name} {member.local_name} {member.subdivision}")
+        facts = []
+        if row.member_by is not None:
+            facts.append(
+                MembershipEvent(
+                    member=member,
+                    kind=EventKind.ON_RECORD,
+                    date=row.member_by,
+                    year=row.member_by.year,
+                    source_url=row.source_url,
+                )
+            )
+        if row.year is not None:
+            cohort = cohorts.get(row.year)
+            if cohort is None:
+                cohort = cohorts[row.year] = Cohort.objects.create(year=row.year)
+            member.cohort = cohort
+            facts.append(
+                MembershipEvent(
+                    member=member,
+                    kind=EventKind.ADMITTED,
+                    date=row.admitted_on or cohort.announced_on,
+                    year=row.year,
+                    cohort=cohort,
+                    source_url=row.source_url,
+                )
+            )
+        for event in facts:
+            event.compute_effective_on()
+            event.clean_fields(exclude=["member", "cohort", "created_by"])  # those exist
+            event.clean()
+        # Every fact a new member can have makes it active from its day.
+        member.status = Status.ACTIVE if any(e.effective_on <= today for e in facts) else None
+        members.append(member)
+        events += facts
+    Member.objects.bulk_create(members)
+    MembershipEvent.objects.bulk_create(events)  # each takes its member's new id
+    return members
+
+
+def _free_slugs(rows: list[MemberRow], taken_here: set) -> dict[int, str]:
+    """{line: slug} for new members, as `unique_member_slug` chooses them (the name, then
+    name-country, then a number), free in the database and in this import so far."""
+    candidates = {}
+    for row in rows:
+        base = slugify(row.name) or "member"
+        candidates[row.line] = [base, f"{base}-{row.country.iso2.lower()}"]
+    every = {slug for pair in candidates.values() for slug in pair}
+    taken = set(Member.objects.filter(slug__in=every).values_list("slug", flat=True))
+    chosen = {}
+    for line, pair in candidates.items():
+        slug = next((c for c in pair if c not in taken and c not in taken_here), None)
+        n = 2
+        while slug is None:
+            numbered = f"{pair[1]}-{n}"
+            if numbered not in taken_here and not Member.objects.filter(slug=numbered).exists():
+                slug = numbered
+            n += 1
+        taken_here.add(slug)
+        chosen[line] = slug
+    return chosen
+
+
+def _id_ranges(ids: list[int]) -> str:
+    """ "1-3, 7" for [1, 2, 3, 7]: a large import's members in a line of the audit log."""
+    ranges: list[list[int]] = []
+    for pk in sorted(ids):
+        if ranges and pk == ranges[-1][1] + 1:
+            ranges[-1][1] = pk
+        else:
+            ranges.append([pk, pk])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in ranges)
+
+
+def _log_import(results: list[ImportResult], created: list[int], sources) -> None:
+    """One audit entry for the import: its files and their hashes, its counts, the
+    members made."""
+    names = ", ".join(name for name, _ in sources or [])
+    digest = ", ".join(digest for _, digest in sources or [])
+    actor, label = current_actor()
+    counts = {
+        "file": names,
+        "sha256": digest,
+        "rows": sum(len(r.rows) + len(r.errors) for r in results),
+        "created": sum(r.created for r in results),
+        "updated": sum(r.updated for r in results),
+        "unchanged": sum(r.unchanged for r in results),
+        "skipped": sum(len(r.errors) for r in results),
+        "created_ids": _id_ranges(created),
+    }
+    if len(sources or []) > 1:  # the files' hashes in one, for the entry's name
+        digest = hashlib.sha256(digest.encode()).hexdigest()
+    AuditEntry.objects.create(
+        actor=actor,
+        actor_label=label or (actor.email if actor else ""),
+        action=Action.CREATE,
+        content_type=ContentType.objects.get_for_model(Member),
+        object_id=f"import:{digest[:16]}" if digest else "import",
+        object_repr=f"Import of {names or 'members'}: {counts['created']} created, "
+        f"{counts['updated']} updated, {counts['unchanged']} unchanged"[:300],
+        changes={key: [None, value] for key, value in counts.items()},
+    )
+
+
+def _read(path: Path) -> tuple[list[dict[str, str]], tuple[str, str]]:
+    """The file's rows, and its (name, SHA-256) for the import's audit entry."""
+    data = path.read_bytes()
+    return read_csv_text(data, path.name), (path.name, hashlib.sha256(data).hexdigest())
+
+
 def import_members_file(path: Path, **options) -> ImportResult:
-    return import_members(read_csv_text(path.read_bytes(), path.name), **options)
+    records, source = _read(path)
+    return import_many([records], sources=[source], **options)[0]
 
 
 SHIPPED_FILES = (SHIPPED_MEMBERS, SHIPPED_ON_RECORD)
@@ -447,10 +649,12 @@ def import_shipped_data(**options) -> list[ImportResult]:
     """Load the network's real data shipped with the package (cohorts, the network's
     published totals, corrections to earlier shipped rows, the members, then the members
     on record), all or nothing."""
+    files, sources = zip(*(_read(path) for path in SHIPPED_FILES), strict=True)
     return import_many(
-        [read_csv_text(path.read_bytes(), path.name) for path in SHIPPED_FILES],
+        list(files),
         cohorts_file=SHIPPED_COHORTS,
         corrections_file=SHIPPED_CORRECTIONS,
         totals_file=SHIPPED_TOTALS,
+        sources=list(sources),
         **options,
     )

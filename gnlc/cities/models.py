@@ -2,6 +2,7 @@
 were admitted in, and the membership events their status is derived from."""
 
 import datetime as dt
+import functools
 import re
 
 from babel import Locale
@@ -39,6 +40,26 @@ REGION_LABELS = {
     "europe-and-north-america": gettext_lazy("Europe and North America"),
     "latin-america-and-the-caribbean": gettext_lazy("Latin America and the Caribbean"),
 }
+
+
+@functools.cache
+def _territories(language: str) -> dict | None:
+    """CLDR's country names in `language` (None for a language Babel does not know),
+    parsed once: a directory page names every country of its facets."""
+    try:
+        return dict(Locale.parse(language).territories)
+    except (ValueError, LookupError):
+        return None
+
+
+def country_label(iso2: str, name: str) -> str:
+    """A country's name in the active language (`Country.label`), from its code and UN
+    name, without a model instance: pages label up to two hundred facet rows."""
+    language = (get_language() or "en").split("-")[0]
+    if language == "en":
+        return name
+    territories = _territories(language)
+    return territories.get(iso2, name) if territories else name
 
 
 class Region(models.Model):
@@ -83,13 +104,7 @@ class Country(models.Model):
     def label(self) -> str:
         """The country's name in the active language: our UN name in English, CLDR's
         (through Babel) in other languages, falling back to the UN name."""
-        language = (get_language() or "en").split("-")[0]
-        if language == "en":
-            return self.name
-        try:
-            return Locale.parse(language).territories.get(self.iso2, self.name)
-        except (ValueError, LookupError):
-            return self.name
+        return country_label(self.iso2, self.name)
 
     def get_absolute_url(self):
         return reverse("cities:country", args=[self.iso2.lower()])

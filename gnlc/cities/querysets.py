@@ -6,6 +6,7 @@ import datetime as dt
 from django.db import models
 from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 
+from gnlc.cities import search
 from gnlc.cities.enums import EventKind, Status
 from gnlc.core.text import fold
 
@@ -94,11 +95,12 @@ class MemberQuerySet(models.QuerySet):
         return self.with_status(as_of).filter(status_on=Status.ACTIVE)
 
     def search(self, text: str):
-        """Accent- and case-insensitive match on the name, local name and subdivision."""
+        """Accent- and case-insensitive match on the name, local name and subdivision,
+        anywhere in them, answered from the trigram index (gnlc.cities.search)."""
         needle = fold(text)
         if not needle:
             return self
-        return self.filter(search_text__contains=needle)
+        return search.matching(self, needle)
 
     def with_admission(self):
         """Annotate `admitted_on` (None where only the year is known) and `admitted_year`
@@ -131,6 +133,18 @@ class MemberQuerySet(models.QuerySet):
     def for_listing(self):
         """What list pages and the API show of each member, in a fixed number of queries."""
         return self.select_related("country", "country__region", "cohort")
+
+    def page_rows(self, start: int, stop: int, *, fields, as_of=None) -> list[dict]:
+        """This (ordered) queryset's rows from `start` to `stop` as dicts of `fields`
+        (with `status_on` and `admitted_on` among the names it may ask): the page's ids
+        first, then those rows alone. In one query the database would read the columns
+        and the admission subqueries of every matching row before sorting them (tens of
+        milliseconds for a region at 100,000 members); this way it sorts ids. `as_of`:
+        the date of the status (today by default)."""
+        ids = list(self.values_list("pk", flat=True)[start:stop])
+        rows = self.model.objects.filter(pk__in=ids).with_status(as_of).with_admission()
+        by_id = {row["pk"]: row for row in rows.values("pk", *fields)}
+        return [by_id[pk] for pk in ids]
 
     def totals(self):
         """{"members": n, "countries": m} of this queryset, in one query."""
@@ -201,6 +215,19 @@ class MemberQuerySet(models.QuerySet):
             for r in status
             if r["status_on"]
         ]
+
+    def facet_cube(self) -> list[tuple]:
+        """(country, cohort, status, members) rows: this queryset's members counted per
+        country, cohort and status in one grouped query (a few thousand rows at most,
+        whatever the number of members). The count and every facet of a directory
+        filter are sums over them (`DirectoryFilter.summary`). Call on a queryset that
+        carries `status_on` (from `with_status`)."""
+        rows = (
+            self.order_by()
+            .values_list("country_id", "cohort_id", "status_on")
+            .annotate(count=Count("pk"))
+        )
+        return [tuple(row) for row in rows]
 
     def count_by_country(self) -> list[dict]:
         """Members per country in this queryset, one grouped query: rows of `iso2`,
@@ -273,19 +300,28 @@ class Directory:
         """The rows these filters select, sorted, ready for listing."""
         return self._narrowed(self.base_queryset()).for_listing().order_by(*SORTS[self.sort])
 
-    def facets(self) -> dict[str, list[dict]]:
-        """Counts per facet value, as multi-choice faceted search counts them: a facet
-        without a chosen value counts over the results; a facet with some counts over
-        the results of every other facet's filters, so its other values show how many
-        members choosing them too would bring (values of one facet are alternatives).
-        One grouped query per facet."""
+    def summary(self) -> dict:
+        """{"count": the members selected, "facets": their counts per facet value}, as
+        multi-choice faceted search counts them: a facet without a chosen value counts
+        over the results; a facet with some counts over the results of every other
+        facet's filters, so its other values show how many members choosing them too
+        would bring (values of one facet are alternatives).
+
+        One grouped query (`facet_cube`: members per country, cohort and status) answers
+        the count and all four facets, added up in `gnlc.cities.facets`; without a search
+        or a date its rows are the whole network's, kept in this process per data
+        revision, so a filter costs no count query at all."""
+        from gnlc.cities import facets
+        from gnlc.cities.cache import memoised
+
         base = self.base_queryset()
-        counts = (
-            self._narrowed(base)
-            .order_by()
-            .facet_counts([name for name in self.FACETS if name not in self.filters])
-        )
-        for name in self.FACETS:
-            if name in self.filters:
-                counts[name] = self._narrowed(base, but=name).order_by().facet_counts([name])[name]
-        return {name: counts[name] for name in self.FACETS}
+        # Only the whole network's members are kept: a narrower `members` is counted.
+        if "q" in self.filters or "as_of" in self.filters or self.members.query.has_filters():
+            counted = facets.cube(base.facet_cube())
+        else:
+            counted = memoised(["member-facet-cube"], lambda: facets.cube(base.facet_cube()))
+        return facets.summary(counted, {name: self.filters.get(name) for name in self.FACETS})
+
+    def facets(self) -> dict[str, list[dict]]:
+        """Counts per facet value (see `summary`)."""
+        return self.summary()["facets"]

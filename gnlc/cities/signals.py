@@ -1,9 +1,12 @@
 """Keep derived state right: a member's stored status when one of its events is deleted
-(admin), and the data revision that cached figures key on, after any change."""
+(admin), the data revision that cached figures key on, after any change, and the name
+search index after each `migrate` (SQLite drops triggers when Django rebuilds a table)."""
 
-from django.db.models.signals import post_delete, post_save
+from django.apps import apps
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
+from gnlc.cities import search
 from gnlc.cities.models import (
     Cohort,
     Country,
@@ -31,3 +34,7 @@ for model in (Member, MembershipEvent, Cohort, Country, NetworkTotal):
     post_delete.connect(
         bump_revision, sender=model, dispatch_uid=f"revision-delete-{model.__name__}"
     )
+
+post_migrate.connect(
+    search.ensure_index, sender=apps.get_app_config("cities"), dispatch_uid="cities-search"
+)

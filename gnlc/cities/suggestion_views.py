@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gnlc.accounts.enums import RoleKind
+from gnlc.audit.signals import log_created
 from gnlc.cities import importer
 from gnlc.cities.enums import SuggestionKind, SuggestionStatus
 from gnlc.cities.forms import DecisionForm, MemberCorrectionForm, NewMemberForm, SuggestionForm
@@ -156,6 +157,11 @@ def _accept(request, suggestion, change, reason) -> bool:
         member = Member.objects.get(
             name=change.cleaned_data["city"], country=change.cleaned_data["country"]
         )
+        if result.created:
+            # The importer writes new members in bulk, its import one audit entry; the
+            # member a person accepted also has its own, for its history.
+            log_created([member])
+            log_created(member.events.all())
         try:
             suggestion.decide(
                 SuggestionStatus.ACCEPTED, by=request.user, reason=reason, member=member

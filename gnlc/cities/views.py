@@ -5,8 +5,6 @@ Every page works without JavaScript; htmx only swaps the directory's results in 
 An invalid query string (a bad date, an unknown region) is a 400 that shows the form's
 errors, on pages and downloads alike."""
 
-import copy
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +21,7 @@ from gnlc.cities import datapackage, exports, jsonld
 from gnlc.cities.cache import cached
 from gnlc.cities.enums import EventKind, Status
 from gnlc.cities.forms import COHORT_NOT_KNOWN, DirectoryFilter, MemberProfileForm
-from gnlc.cities.models import REGION_LABELS, Cohort, Country, Member, Region
+from gnlc.cities.models import REGION_LABELS, Cohort, Country, Member, Region, country_label
 from gnlc.cities.stats import (
     announced_series,
     announced_totals,
@@ -63,13 +61,15 @@ def _directory_page(form, number) -> dict:
     the data revision (gnlc.cities.cache), like the API's list, so never stale."""
 
     def compute():
+        summary = form.summary()
         paginator = Paginator(form.queryset().values_list("pk", flat=True), PAGE_SIZE)
+        paginator.count = summary["count"]  # known: no count query
         page = paginator.get_page(number)
         return {
             "count": paginator.count,
             "number": page.number,
             "ids": list(page.object_list),
-            "facets": form.facets(),
+            "facets": summary["facets"],
         }
 
     filters = [(name, str(value)) for name, value in form.filter_pairs()]
@@ -103,7 +103,9 @@ def _facets(form, facets=None):
     """The facet counts (`facets`: as form.facets() gives them, perhaps cached) with each
     value's label in the active language and whether it is one of those selected."""
     selected = form.filters
-    facets = form.facets() if facets is None else copy.deepcopy(facets)
+    facets = form.facets() if facets is None else facets
+    # A copy to label (the counts may be the cache's own), two levels deep as they are.
+    facets = {name: [dict(row) for row in rows] for name, rows in facets.items()}
     for row in facets["region"]:
         row["label"] = REGION_LABELS.get(row["value"], row["label"])
     facets["country"] = _localised_countries(facets["country"], code="value")
@@ -121,7 +123,7 @@ def _localised_countries(rows, code="iso2"):
     """`rows` (dicts with a country code under `code`) with each country's name in the
     active language as "label", sorted by it in that language's collation."""
     for row in rows:
-        row["label"] = Country(iso2=row[code], name=row.get("name") or row["label"]).label
+        row["label"] = country_label(row[code], row.get("name") or row["label"])
     return sorted(rows, key=lambda row: sort_key(row["label"]))
 
 

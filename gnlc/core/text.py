@@ -41,8 +41,12 @@ def sort_key(text: str, language: str | None = None) -> tuple:
     """The collation key of `text` in `language` (default: the active one): the Unicode
     Collation Algorithm's root order (CLDR's order for English, French and Arabic), with
     Spanish's ñ tailoring. Python's own order puts "Égypte" after "Zambie"; this does not."""
-    language = (language or get_language() or "en").split("-")[0]
-    text = text or ""
+    return _sort_key(text or "", (language or get_language() or "en").split("-")[0])
+
+
+@functools.lru_cache(maxsize=8192)
+def _sort_key(text: str, language: str) -> tuple:
+    # Cached: pages sort the same names (countries, regions) on every request.
     if language == "es":
         text = text.replace("ñ", "n" + _AFTER_EVERY_LETTER).replace("Ñ", "N" + _AFTER_EVERY_LETTER)
     return _collator().sort_key(text)

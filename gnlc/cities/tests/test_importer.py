@@ -6,11 +6,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from gnlc.audit.models import AuditEntry
 from gnlc.cities import importer
-from gnlc.cities.models import Cohort, Member, MembershipEvent
+from gnlc.cities.models import Cohort, Country, Member, MembershipEvent
 from gnlc.cli import main
 
 pytestmark = pytest.mark.django_db
@@ -209,10 +210,15 @@ def test_reimport_changed_row_updates_its_member(tmp_path, cohorts_csv):
     event = nakuru.events.get()
     assert (event.cohort_id, event.date, event.year) == (2021, None, 2021)
     assert Member.objects.count() == 3
-    # Only Nakuru and its admission changed, and the audit log says so.
+    # Only Nakuru and its admission changed, and the audit log says so, with the import.
     assert sorted(
         AuditEntry.objects.filter(pk__gt=last_entry).values_list("action", "object_repr")
-    ) == [("update", "Nakuru"), ("update", "Nakuru"), ("update", "Nakuru: Admitted 2021")]
+    ) == [
+        ("create", "Import of members.csv: 0 created, 1 updated, 2 unchanged"),
+        ("update", "Nakuru"),
+        ("update", "Nakuru"),
+        ("update", "Nakuru: Admitted 2021"),
+    ]
 
 
 @pytest.mark.parametrize("kind", BAD_ROWS)
@@ -313,17 +319,18 @@ def test_import_missing_required_column_is_a_clear_error(tmp_path):
 def test_import_failure_midway_leaves_the_database_as_it_was(tmp_path, cohorts_csv, monkeypatch):
     run(members_csv(tmp_path, GOOD_ROWS[:1]), cohorts=cohorts_csv)
     before = database_state()
-    # The second file updates Nakuru, creates Cao Lãnh, then fails on Larissa's insert.
+    # The second file updates Nakuru, creates Cao Lãnh and Larissa, then fails on the
+    # insert of their admissions.
     changed = [GOOD_ROWS[0].replace("https://example.org/2022", "https://x.org/n"), *GOOD_ROWS[1:]]
     path = members_csv(tmp_path, changed)
-    real_save = Member.save
+    real_bulk_create = QuerySet.bulk_create
 
-    def save_failing_on_larissa(self, *args, **kwargs):
-        if self.name == "Larissa" and self._state.adding:
+    def bulk_create_failing_on_events(self, objs, *args, **kwargs):
+        if self.model is MembershipEvent:
             raise IntegrityError("injected failure")
-        return real_save(self, *args, **kwargs)
+        return real_bulk_create(self, objs, *args, **kwargs)
 
-    monkeypatch.setattr(Member, "save", save_failing_on_larissa)
+    monkeypatch.setattr(QuerySet, "bulk_create", bulk_create_failing_on_events)
 
     with pytest.raises(IntegrityError, match="injected failure"):
         run(path, cohorts=cohorts_csv)
@@ -578,3 +585,126 @@ def test_import_one_file_with_both_columns(tmp_path, cohorts_csv):
 
     assert out.startswith("members.csv: 2 created")
     assert dict(Member.objects.values_list("name", "cohort")) == {"Nakuru": 2022, "Pécs": None}
+
+
+def test_large_import_is_one_audit_entry_with_its_counts_and_hash(tmp_path, cohorts_csv):
+    """2,500 rows (three batches): every member with its admission and the status and
+    cohort it gives, one audit entry for them all, naming the file by its SHA-256."""
+    import hashlib
+
+    from gnlc.cities.enums import EventKind
+
+    rows = [
+        f"Town {n},Kenya,KE,Africa,2022,,https://example.org/{n}"
+        if n % 2
+        else f"Ville {n},France,FR,Europe and North America,2021,2021-05-0{1 + n % 9},"
+        for n in range(2500)
+    ]
+    path = members_csv(tmp_path, rows)
+    before = AuditEntry.objects.count()
+
+    out, _ = run(path, cohorts=cohorts_csv)
+
+    assert out.startswith("members.csv: 2500 created, 0 updated")
+    # The cohorts file's two cohorts have their own entries; the members one in all.
+    entries = AuditEntry.objects.all()[: AuditEntry.objects.count() - before]
+    entries = [entry for entry in entries if entry.content_type.model != "cohort"]
+    assert len(entries) == 1
+    changes = {key: after for key, (_, after) in entries[0].changes.items()}
+    ids = sorted(Member.objects.values_list("pk", flat=True))
+    assert changes == {
+        "file": "members.csv",
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "rows": 2500,
+        "created": 2500,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 0,
+        "created_ids": f"{ids[0]}-{ids[-1]}",
+    }
+    # The history is complete, and the stored status and cohort are what the events say.
+    assert MembershipEvent.objects.filter(kind=EventKind.ADMITTED).count() == 2500
+    for member in Member.objects.filter(name__in=["Town 1", "Ville 2", "Town 2499"]):
+        first = member.events.get()
+        assert (member.status, member.cohort_id) == (member.status_on(), first.cohort_id)
+    assert Member.objects.get(name="Ville 8").events.get().date == dt.date(2021, 5, 9)
+    assert list(
+        Member.objects.search("ville 24").order_by("name")[:2].values_list("name", flat=True)
+    ) == [
+        "Ville 24",
+        "Ville 240",
+    ]
+
+
+def test_import_gives_new_members_the_slugs_save_would(tmp_path, cohorts_csv):
+    from gnlc.cities.tests.factories import MemberFactory
+
+    MemberFactory(name="Nakuru", country=Country.objects.get(iso2="GR"), slug="nakuru")
+    MemberFactory(name="Old", country=Country.objects.get(iso2="GR"), slug="nakuru-ke")
+    rows = [
+        "Nakuru,Kenya,KE,Africa,2022,,",
+        "Cao Lãnh,Viet Nam,VN,Asia and the Pacific,2021,,",
+    ]
+
+    run(members_csv(tmp_path, rows), cohorts=cohorts_csv)
+
+    slugs = dict(Member.objects.values_list("name", "slug"))
+    assert Member.objects.get(slug="nakuru-ke-2").country_id == "KE"
+    assert slugs["Cao Lãnh"] == "cao-lanh"
+
+
+def test_batched_new_members_get_on_record_facts_and_where_their_coordinates_come_from(
+    tmp_path, cohorts_csv
+):
+    """New members are written in bulk: each still has what saving it one by one gives,
+    its on-record fact (no cohort), its admission, its status and its coordinates' origin."""
+    header = "city,country,iso2,region,year_joined,member_by,source_url,latitude,longitude"
+    rows = [
+        "Nakuru,Kenya,KE,Africa,2022,,https://example.org/1,,",
+        "Pécs,Hungary,HU,Europe and North America,,2016-10-25,https://example.org/2,46.07,18.23",
+        "Larissa,Greece,GR,Europe and North America,2022,2022-05-01,https://example.org/3,,",
+        "Nowhere Town,Kenya,KE,Africa,2022,,,,",
+    ]
+
+    out, _ = run(members_csv(tmp_path, rows, header=header), cohorts=cohorts_csv)
+
+    assert out.startswith("members.csv: 4 created, 0 updated")
+    members = {m.name: m for m in Member.objects.with_admission()}
+    assert members["Nakuru"].has_coordinates
+    assert members["Nakuru"].coordinates_source.startswith(("geonames:", "places.csv"))
+    assert members["Pécs"].coordinates_source == "import"
+    assert (
+        members["Nowhere Town"].has_coordinates,
+        members["Nowhere Town"].coordinates_source,
+    ) == (
+        False,
+        "",
+    )
+    pecs, larissa = members["Pécs"], members["Larissa"]
+    assert (pecs.cohort_id, pecs.status, pecs.member_by) == (None, "active", dt.date(2016, 10, 25))
+    assert [e.kind for e in pecs.events.all()] == ["on_record"]
+    assert (larissa.cohort_id, larissa.status, larissa.member_by) == (
+        2022,
+        "active",
+        dt.date(2022, 5, 1),
+    )
+    assert [(e.kind, e.date) for e in larissa.events.order_by("effective_on")] == [
+        ("on_record", dt.date(2022, 5, 1)),
+        ("admitted", dt.date(2022, 9, 2)),
+    ]
+    for member in members.values():  # stored as refresh_from_events would store them
+        status, cohort = member.status, member.cohort_id
+        member.refresh_from_events()
+        assert (member.status, member.cohort_id) == (status, cohort)
+
+
+def test_import_shipped_data_is_one_audit_entry_for_both_files():
+    run()
+
+    members = AuditEntry.objects.filter(content_type__model__in=["member", "membershipevent"])
+    entry = members.get()
+    changes = {key: after for key, (_, after) in entry.changes.items()}
+    assert changes["file"] == "gnlc_members.csv, gnlc_members_on_record.csv"
+    assert len(changes["sha256"].split(", ")) == 2
+    assert changes["created"] == Member.objects.count()
+    assert entry.actor_label == "gnlc import-members"

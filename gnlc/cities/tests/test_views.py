@@ -690,8 +690,9 @@ LIST_PAGES = {
 # Statistics asks once per cohort for the growth series: constant in members, not cohorts.
 QUERIES = {
     "home": 7,
-    # The data revision, the count, the page's ids, four facets, the page's members;
-    # cached, the revision and the members only (test below).
+    # The data revision; the counts per country, cohort and status with the countries'
+    # and regions' names (a revision and 4 queries, then kept in the process); the
+    # page's ids and members. Cached, the revision and the members only (test below).
     "directory": 8,
     "countries": 2,
     "country": 3,

@@ -90,9 +90,9 @@ def hostile(member, secretariat):
 # Every CSV URL: its name -> (kwargs, persona allowed to download it).
 CSV_URLS = {
     "cities:download": (lambda o: {"fmt": "csv"}, "anonymous"),
+    "cities:open-data-table": (lambda o: {"table": "countries"}, "anonymous"),
     "cities:statistics-csv": (lambda o: {}, "anonymous"),
     "cities:statistics-series-csv": (lambda o: {"series": "cohorts"}, "anonymous"),
-    "cities:open-data-table": (lambda o: {"table": "cohorts"}, "anonymous"),
     "library:export": (lambda o: {"fmt": "csv"}, "anonymous"),
     "admissions:reviews-csv": (lambda o: {"pk": o["call"].pk}, "secretariat"),
 }
