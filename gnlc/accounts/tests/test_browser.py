@@ -8,7 +8,6 @@ runs in English and in Arabic (right to left) and saves a screenshot of every pa
 import base64
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -17,22 +16,18 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 
 from gnlc.admissions.models import Call
+from gnlc.core.tests import browser
 from gnlc.library.models import Theme
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(__file__).resolve().parents[3] / "test-results" / "access"
 PASSWORD = "learning cities for all, 2027"
 NEW_PASSWORD = "a new password for 2028"
 LANGUAGES = ["en", "ar"]
 
 
 def shoot(page, name: str) -> None:
-    """Screenshots of the whole page at a desktop's and a phone's width."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=SHOTS / f"{name}-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    """The page at a desktop's and a phone's width, in test-results/access/."""
+    browser.shoot(page, "access", name)
 
 
 # A form sent back with its errors answers 400, which Chromium logs as a failed load.

@@ -8,7 +8,6 @@ in test-results/people/."""
 
 import base64
 import re
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -16,9 +15,9 @@ from django.test import override_settings
 from django_otp.oath import TOTP
 
 from gnlc.accounts.tests.test_browser import console_errors, log_out
+from gnlc.core.tests import browser
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(__file__).resolve().parents[3] / "test-results" / "people"
 PASSWORD = "learning cities for all, 2027"
 LANGUAGES = ["en", "ar"]
 ROLE_NAMES = {
@@ -28,11 +27,8 @@ ROLE_NAMES = {
 
 
 def shoot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=SHOTS / f"{name}-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    """The page at a desktop's and a phone's width, in test-results/people/."""
+    browser.shoot(page, "people", name)
 
 
 def submit(page) -> None:

@@ -10,7 +10,6 @@ test-results/calls/ for a person to look at."""
 
 import datetime as dt
 import importlib
-from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -20,10 +19,9 @@ from django.utils import timezone
 from gnlc.accounts.enums import RoleKind
 from gnlc.accounts.tests.factories import RoleFactory, UserFactory
 from gnlc.admissions.models import Call
+from gnlc.core.tests import browser
 
 pytestmark = pytest.mark.browser
-PASSWORD = "a-long-test-password"
-SHOTS = Path(__file__).resolve().parents[3] / "test-results" / "calls"
 
 
 @pytest.fixture
@@ -36,21 +34,9 @@ def secretariat(reference_data):
     return user
 
 
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url("**/accounts/")
-
-
-def shoot(page, name):
-    """The page as it is, at 1280 and 390 px wide (full length)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=SHOTS / f"{name}-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+def shoot(page, name: str) -> None:
+    """The page at a desktop's and a phone's width, in test-results/calls/."""
+    browser.shoot(page, "calls", name)
 
 
 def shoot_arabic(page, path, name):
@@ -78,7 +64,7 @@ MEMBERSHIP_DATES = {
 
 def test_secretariat_makes_a_membership_call_and_opens_it(page, secretariat):
     today = timezone.localdate()
-    log_in(page, secretariat.email)
+    browser.log_in(page, secretariat.email)
 
     page.goto("/admissions/")
     shoot(page, "01-admissions-home-empty")
@@ -163,7 +149,7 @@ def test_secretariat_makes_a_membership_call_and_opens_it(page, secretariat):
 
 def test_secretariat_makes_an_award_call_and_a_call_for_practices(page, secretariat):
     today = timezone.localdate()
-    log_in(page, secretariat.email)
+    browser.log_in(page, secretariat.email)
 
     # The Learning City Award: its quota starts at two per country.
     page.goto("/admissions/calls/new/")
@@ -270,14 +256,14 @@ def test_cycle_pages_for_each_role_after_the_fixes(page, secretariat):
     juror = make_juror("juror@example.org", country="FR")
     Review.objects.create(application=eldoret, juror=juror)
 
-    log_in(page, applicant.email)
+    browser.log_in(page, applicant.email)
     page.goto(f"/admissions/applications/{eldoret.pk}/")
     assert "The international jury reviews it from" in page.locator(".admissions-next").inner_text()
     shoot(page, "30-applicant-next-steps")
     shoot_arabic(page, f"/admissions/applications/{eldoret.pk}/", "30-applicant-next-steps")
 
     page.context.clear_cookies()
-    log_in(page, natcom.email)
+    browser.log_in(page, natcom.email)
     page.goto("/admissions/national-commission/")
     assert page.locator(".admissions-quota").inner_text() == "Kenya: 2 of 2 nominations used"
     assert page.locator('button[data-move="nominated"]').is_disabled()
@@ -285,7 +271,7 @@ def test_cycle_pages_for_each_role_after_the_fixes(page, secretariat):
     shoot_arabic(page, "/admissions/national-commission/", "31-natcom-quota-full")
 
     page.context.clear_cookies()
-    log_in(page, juror.email)
+    browser.log_in(page, juror.email)
     page.goto(f"/admissions/applications/{eldoret.pk}/review/")
     assert page.input_value("#id_recommendation") == ""
     assert "Eldoret" in page.locator("h1").inner_text()
@@ -294,7 +280,7 @@ def test_cycle_pages_for_each_role_after_the_fixes(page, secretariat):
     shoot_arabic(page, f"/admissions/applications/{eldoret.pk}/review/", "32-review")
 
     page.context.clear_cookies()
-    log_in(page, secretariat.email)
+    browser.log_in(page, secretariat.email)
     page.goto(f"/admissions/calls/{call.pk}/decisions/")
     page.click('a[data-action="apply"]')
     page.wait_for_url("**/decisions/apply/")
