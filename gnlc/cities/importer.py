@@ -313,55 +313,63 @@ def _checked(records: Iterable[dict[str, str]], today: dt.date) -> Iterator[Memb
         )
 
 
+def _rows_of(path: Path) -> csv.DictReader:
+    return csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""))
+
+
+def _optional_int(raw: str | None) -> int | None:
+    return int(raw) if raw else None
+
+
+def _upsert(model, lookup: dict, values: dict) -> bool:
+    """Create the row `lookup` finds, or set `values` on it; True if anything changed."""
+    row, created = model.objects.get_or_create(**lookup, defaults=values)
+    if created:
+        return True
+    if all(getattr(row, k) == v for k, v in values.items()):
+        return False
+    for k, v in values.items():
+        setattr(row, k, v)
+    row.save()
+    return True
+
+
 def load_cohorts(path: Path = SHIPPED_COHORTS) -> int:
-    """Create or update cohorts from a cohorts.csv (year, announced_on, source_url);
-    returns how many changed."""
-    rows = csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""))
-    changed = 0
-    for row in rows:
-        announced = dt.date.fromisoformat(row["announced_on"]) if row.get("announced_on") else None
-        values = {
-            "announced_on": announced,
-            "source_url": row.get("source_url", ""),
-            "announced_members": int(row["announced_members"])
-            if row.get("announced_members")
-            else None,
-            "announced_countries": int(row["announced_countries"])
-            if row.get("announced_countries")
-            else None,
-        }
-        cohort, created = Cohort.objects.get_or_create(year=int(row["year"]), defaults=values)
-        if not created and any(getattr(cohort, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(cohort, k, v)
-            cohort.save()
-            changed += 1
-        changed += created
-    return changed
+    """Create or update cohorts from a cohorts.csv (year, announced_on, source_url,
+    announced_members, announced_countries); returns how many changed."""
+    return sum(
+        _upsert(
+            Cohort,
+            {"year": int(row["year"])},
+            {
+                "announced_on": dt.date.fromisoformat(row["announced_on"])
+                if row.get("announced_on")
+                else None,
+                "source_url": row.get("source_url", ""),
+                "announced_members": _optional_int(row.get("announced_members")),
+                "announced_countries": _optional_int(row.get("announced_countries")),
+            },
+        )
+        for row in _rows_of(path)
+    )
 
 
 def load_network_totals(path: Path = SHIPPED_TOTALS) -> int:
     """Create or update the network's published totals from a network_totals.csv (on,
     members, countries, source_url, note); returns how many changed."""
-    rows = csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""))
-    changed = 0
-    for row in rows:
-        values = {
-            "members": int(row["members"]),
-            "countries": int(row["countries"]),
-            "source_url": row.get("source_url", ""),
-            "note": row.get("note", ""),
-        }
-        total, created = NetworkTotal.objects.get_or_create(
-            on=dt.date.fromisoformat(row["on"]), defaults=values
+    return sum(
+        _upsert(
+            NetworkTotal,
+            {"on": dt.date.fromisoformat(row["on"])},
+            {
+                "members": int(row["members"]),
+                "countries": int(row["countries"]),
+                "source_url": row.get("source_url", ""),
+                "note": row.get("note", ""),
+            },
         )
-        if not created and any(getattr(total, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(total, k, v)
-            total.save()
-            changed += 1
-        changed += created
-    return changed
+        for row in _rows_of(path)
+    )
 
 
 def apply_corrections(path: Path, actor_label: str) -> list[str]:
@@ -370,7 +378,7 @@ def apply_corrections(path: Path, actor_label: str) -> list[str]:
     country, its coordinates (which were of the wrong place) cleared for the import to
     place it again. A correction already applied, or whose member is absent, does
     nothing; one whose target already exists is left for a person to settle."""
-    rows = csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""))
+    rows = _rows_of(path)
     done = []
     for row in rows:
         member = Member.objects.filter(name=row["city"], country_id=row["iso2_was"]).first()
