@@ -21,22 +21,25 @@ cached_list = decorate_view(cache_control(public=True, max_age=60))
 
 
 class Router(ninja.Router):
-    def endpoint(self, path: str, schema, *, name: str, summary: str, tag=None, cache=False):
-        """A GET operation answering `schema` (200) or an error in the error shape (404,
-        422, 429: `ERRORS`). Its operation id is the view's name (`list_members`), its
-        URL name `api-1:<name>`, its tag `tag` or the router's; `cache` lets clients
-        and proxies keep the answer a minute."""
+    def endpoint(self, path: str, schema, summary: str, *, cache: bool = False):
+        """Declare a GET operation that answers `schema` (200) or an error in the error
+        shape (404, 422, 429: `ERRORS`), named after its view once for all:
+        `list_members` at "/members" has the operation id `list_members`, the URL name
+        `api-1:members` (`get_stats_history`: `api-1:stats-history`) and the tag
+        `members` (the path's first part), or the router's tags where it has some.
+        `cache` lets clients and proxies keep the answer a minute."""
 
         def register(view):
+            name = view.__name__.removeprefix("list_").removeprefix("get_")
             if cache:
                 view = cached_list(view)
             return self.get(
                 path,
                 response={200: schema, **ERRORS},
-                url_name=name,
+                url_name=name.replace("_", "-"),
                 operation_id=view.__name__,
                 summary=summary,
-                tags=[tag] if tag else None,
+                tags=None if self.tags else [path.split("/")[1]],
             )(view)
 
         return register

@@ -21,7 +21,7 @@ from ninja import Field, Path, Query, Schema
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
-from gnlc.api.errors import ApiError
+from gnlc.api.errors import ApiError, first_or_404
 from gnlc.api.pagination import PAGE, Page, page_size, paginate
 from gnlc.api.router import Router, renderer
 from gnlc.api.schemas import (
@@ -480,14 +480,7 @@ def _members_page(request, params: MemberQuery, directory: Directory) -> dict:
     }
 
 
-@router.endpoint(
-    "/members",
-    MemberPage,
-    name="members",
-    summary="Members, filtered, with facet counts",
-    tag="members",
-    cache=True,
-)
+@router.endpoint("/members", MemberPage, "Members, filtered, with facet counts", cache=True)
 def list_members(request, params: Query[MemberQuery]):
     """Members on record on `as_of` (today): active, suspended or withdrawn since.
     Filters combine; each facet count says how many results that value would give."""
@@ -496,6 +489,7 @@ def list_members(request, params: Query[MemberQuery]):
     # query, host and data revision (gnlc.cities.cache), so a change to the data shows at
     # once, and a hit costs one query and no serialisation.
     key = ("api-members", request.get_host(), sorted(request.GET.lists()))
+
     def render() -> bytes:
         page = _members_page(request, params, directory)
         return renderer.render(request, page, response_status=200)
@@ -504,25 +498,12 @@ def list_members(request, params: Query[MemberQuery]):
     return HttpResponse(cached(key, render), content_type=content_type)
 
 
-@router.endpoint(
-    "/members/{slug}",
-    MemberDetail,
-    name="member",
-    summary="One member and its membership history",
-    tag="members",
-)
+@router.endpoint("/members/{slug}", MemberDetail, "One member and its membership history")
 def get_member(request, slug: str):
-    member = (
-        Member.objects.on_record()
-        .for_listing()
-        .with_admission()
-        .prefetch_related("events")
-        .filter(slug=slug)
-        .first()
+    members = Member.objects.on_record().for_listing().with_admission()
+    return first_or_404(
+        members.prefetch_related("events").filter(slug=slug), f"No member has the slug {slug!r}."
     )
-    if member is None:
-        raise ApiError(404, f"No member has the slug {slug!r}.")
-    return member
 
 
 def _countries(as_of, iso2: str | None = None) -> list[dict]:
@@ -544,23 +525,14 @@ def _countries(as_of, iso2: str | None = None) -> list[dict]:
     ]
 
 
-@router.endpoint(
-    "/countries",
-    list[Country],
-    name="countries",
-    summary="Every country, with its members",
-    tag="countries",
-    cache=True,
-)
+@router.endpoint("/countries", list[Country], "Every country, with its members", cache=True)
 def list_countries(request, as_of: AsOf = None):
     """All 196 countries the network can draw members from, by name, with their active
     members on `as_of` (today), zero included."""
     return _countries(as_of)
 
 
-@router.endpoint(
-    "/countries/{iso2}", Country, name="country", summary="One country", tag="countries"
-)
+@router.endpoint("/countries/{iso2}", Country, "One country")
 def get_country(request, iso2: CountryPath, as_of: AsOf = None):
     found = _countries(as_of, iso2=iso2.upper())
     if not found:
@@ -571,9 +543,7 @@ def get_country(request, iso2: CountryPath, as_of: AsOf = None):
 @router.endpoint(
     "/regions",
     list[Region],
-    name="regions",
-    summary="The five UNESCO regions, with their members and countries",
-    tag="regions",
+    "The five UNESCO regions, with their members and countries",
     cache=True,
 )
 def list_regions(request, as_of: AsOf = None):
@@ -594,14 +564,7 @@ def _cohort_row(cohort: models.Cohort, counts: dict) -> dict:
     }
 
 
-@router.endpoint(
-    "/cohorts",
-    list[Cohort],
-    name="cohorts",
-    summary="Every cohort, oldest first",
-    tag="cohorts",
-    cache=True,
-)
+@router.endpoint("/cohorts", list[Cohort], "Every cohort, oldest first", cache=True)
 def list_cohorts(request):
     admissions = MembershipEvent.objects.count_admissions_by_cohort()
     none = {"members": 0, "countries": 0}
@@ -614,14 +577,10 @@ def list_cohorts(request):
 @router.endpoint(
     "/cohorts/{year}",
     CohortDetail,
-    name="cohort",
-    summary="One cohort: its new members and countries, and the network's totals then",
-    tag="cohorts",
+    "One cohort: its new members and countries, and the network's totals then",
 )
 def get_cohort(request, year: CohortPath):
-    cohort = models.Cohort.objects.filter(year=year).first()
-    if cohort is None:
-        raise ApiError(404, f"There is no cohort of {year}.")
+    cohort = first_or_404(models.Cohort.objects.filter(year=year), f"There is no cohort of {year}.")
     summary = stats.cohort_summary(cohort)
     first_time = summary["first_time_countries"]
     names = dict(models.Country.objects.filter(iso2__in=first_time).values_list("iso2", "name"))
@@ -639,9 +598,7 @@ def get_cohort(request, year: CohortPath):
     }
 
 
-@router.endpoint(
-    "/stats", Stats, name="stats", summary="The network's figures on a date", tag="stats"
-)
+@router.endpoint("/stats", Stats, "The network's figures on a date")
 def get_stats(request, as_of: AsOf = None):
     """Active members and their countries, per region and per cohort, with the numbers
     suspended and withdrawn, as of `as_of` (today); and, apart, the network's own last
@@ -650,11 +607,7 @@ def get_stats(request, as_of: AsOf = None):
 
 
 @router.endpoint(
-    "/stats/history",
-    list[HistoryRow],
-    name="stats-history",
-    summary="The network's figures as of each announcement",
-    tag="stats",
+    "/stats/history", list[HistoryRow], "The network's figures as of each announcement"
 )
 def get_stats_history(request, as_of: AsOf = None):
     """One row per cohort, oldest first, up to `as_of` (every cohort by default)."""

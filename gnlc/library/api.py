@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from ninja import Field, Query, Schema
 
-from gnlc.api.errors import ApiError
+from gnlc.api.errors import first_or_404
 from gnlc.api.pagination import PAGE, Page, page_size, paginate
 from gnlc.api.router import Router
 from gnlc.api.schemas import CountryCode, FacetValue, Integer, RegionSlug, absolute, integer
@@ -207,10 +207,7 @@ def _page(request, params, results) -> dict:
 
 
 @router.endpoint(
-    "/practices",
-    PracticePage,
-    name="practices",
-    summary="Published practices, searched and filtered, with facet counts",
+    "/practices", PracticePage, "Published practices, searched and filtered, with facet counts"
 )
 def list_practices(request, params: Query[PracticeQuery]):
     """Ranked by relevance with `q` (and highlighted), newest first without."""
@@ -218,28 +215,15 @@ def list_practices(request, params: Query[PracticeQuery]):
     return {**_page(request, params, results), "facets": results.facets()}
 
 
-@router.endpoint(
-    "/practices/{slug}", PracticeDetail, name="practice", summary="One published practice"
-)
+@router.endpoint("/practices/{slug}", PracticeDetail, "One published practice")
 def get_practice(request, slug: str):
-    practice = (
-        Practice.objects.published()
-        .for_listing()
-        .prefetch_related("attachments")
-        .filter(slug=slug)
-        .first()
+    practices = Practice.objects.published().for_listing().prefetch_related("attachments")
+    return first_or_404(
+        practices.filter(slug=slug), f"No published practice has the slug {slug!r}."
     )
-    if practice is None:
-        raise ApiError(404, f"No published practice has the slug {slug!r}.")
-    return practice
 
 
-@router.endpoint(
-    "/documents",
-    DocumentPage,
-    name="documents",
-    summary="The network's publications, searched and filtered",
-)
+@router.endpoint("/documents", DocumentPage, "The network's publications, searched and filtered")
 def list_documents(request, params: Query[DocumentQuery]):
     results = Document.objects.filter_by(params.filters()).searched(params.q or "")
     return _page(request, params, results)

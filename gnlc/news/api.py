@@ -33,7 +33,7 @@ class NewsPost(Schema):
         return context["request"].build_absolute_uri(obj.get_absolute_url())
 
 
-@router.endpoint("/news", list[NewsPost], name="news", summary="Published news, newest first")
+@router.endpoint("/news", list[NewsPost], "Published news, newest first")
 def list_news(request, region: RegionSlug | None = None, language: Language | None = None):
     """The 50 latest published posts (announcements among them), filtered by `region`
     (a region's slug) and `language` (`en`, `fr`, `es`)."""
