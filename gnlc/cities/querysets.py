@@ -12,7 +12,7 @@ from gnlc.core.text import fold
 
 # The directory's filters and their rules, taken by both of its parsers: the web form
 # (`DirectoryFilter`: the pages, the downloads, `gnlc export`) and the API's schema
-# (`gnlc.api.schemas.MemberQuery`, which is also the OpenAPI document).
+# (`gnlc.cities.api.MemberQuery`, which is also the OpenAPI document).
 COHORT_YEARS = (2000, 2100)
 # The cohort facet's value for members whose cohort no source gives (members on record).
 COHORT_NOT_KNOWN = "unknown"
