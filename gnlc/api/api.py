@@ -23,9 +23,9 @@ from gnlc.api import schemas
 from gnlc.api.errors import ApiError, register_handlers
 from gnlc.api.openapi import Api
 from gnlc.cities import stats
-from gnlc.cities.cache import cached
 from gnlc.cities.models import Cohort, Country, Member, MembershipEvent
 from gnlc.cities.querysets import Directory
+from gnlc.core.cache import cached
 
 DESCRIPTION = f"""Open data on the members of the {settings.GNLC_NETWORK_NAME}: who they are,
 where, since when, and the network's figures on any date; and the library's good practices.
@@ -138,7 +138,7 @@ def list_members(request, params: Query[schemas.MemberQuery]):
     Filters combine; each facet count says how many results that value would give."""
     directory = Member.objects.directory(params.filters(), params.sort)
     # The page with its facets is the costly answer at scale: its JSON is cached per
-    # query, host and data revision (gnlc.cities.cache), so a change to the data shows at
+    # query, host and data revision (gnlc.core.cache), so a change to the data shows at
     # once, and a hit costs one query and no serialisation.
     key = ("api-members", request.get_host(), sorted(request.GET.lists()))
 

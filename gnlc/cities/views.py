@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gnlc.cities import datapackage, exports, jsonld
-from gnlc.cities.cache import cached
 from gnlc.cities.enums import EventKind, Status
 from gnlc.cities.forms import COHORT_NOT_KNOWN, DirectoryFilter, MemberProfileForm
 from gnlc.cities.models import REGION_LABELS, Cohort, Country, Member, Region, country_label
@@ -34,6 +33,7 @@ from gnlc.cities.stats import (
     network_stats,
 )
 from gnlc.core import csvfile
+from gnlc.core.cache import cached
 from gnlc.core.text import sort_key
 
 PAGE_SIZE = 50
@@ -58,7 +58,7 @@ def _directory_page(form, number) -> dict:
     """What the directory shows for a valid filter and page number: {count, number,
     ids (of the page's members, in order), facets (raw counts)}. At 100,000 members the
     count and the facets cost hundreds of milliseconds: cached per filters and page on
-    the data revision (gnlc.cities.cache), like the API's list, so never stale."""
+    the data revision (gnlc.core.cache), like the API's list, so never stale."""
 
     def compute():
         summary = form.summary()

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from gnlc.audit.context import acting_as
 from gnlc.core.markdown import render_markdown
+from gnlc.core.models import Revision
 from gnlc.core.storage import get_private_storage
 from gnlc.library.enums import (
     MOVES,
@@ -652,22 +653,6 @@ class PracticeFacet(models.Model):
         return f"{self.practice_id} {self.facet}={self.value}"
 
 
-class LibraryRevision(models.Model):
-    """A counter of changes to the library's practices (and themes), bumped in the same
-    transaction as the change. Cached searches key on it, so no server serves a stale
-    page after an edit, whatever cache it has."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    number = models.PositiveBigIntegerField(default=0)
-
-    def __str__(self):
-        return str(self.number)
-
-    @classmethod
-    def current(cls) -> int:
-        return cls.objects.filter(pk=1).values_list("number", flat=True).first() or 0
-
-    @classmethod
-    def bump(cls) -> None:
-        if not cls.objects.filter(pk=1).update(number=models.F("number") + 1):
-            cls.objects.get_or_create(pk=1, defaults={"number": 1})
+class LibraryRevision(Revision):
+    """The revision of the library's practices (and themes): cached searches key on it,
+    so no server serves a stale page after an edit."""

@@ -394,7 +394,7 @@ class PracticeSearch(SearchResults):
 
     The summary (count, facets) and each page's ids and highlights are cached per
     search, filters and page, keyed on the library's and the directory's data revisions
-    (gnlc.cities.cache), so they are never stale.
+    (gnlc.core.cache), so they are never stale.
 
     EXACT bounds the work of a broad search: at a million practices, 2,000 ids are read
     in 20 to 40 ms on SQLite and estimate counts within a few per cent (bench/library.py;
@@ -425,7 +425,7 @@ class PracticeSearch(SearchResults):
         self._revision = None
 
     def _cached(self, kind, parts, compute):
-        from gnlc.cities.cache import cached
+        from gnlc.core.cache import cached
         from gnlc.library.models import LibraryRevision
 
         if self._revision is None:
