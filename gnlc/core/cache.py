@@ -4,8 +4,9 @@ library's searches), for every app.
 A value is keyed on the public data's revision (`cities.DataRevision`, bumped by every
 change to members, events, cohorts and countries, see cities/signals.py), today's date
 (statuses are "as of today") and its key parts, which hold any other revision it depends
-on (the library's searches add `LibraryRevision`), so it is never stale. One indexed query reads the revision. A cache that fails (a Redis
-server down) is logged and skipped: the figures are computed, the page still answers.
+on (the library's searches add `LibraryRevision`), so it is never stale. One indexed
+query reads the revision. A cache that fails (a Redis server down) is logged and
+skipped: the figures are computed, the page still answers.
 """
 
 import contextlib
