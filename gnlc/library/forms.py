@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from gnlc.cities.forms import country_filter
 from gnlc.cities.models import REGION_LABELS, Member
 from gnlc.core.forms import RepeatedField
+from gnlc.core.lists import FacetedFilter
 from gnlc.core.uploads import CheckedFileField
 from gnlc.library.enums import (
     SDG_CHOICES,
@@ -38,7 +39,7 @@ from gnlc.library.querysets import (
 )
 
 
-class LibraryFilter(forms.Form):
+class LibraryFilter(FacetedFilter, forms.Form):
     """Search words and facet filters of the library's practices.
 
     Each facet filter takes several values, repeated in the URL (`?theme=literacy&
@@ -73,33 +74,12 @@ class LibraryFilter(forms.Form):
         "call",
     )
 
-    def __init__(self, data=None, *args, **kwargs):
-        super().__init__(data if data is not None else {}, *args, **kwargs)
+    def chip_value(self, name, value, label):
+        # The call filter has no facet (a call's practices are reached from its page).
+        return getattr(self, "call_title", None) if name == "call" else label
 
-    @property
-    def filters(self) -> dict:
-        """The valid, non-empty facet filters (not the search words); a facet's as a
-        list."""
-        if not self.is_valid():
-            return {}
-        return {
-            k: v
-            for k, v in self.cleaned_data.items()
-            if k in self.FILTER_FIELDS and v not in ("", None, [])
-        }
-
-    def filter_pairs(self) -> list[tuple[str, object]]:
-        """The filters as (name, value) pairs, a facet's values one pair each: what the
-        URL repeats, and what a download is named after."""
-        return [
-            (name, item)
-            for name, value in self.filters.items()
-            for item in (value if isinstance(value, list) else [value])
-        ]
-
-    @property
-    def text(self) -> str:
-        return self.cleaned_data.get("q", "") if self.is_valid() else ""
+    def chip_toggles(self, name):
+        return name != "call"
 
     def clean_call(self):
         """The call's id, if it is a call for practices (an error otherwise)."""

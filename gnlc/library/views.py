@@ -23,6 +23,7 @@ from gnlc.admissions.enums import CallKind
 from gnlc.admissions.models import Call
 from gnlc.cities.models import Member
 from gnlc.core.bodylimit import accepts_files
+from gnlc.core.lists import list_context, render_list
 from gnlc.core.permissions import check, permission_required
 from gnlc.library import exports
 from gnlc.library.enums import MOVES, PracticeState
@@ -39,52 +40,19 @@ from gnlc.library.models import Document, PeerCity, Practice, PracticeAttachment
 PAGE_SIZE = 20
 
 
-def _chips(form, facets):
-    """The active filters, a facet's values one each, as (name, value, label, readable
-    value), for "remove filter" links."""
-    chips = []
-    # The call filter has no facet (a call's practices are reached from its page).
-    labels = {"call": getattr(form, "call_title", None)}
-    for name, value in form.filter_pairs():
-        shown = next(
-            (
-                row["label"]
-                for row in facets.get(name, [])
-                if str(row["value"]).upper() == str(value).upper()
-            ),
-            labels.get(name) or value,
-        )
-        chips.append(
-            {
-                "name": name,
-                "value": value,
-                "label": form.fields[name].label,
-                "shown": shown,
-                "toggles": name != "call",
-            }
-        )
-    return chips
-
-
 @require_GET
 def index(request):
     form = LibraryFilter(request.GET)
-    context = {"form": form}
+    context = {}
     if form.is_valid():
-        facets = form.facets()
         context.update(
             page=Paginator(form.results(), PAGE_SIZE).get_page(request.GET.get("page")),
-            facets=facets,
-            filters=form.filters,
-            hidden_filters=form.filter_pairs(),
-            chips=_chips(form, facets),
+            facets=form.facets(),
             searching=bool(form.text),
             documents=(DocumentFilter({"q": form.text}).results()[:3] if form.text else []),
         )
-    status = 200 if form.is_valid() else 400
-    if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "library/partials/results.html", context, status=status)
-    return render(request, "library/index.html", context, status=status)
+    context = list_context(form, url="library:index", list_id="library", **context)
+    return render_list(request, "library/index.html", "library/partials/results.html", context)
 
 
 def _practice(request, slug):
