@@ -9,18 +9,10 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gnlc.cities.forms import country_filter
-from gnlc.cities.models import REGION_LABELS, Member
-from gnlc.core.forms import RepeatedField
+from gnlc.cities.models import Member
 from gnlc.core.lists import FacetedFilter
 from gnlc.core.uploads import CheckedFileField
-from gnlc.library.enums import (
-    SDG_CHOICES,
-    DocumentKind,
-    KeyFeature,
-    Language,
-    TargetGroup,
-)
+from gnlc.library.enums import DocumentKind, Language, TargetGroup
 from gnlc.library.models import (
     ATTACHMENT_KINDS,
     MAX_ATTACHMENT_BYTES,
@@ -30,17 +22,25 @@ from gnlc.library.models import (
     Sdg,
     Theme,
 )
-from gnlc.library.querysets import (
-    SEARCH_MAX_LENGTH,
-    THEME_SLUG_MAX_LENGTH,
-    YEARS,
-    PracticeSearch,
-    SearchResults,
+from gnlc.library.querysets import SEARCH_MAX_LENGTH, PracticeSearch, SearchResults
+from gnlc.library.search.facets import FILTERS as FACET_FILTERS
+from gnlc.library.search.facets import YEARS, filter_fields
+
+# The search words, then a filter per facet of the registry (search/facets.py), in its
+# order: the form's fields are declared from it.
+_SearchFields = type(
+    "_SearchFields",
+    (forms.Form,),
+    {
+        "q": forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH),
+        **filter_fields(),
+    },
 )
 
 
-class LibraryFilter(FacetedFilter, forms.Form):
-    """Search words and facet filters of the library's practices.
+class LibraryFilter(FacetedFilter, _SearchFields):
+    """Search words and facet filters of the library's practices (a field per facet of
+    the registry), and the call for practices they answer.
 
     Each facet filter takes several values, repeated in the URL (`?theme=literacy&
     theme=health`): a practice matches any of them, and every filter given. Invalid
@@ -48,31 +48,10 @@ class LibraryFilter(FacetedFilter, forms.Form):
     a 422), never silently dropped: a shared link that no longer means anything says
     so."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH)
-    theme = RepeatedField(forms.SlugField(max_length=THEME_SLUG_MAX_LENGTH), label=_("Theme"))
-    sdg = RepeatedField(forms.TypedChoiceField(coerce=int, choices=SDG_CHOICES), label=_("SDG"))
-    region = RepeatedField(forms.ChoiceField(choices=REGION_LABELS.items()), label=_("Region"))
-    country = country_filter()
-    year = RepeatedField(
-        forms.IntegerField(min_value=YEARS[0], max_value=YEARS[1]), label=_("Active since")
-    )
-    language = RepeatedField(forms.ChoiceField(choices=Language.choices), label=_("Language"))
-    key_feature = RepeatedField(
-        forms.ChoiceField(choices=KeyFeature.choices), label=_("Key Features area")
-    )
     # The themed call for practices the practices answered (its id, as its page links).
     call = forms.IntegerField(label=_("Call for practices"), required=False, min_value=1)
 
-    FILTER_FIELDS = (
-        "theme",
-        "sdg",
-        "region",
-        "country",
-        "year",
-        "language",
-        "key_feature",
-        "call",
-    )
+    FILTER_FIELDS = (*FACET_FILTERS, "call")
 
     def chip_value(self, name, value, label):
         # The call filter has no facet (a call's practices are reached from its page).
@@ -102,13 +81,10 @@ class LibraryFilter(FacetedFilter, forms.Form):
         practices = Practice.objects.published()
         return practices if call is None else practices.filter(call_id=call)
 
-    def published(self):
-        """Published practices with every filter applied (not the search words)."""
-        return self.listed().filter_by(self.filters)
-
     def queryset(self):
-        """Published practices with every filter and the search words applied."""
-        return self.published().search(self.text)
+        """Every practice of the search, unordered: what a download holds, read through
+        the page's own plan (so one URL gives the same rows on both)."""
+        return self.results().rows()
 
     def results(self) -> PracticeSearch:
         """The same rows ranked by relevance (newest first without words), highlighted,

@@ -3,7 +3,7 @@ publishes, their themes, attachments and history, the network's own publications
 (documents), and the related practices and peer cities computed offline.
 
 Search: the database keeps a full-text index of practices and documents in step with
-every write (gnlc/library/search.py explains both backends). Our code only keeps the two
+every write (gnlc/library/search/ explains both backends). Our code only keeps the two
 indexed helper columns of a practice current: `plain_text` (the body without Markdown)
 and `search_tags` (its themes, goals, cities and target groups, in words)."""
 
@@ -35,6 +35,7 @@ from gnlc.library.enums import (
 )
 from gnlc.library.querysets import DocumentQuerySet, PracticeQuerySet
 from gnlc.library.search import LISTED_TERM, MARK_CLOSE, MARK_OPEN, facet_term
+from gnlc.library.search.facets import practice_values
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ATTACHMENT_KINDS = {"pdf", "png", "jpeg", "webp"}
@@ -294,14 +295,7 @@ class Practice(models.Model):
         published (the public search lists nothing else)."""
         if self.pk is None or self.state != PracticeState.PUBLISHED:
             return set()
-        values = {("language", self.language), ("year", str(self.year_started))}
-        if self.key_feature:
-            values.add(("key_feature", self.key_feature))
-        values |= {("theme", str(pk)) for pk in self.themes.values_list("pk", flat=True)}
-        values |= {("sdg", str(pk)) for pk in self.sdgs.values_list("pk", flat=True)}
-        for country, region in self.members.values_list("country_id", "country__region_id"):
-            values |= {("country", country), ("region", region)}
-        return values
+        return practice_values(self)
 
     def compute_facet_terms(self, facets=None) -> str:
         """Its facet values as the index's terms, sorted (see search.facet_term)."""

@@ -36,6 +36,7 @@ from gnlc.library.forms import (
     PracticeForm,
 )
 from gnlc.library.models import Document, PeerCity, Practice, PracticeAttachment, call_refusal
+from gnlc.library.search.facets import panels
 
 PAGE_SIZE = 20
 
@@ -45,9 +46,11 @@ def index(request):
     form = LibraryFilter(request.GET)
     context = {}
     if form.is_valid():
+        facets = form.facets()
         context.update(
             page=Paginator(form.results(), PAGE_SIZE).get_page(request.GET.get("page")),
-            facets=form.facets(),
+            facets=facets,
+            facet_panels=panels(facets),
             searching=bool(form.text),
             documents=(DocumentFilter({"q": form.text}).results()[:3] if form.text else []),
         )
