@@ -15,6 +15,7 @@ from gnlc.core.uploads import CheckedFileField
 from gnlc.library.enums import DocumentKind, Language, TargetGroup
 from gnlc.library.models import (
     ATTACHMENT_KINDS,
+    DESCRIPTION_FIELDS,
     MAX_ATTACHMENT_BYTES,
     Document,
     Practice,
@@ -214,12 +215,7 @@ class PracticeForm(forms.ModelForm):
             "members",
             "themes",
             "sdgs",
-            "target_groups",
-            "key_feature",
-            "year_started",
-            "year_ended",
-            "language",
-            "links",
+            *DESCRIPTION_FIELDS,
             "contact_name",
             "contact_email",
         ]

@@ -113,6 +113,18 @@ class Sdg(models.Model):
         return f"{self.number}. {SDG_NAMES.get(self.number, '')}"
 
 
+# What describes a practice besides its text, its cities and their tags: written in the
+# editor (forms.PracticeForm) and published as open data (exports), in this order.
+DESCRIPTION_FIELDS = (
+    "target_groups",
+    "key_feature",
+    "year_started",
+    "year_ended",
+    "language",
+    "links",
+)
+
+
 class Practice(models.Model):
     """A good practice or case study of one member city or several.
 

@@ -73,6 +73,10 @@ class Facet:
     collapsible: bool = False  # its panel starts closed
     rows: Callable[[dict[str, int]], list[dict]] = field(default=lambda counts: [])
     normalise: Callable | None = None  # of a cleaned value (a country code in capitals)
+    # In a download's file name: the word before its values, where a bare value would
+    # not say what it is ("sdg-4", "since-2018"), and the plural that counts many.
+    file_word: str = ""
+    plural: str = ""
 
     def form_field(self) -> forms.Field:
         return RepeatedField(self.child(), label=self.label, normalise=self.normalise)
@@ -147,6 +151,7 @@ _MEMBERS = (
 FACETS = (
     ThemeFacet(
         name="theme",
+        plural="themes",
         label=_("Theme"),
         child=lambda: forms.SlugField(max_length=THEME_SLUG_MAX_LENGTH),
         values=lambda p: {str(pk) for pk in p.themes.values_list("pk", flat=True)},
@@ -157,6 +162,8 @@ FACETS = (
     ),
     Facet(
         name="sdg",
+        file_word="sdg",
+        plural="sdgs",
         label=_("SDG"),
         title=_("Sustainable Development Goal"),
         collapsible=True,
@@ -172,6 +179,7 @@ FACETS = (
     ),
     RegionFacet(
         name="region",
+        plural="regions",
         label=_("Region"),
         child=lambda: forms.ChoiceField(choices=REGION_LABELS.items()),
         values=lambda p: _members(p, "country__region_id"),
@@ -181,6 +189,7 @@ FACETS = (
     ),
     CountryFacet(
         name="country",
+        plural="countries",
         label=_("Country"),
         collapsible=True,
         child=lambda: country_filter().child,
@@ -191,6 +200,7 @@ FACETS = (
     ),
     Facet(
         name="year",
+        file_word="since",
         label=_("Active since"),
         collapsible=True,
         child=lambda: forms.IntegerField(min_value=YEARS[0], max_value=YEARS[1]),
