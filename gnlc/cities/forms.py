@@ -83,6 +83,9 @@ class DirectoryFilter(FacetedFilter, forms.Form):
     FILTER_FIELDS = Directory.FILTERS
     FACETS = Directory.FACETS
     INPUTS = ("q", "as_of")
+    # The date and the sort apply when changed; the search box applies as one types, so
+    # its own "change" on leaving it is not a trigger: it raced the facet clicked then.
+    APPLY_ON_CHANGE = ("as_of", "sort")
 
     def chip_value(self, name, value, label):
         if name == "as_of":

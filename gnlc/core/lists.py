@@ -16,10 +16,12 @@ class FacetedFilter:
 
     FILTER_FIELDS: the fields that are filters (the chips, the URL a download repeats);
     INPUTS: those the page's filter bar has inputs for (the others travel in hidden
-    inputs, so typing in the search box keeps them)."""
+    inputs, so typing in the search box keeps them); APPLY_ON_CHANGE: the inputs that
+    apply as soon as they change (the search box applies as one types)."""
 
     FILTER_FIELDS: tuple[str, ...] = ()
     INPUTS: tuple[str, ...] = ("q",)
+    APPLY_ON_CHANGE: tuple[str, ...] = ()
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data if data is not None else {}, *args, **kwargs)
