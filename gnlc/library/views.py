@@ -8,6 +8,7 @@ invalid query string is a 400 that shows the form's errors."""
 import mimetypes
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -113,9 +114,8 @@ def practice_create(request):
 
 @accepts_files(PracticeForm.base_fields["attachment"].max_bytes)
 @require_http_methods(["GET", "POST"])
+@login_required
 def practice_edit(request, slug):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     practice = _practice(request, slug)
     check(request, "library.change_practice", practice)
     form = PracticeForm(
@@ -324,10 +324,9 @@ def call_detail(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@login_required
 def call_submit(request, pk):
     """A coordinator submits one of their cities' drafts to an open call."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     call = _practices_call(request, pk)
     check(request, "library.submit_to_call", call)
     form = CallSubmissionForm(
