@@ -36,10 +36,10 @@ from gnlc.api.schemas import (
     integer,
 )
 from gnlc.cities import models, stats
-from gnlc.cities.cache import cached
 from gnlc.cities.enums import DatePrecision, EventKind, MemberKind, Status
 from gnlc.cities.models import Member, MembershipEvent
 from gnlc.cities.querysets import COHORT_YEARS, COUNTRY_CODE, SEARCH_MAX_LENGTH, SORTS, Directory
+from gnlc.core.cache import cached
 
 router = Router()
 
@@ -486,7 +486,7 @@ def list_members(request, params: Query[MemberQuery]):
     Filters combine; each facet count says how many results that value would give."""
     directory = Member.objects.directory(params.filters(), params.sort)
     # The page with its facets is the costly answer at scale: its JSON is cached per
-    # query, host and data revision (gnlc.cities.cache), so a change to the data shows at
+    # query, host and data revision (gnlc.core.cache), so a change to the data shows at
     # once, and a hit costs one query and no serialisation.
     key = ("api-members", request.get_host(), sorted(request.GET.lists()))
 

@@ -312,7 +312,7 @@ class Directory:
         or a date its rows are the whole network's, kept in this process per data
         revision, so a filter costs no count query at all."""
         from gnlc.cities import facets
-        from gnlc.cities.cache import memoised
+        from gnlc.core.cache import memoised
 
         base = self.base_queryset()
         # Only the whole network's members are kept: a narrower `members` is counted.
