@@ -4,7 +4,7 @@ conflict choices, decisions and outbox statuses. Models, rules and forms read th
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gnlc.core.workflow import Move
+from gnlc.core.workflow import Move, Table
 
 MOTIVATION_MAX_WORDS = 200
 LETTER_MAX_MB = 10
@@ -48,7 +48,7 @@ class PeerVisibility(models.TextChoices):
 
 class ApplicationState(models.TextChoices):
     """Where an application stands. `Application.transition` is the only writer; the
-    allowed moves are `MOVES` below."""
+    allowed moves are `WORKFLOW` below."""
 
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
@@ -98,6 +98,13 @@ MOVES = {
     (S.WAITLISTED, S.ADMITTED): Move("admissions.decide_application"),
     (S.WAITLISTED, S.REJECTED): Move("admissions.decide_application"),
 }
+WORKFLOW = Table(
+    states=ApplicationState,
+    moves=MOVES,
+    not_allowed=_("An application that is %(state)s cannot become %(to)s."),
+    stale=_("Someone changed this application meanwhile: it is now %(state)s."),
+    note_missing=_("Give a reason."),
+)
 
 
 class Language(models.TextChoices):

@@ -376,7 +376,7 @@ def application_detail(request, pk):
             # Each move the user may make, with why it cannot be made now (or None):
             # the button is then shown disabled, with the reason beside it.
             "moves": [
-                (move, application.move_refusal(move)) for move in application.allowed_moves(user)
+                (move, application.move_refusal(move)) for move in application.allowed_states(user)
             ],
             "is_applicant": user.has_perm("admissions.submit_application", application),
             "can_edit": user.has_perm("admissions.change_application", application),

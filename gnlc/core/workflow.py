@@ -1,9 +1,10 @@
 """The one workflow kernel: how a record's state changes, for every workflow of the site
 (applications, reports, practices).
 
-A workflow is a model that inherits `Workflow` and names its moves in `MOVES`,
-{(from, to): Move}. `transition(record, to, by=user, note=...)` is the one way its
-state changes (STYLE.md rule 5), always in this order:
+A workflow is a model that inherits `Workflow` and points `TABLE` at its `Table` (in its
+app's enums.py): its states, its moves {(from, to): Move} and its words for a refusal.
+`transition(record, to, by=user, note=...)` is the one way its state changes (STYLE.md
+rule 5), always in this order:
 
 1. the move exists from the current state (else TransitionError);
 2. the user holds the move's permission (else PermissionDenied);
@@ -53,44 +54,48 @@ class TransitionError(ValidationError):
         self.message = message
 
 
+@dataclass(frozen=True)
+class Table:
+    """A workflow's table: its states (TextChoices), its moves {(from, to): Move}, and
+    its refusals in its own words: `not_allowed` (a move it does not have, from
+    `%(state)s`, also named `%(start)s`, to `%(to)s`), `stale` (someone moved the record
+    to `%(state)s` since the user saw it), `note_missing` (on the form field
+    `note_field`, if given). `history`: the related name of its TransitionHistory rows."""
+
+    states: type[models.TextChoices]
+    moves: dict
+    not_allowed: str
+    stale: str
+    note_missing: str
+    note_field: str | None = None
+    history: str = "history"
+
+
 class Workflow:
     """A model whose `state` changes only through `transition` (a mixin before
-    models.Model: `class Report(Workflow, models.Model)`). A subclass sets:
+    models.Model: `class Report(Workflow, models.Model)`). A subclass sets `TABLE` and
+    overrides the hooks below where its rules differ."""
 
-    - `MOVES`: {(from, to): Move}, and `STATES`, its states' TextChoices;
-    - `HISTORY`: the related name of its `TransitionHistory` rows;
-    - `NOTE_MISSING`: what to say, in its own words, when a needed note is missing
-      (`NOTE_FIELD`: the form field it belongs to, if the message goes on a field);
-    and overrides the hooks below where its rules differ."""
+    TABLE: Table
 
-    MOVES: dict = {}
-    STATES: type[models.TextChoices]
-    HISTORY = "history"
-    NOTE_MISSING = ""
-    NOTE_FIELD: str | None = None
-
-    def moves_for(self, user) -> list[tuple[str, Move]]:
+    def allowed_moves(self, user) -> list[tuple[str, Move]]:
         """[(target state, Move)] `user` may make from the current state (for buttons;
         a move may still be refused now by the workflow's rules)."""
         return [
-            (self.STATES(to), move)
-            for (start, to), move in self.MOVES.items()
+            (self.TABLE.states(to), move)
+            for (start, to), move in self.TABLE.moves.items()
             if start == self.state and user.has_perm(move.perm, self)
         ]
+
+    def allowed_states(self, user) -> list:
+        """The states `user` could move this record to (see `allowed_moves`)."""
+        return [to for to, _move in self.allowed_moves(user)]
 
     # Hooks ------------------------------------------------------------------------
 
     def state_name(self, state) -> str:
         """A state's name, lower case, inside a sentence."""
-        return str(self.STATES(state).label).lower()
-
-    def not_allowed_message(self, start, to) -> str:
-        """Why the workflow has no move from `start` to `to`, in its own words."""
-        raise NotImplementedError
-
-    def stale_message(self, current) -> str:
-        """That someone moved the record to `current` since the user saw it."""
-        raise NotImplementedError
+        return str(self.TABLE.states(state).label).lower()
 
     def check_move(self, to, move: Move, *, note: str, now) -> None:
         """Raise TransitionError if the workflow's own rules refuse the move now
@@ -111,17 +116,21 @@ class Workflow:
 def transition(subject: Workflow, to, *, by, note: str = "", now=None):
     """Move `subject` to state `to` on behalf of `by`, or raise (see the module's
     docstring for the order of the checks); return the history row it wrote."""
-    to = subject.STATES(to)
-    start = subject.STATES(subject.state)
+    table = subject.TABLE
+    to = table.states(to)
+    start = table.states(subject.state)
     now = now or timezone.now()
-    move = subject.MOVES.get((start, to))
+    move = table.moves.get((start, to))
     if move is None:
-        raise TransitionError(subject.not_allowed_message(start, to))
+        name = subject.state_name(start)
+        raise TransitionError(
+            table.not_allowed % {"state": name, "start": name, "to": subject.state_name(to)}
+        )
     if not by.has_perm(move.perm, subject):
         raise PermissionDenied
     note = note.strip()
     if move.needs_note and not note:
-        raise TransitionError(str(subject.NOTE_MISSING), field=subject.NOTE_FIELD)
+        raise TransitionError(str(table.note_missing), field=table.note_field)
     subject.check_move(to, move, note=note, now=now)
 
     with transaction.atomic():
@@ -134,12 +143,12 @@ def transition(subject: Workflow, to, *, by, note: str = "", now=None):
             .get()
         )
         if current != subject.state:
-            raise TransitionError(subject.stale_message(current))
+            raise TransitionError(table.stale % {"state": subject.state_name(current)})
         fields = subject.apply_move(start, to, note=note, now=now)
         subject.state = to
         with acting_as(by):
             subject.save(update_fields=["state", "updated_at", *fields])
-        record = getattr(subject, subject.HISTORY).create(
+        record = getattr(subject, table.history).create(
             from_state=start, to_state=to, by=by, note=note
         )
         transaction.on_commit(lambda: subject.after_move(record))
@@ -166,7 +175,7 @@ def post_transition(request, subject: Workflow, form: TransitionForm, *, done):
     """Make the move a transition form posted, telling the user the outcome (`done()`:
     the success message, read after the move). Returns a 400 response for a move that
     names no state of the workflow, else None: the caller redirects."""
-    if not form.is_valid() or form.cleaned_data["to"] not in subject.STATES.values:
+    if not form.is_valid() or form.cleaned_data["to"] not in subject.TABLE.states.values:
         return HttpResponse(_("Unknown move."), status=400)
     try:
         transition(subject, form.cleaned_data["to"], by=request.user, note=form.note)

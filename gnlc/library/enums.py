@@ -7,7 +7,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from gnlc.core.workflow import Move
+from gnlc.core.workflow import Move, Table
 
 
 class PracticeState(models.TextChoices):
@@ -43,6 +43,15 @@ MOVES = {
         "library.restore_practice", _("Publish again")
     ),
 }
+WORKFLOW = Table(
+    states=PracticeState,
+    moves=MOVES,
+    not_allowed=_("A %(start)s practice cannot become %(to)s."),
+    stale=_("Someone changed this practice meanwhile: it is now %(state)s."),
+    note_missing=_("Say why, for the city's coordinators."),
+    note_field="reason",
+    history="revisions",
+)
 
 
 class KeyFeature(models.TextChoices):

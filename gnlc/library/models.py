@@ -27,8 +27,8 @@ from gnlc.core.models import TransitionHistory
 from gnlc.core.storage import get_private_storage
 from gnlc.core.workflow import TransitionError, Workflow
 from gnlc.library.enums import (
-    MOVES,
     SDG_NAMES,
+    WORKFLOW,
     DocumentKind,
     KeyFeature,
     Language,
@@ -203,11 +203,7 @@ class Practice(Workflow, models.Model):
 
     objects = PracticeQuerySet.as_manager()
 
-    MOVES = MOVES
-    STATES = PracticeState
-    HISTORY = "revisions"
-    NOTE_MISSING = gettext_lazy("Say why, for the city's coordinators.")
-    NOTE_FIELD = "reason"
+    TABLE = WORKFLOW
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -342,10 +338,6 @@ class Practice(Workflow, models.Model):
 
     # Workflow -----------------------------------------------------------------------
 
-    def allowed_moves(self, user) -> list[tuple[str, object]]:
-        """[(target state, Move)] the user may make from the current state."""
-        return self.moves_for(user)
-
     @transaction.atomic
     def transition(self, to, *, by, reason: str = "") -> "PracticeRevision":
         """The one way a practice's state changes (gnlc.core.workflow): submit, publish,
@@ -356,17 +348,6 @@ class Practice(Workflow, models.Model):
         return workflow.transition(self, to, by=by, note=reason)
 
     # The workflow's own rules (hooks of gnlc.core.workflow.transition).
-
-    def not_allowed_message(self, start, to) -> str:
-        return _("A %(start)s practice cannot become %(to)s.") % {
-            "start": self.state_name(start),
-            "to": self.state_name(to),
-        }
-
-    def stale_message(self, current) -> str:
-        return _("Someone changed this practice meanwhile: it is now %(state)s.") % {
-            "state": self.state_name(current)
-        }
 
     def check_move(self, to, move, *, note, now) -> None:
         if to == PracticeState.SUBMITTED and not self.members.exists():

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from gnlc.core.workflow import Move
+from gnlc.core.workflow import Move, Table
 
 # The languages the framework's names are kept in (one `name_<code>` field each); other
 # languages fall back to English.
@@ -47,7 +47,7 @@ class FrameworkStatus(models.TextChoices):
 
 class ReportState(models.TextChoices):
     """Where a report stands. `Report.transition` is the only writer; the allowed moves
-    are `MOVES` below."""
+    are `WORKFLOW` below."""
 
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
@@ -65,6 +65,13 @@ MOVES = {
     (S.SUBMITTED, S.RETURNED): Move("reporting.review_report", needs_note=True),
     (S.SUBMITTED, S.ACCEPTED): Move("reporting.review_report"),
 }
+WORKFLOW = Table(
+    states=ReportState,
+    moves=MOVES,
+    not_allowed=_("A report that is %(state)s cannot become %(to)s."),
+    stale=_("Someone changed this report meanwhile: it is now %(state)s."),
+    note_missing=_("Say what needs changing."),
+)
 
 
 class Rating(models.IntegerChoices):

@@ -4,7 +4,7 @@ and reminders, and the lifecycle policy that turns an unfiled report into member
 events.
 
 `Report.transition` is the one way a report's state changes (STYLE.md rule 5): it checks
-the move against `enums.MOVES` through the workflow kernel (gnlc.core.workflow), which
+the move against `enums.WORKFLOW` through the workflow kernel (gnlc.core.workflow), which
 calls this model's rule (completeness), saves, leaves an audit entry and a
 `ReportTransition` row, and sends the e-mail on commit."""
 
@@ -29,8 +29,8 @@ from gnlc.reporting import mail
 from gnlc.reporting.enums import (
     EDITABLE_STATES,
     FRAMEWORK_LANGUAGES,
-    MOVES,
     SEEDED_NAMES,
+    WORKFLOW,
     FrameworkStatus,
     Rating,
     ReminderKind,
@@ -366,9 +366,7 @@ class Report(workflow.Workflow, models.Model):
 
     objects = ReportQuerySet.as_manager()
 
-    MOVES = MOVES
-    STATES = ReportState
-    NOTE_MISSING = gettext_lazy("Say what needs changing.")
+    TABLE = WORKFLOW
 
     class Meta:
         ordering = ["-period__opens", "member__name"]
@@ -506,10 +504,6 @@ class Report(workflow.Workflow, models.Model):
 
     # The transition -------------------------------------------------------------------
 
-    def allowed_moves(self, user) -> list[ReportState]:
-        """The states `user` could move this report to now (for buttons)."""
-        return [to for to, _move in self.moves_for(user)]
-
     def transition(self, to, *, by, comment: str = "", now=None) -> "ReportTransition":
         """Move to state `to` on behalf of `by`, or raise (gnlc.core.workflow).
 
@@ -519,17 +513,6 @@ class Report(workflow.Workflow, models.Model):
         return workflow.transition(self, to, by=by, note=comment, now=now)
 
     # The workflow's own rules (hooks of gnlc.core.workflow.transition).
-
-    def not_allowed_message(self, start, to) -> str:
-        return _("A report that is %(state)s cannot become %(to)s.") % {
-            "state": self.state_name(start),
-            "to": self.state_name(to),
-        }
-
-    def stale_message(self, current) -> str:
-        return _("Someone changed this report meanwhile: it is now %(state)s.") % {
-            "state": self.state_name(current)
-        }
 
     def check_move(self, to, move, *, note, now) -> None:
         if to == ReportState.SUBMITTED:

@@ -103,7 +103,7 @@ def report_detail(request, pk):
             "sections": report.sections(previous),
             "attachments": report.attachments.all(),
             "history": report.history.select_related("by"),
-            "moves": report.allowed_moves(request.user),
+            "moves": report.allowed_states(request.user),
             "can_edit": can_edit,
             # Those who write it see what is still missing before it can be submitted.
             "incomplete": report.incomplete_areas() if can_edit else None,

@@ -1,7 +1,7 @@
 """An application to a call, and the history of its states.
 
 `Application.transition` is the one way a state changes (STYLE.md rule 5): it checks the
-move against `enums.MOVES` (from which state, by which permission, before which
+move against `enums.WORKFLOW` (from which state, by which permission, before which
 deadline) through the workflow kernel (gnlc.core.workflow), which calls this model's
 rules (deadline, quota under a lock, one winner per country, completeness), saves,
 leaves an audit entry and an `ApplicationTransition` row, and queues the e-mails on
@@ -19,8 +19,8 @@ from gnlc.admissions import mail
 from gnlc.admissions.enums import (
     CHALLENGES,
     MOTIVATION_MAX_WORDS,
-    MOVES,
     OPEN_STATES,
+    WORKFLOW,
     ApplicationState,
     CallKind,
     Deadline,
@@ -136,9 +136,7 @@ class Application(Workflow, models.Model):
 
     objects = ApplicationQuerySet.as_manager()
 
-    MOVES = MOVES
-    STATES = ApplicationState
-    NOTE_MISSING = gettext_lazy("Give a reason.")
+    TABLE = WORKFLOW
 
     class Meta:
         ordering = ["city_name", "id"]
@@ -243,11 +241,6 @@ class Application(Workflow, models.Model):
 
     # The transition -------------------------------------------------------------------
 
-    def allowed_moves(self, user) -> list[ApplicationState]:
-        """The states `user` could move this application to (for buttons; a move may
-        still be refused now, see `move_refusal`)."""
-        return [to for to, _move in self.moves_for(user)]
-
     def move_refusal(self, to, now=None) -> str | None:
         """Why the move to `to` (one the table allows from this state) cannot be made
         now, whoever asks, or None: its deadline has passed (in the call's time zone),
@@ -264,7 +257,7 @@ class Application(Workflow, models.Model):
 
     def deadline_refusal(self, to, now=None) -> str | None:
         """Why the move to `to` is too late, or None (also for moves without deadline)."""
-        move = self.MOVES.get((ApplicationState(self.state), ApplicationState(to)))
+        move = self.TABLE.moves.get((ApplicationState(self.state), ApplicationState(to)))
         deadline = move.deadline if move else None
         call = self.call
         if deadline is None or call.before(deadline, now):
@@ -333,17 +326,6 @@ class Application(Workflow, models.Model):
 
     def state_name(self, state) -> str:
         return state_label(state, award=self.is_award).lower()
-
-    def not_allowed_message(self, start, to) -> str:
-        return _("An application that is %(state)s cannot become %(to)s.") % {
-            "state": self.state_name(start),
-            "to": self.state_name(to),
-        }
-
-    def stale_message(self, current) -> str:
-        return _("Someone changed this application meanwhile: it is now %(state)s.") % {
-            "state": self.state_name(current)
-        }
 
     def check_move(self, to, move, *, note, now) -> None:
         refusal = self.move_refusal(to, now)  # the quota is counted again under the lock
