@@ -141,7 +141,7 @@ def create(stdout, password):
                 from_state=S.DRAFT,
                 to_state=state,
                 by=secretariat,
-                reason="Created by gnlc demo.",
+                note="Created by gnlc demo.",
             )
     eldoret = Application.objects.get(call=call, city_name="Eldoret")
     besancon = Application.objects.get(call=call, city_name="Besançon")
@@ -240,7 +240,7 @@ def create_award(stdout, juror, secretariat):
                 from_state=S.DRAFT,
                 to_state=state,
                 by=secretariat,
-                reason="Created by gnlc demo.",
+                note="Created by gnlc demo.",
             )
     entered = list(call.applications.filter(state=S.NOMINATED).order_by("id")[:1])
     if entered:

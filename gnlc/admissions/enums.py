@@ -4,6 +4,8 @@ conflict choices, decisions and outbox statuses. Models, rules and forms read th
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gnlc.core.workflow import Move, Table
+
 MOTIVATION_MAX_WORDS = 200
 LETTER_MAX_MB = 10
 
@@ -46,7 +48,7 @@ class PeerVisibility(models.TextChoices):
 
 class ApplicationState(models.TextChoices):
     """Where an application stands. `Application.transition` is the only writer; the
-    allowed moves are `TRANSITIONS` below."""
+    allowed moves are `WORKFLOW` below."""
 
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
@@ -77,23 +79,32 @@ class Deadline(models.TextChoices):
     NOMINATION = "nomination_deadline", _("nomination deadline")
 
 
-# (from, to) -> (permission asked of the acting user, deadline the move must precede).
-# Permissions are in rules.py; the deadline is skipped for None.
-TRANSITIONS = {
-    (S.DRAFT, S.SUBMITTED): ("admissions.submit_application", Deadline.CLOSES),
-    (S.DRAFT, S.WITHDRAWN): ("admissions.withdraw_application", None),
-    (S.SUBMITTED, S.WITHDRAWN): ("admissions.withdraw_application", None),
-    (S.NOMINATED, S.WITHDRAWN): ("admissions.withdraw_application", None),
-    (S.SUBMITTED, S.NOMINATED): ("admissions.nominate_application", Deadline.NOMINATION),
-    (S.SUBMITTED, S.DECLINED): ("admissions.nominate_application", Deadline.NOMINATION),
-    (S.NOMINATED, S.ADMITTED): ("admissions.decide_application", None),
-    (S.NOMINATED, S.REJECTED): ("admissions.decide_application", None),
-    (S.NOMINATED, S.WAITLISTED): ("admissions.decide_application", None),
-    (S.WAITLISTED, S.ADMITTED): ("admissions.decide_application", None),
-    (S.WAITLISTED, S.REJECTED): ("admissions.decide_application", None),
+# (from, to) -> the move: the permission asked of the acting user (rules.py), the note
+# it needs, the call's deadline it must precede (None: no deadline).
+MOVES = {
+    (S.DRAFT, S.SUBMITTED): Move("admissions.submit_application", deadline=Deadline.CLOSES),
+    (S.DRAFT, S.WITHDRAWN): Move("admissions.withdraw_application"),
+    (S.SUBMITTED, S.WITHDRAWN): Move("admissions.withdraw_application"),
+    (S.NOMINATED, S.WITHDRAWN): Move("admissions.withdraw_application"),
+    (S.SUBMITTED, S.NOMINATED): Move(
+        "admissions.nominate_application", deadline=Deadline.NOMINATION
+    ),
+    (S.SUBMITTED, S.DECLINED): Move(
+        "admissions.nominate_application", needs_note=True, deadline=Deadline.NOMINATION
+    ),
+    (S.NOMINATED, S.ADMITTED): Move("admissions.decide_application"),
+    (S.NOMINATED, S.REJECTED): Move("admissions.decide_application"),
+    (S.NOMINATED, S.WAITLISTED): Move("admissions.decide_application"),
+    (S.WAITLISTED, S.ADMITTED): Move("admissions.decide_application"),
+    (S.WAITLISTED, S.REJECTED): Move("admissions.decide_application"),
 }
-# Moves that need a reason from whoever makes them.
-REASON_REQUIRED = {(S.SUBMITTED, S.DECLINED)}
+WORKFLOW = Table(
+    states=ApplicationState,
+    moves=MOVES,
+    not_allowed=_("An application that is %(state)s cannot become %(to)s."),
+    stale=_("Someone changed this application meanwhile: it is now %(state)s."),
+    note_missing=_("Give a reason."),
+)
 
 
 class Language(models.TextChoices):

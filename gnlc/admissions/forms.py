@@ -246,13 +246,6 @@ class AwardApplicationForm(forms.ModelForm):
         return application
 
 
-class TransitionForm(forms.Form):
-    to = forms.CharField(widget=forms.HiddenInput)
-    reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 class ReviewForm(forms.Form):
     """A score per criterion, a recommendation, a comment; `version` is the review's
     version when the form was shown (optimistic locking)."""

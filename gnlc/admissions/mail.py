@@ -55,7 +55,7 @@ def queue_for(application, record) -> None:
     """Queue the message for a transition (called on commit by Application.transition)."""
     from gnlc.admissions.models import Message
 
-    rendered = render(application, record.to_state, record.reason)
+    rendered = render(application, record.to_state, record.note)
     if rendered is None:
         return
     language, subject, body = rendered

@@ -45,7 +45,6 @@ from gnlc.admissions.forms import (
     JurorProfileForm,
     ProfileChangeDecisionForm,
     ReviewForm,
-    TransitionForm,
 )
 from gnlc.admissions.models import (
     Application,
@@ -59,9 +58,10 @@ from gnlc.admissions.models import (
     TransitionError,
 )
 from gnlc.admissions.preview import preview_of
-from gnlc.core import csvfile, ical
+from gnlc.core import csvfile, ical, workflow
 from gnlc.core.bodylimit import accepts_files
 from gnlc.core.permissions import check, permission_required
+from gnlc.core.workflow import TransitionForm
 from gnlc.news.enums import Language
 
 
@@ -376,10 +376,9 @@ def application_detail(request, pk):
             # Each move the user may make, with why it cannot be made now (or None):
             # the button is then shown disabled, with the reason beside it.
             "moves": [
-                (move, application.move_refusal(move)) for move in application.allowed_moves(user)
+                (move, application.move_refusal(move)) for move in application.allowed_states(user)
             ],
             "is_applicant": user.has_perm("admissions.submit_application", application),
-            "transition_form": TransitionForm(),
             "can_edit": user.has_perm("admissions.change_application", application),
             "can_review": is_juror_view,
             "hide_identity": hide_identity,
@@ -410,20 +409,16 @@ def application_transition(request, pk):
     """Every button that moves an application (submit, withdraw, nominate, decline,
     decide) posts here; the model decides whether the move is allowed."""
     application = _application(request, pk)
-    form = TransitionForm(request.POST)
-    if not form.is_valid() or form.cleaned_data["to"] not in ApplicationState.values:
-        return HttpResponse(_("Unknown move."), status=400)
-    try:
-        application.transition(
-            form.cleaned_data["to"], by=request.user, reason=form.cleaned_data["reason"]
-        )
-    except TransitionError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("The application is now %(state)s.") % {"state": application.state_label.lower()},
-        )
+    refused = workflow.post_transition(
+        request,
+        application,
+        TransitionForm(request.POST, note_name="reason"),
+        done=lambda: (
+            _("The application is now %(state)s.") % {"state": application.state_label.lower()}
+        ),
+    )
+    if refused:
+        return refused
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = application.get_absolute_url()
@@ -472,7 +467,7 @@ def natcom(request):
     return render(
         request,
         "admissions/natcom.html",
-        {"calls": calls, "transition_form": TransitionForm()},
+        {"calls": calls},
     )
 
 

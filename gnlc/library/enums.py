@@ -2,12 +2,12 @@
 between them, the Key Features areas, target groups, languages, document kinds and the
 Sustainable Development Goals."""
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
+
+from gnlc.core.workflow import Move, Table
 
 
 class PracticeState(models.TextChoices):
@@ -21,17 +21,8 @@ class PracticeState(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
-@dataclass(frozen=True)
-class Move:
-    """One allowed move of the workflow: the permission asked of the user (rules.py),
-    the button's label and whether a reason must be given."""
-
-    perm: str
-    label: str
-    needs_reason: bool = False
-
-
-# The workflow: (from, to) -> the move. Practice.transition refuses anything else.
+# The workflow: (from, to) -> the move (gnlc.core.workflow.Move: the permission, the
+# button's label, whether a reason is needed). Practice.transition refuses anything else.
 MOVES = {
     (PracticeState.DRAFT, PracticeState.SUBMITTED): Move(
         "library.submit_practice", _("Submit for publication")
@@ -40,10 +31,10 @@ MOVES = {
         "library.publish_practice", _("Publish")
     ),
     (PracticeState.SUBMITTED, PracticeState.DRAFT): Move(
-        "library.return_practice", _("Return to the city"), needs_reason=True
+        "library.return_practice", _("Return to the city"), needs_note=True
     ),
     (PracticeState.PUBLISHED, PracticeState.DRAFT): Move(
-        "library.return_practice", _("Unpublish and return to the city"), needs_reason=True
+        "library.return_practice", _("Unpublish and return to the city"), needs_note=True
     ),
     (PracticeState.PUBLISHED, PracticeState.ARCHIVED): Move(
         "library.archive_practice", _("Archive")
@@ -52,6 +43,15 @@ MOVES = {
         "library.restore_practice", _("Publish again")
     ),
 }
+WORKFLOW = Table(
+    states=PracticeState,
+    moves=MOVES,
+    not_allowed=_("A %(start)s practice cannot become %(to)s."),
+    stale=_("Someone changed this practice meanwhile: it is now %(state)s."),
+    note_missing=_("Say why, for the city's coordinators."),
+    note_field="reason",
+    history="revisions",
+)
 
 
 class KeyFeature(models.TextChoices):

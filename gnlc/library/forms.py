@@ -354,4 +354,4 @@ class ModerationForm(forms.Form):
 
     def __init__(self, *args, move, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].required = move.needs_reason
+        self.fields["reason"].required = move.needs_note

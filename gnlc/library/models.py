@@ -10,7 +10,7 @@ and `search_tags` (its themes, goals, cities and target groups, in words)."""
 import html
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.urls import reverse
@@ -21,12 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gnlc.audit.context import acting_as
+from gnlc.core import workflow
 from gnlc.core.markdown import render_markdown
-from gnlc.core.models import Revision
+from gnlc.core.models import Revision, TransitionHistory
 from gnlc.core.storage import get_private_storage
+from gnlc.core.workflow import TransitionError, Workflow
 from gnlc.library.enums import (
-    MOVES,
     SDG_NAMES,
+    WORKFLOW,
     DocumentKind,
     KeyFeature,
     Language,
@@ -125,7 +127,7 @@ DESCRIPTION_FIELDS = (
 )
 
 
-class Practice(models.Model):
+class Practice(Workflow, models.Model):
     """A good practice or case study of one member city or several.
 
     Its state changes only through `transition`; a city coordinator edits only their
@@ -213,6 +215,8 @@ class Practice(models.Model):
     )
 
     objects = PracticeQuerySet.as_manager()
+
+    TABLE = WORKFLOW
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -340,52 +344,34 @@ class Practice(models.Model):
 
     # Workflow -----------------------------------------------------------------------
 
-    def allowed_moves(self, user) -> list[tuple[str, object]]:
-        """[(target state, Move)] the user may make from the current state."""
-        return [
-            (to, move)
-            for (start, to), move in MOVES.items()
-            if start == self.state and user.has_perm(move.perm, self)
-        ]
-
     @transaction.atomic
     def transition(self, to, *, by, reason: str = "") -> "PracticeRevision":
-        """The one way a practice's state changes: submit, publish, return (with a
-        reason), archive or publish again. Refuses a move the workflow does not have
-        (ValidationError) or the user may not make (PermissionDenied); saves, leaves a
-        revision and an audit entry, and mails the city's coordinators on commit when the
-        practice is published or returned."""
-        to = PracticeState(to)
-        start = PracticeState(self.state)
-        move = MOVES.get((start, to))
-        if move is None:
-            raise ValidationError(
-                _("A %(start)s practice cannot become %(to)s.")
-                % {"start": start.label.lower(), "to": to.label.lower()}
-            )
-        if not by.has_perm(move.perm, self):
-            raise PermissionDenied
-        reason = reason.strip()
-        if move.needs_reason and not reason:
-            raise ValidationError({"reason": _("Say why, for the city's coordinators.")})
+        """The one way a practice's state changes (gnlc.core.workflow): submit, publish,
+        return (with a reason), archive or publish again. Refuses a move the workflow
+        does not have (TransitionError, a ValidationError) or the user may not make
+        (PermissionDenied); saves, leaves a revision and an audit entry, and mails the
+        city's coordinators on commit when the practice is published or returned."""
+        return workflow.transition(self, to, by=by, note=reason)
+
+    # The workflow's own rules (hooks of gnlc.core.workflow.transition).
+
+    def check_move(self, to, move, *, note, now) -> None:
         if to == PracticeState.SUBMITTED and not self.members.exists():
-            raise ValidationError(_("Name at least one member city before submitting."))
+            raise TransitionError(_("Name at least one member city before submitting."))
         if to == PracticeState.SUBMITTED and self.call_id:
             refusal = call_refusal(self.call)
             if refusal:
-                raise ValidationError(refusal)
-        self.state = to
-        self.return_reason = reason if to == PracticeState.DRAFT else ""
+                raise TransitionError(refusal)
+
+    def apply_move(self, start, to, *, note, now) -> list[str]:
+        self.return_reason = note if to == PracticeState.DRAFT else ""
         if to == PracticeState.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        with acting_as(by):
-            self.save(update_fields=["state", "return_reason", "published_at", "updated_at"])
-        revision = PracticeRevision.objects.create(
-            practice=self, actor=by, state_from=start, state_to=to, reason=reason
-        )
-        if to in (PracticeState.PUBLISHED, PracticeState.DRAFT):
-            transaction.on_commit(lambda: self.notify_city(revision))
-        return revision
+            self.published_at = now
+        return ["return_reason", "published_at"]
+
+    def after_move(self, record) -> None:
+        if record.to_state in (PracticeState.PUBLISHED, PracticeState.DRAFT):
+            self.notify_city(record)
 
     @transaction.atomic
     def submit_to_call(self, call, *, by) -> "PracticeRevision":
@@ -428,7 +414,7 @@ class Practice(models.Model):
         published or returned."""
         for email, language in sorted(self.coordinator_languages().items()):
             with translation.override(language or "en"):
-                if revision.state_to == PracticeState.PUBLISHED:
+                if revision.to_state == PracticeState.PUBLISHED:
                     subject = _("Published in the library: %(title)s") % {"title": self.title}
                     text = _("The secretariat published your practice “%(title)s”.") % {
                         "title": self.title
@@ -437,7 +423,7 @@ class Practice(models.Model):
                     subject = _("Returned for changes: %(title)s") % {"title": self.title}
                     text = _(
                         "The secretariat returned your practice “%(title)s”:\n\n%(reason)s"
-                    ) % {"title": self.title, "reason": revision.reason}
+                    ) % {"title": self.title, "reason": revision.note}
             send_mail(subject, text, None, [email])
 
     def record_edit(self, by, fields) -> "PracticeRevision | None":
@@ -447,10 +433,10 @@ class Practice(models.Model):
             return None
         return PracticeRevision.objects.create(
             practice=self,
-            actor=by if getattr(by, "pk", None) else None,
+            by=by if getattr(by, "pk", None) else None,
             fields=fields,
-            state_from=self.state,
-            state_to=self.state,
+            from_state=self.state,
+            to_state=self.state,
         )
 
 
@@ -506,33 +492,33 @@ class PracticeAttachment(models.Model):
         return self.kind in {"png", "jpeg", "webp"}
 
 
-class PracticeRevision(models.Model):
+class PracticeRevision(TransitionHistory):
     """One step of a practice's history: an edit (which fields changed) or a move
-    between states (with the reason, when returned)."""
+    between states (with the reason, when returned). Its columns keep their first
+    names (`actor`, `created_at`, `state_from`, `state_to`, `reason`)."""
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="revisions")
-    created_at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(
+    at = models.DateTimeField(auto_now_add=True, db_column="created_at")
+    by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        db_column="actor_id",
     )
     fields = models.JSONField(default=list, blank=True)
-    state_from = models.CharField(max_length=20, choices=PracticeState.choices)
-    state_to = models.CharField(max_length=20, choices=PracticeState.choices)
-    reason = models.TextField(blank=True)
+    from_state = models.CharField(
+        max_length=20, choices=PracticeState.choices, db_column="state_from"
+    )
+    to_state = models.CharField(max_length=20, choices=PracticeState.choices, db_column="state_to")
+    note = models.TextField(blank=True, db_column="reason")
 
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = ["-at", "-id"]
 
     def __str__(self):
-        return f"{self.practice}: {self.state_from} -> {self.state_to}"
-
-    @property
-    def is_move(self) -> bool:
-        return self.state_from != self.state_to
+        return f"{self.practice}: {self.from_state} -> {self.to_state}"
 
     @property
     def is_creation(self) -> bool:

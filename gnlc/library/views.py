@@ -91,7 +91,7 @@ def practice_detail(request, slug):
             "peers": peers,
             "can_edit": user.has_perm("library.change_practice", practice),
             "moves": practice.allowed_moves(user),
-            "history": practice.revisions.select_related("actor") if can_history else None,
+            "history": practice.revisions.select_related("by") if can_history else None,
         },
     )
 

@@ -35,7 +35,7 @@ def _set_state(report, state, when, comment="") -> None:
         report.accepted_at = when
     report.save()
     ReportTransition.objects.create(
-        report=report, from_state=ReportState.DRAFT, to_state=state, comment=comment or NOTE
+        report=report, from_state=ReportState.DRAFT, to_state=state, note=comment or NOTE
     )
 
 

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from gnlc.core.workflow import Move, Table
+
 # The languages the framework's names are kept in (one `name_<code>` field each); other
 # languages fall back to English.
 FRAMEWORK_LANGUAGES = ("en", "fr")
@@ -45,7 +47,7 @@ class FrameworkStatus(models.TextChoices):
 
 class ReportState(models.TextChoices):
     """Where a report stands. `Report.transition` is the only writer; the allowed moves
-    are `TRANSITIONS` below."""
+    are `WORKFLOW` below."""
 
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
@@ -55,15 +57,21 @@ class ReportState(models.TextChoices):
 
 S = ReportState
 EDITABLE_STATES = (S.DRAFT, S.RETURNED)
-# (from, to) -> the permission asked of the acting user (rules.py).
-TRANSITIONS = {
-    (S.DRAFT, S.SUBMITTED): "reporting.submit_report",
-    (S.RETURNED, S.SUBMITTED): "reporting.submit_report",
-    (S.SUBMITTED, S.RETURNED): "reporting.review_report",
-    (S.SUBMITTED, S.ACCEPTED): "reporting.review_report",
+# (from, to) -> the move: the permission asked of the acting user (rules.py), and
+# whether a comment must say what needs changing.
+MOVES = {
+    (S.DRAFT, S.SUBMITTED): Move("reporting.submit_report"),
+    (S.RETURNED, S.SUBMITTED): Move("reporting.submit_report"),
+    (S.SUBMITTED, S.RETURNED): Move("reporting.review_report", needs_note=True),
+    (S.SUBMITTED, S.ACCEPTED): Move("reporting.review_report"),
 }
-# Moves that need a comment from whoever makes them.
-COMMENT_REQUIRED = {(S.SUBMITTED, S.RETURNED)}
+WORKFLOW = Table(
+    states=ReportState,
+    moves=MOVES,
+    not_allowed=_("A report that is %(state)s cannot become %(to)s."),
+    stale=_("Someone changed this report meanwhile: it is now %(state)s."),
+    note_missing=_("Say what needs changing."),
+)
 
 
 class Rating(models.IntegerChoices):

@@ -169,13 +169,6 @@ class ReportForm(forms.Form):
                 )
 
 
-class TransitionForm(forms.Form):
-    to = forms.CharField(widget=forms.HiddenInput)
-    comment = forms.CharField(
-        label=gettext_lazy("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
-
-
 class PeriodForm(forms.ModelForm):
     """A reporting period; the end of grace defaults to the policy's days after the due
     date."""

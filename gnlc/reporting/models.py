@@ -4,14 +4,15 @@ and reminders, and the lifecycle policy that turns an unfiled report into member
 events.
 
 `Report.transition` is the one way a report's state changes (STYLE.md rule 5): it checks
-the move against `enums.TRANSITIONS`, saves, leaves an audit entry and a
+the move against `enums.WORKFLOW` through the workflow kernel (gnlc.core.workflow), which
+calls this model's rule (completeness), saves, leaves an audit entry and a
 `ReportTransition` row, and sends the e-mail on commit."""
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,15 +20,17 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
-from gnlc.core.models import Transition
+from gnlc.core import workflow
+from gnlc.core.models import TransitionHistory
 from gnlc.core.storage import private_storage
 from gnlc.core.text import count_words
+from gnlc.core.workflow import TransitionError
+from gnlc.reporting import mail
 from gnlc.reporting.enums import (
-    COMMENT_REQUIRED,
     EDITABLE_STATES,
     FRAMEWORK_LANGUAGES,
     SEEDED_NAMES,
-    TRANSITIONS,
+    WORKFLOW,
     FrameworkStatus,
     Rating,
     ReminderKind,
@@ -35,15 +38,6 @@ from gnlc.reporting.enums import (
     Stage,
 )
 from gnlc.reporting.querysets import FrameworkVersionQuerySet, PeriodQuerySet, ReportQuerySet
-
-
-class TransitionError(Exception):
-    """A move the report cannot make now; `message` says why, for the user."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
 
 # The framework ---------------------------------------------------------------------------
 
@@ -343,7 +337,7 @@ class ReportingPeriod(models.Model):
 ATTACHMENTS = "reporting/attachments/"
 
 
-class Report(models.Model):
+class Report(workflow.Workflow, models.Model):
     """A member's report for a period, written by its coordinators against the period's
     framework version: per area of focus a narrative and a self-assessment (1 to 5), per
     feature with a measure a number. Answers are keyed by the framework's codes, so a
@@ -371,6 +365,8 @@ class Report(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ReportQuerySet.as_manager()
+
+    TABLE = WORKFLOW
 
     class Meta:
         ordering = ["-period__opens", "member__name"]
@@ -508,67 +504,33 @@ class Report(models.Model):
 
     # The transition -------------------------------------------------------------------
 
-    def allowed_moves(self, user) -> list[ReportState]:
-        """The states `user` could move this report to now (for buttons)."""
-        return [
-            ReportState(to)
-            for (src, to), perm in TRANSITIONS.items()
-            if src == self.state and user.has_perm(perm, self)
-        ]
-
     def transition(self, to, *, by, comment: str = "", now=None) -> "ReportTransition":
-        """Move to state `to` on behalf of `by`, or raise.
+        """Move to state `to` on behalf of `by`, or raise (gnlc.core.workflow).
 
         PermissionDenied: `by` may not make this move (rules.py); TransitionError: the
         move is not allowed from this state, a comment is missing, the report is not
         complete, or someone changed it meanwhile. Nothing is changed when it raises."""
-        from gnlc.audit.context import acting_as
-        from gnlc.reporting import mail
+        return workflow.transition(self, to, by=by, note=comment, now=now)
 
-        to = ReportState(to)
-        now = now or timezone.now()
-        move = (ReportState(self.state), to)
-        if move not in TRANSITIONS:
-            raise TransitionError(
-                _("A report that is %(state)s cannot become %(to)s.")
-                % {"state": self.get_state_display().lower(), "to": to.label.lower()}
-            )
-        if not by.has_perm(TRANSITIONS[move], self):
-            raise PermissionDenied
-        if move in COMMENT_REQUIRED and not comment.strip():
-            raise TransitionError(_("Say what needs changing."))
+    # The workflow's own rules (hooks of gnlc.core.workflow.transition).
+
+    def check_move(self, to, move, *, note, now) -> None:
         if to == ReportState.SUBMITTED:
             incomplete = self.incomplete_areas()
             if incomplete:
                 raise TransitionError(self.incomplete_message(incomplete))
-        with transaction.atomic():
-            current = (
-                Report.objects.select_for_update()
-                .filter(pk=self.pk)
-                .values_list("state", flat=True)
-                .get()
-            )
-            if current != self.state:
-                raise TransitionError(
-                    _("Someone changed this report meanwhile: it is now %(state)s.")
-                    % {"state": ReportState(current).label.lower()}
-                )
-            before = self.state
-            self.state = to
-            fields = ["state", "updated_at"]
-            if to == ReportState.SUBMITTED and self.submitted_at is None:
-                self.submitted_at = now
-                fields.append("submitted_at")
-            if to == ReportState.ACCEPTED:
-                self.accepted_at = now
-                fields.append("accepted_at")
-            with acting_as(by):
-                self.save(update_fields=fields)
-            record = ReportTransition.objects.create(
-                report=self, from_state=before, to_state=to, by=by, comment=comment.strip()
-            )
-            transaction.on_commit(lambda: mail.send_transition(self, record))
-        return record
+
+    def apply_move(self, start, to, *, note, now) -> list[str]:
+        if to == ReportState.SUBMITTED and self.submitted_at is None:
+            self.submitted_at = now
+            return ["submitted_at"]
+        if to == ReportState.ACCEPTED:
+            self.accepted_at = now
+            return ["accepted_at"]
+        return []
+
+    def after_move(self, record) -> None:
+        mail.send_transition(self, record)
 
     def stage_on(self, day: dt.date, policy: LifecyclePolicy) -> Stage | None:
         """Where this report stands on the policy's calendar on `day` (None once filed)."""
@@ -589,15 +551,16 @@ class Report(models.Model):
         return start + dt.timedelta(days=policy.suspension_days)
 
 
-class ReportTransition(Transition):
-    """One change of a report's state: from, to, by whom, with what comment, when."""
+class ReportTransition(TransitionHistory):
+    """One change of a report's state: from, to, by whom, with what comment (`note`),
+    when."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="history")
     from_state = models.CharField(max_length=20, choices=ReportState.choices)
     to_state = models.CharField(max_length=20, choices=ReportState.choices)
-    comment = models.TextField(blank=True)
+    note = models.TextField(blank=True, db_column="comment")
 
-    class Meta(Transition.Meta):
+    class Meta(TransitionHistory.Meta):
         pass
 
     def __str__(self):

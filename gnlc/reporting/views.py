@@ -20,9 +20,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gnlc.audit.context import acting_as
 from gnlc.cities.enums import EventKind
 from gnlc.cities.models import Member
+from gnlc.core import workflow
 from gnlc.core.bodylimit import accepts_files
 from gnlc.core.permissions import check, permission_required
 from gnlc.core.uploads import CONTENT_TYPES
+from gnlc.core.workflow import TransitionForm
 from gnlc.reporting import stats
 from gnlc.reporting.enums import Rating, ReportState
 from gnlc.reporting.forms import (
@@ -34,7 +36,6 @@ from gnlc.reporting.forms import (
     PolicyForm,
     ReinstateForm,
     ReportForm,
-    TransitionForm,
 )
 from gnlc.reporting.models import (
     Area,
@@ -102,8 +103,7 @@ def report_detail(request, pk):
             "sections": report.sections(previous),
             "attachments": report.attachments.all(),
             "history": report.history.select_related("by"),
-            "moves": report.allowed_moves(request.user),
-            "transition_form": TransitionForm(),
+            "moves": report.allowed_states(request.user),
             "can_edit": can_edit,
             # Those who write it see what is still missing before it can be submitted.
             "incomplete": report.incomplete_areas() if can_edit else None,
@@ -167,21 +167,15 @@ def report_transition(request, pk):
     """Every button that moves a report (submit, return, accept) posts here; the model
     decides whether the move is allowed."""
     report = _report(request, pk)
-    form = TransitionForm(request.POST)
-    if not form.is_valid() or form.cleaned_data["to"] not in ReportState.values:
-        return HttpResponse(_("Unknown move."), status=400)
-    try:
-        report.transition(
-            form.cleaned_data["to"], by=request.user, comment=form.cleaned_data["comment"]
-        )
-    except TransitionError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("The report is now %(state)s.") % {"state": report.get_state_display().lower()},
-        )
-    return redirect(report)
+    refused = workflow.post_transition(
+        request,
+        report,
+        TransitionForm(request.POST, note_name="comment"),
+        done=lambda: (
+            _("The report is now %(state)s.") % {"state": report.get_state_display().lower()}
+        ),
+    )
+    return refused or redirect(report)
 
 
 @login_required

@@ -1,24 +1,26 @@
 """An application to a call, and the history of its states.
 
 `Application.transition` is the one way a state changes (STYLE.md rule 5): it checks the
-move against `enums.TRANSITIONS` (from which state, by which permission, before which
-deadline), holds the nomination quota under a lock, saves, leaves an audit entry and an
-`ApplicationTransition` row, and queues the e-mails on commit."""
+move against `enums.WORKFLOW` (from which state, by which permission, before which
+deadline) through the workflow kernel (gnlc.core.workflow), which calls this model's
+rules (deadline, quota under a lock, one winner per country, completeness), saves,
+leaves an audit entry and an `ApplicationTransition` row, and queues the e-mails on
+commit."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gnlc.admissions import mail
 from gnlc.admissions.enums import (
     CHALLENGES,
     MOTIVATION_MAX_WORDS,
     OPEN_STATES,
-    REASON_REQUIRED,
-    TRANSITIONS,
+    WORKFLOW,
     ApplicationState,
     CallKind,
     Deadline,
@@ -27,19 +29,13 @@ from gnlc.admissions.enums import (
     state_label,
 )
 from gnlc.admissions.querysets import ApplicationQuerySet
-from gnlc.core.models import Transition
+from gnlc.core import workflow
+from gnlc.core.models import TransitionHistory
 from gnlc.core.storage import private_storage
 from gnlc.core.text import count_words, fold
+from gnlc.core.workflow import TransitionError, Workflow
 
 LETTERS = "admissions/letters/"
-
-
-class TransitionError(Exception):
-    """A move the application cannot make now; `message` says why, for the user."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 # The fields a submitted application must have (a draft may lack any of them).
@@ -74,7 +70,7 @@ AWARD_REQUIRED_ON_SUBMIT = (
 )
 
 
-class Application(models.Model):
+class Application(Workflow, models.Model):
     """A city's application to a call, written by its coordinator (`created_by`), who
     alone may edit, submit or withdraw it. Drafts may be incomplete; submitting checks
     everything (`problems_for_submission`)."""
@@ -139,6 +135,8 @@ class Application(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ApplicationQuerySet.as_manager()
+
+    TABLE = WORKFLOW
 
     class Meta:
         ordering = ["city_name", "id"]
@@ -243,15 +241,6 @@ class Application(models.Model):
 
     # The transition -------------------------------------------------------------------
 
-    def allowed_moves(self, user) -> list[ApplicationState]:
-        """The states `user` could move this application to (for buttons; a move may
-        still be refused now, see `move_refusal`)."""
-        return [
-            ApplicationState(to)
-            for (src, to), (perm, _deadline) in TRANSITIONS.items()
-            if src == self.state and user.has_perm(perm, self)
-        ]
-
     def move_refusal(self, to, now=None) -> str | None:
         """Why the move to `to` (one the table allows from this state) cannot be made
         now, whoever asks, or None: its deadline has passed (in the call's time zone),
@@ -268,8 +257,8 @@ class Application(models.Model):
 
     def deadline_refusal(self, to, now=None) -> str | None:
         """Why the move to `to` is too late, or None (also for moves without deadline)."""
-        move = (ApplicationState(self.state), ApplicationState(to))
-        deadline = TRANSITIONS.get(move, (None, None))[1]
+        move = self.TABLE.moves.get((ApplicationState(self.state), ApplicationState(to)))
+        deadline = move.deadline if move else None
         call = self.call
         if deadline is None or call.before(deadline, now):
             return None
@@ -324,79 +313,51 @@ class Application(models.Model):
         )
 
     def transition(self, to, *, by, reason: str = "", now=None) -> "ApplicationTransition":
-        """Move to state `to` on behalf of `by`, or raise.
+        """Move to state `to` on behalf of `by`, or raise (gnlc.core.workflow).
 
         PermissionDenied: `by` may not make this move (rules.py); TransitionError: the
         move is not allowed from this state, its deadline has passed (in the call's time
         zone), a reason is missing, the nomination quota is full, the call's required
         reviews are missing (to admit), the application is incomplete, or someone changed
         it meanwhile. Nothing is changed when it raises."""
-        from gnlc.admissions import mail
-        from gnlc.admissions.models.call import Call
-        from gnlc.audit.context import acting_as
+        return workflow.transition(self, to, by=by, note=reason, now=now)
 
-        to = ApplicationState(to)
-        now = now or timezone.now()
-        move = (ApplicationState(self.state), to)
-        if move not in TRANSITIONS:
-            raise TransitionError(
-                _("An application that is %(state)s cannot become %(to)s.")
-                % {
-                    "state": self.state_label.lower(),
-                    "to": state_label(to, award=self.is_award).lower(),
-                }
-            )
-        perm, _deadline = TRANSITIONS[move]
-        if not by.has_perm(perm, self):
-            raise PermissionDenied
-        if move in REASON_REQUIRED and not reason.strip():
-            raise TransitionError(_("Give a reason."))
+    # The workflow's own rules (hooks of gnlc.core.workflow.transition).
+
+    def state_name(self, state) -> str:
+        return state_label(state, award=self.is_award).lower()
+
+    def check_move(self, to, move, *, note, now) -> None:
         refusal = self.move_refusal(to, now)  # the quota is counted again under the lock
         if refusal:
             raise TransitionError(refusal)
         if to == ApplicationState.SUBMITTED:
-            problems = self.problems_for_submission()
-            if problems:
+            if self.problems_for_submission():
                 raise TransitionError(_("The application is not complete."))
             refusal = self.city_refusal()
             if refusal:
                 raise TransitionError(refusal)
 
-        with transaction.atomic():
-            if to == ApplicationState.NOMINATED:
-                # One National Commission member at a time per call: the lock on the call
-                # row makes the count and the save below one step, so two clicks at the
-                # same moment cannot both take the last place.
-                call = Call.objects.select_for_update().get(pk=self.call_id)
-                self._check_quota(call)
-            elif to == ApplicationState.ADMITTED and self.is_award:
-                # The same lock holds the award's one winner per country.
-                call = Call.objects.select_for_update().get(pk=self.call_id)
-                self._check_one_winner(call)
-            current = (
-                Application.objects.select_for_update()
-                .filter(pk=self.pk)
-                .values_list("state", flat=True)
-                .get()
-            )
-            if current != self.state:
-                raise TransitionError(
-                    _("Someone changed this application meanwhile: it is now %(state)s.")
-                    % {"state": state_label(current, award=self.is_award).lower()}
-                )
-            before = self.state
-            self.state = to
-            fields = ["state", "updated_at"]
-            if to == ApplicationState.SUBMITTED:
-                self.submitted_at = now
-                fields.append("submitted_at")
-            with acting_as(by):
-                self.save(update_fields=fields)
-            record = ApplicationTransition.objects.create(
-                application=self, from_state=before, to_state=to, by=by, reason=reason.strip()
-            )
-            transaction.on_commit(lambda: mail.queue_for(self, record))
-        return record
+    def check_locked(self, to, *, now) -> None:
+        from gnlc.admissions.models.call import Call
+
+        if to == ApplicationState.NOMINATED:
+            # One National Commission member at a time per call: the lock on the call
+            # row makes the count and the save one step, so two clicks at the same
+            # moment cannot both take the last place.
+            self._check_quota(Call.objects.select_for_update().get(pk=self.call_id))
+        elif to == ApplicationState.ADMITTED and self.is_award:
+            # The same lock holds the award's one winner per country.
+            self._check_one_winner(Call.objects.select_for_update().get(pk=self.call_id))
+
+    def apply_move(self, start, to, *, note, now) -> list[str]:
+        if to == ApplicationState.SUBMITTED:
+            self.submitted_at = now
+            return ["submitted_at"]
+        return []
+
+    def after_move(self, record) -> None:
+        mail.queue_for(self, record)
 
     def _check_quota(self, call) -> None:
         refusal = self.quota_refusal(call)
@@ -429,15 +390,15 @@ class Application(models.Model):
             self.save(update_fields=["decision", "updated_at"])
 
 
-class ApplicationTransition(Transition):
-    """One change of an application's state: from, to, by whom, why, when."""
+class ApplicationTransition(TransitionHistory):
+    """One change of an application's state: from, to, by whom, why (`note`), when."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="history")
     from_state = models.CharField(max_length=20, choices=ApplicationState.choices)
     to_state = models.CharField(max_length=20, choices=ApplicationState.choices)
-    reason = models.TextField(blank=True)
+    note = models.TextField(blank=True, db_column="reason")
 
-    class Meta(Transition.Meta):
+    class Meta(TransitionHistory.Meta):
         pass
 
     def __str__(self):

@@ -157,7 +157,7 @@ def test_transition_decline_needs_a_reason():
         application.transition(S.DECLINED, by=natcom)
     application.transition(S.DECLINED, by=natcom, reason="Not ready yet.")
 
-    assert ApplicationTransition.objects.get().reason == "Not ready yet."
+    assert ApplicationTransition.objects.get().note == "Not ready yet."
 
 
 def test_nomination_over_quota_is_refused_and_changes_nothing():

@@ -47,7 +47,7 @@ def test_coordinator_submits_a_draft(draft, coordinator):
 
     draft.refresh_from_db()
     assert draft.state == SUBMITTED
-    assert (revision.state_from, revision.state_to, revision.actor) == (
+    assert (revision.from_state, revision.to_state, revision.by) == (
         DRAFT,
         SUBMITTED,
         coordinator,
@@ -120,7 +120,7 @@ def test_archive_and_publish_again(member, coordinator, secretariat):
     practice.transition(ARCHIVED, by=coordinator)
     practice.transition(PUBLISHED, by=secretariat)
 
-    assert list(practice.revisions.values_list("state_from", "state_to")) == [
+    assert list(practice.revisions.values_list("from_state", "to_state")) == [
         (ARCHIVED, PUBLISHED),
         (PUBLISHED, ARCHIVED),
     ]
@@ -218,7 +218,7 @@ def test_submit_to_call_links_and_submits_the_draft(draft, coordinator, practice
 
     draft.refresh_from_db()
     assert (draft.state, draft.call) == (SUBMITTED, practices_call)
-    assert (revision.state_from, revision.state_to, revision.actor) == (
+    assert (revision.from_state, revision.to_state, revision.by) == (
         DRAFT,
         SUBMITTED,
         coordinator,

@@ -466,7 +466,7 @@ def test_call_review_publishes_one_and_returns_one(
     assert (published.status_code, returned.status_code) == (302, 302)
     assert first.state == PracticeState.PUBLISHED
     assert (second.state, second.return_reason) == (PracticeState.DRAFT, "Add the results.")
-    assert second.revisions.values_list("state_from", "state_to", "reason").first() == (
+    assert second.revisions.values_list("from_state", "to_state", "note").first() == (
         "submitted",
         "draft",
         "Add the results.",

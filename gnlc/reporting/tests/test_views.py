@@ -176,7 +176,7 @@ def test_secretariat_returns_with_comment(client, coordinator, secretariat, repo
     assert without.status_code == 302
     assert state_after_refusal == ReportState.SUBMITTED
     assert report.state == ReportState.RETURNED
-    assert report.history.last().comment == "Add the 2023 figures."
+    assert report.history.last().note == "Add the 2023 figures."
 
 
 def test_a_returned_report_shows_what_needs_changing_on_its_page_and_form(
