@@ -20,6 +20,7 @@ from gnlc.admissions.models import (
     JurorProfile,
     Review,
 )
+from gnlc.cities.models import Member
 
 TITLE = "Demo call for membership"
 AWARD_TITLE = "Demo Learning City Award"
@@ -188,8 +189,6 @@ def create_award(stdout, juror, secretariat):
     Commission's country (the demo coordinator's first: two nominated, so the quota of
     two is full, one submitted) and two of the Republic of Korea (one nominated, one
     declined); the demo juror has reviewed the first."""
-    from gnlc.accounts.models import User
-    from gnlc.cities.models import Member
 
     call = _demo_call(
         AWARD_TITLE,

@@ -17,12 +17,12 @@ from gnlc.admissions.enums import (
     decision_choices,
     recommendation_choices,
 )
+from gnlc.admissions.kinds import DATE_FIELDS
 from gnlc.admissions.models import Application, Call, Criterion, JurorProfile
 from gnlc.admissions.models.application import (
     AWARD_REQUIRED_ON_SUBMIT,
     REQUIRED_ON_SUBMIT,
 )
-from gnlc.admissions.models.call import DATE_FIELDS
 from gnlc.cities.models import Country
 from gnlc.core.text import count_words
 from gnlc.core.uploads import MB, CheckedFileField

@@ -12,12 +12,13 @@ from django.template.loader import select_template
 from django.utils import translation
 
 from gnlc.accounts.enums import RoleKind
+from gnlc.accounts.models import User
+from gnlc.admissions.models.outbox import Message
 
 
 def recipients(application) -> list[str]:
     """The city (its contact and the coordinator who applied) and its National
     Commission, without repeats."""
-    from gnlc.accounts.models import User
 
     emails = [application.contact_email, application.created_by.email]
     emails += list(
@@ -53,7 +54,6 @@ def render(application, state: str, reason: str = "") -> tuple[str, str, str] | 
 
 def queue_for(application, record) -> None:
     """Queue the message for a transition (called on commit by Application.transition)."""
-    from gnlc.admissions.models import Message
 
     rendered = render(application, record.to_state, record.reason)
     if rendered is None:

@@ -17,6 +17,8 @@ from gnlc.accounts.rules import (
     is_natcom_of_country,
     is_secretariat,
 )
+from gnlc.admissions.models import Application
+from gnlc.admissions.querysets import conflicted_q
 
 
 @rules.predicate
@@ -67,8 +69,6 @@ def is_nominator_of(user, application):
 @rules.predicate
 def has_conflict(user, application):
     """A declared conflict not overridden, or the juror's own country (not overridden)."""
-    from gnlc.admissions.models import Application
-    from gnlc.admissions.querysets import conflicted_q
 
     return (
         user.is_authenticated
@@ -88,7 +88,6 @@ def is_assigned_juror(user, application):
 
 @rules.predicate
 def can_see_application(user, application):
-    from gnlc.admissions.models import Application
 
     return Application.objects.visible_to(user).filter(pk=application.pk).exists()
 

@@ -59,6 +59,7 @@ from gnlc.admissions.models import (
     TransitionError,
 )
 from gnlc.admissions.preview import preview_of
+from gnlc.cities.models import Member
 from gnlc.core import csvfile, ical
 from gnlc.core.bodylimit import accepts_files
 from gnlc.core.permissions import check, permission_required
@@ -231,7 +232,6 @@ def apply(request, pk):
 
 def _coordinated_members(user):
     """The members `user` is a coordinator of: those they may enter for the award."""
-    from gnlc.cities.models import Member
 
     return (
         Member.objects.filter(roles__user=user, roles__kind=RoleKind.COORDINATOR)

@@ -6,9 +6,13 @@ attachments, the moderation form and the documents' filter."""
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gnlc.accounts.rules import is_secretariat
+from gnlc.admissions.enums import CallKind
+from gnlc.admissions.models import Call
 from gnlc.cities.forms import country_filter
 from gnlc.cities.models import REGION_LABELS, Member
 from gnlc.core.forms import RepeatedField
@@ -18,6 +22,7 @@ from gnlc.library.enums import (
     DocumentKind,
     KeyFeature,
     Language,
+    PracticeState,
     TargetGroup,
 )
 from gnlc.library.models import (
@@ -35,6 +40,7 @@ from gnlc.library.querysets import (
     YEARS,
     PracticeSearch,
     SearchResults,
+    _coordinated_member_ids,
 )
 
 
@@ -103,8 +109,6 @@ class LibraryFilter(forms.Form):
 
     def clean_call(self):
         """The call's id, if it is a call for practices (an error otherwise)."""
-        from gnlc.admissions.enums import CallKind
-        from gnlc.admissions.models import Call
 
         pk = self.cleaned_data["call"]
         if pk is None:
@@ -277,8 +281,6 @@ class PracticeForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from gnlc.accounts.rules import is_secretariat
-        from gnlc.library.querysets import _coordinated_member_ids
 
         members = Member.objects.select_related("country").order_by("name")
         if not is_secretariat(user):
@@ -357,9 +359,6 @@ class CallSubmissionForm(forms.Form):
 
     def __init__(self, *args, user, call, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.db.models import Q
-
-        from gnlc.library.enums import PracticeState
 
         self.fields["practice"].queryset = (
             Practice.objects.managed_by(user)
@@ -385,7 +384,6 @@ class CallReviewForm(forms.Form):
 
     def __init__(self, *args, call, **kwargs):
         super().__init__(*args, **kwargs)
-        from gnlc.library.enums import PracticeState
 
         self.fields["practice"].queryset = call.practices.filter(state=PracticeState.SUBMITTED)
 

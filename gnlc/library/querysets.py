@@ -2,11 +2,16 @@
 the search page, the API and the exports (one code path for all three), and ranked
 search results that a Paginator can page through."""
 
-from django.db import models
+from django.apps import apps
+from django.db import connections, models
 from django.db.models import BooleanField, Count, Prefetch, Q
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import mark_safe
 
+from gnlc.accounts.enums import RoleKind
+from gnlc.accounts.rules import is_secretariat
+from gnlc.cities.cache import cached
+from gnlc.cities.models import REGION_LABELS, Country, Member, Region
 from gnlc.core.text import sort_key
 from gnlc.library.enums import SDG_NAMES, DocumentKind, Language, PracticeState
 from gnlc.library.search import (
@@ -20,7 +25,6 @@ from gnlc.library.search import (
 
 
 def _coordinated_member_ids(user) -> set[int]:
-    from gnlc.accounts.enums import RoleKind
 
     if not user.is_authenticated:
         return set()
@@ -41,7 +45,6 @@ class PracticeQuerySet(models.QuerySet):
         """Practices `user` may open: published and archived ones for anyone; every
         practice for the secretariat; their own cities' drafts and submissions for a
         city coordinator."""
-        from gnlc.accounts.rules import is_secretariat
 
         if is_secretariat(user):
             return self
@@ -55,7 +58,6 @@ class PracticeQuerySet(models.QuerySet):
     def managed_by(self, user):
         """Practices `user` works on: the secretariat's are all; a coordinator's are
         their cities' ones, whatever their state."""
-        from gnlc.accounts.rules import is_secretariat
 
         if is_secretariat(user):
             return self
@@ -65,7 +67,6 @@ class PracticeQuerySet(models.QuerySet):
     def for_listing(self):
         """What lists show of each practice (cities with their country, themes), in a
         fixed number of queries whatever the number of rows."""
-        from gnlc.cities.models import Member
 
         return self.prefetch_related(
             Prefetch("members", queryset=Member.objects.select_related("country").order_by("name")),
@@ -103,7 +104,7 @@ class PracticeQuerySet(models.QuerySet):
         practices (published ones only: the others have no facet rows), in one grouped
         query over the facet table. A practice of two cities in one country counts once
         for that country."""
-        from gnlc.library.models import PracticeFacet
+        PracticeFacet = apps.get_model("library", "PracticeFacet")
 
         rows = (
             PracticeFacet.objects.using(self.db)
@@ -135,7 +136,7 @@ def facet_groups_for(filters: dict) -> list[tuple[str, tuple[str, ...]]] | None:
     table stores them (a theme by its id, a country in capitals), sorted; a filter is a
     value or a list of alternatives. None if a filter can match nothing (it names only
     themes that do not exist); a theme that does not exist among others is left out."""
-    from gnlc.library.models import Theme
+    Theme = apps.get_model("library", "Theme")
 
     groups = []
     for name in FACET_FILTERS:
@@ -223,7 +224,6 @@ def newest_with_facets(groups, limit: int, using: str) -> list[int]:
     values) of `groups`, highest first, read from the facet table alone (PostgreSQL
     merges the index ranges without reading a practice; SQLite walks one and looks the
     others up)."""
-    from django.db import connections
 
     sql, params = _facet_join(groups)
     with connections[using].cursor() as cursor:
@@ -234,8 +234,7 @@ def newest_with_facets(groups, limit: int, using: str) -> list[int]:
 def labelled_facets(counts: dict[str, dict[str, int]]) -> dict:
     """Raw counts {facet: {stored value: count}} as the page shows them: each facet's
     rows {value, label, count} in the facet's order, labels in the active language."""
-    from gnlc.cities.models import REGION_LABELS, Country, Region
-    from gnlc.library.models import Theme
+    Theme = apps.get_model("library", "Theme")
 
     def get(facet):
         return counts.get(facet, {})
@@ -425,9 +424,8 @@ class PracticeSearch(SearchResults):
         self._revision = None
 
     def _cached(self, kind, parts, compute):
-        from gnlc.cities.cache import cached
-        from gnlc.library.models import LibraryRevision
 
+        LibraryRevision = apps.get_model("library", "LibraryRevision")
         if self._revision is None:
             self._revision = LibraryRevision.current()
         return cached(["library", kind, self._revision, *self.key, *parts], compute)
@@ -451,8 +449,8 @@ class PracticeSearch(SearchResults):
         return list(self.base.order_by("-pk").values_list("pk", flat=True)[:limit])
 
     def _compute_summary(self) -> dict:
-        from gnlc.library.models import PracticeFacet
 
+        PracticeFacet = apps.get_model("library", "PracticeFacet")
         ids = self._newest_ids(self.EXACT + 1)
         approximate = len(ids) > self.EXACT
         sample = ids[: self.EXACT]

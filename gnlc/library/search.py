@@ -51,6 +51,8 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from gnlc.cities.models import REGION_LABELS  # the five regions, fixed by a migration
+
 # Private-use characters: what the database wraps matches in before we escape the text
 # and turn them into <mark> tags. Saved text is stripped of them (models._indexable).
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
@@ -458,7 +460,6 @@ class PostgresBackend:
         with connections[queryset.db].cursor() as cursor:
             cursor.execute(f"SELECT {index.facets} FROM {index.fts} WHERE id = ANY(%s)", [ids])
             terms = Counter(term for (row,) in cursor.fetchall() for term in row.split())
-        from gnlc.cities.models import REGION_LABELS  # the five regions, fixed by a migration
 
         regions = {facet_term("region", slug): slug for slug in REGION_LABELS}
         counts: dict[str, dict[str, int]] = {}

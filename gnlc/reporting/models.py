@@ -19,9 +19,12 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
+from gnlc.audit.context import acting_as
+from gnlc.cities.models import Member
 from gnlc.core.models import Transition
 from gnlc.core.storage import private_storage
 from gnlc.core.text import count_words
+from gnlc.reporting import mail
 from gnlc.reporting.enums import (
     COMMENT_REQUIRED,
     EDITABLE_STATES,
@@ -330,7 +333,6 @@ class ReportingPeriod(models.Model):
     def assign_reports(self) -> int:
         """Create the report of every member active on the day the period opens (and not
         yet given one); return how many were created. Safe to call again."""
-        from gnlc.cities.models import Member
 
         have = set(self.reports.values_list("member_id", flat=True))
         members = Member.objects.active_on(self.opens).exclude(pk__in=have).order_by("pk")
@@ -522,8 +524,6 @@ class Report(models.Model):
         PermissionDenied: `by` may not make this move (rules.py); TransitionError: the
         move is not allowed from this state, a comment is missing, the report is not
         complete, or someone changed it meanwhile. Nothing is changed when it raises."""
-        from gnlc.audit.context import acting_as
-        from gnlc.reporting import mail
 
         to = ReportState(to)
         now = now or timezone.now()

@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gnlc.admissions import mail
 from gnlc.admissions.enums import (
     CHALLENGES,
     MOTIVATION_MAX_WORDS,
@@ -27,6 +28,9 @@ from gnlc.admissions.enums import (
     state_label,
 )
 from gnlc.admissions.querysets import ApplicationQuerySet
+from gnlc.audit.context import acting_as
+from gnlc.cities.enums import Status
+from gnlc.cities.models import Member
 from gnlc.core.models import Transition
 from gnlc.core.storage import private_storage
 from gnlc.core.text import count_words, fold
@@ -217,8 +221,6 @@ class Application(models.Model):
         """Why this city may not apply to this call, or None: for membership, it is
         already an active member; for the award, the member is not eligible
         (`Call.award_refusal`); either way, another open application in the call."""
-        from gnlc.cities.enums import Status
-        from gnlc.cities.models import Member
 
         key = fold(self.city_name)
         if self.is_award:
@@ -331,9 +333,8 @@ class Application(models.Model):
         zone), a reason is missing, the nomination quota is full, the call's required
         reviews are missing (to admit), the application is incomplete, or someone changed
         it meanwhile. Nothing is changed when it raises."""
-        from gnlc.admissions import mail
-        from gnlc.admissions.models.call import Call
-        from gnlc.audit.context import acting_as
+        # At call time: call.py imports this module (a call publishes its applications).
+        from gnlc.admissions.models.call import Call  # noqa: PLC0415
 
         to = ApplicationState(to)
         now = now or timezone.now()
@@ -418,7 +419,6 @@ class Application(models.Model):
 
     def set_decision(self, decision: str, *, by) -> None:
         """Record the secretariat's pending decision (applied later in bulk)."""
-        from gnlc.audit.context import acting_as
 
         if not by.has_perm("admissions.decide_application", self):
             raise PermissionDenied
