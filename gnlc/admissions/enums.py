@@ -182,18 +182,21 @@ def decision_label(decision: str, *, award: bool) -> str:
     return AWARD_DECISION_LABELS[decision] if award else DecisionKind(decision).label
 
 
+def _choices(choices, award_labels: dict, award: bool) -> list[tuple[str, str]]:
+    """`choices` (TextChoices), in the award's words (`award_labels`) for an award call."""
+    if award:
+        return [(value, award_labels[value]) for value in choices.values]
+    return list(choices.choices)
+
+
 def decision_choices(*, award: bool) -> list[tuple[str, str]]:
     """The secretariat's decision choices, in the award's words for an award call."""
-    if award:
-        return [(value, AWARD_DECISION_LABELS[value]) for value in DecisionKind.values]
-    return list(DecisionKind.choices)
+    return _choices(DecisionKind, AWARD_DECISION_LABELS, award)
 
 
 def recommendation_choices(*, award: bool) -> list[tuple[str, str]]:
     """A juror's recommendation choices, in the award's words for an award call."""
-    if award:
-        return [(value, AWARD_RECOMMENDATION_LABELS[value]) for value in Recommendation.values]
-    return list(Recommendation.choices)
+    return _choices(Recommendation, AWARD_RECOMMENDATION_LABELS, award)
 
 
 DECISION_STATE = {

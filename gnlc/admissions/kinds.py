@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from gnlc.admissions import enums
 from gnlc.admissions.enums import AWARD_QUOTA_PER_COUNTRY, CallKind
 
 # The dates of a call, in the order they fall (see Call): all six for a selection with a
@@ -29,6 +30,23 @@ DATE_FIELDS = (
     "announcement_date",
 )
 PRACTICES_DATE_FIELDS = ("opens_on", "closes_on", "announcement_date")
+
+S = enums.ApplicationState
+# The buttons of an application's page that move it to a state, and the award's words.
+MOVE_LABELS = {
+    S.SUBMITTED: _("Submit"),
+    S.WITHDRAWN: _("Withdraw"),
+    S.NOMINATED: _("Nominate"),
+    S.DECLINED: _("Decline to nominate"),
+    S.ADMITTED: _("Admit"),
+    S.REJECTED: _("Do not admit"),
+    S.WAITLISTED: _("Waitlist"),
+}
+AWARD_MOVE_LABELS = {
+    S.ADMITTED: _("Choose as a winner"),
+    S.REJECTED: _("Not chosen"),
+    S.WAITLISTED: _("Keep in reserve"),
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,8 +68,16 @@ class Kind:
     enters_members: bool = False
     # The entry form's template (None: entries are made elsewhere, in the library).
     entry_template: str | None = "admissions/application_form.html"
-    # Whether a newcomer registers to apply (membership: cities not yet in the network).
+    # How an entry reads (for the jury and the applicant), and what its applicant is told
+    # comes next once it is decided.
+    body_template: str = "admissions/kinds/membership_body.html"
+    outcome_template: str = "admissions/kinds/membership_outcome.html"
+    # Whether the call's page invites a visitor to register and apply (not the award:
+    # members compete, entered by a coordinator who has an account).
     newcomers_apply: bool = True
+    # Names outcomes in the award's words (a winner, not chosen, in reserve: enums), and
+    # writes its e-mails from `admissions/mail/<language>/award/` first.
+    award_words: bool = False
 
     apply_label: str = _("Apply")
     open_phase: str = _("Open for applications")
@@ -83,11 +109,52 @@ class Kind:
     def __str__(self):
         return str(self.value.label)
 
+    @property
+    def card_template(self) -> str:
+        """Who may answer and how, on the list of calls."""
+        return f"admissions/kinds/{self.value}_card.html"
+
     def page(self, call) -> str:
         return reverse(self.page_url, args=[call.pk])
 
     def entry(self, call) -> str:
         return reverse(self.apply_url, args=[call.pk])
+
+    def state_label(self, state: str) -> str:
+        return enums.state_label(state, award=self.award_words)
+
+    def decision_label(self, decision: str) -> str:
+        return enums.decision_label(decision, award=self.award_words)
+
+    def decision_choices(self) -> list[tuple[str, str]]:
+        return enums.decision_choices(award=self.award_words)
+
+    def recommendation_choices(self) -> list[tuple[str, str]]:
+        return enums.recommendation_choices(award=self.award_words)
+
+    def move_label(self, state: str) -> str:
+        """The button that moves an application to `state`, in this kind's words."""
+        if self.award_words and state in AWARD_MOVE_LABELS:
+            return AWARD_MOVE_LABELS[state]
+        return MOVE_LABELS.get(state, MOVE_LABELS[S.WAITLISTED])
+
+    def recommendation_code(self, recommendation: str) -> str:
+        """A juror's recommendation in the reviews export (the award's own codes)."""
+        if self.award_words:
+            return enums.AWARD_RECOMMENDATION_CODES.get(recommendation, recommendation)
+        return recommendation
+
+    def published_message(self, publication) -> str:
+        """What the secretariat is told once `publication` (`Call.materialise`) is out."""
+        return _("%(n)d new member(s) published.") % {"n": len(publication.members)}
+
+    def mail_templates(self, language: str, state: str) -> list[str]:
+        """The e-mail templates for an application of this kind reaching `state`: the
+        first that exists is written."""
+        names = [f"admissions/mail/{language}/{state}.txt"]
+        if self.award_words:
+            names.insert(0, f"admissions/mail/{language}/award/{state}.txt")
+        return names
 
     def clean(self, call, errors: dict) -> None:
         """Kind-specific checks and derived fields of `Call.clean` (none here)."""
@@ -121,6 +188,9 @@ class AwardKind(Kind):
     def publish(self, call, by):
         return call.record_wins()
 
+    def published_message(self, publication) -> str:
+        return _("%(n)d winner(s) recorded.") % {"n": len(publication.wins)}
+
 
 @dataclasses.dataclass(frozen=True)
 class PracticesKind(Kind):
@@ -145,7 +215,10 @@ AWARD = AwardKind(
     defaults={"quota_per_country": AWARD_QUOTA_PER_COUNTRY},
     apply_url="admissions:apply-award",
     enters_members=True,
+    award_words=True,
     entry_template="admissions/award_form.html",
+    body_template="admissions/kinds/award_body.html",
+    outcome_template="admissions/kinds/award_outcome.html",
     newcomers_apply=False,
     apply_label=_("Enter a member city"),
     consequences_summary=_(
@@ -175,7 +248,6 @@ PRACTICES = PracticesKind(
     apply_url="library:call-submit",
     uses_jury=False,
     entry_template=None,
-    newcomers_apply=False,
     open_phase=_("Open for submissions"),
     draft_notice=_("A draft: only the secretariat sees it. Check its settings, then open it."),
 )

@@ -36,11 +36,8 @@ def render(application, state: str, reason: str = "") -> tuple[str, str, str] | 
     never in a language nobody chose."""
     language = application.language or "en"
     for candidate in dict.fromkeys([language, "en"]):
-        names = [f"admissions/mail/{candidate}/{state}.txt"]
-        if application.is_award:
-            names.insert(0, f"admissions/mail/{candidate}/award/{state}.txt")
         try:
-            template = select_template(names)
+            template = select_template(application.call.kind_spec.mail_templates(candidate, state))
         except TemplateDoesNotExist:
             continue
         with translation.override(candidate):

@@ -31,19 +31,19 @@ def is_applicant_of(user, application):
         return True
     return bool(
         application.member_id
-        and application.is_award
+        and application.call.kind_spec.enters_members
         and is_coordinator_of_member(user, application.member_id)
     )
 
 
 @rules.predicate
 def is_award_call(user, call):
-    return call is not None and call.is_award
+    return call is not None and call.kind_spec.enters_members
 
 
 @rules.predicate
 def is_membership_call(user, call):
-    return call is None or not call.is_award
+    return call is None or not call.kind_spec.enters_members
 
 
 @rules.predicate

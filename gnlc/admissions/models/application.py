@@ -21,7 +21,6 @@ from gnlc.admissions.enums import (
     REASON_REQUIRED,
     TRANSITIONS,
     ApplicationState,
-    CallKind,
     Deadline,
     DecisionKind,
     Language,
@@ -169,7 +168,8 @@ class Application(models.Model):
 
     @property
     def is_award(self) -> bool:
-        return self.call.kind == CallKind.AWARD
+        """Named in the award's words, entered for a member (`gnlc.admissions.kinds`)."""
+        return self.call.kind_spec.award_words
 
     @property
     def state_label(self) -> str:
