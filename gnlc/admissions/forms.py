@@ -30,6 +30,16 @@ RATINGS = [("", "—"), *[(str(n), str(n)) for n in range(1, 6)]]
 WORD_LIMITED = ("motivation", "implementation_plan")
 
 
+# The dossier's text boxes, in both entry forms (admissions.js counts the limited words).
+DOSSIER_WIDGETS = {
+    "motivation": forms.Textarea(attrs={"rows": 8, "data-word-limit": MOTIVATION_MAX_WORDS}),
+    "implementation_plan": forms.Textarea(
+        attrs={"rows": 8, "data-word-limit": MOTIVATION_MAX_WORDS}
+    ),
+    "good_practices": forms.Textarea(attrs={"rows": 6}),
+}
+
+
 class EntryForm(forms.ModelForm):
     """What the entry forms of every kind share: the call, the strict mode (submitting)
     and the word limits, refused when strict and otherwise kept with a warning."""
@@ -93,13 +103,7 @@ class ApplicationForm(EntryForm):
             "interests",
         ]
         widgets = {
-            "motivation": forms.Textarea(
-                attrs={"rows": 8, "data-word-limit": MOTIVATION_MAX_WORDS}
-            ),
-            "implementation_plan": forms.Textarea(
-                attrs={"rows": 8, "data-word-limit": MOTIVATION_MAX_WORDS}
-            ),
-            "good_practices": forms.Textarea(attrs={"rows": 6}),
+            **DOSSIER_WIDGETS,
             "interests": forms.Textarea(attrs={"rows": 4}),
         }
 
@@ -191,15 +195,7 @@ class AwardApplicationForm(EntryForm):
             "implementation_plan": _("Impact and next steps"),
             "good_practices": _("Evidence: good practices and policy initiatives"),
         }
-        widgets = {
-            "motivation": forms.Textarea(
-                attrs={"rows": 8, "data-word-limit": MOTIVATION_MAX_WORDS}
-            ),
-            "implementation_plan": forms.Textarea(
-                attrs={"rows": 8, "data-word-limit": MOTIVATION_MAX_WORDS}
-            ),
-            "good_practices": forms.Textarea(attrs={"rows": 6}),
-        }
+        widgets = DOSSIER_WIDGETS
 
     def __init__(self, *args, call, members, strict=False, **kwargs):
         """`members`: the members the user coordinates (the choice); once the
