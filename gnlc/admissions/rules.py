@@ -88,7 +88,6 @@ def is_assigned_juror(user, application):
 
 @rules.predicate
 def can_see_application(user, application):
-
     return Application.objects.visible_to(user).filter(pk=application.pk).exists()
 
 

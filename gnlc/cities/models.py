@@ -255,7 +255,6 @@ class Member(models.Model):
         return {"kind": {"places.csv": "places"}.get(source, source), "url": ""}
 
     def save(self, *args, **kwargs):
-
         self.search_text = fold(f"{self.name} {self.local_name} {self.subdivision}")
         if not self.slug:
             self.slug = unique_member_slug(self.name, self.country_id or "", exclude_pk=self.pk)

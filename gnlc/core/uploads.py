@@ -220,7 +220,6 @@ def _pdf_activity(data) -> bool:
 
 
 def _check_image(file) -> None:
-
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     file.seek(0)
     try:

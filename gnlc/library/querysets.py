@@ -25,7 +25,6 @@ from gnlc.library.search import (
 
 
 def _coordinated_member_ids(user) -> set[int]:
-
     if not user.is_authenticated:
         return set()
     return {role.member_id for role in user.role_list if role.kind == RoleKind.COORDINATOR}
@@ -424,7 +423,6 @@ class PracticeSearch(SearchResults):
         self._revision = None
 
     def _cached(self, kind, parts, compute):
-
         LibraryRevision = apps.get_model("library", "LibraryRevision")
         if self._revision is None:
             self._revision = LibraryRevision.current()
@@ -449,7 +447,6 @@ class PracticeSearch(SearchResults):
         return list(self.base.order_by("-pk").values_list("pk", flat=True)[:limit])
 
     def _compute_summary(self) -> dict:
-
         PracticeFacet = apps.get_model("library", "PracticeFacet")
         ids = self._newest_ids(self.EXACT + 1)
         approximate = len(ids) > self.EXACT

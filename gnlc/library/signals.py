@@ -10,7 +10,6 @@ from gnlc.library.search import ensure_index
 
 
 def reindex_practices(sender, instance, action, reverse, model, pk_set, **kwargs):
-
     if reverse and action == "pre_clear":
         instance._library_cleared = list(instance.practices.values_list("pk", flat=True))
         return
@@ -38,7 +37,6 @@ def ensure_search_index(sender, using, **kwargs):
 
 
 def connect(config):
-
     for field in ("members", "themes", "sdgs"):
         through = getattr(Practice, field).through
         m2m_changed.connect(reindex_practices, sender=through, dispatch_uid=f"library-{field}")

@@ -318,7 +318,6 @@ class Announcement(models.Model):
         return f"{self.lead}\n\n{self.body}\n\n{self.closing}\n"
 
     def region_slugs(self) -> list[str]:
-
         return sorted(
             set(Member.objects.admitted_in(self.cohort).values_list("country__region", flat=True))
         )

@@ -11,5 +11,4 @@ register = template.Library()
 
 @register.simple_tag
 def award_winners(as_of=None) -> list[dict]:
-
     return winners(as_of or None)
