@@ -17,7 +17,7 @@ AWARD_REPEAT_YEARS = 6
 
 class CallKind(models.TextChoices):
     """What a call selects. The machinery (application, nomination, jury, decisions) is
-    the same for each; a call's flags say which steps it uses."""
+    the same for each; what each kind does differently is in `gnlc/admissions/kinds.py`."""
 
     MEMBERSHIP = "membership", _("Membership")
     AWARD = "award", _("Learning City Award")
