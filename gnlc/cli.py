@@ -10,7 +10,8 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gnlc.settings")
-    from django.core.management import execute_from_command_line
+    # After the settings module is named: Django reads it on import of its commands.
+    from django.core.management import execute_from_command_line  # noqa: PLC0415
 
     argv = list(argv if argv is not None else sys.argv)
     if len(argv) > 1 and "-" in argv[1] and not argv[1].startswith("-"):

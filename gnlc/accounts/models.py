@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from gnlc.accounts import mail
+from gnlc.accounts import mail, security
 from gnlc.accounts.enums import PersonStatus, RoleKind
 from gnlc.accounts.tokens import INVITATION_MAX_AGE, invitation_url
 
@@ -115,7 +115,6 @@ class User(AbstractUser):
     @property
     def two_factor_satisfied(self) -> bool:
         """True where no second factor is needed, or the session was verified with one."""
-        from gnlc.accounts import security
 
         return not security.needs_two_factor(self) or security.is_two_factor_verified(self)
 
@@ -197,7 +196,6 @@ class User(AbstractUser):
         Reads the prefetched roles when present, so templates cost no query per check."""
         if not self.is_authenticated or not self.is_active:
             return False
-        from gnlc.accounts import security
 
         # Roles that see confidential data count only in a session verified with a
         # second factor (see gnlc/accounts/security.py).

@@ -4,7 +4,6 @@ Application.transition, from the admission pages."""
 
 from django.contrib import admin
 
-from gnlc.admissions.enums import AWARD_QUOTA_PER_COUNTRY
 from gnlc.admissions.models import Application, Call, Criterion, JurorProfile, Message
 
 
@@ -20,10 +19,13 @@ class CallAdmin(admin.ModelAdmin):
     inlines = [CriterionInline]
 
     def save_model(self, request, obj, form, change):
-        # The form starts from the membership quota (3); a new award call left at that
-        # gets the award's default (2), as Call(kind="award") does.
-        if not change and obj.is_award and "quota_per_country" not in form.changed_data:
-            obj.quota_per_country = AWARD_QUOTA_PER_COUNTRY
+        # The form starts from a membership call's values; a new call of another kind
+        # left at those gets its kind's defaults (the award's quota: 2), as
+        # Call(kind=...) does.
+        if not change:
+            for name, value in obj.kind_spec.defaults.items():
+                if name not in form.changed_data:
+                    setattr(obj, name, value)
         super().save_model(request, obj, form, change)
 
 

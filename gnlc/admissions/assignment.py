@@ -16,6 +16,13 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from gnlc.accounts.enums import RoleKind
+from gnlc.accounts.models import User
+from gnlc.admissions.enums import ConflictDecision, ConflictKind
+from gnlc.admissions.models import Application, Conflict, Review
+from gnlc.admissions.querysets import conflicted_q
+from gnlc.audit.signals import log_created
+
 SLACK = 1
 
 
@@ -129,8 +136,6 @@ def plan(
 
 def jury():
     """The users with the juror role, with their profiles."""
-    from gnlc.accounts.enums import RoleKind
-    from gnlc.accounts.models import User
 
     return (
         User.objects.filter(is_active=True, roles__kind=RoleKind.JUROR)
@@ -146,9 +151,6 @@ def assign_reviews(call, *, by=None) -> Plan:
     """Give every nominated application of `call` its `reviews_required` reviews, loads
     balanced, conflicts respected, regional expertise preferred. Adds to what exists
     (manual assignments are kept); returns the plan with any shortfall."""
-    from gnlc.admissions.enums import ConflictDecision, ConflictKind
-    from gnlc.admissions.models import Application, Conflict, Review
-    from gnlc.audit.signals import log_created
 
     apps = [
         AppRow(pk, country, region)
@@ -207,8 +209,6 @@ def assign_reviews(call, *, by=None) -> Plan:
 
 def assign_one(application, juror, *, by):
     """A manual assignment, refused (ValueError) where the juror is in conflict."""
-    from gnlc.admissions.models import Application, Review
-    from gnlc.admissions.querysets import conflicted_q
 
     if Application.objects.filter(pk=application.pk).filter(conflicted_q(juror)).exists():
         raise ValueError("conflict")

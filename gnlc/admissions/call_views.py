@@ -52,7 +52,7 @@ def _edit(request, call, *, creating):
         request.POST or None, instance=call, locked_dates=answered, locked_nomination=submitted
     )
     criteria = None
-    if not call.is_practices:
+    if call.kind_spec.uses_jury:
         criteria = CriterionFormSet(
             request.POST or None,
             instance=call,

@@ -20,6 +20,7 @@ from gnlc.admissions.models import (
     JurorProfile,
     Review,
 )
+from gnlc.cities.models import Member
 
 TITLE = "Demo call for membership"
 AWARD_TITLE = "Demo Learning City Award"
@@ -40,6 +41,27 @@ APPLICATIONS = [
     ("Tamale South", "GH", S.REJECTED, ""),
     ("Cuenca Alta", "EC", S.WAITLISTED, ""),
 ]
+
+
+# The demo's calls by title: description and score criteria [(English, French, weight)].
+DEMO_CALLS = {
+    TITLE: (
+        "A call made by `gnlc demo`: everything in it is invented.",
+        [
+            ("Political commitment", "Engagement politique", 3),
+            ("Quality of the plan", "Qualité du plan", 2),
+            ("Good practices", "Bonnes pratiques", 1),
+        ],
+    ),
+    AWARD_TITLE: (
+        "An award call made by `gnlc demo`: everything in it is invented.",
+        [
+            ("Lifelong learning for all", "Apprentissage tout au long de la vie pour tous", 3),
+            ("Innovation and impact", "Innovation et impact", 2),
+            ("Sustainability", "Durabilité", 1),
+        ],
+    ),
+}
 
 
 def _user(email, name, password, kind=None, **scope):
@@ -78,15 +100,7 @@ def _demo_call(title, description, criteria, **extra) -> Call:
 
 
 def create(stdout, password):
-    call = _demo_call(
-        TITLE,
-        "A call made by `gnlc demo`: everything in it is invented.",
-        [
-            ("Political commitment", "Engagement politique", 3),
-            ("Quality of the plan", "Qualité du plan", 2),
-            ("Good practices", "Bonnes pratiques", 1),
-        ],
-    )
+    call = _demo_call(TITLE, *DEMO_CALLS[TITLE])
     secretariat = User.objects.filter(email="secretariat@demo.gnlc.org").first()
     coordinator = _user("applicant@demo.gnlc.org", "City applicant (demo)", password)
     for email, name, country in [
@@ -188,19 +202,8 @@ def create_award(stdout, juror, secretariat):
     Commission's country (the demo coordinator's first: two nominated, so the quota of
     two is full, one submitted) and two of the Republic of Korea (one nominated, one
     declined); the demo juror has reviewed the first."""
-    from gnlc.accounts.models import User
-    from gnlc.cities.models import Member
 
-    call = _demo_call(
-        AWARD_TITLE,
-        "An award call made by `gnlc demo`: everything in it is invented.",
-        [
-            ("Lifelong learning for all", "Apprentissage tout au long de la vie pour tous", 3),
-            ("Innovation and impact", "Innovation et impact", 2),
-            ("Sustainability", "Durabilité", 1),
-        ],
-        kind="award",
-    )
+    call = _demo_call(AWARD_TITLE, *DEMO_CALLS[AWARD_TITLE], kind="award")
     coordinator = User.objects.filter(email="coordinator@demo.gnlc.org").first()
     natcom = Role.objects.filter(user__email="natcom@demo.gnlc.org", kind=RoleKind.NATCOM).first()
     home = natcom.country_id if natcom else "KE"

@@ -19,7 +19,7 @@ AWARD_REPEAT_YEARS = 6
 
 class CallKind(models.TextChoices):
     """What a call selects. The machinery (application, nomination, jury, decisions) is
-    the same for each; a call's flags say which steps it uses."""
+    the same for each; what each kind does differently is in `gnlc/admissions/kinds.py`."""
 
     MEMBERSHIP = "membership", _("Membership")
     AWARD = "award", _("Learning City Award")
@@ -193,18 +193,21 @@ def decision_label(decision: str, *, award: bool) -> str:
     return AWARD_DECISION_LABELS[decision] if award else DecisionKind(decision).label
 
 
+def _choices(choices, award_labels: dict, award: bool) -> list[tuple[str, str]]:
+    """`choices` (TextChoices), in the award's words (`award_labels`) for an award call."""
+    if award:
+        return [(value, award_labels[value]) for value in choices.values]
+    return list(choices.choices)
+
+
 def decision_choices(*, award: bool) -> list[tuple[str, str]]:
     """The secretariat's decision choices, in the award's words for an award call."""
-    if award:
-        return [(value, AWARD_DECISION_LABELS[value]) for value in DecisionKind.values]
-    return list(DecisionKind.choices)
+    return _choices(DecisionKind, AWARD_DECISION_LABELS, award)
 
 
 def recommendation_choices(*, award: bool) -> list[tuple[str, str]]:
     """A juror's recommendation choices, in the award's words for an award call."""
-    if award:
-        return [(value, AWARD_RECOMMENDATION_LABELS[value]) for value in Recommendation.values]
-    return list(Recommendation.choices)
+    return _choices(Recommendation, AWARD_RECOMMENDATION_LABELS, award)
 
 
 DECISION_STATE = {

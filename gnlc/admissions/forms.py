@@ -8,21 +8,20 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from gnlc.admissions import kinds
 from gnlc.admissions.enums import (
     CHALLENGES,
     LETTER_MAX_MB,
     MOTIVATION_MAX_WORDS,
     ConflictDecision,
     ConflictKind,
-    decision_choices,
-    recommendation_choices,
 )
+from gnlc.admissions.kinds import DATE_FIELDS
 from gnlc.admissions.models import Application, Call, Criterion, JurorProfile
 from gnlc.admissions.models.application import (
     AWARD_REQUIRED_ON_SUBMIT,
     REQUIRED_ON_SUBMIT,
 )
-from gnlc.admissions.models.call import DATE_FIELDS
 from gnlc.cities.models import Country
 from gnlc.core.text import count_words
 from gnlc.core.uploads import MB, CheckedFileField
@@ -31,7 +30,45 @@ RATINGS = [("", "—"), *[(str(n), str(n)) for n in range(1, 6)]]
 WORD_LIMITED = ("motivation", "implementation_plan")
 
 
-class ApplicationForm(forms.ModelForm):
+# The dossier's text boxes, in both entry forms (admissions.js counts the limited words).
+DOSSIER_WIDGETS = {
+    "motivation": forms.Textarea(attrs={"rows": 8, "data-word-limit": MOTIVATION_MAX_WORDS}),
+    "implementation_plan": forms.Textarea(
+        attrs={"rows": 8, "data-word-limit": MOTIVATION_MAX_WORDS}
+    ),
+    "good_practices": forms.Textarea(attrs={"rows": 6}),
+}
+
+
+class EntryForm(forms.ModelForm):
+    """What the entry forms of every kind share: the call, the strict mode (submitting)
+    and the word limits, refused when strict and otherwise kept with a warning."""
+
+    def __init__(self, *args, call, strict=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.call, self.strict = call, strict
+        self.instance.call = call
+        self.warnings = []
+        for name in WORD_LIMITED:
+            self.fields[name].help_text = _("At most %(n)d words.") % {"n": MOTIVATION_MAX_WORDS}
+
+    def clean(self):
+        data = super().clean()
+        for name in WORD_LIMITED:
+            words = count_words(data.get(name, ""))
+            if words > MOTIVATION_MAX_WORDS:
+                message = _("%(words)d words: at most %(max)d.") % {
+                    "words": words,
+                    "max": MOTIVATION_MAX_WORDS,
+                }
+                if self.strict:
+                    self.add_error(name, message)
+                else:
+                    self.warnings.append(f"{self.fields[name].label}: {message}")
+        return data
+
+
+class ApplicationForm(EntryForm):
     """The application. `strict=True` (submitting, or editing a submitted application)
     asks for every field and enforces the word limits; drafts need only the city."""
 
@@ -66,26 +103,16 @@ class ApplicationForm(forms.ModelForm):
             "interests",
         ]
         widgets = {
-            "motivation": forms.Textarea(
-                attrs={"rows": 8, "data-word-limit": MOTIVATION_MAX_WORDS}
-            ),
-            "implementation_plan": forms.Textarea(
-                attrs={"rows": 8, "data-word-limit": MOTIVATION_MAX_WORDS}
-            ),
-            "good_practices": forms.Textarea(attrs={"rows": 6}),
+            **DOSSIER_WIDGETS,
             "interests": forms.Textarea(attrs={"rows": 4}),
         }
 
     def __init__(self, *args, call, strict=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.call, self.strict = call, strict
-        self.instance.call = call
+        super().__init__(*args, call=call, strict=strict, **kwargs)
         self.fields["country"].queryset = Country.objects.order_by("name")
         # The model field has no translated name (changing it would be a migration).
         self.fields["country"].label = _("Country")
         self.fields["data_year"].widget.attrs.update(min=1990, max=2100)
-        for name in WORD_LIMITED:
-            self.fields[name].help_text = _("At most %(n)d words.") % {"n": MOTIVATION_MAX_WORDS}
         for key, label in CHALLENGES.items():
             self.fields[f"challenge_{key}"] = forms.TypedChoiceField(
                 label=label,
@@ -99,7 +126,6 @@ class ApplicationForm(forms.ModelForm):
             self.fields["letter"].help_text = _(
                 "A letter is attached; upload another to replace it. PDF, at most %(mb)d MB."
             ) % {"mb": LETTER_MAX_MB}
-        self.warnings = []
 
     def challenge_fields(self):
         return [self[f"challenge_{key}"] for key in CHALLENGES]
@@ -109,17 +135,6 @@ class ApplicationForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        for name in WORD_LIMITED:
-            words = count_words(data.get(name, ""))
-            if words > MOTIVATION_MAX_WORDS:
-                message = _("%(words)d words: at most %(max)d.") % {
-                    "words": words,
-                    "max": MOTIVATION_MAX_WORDS,
-                }
-                if self.strict:
-                    self.add_error(name, message)
-                else:
-                    self.warnings.append(f"{self.fields[name].label}: {message}")
         if self.strict:
             for name in REQUIRED_ON_SUBMIT:
                 if name == "commitment_letter":
@@ -154,7 +169,7 @@ class ApplicationForm(forms.ModelForm):
         return application
 
 
-class AwardApplicationForm(forms.ModelForm):
+class AwardApplicationForm(EntryForm):
     """An award application: made for a member already on record, by its coordinator.
     Fewer fields than the membership form: the city, its country, website, mayor and
     population come from the member; there is no letter and no challenges. The
@@ -180,45 +195,21 @@ class AwardApplicationForm(forms.ModelForm):
             "implementation_plan": _("Impact and next steps"),
             "good_practices": _("Evidence: good practices and policy initiatives"),
         }
-        widgets = {
-            "motivation": forms.Textarea(
-                attrs={"rows": 8, "data-word-limit": MOTIVATION_MAX_WORDS}
-            ),
-            "implementation_plan": forms.Textarea(
-                attrs={"rows": 8, "data-word-limit": MOTIVATION_MAX_WORDS}
-            ),
-            "good_practices": forms.Textarea(attrs={"rows": 6}),
-        }
+        widgets = DOSSIER_WIDGETS
 
     def __init__(self, *args, call, members, strict=False, **kwargs):
         """`members`: the members the user coordinates (the choice); once the
         application exists its member is fixed."""
-        super().__init__(*args, **kwargs)
-        self.call, self.strict = call, strict
-        self.instance.call = call
-        self.warnings = []
+        super().__init__(*args, call=call, strict=strict, **kwargs)
         field = self.fields["member"]
         field.queryset = members
         field.empty_label = None
         field.required = True
         if self.instance.pk:
             field.disabled = True
-        for name in WORD_LIMITED:
-            self.fields[name].help_text = _("At most %(n)d words.") % {"n": MOTIVATION_MAX_WORDS}
 
     def clean(self):
         data = super().clean()
-        for name in WORD_LIMITED:
-            words = count_words(data.get(name, ""))
-            if words > MOTIVATION_MAX_WORDS:
-                message = _("%(words)d words: at most %(max)d.") % {
-                    "words": words,
-                    "max": MOTIVATION_MAX_WORDS,
-                }
-                if self.strict:
-                    self.add_error(name, message)
-                else:
-                    self.warnings.append(f"{self.fields[name].label}: {message}")
         if self.strict:
             for name in AWARD_REQUIRED_ON_SUBMIT:
                 if name in self.fields and name not in self.errors and data.get(name) in (None, ""):
@@ -270,7 +261,7 @@ class ReviewForm(forms.Form):
         self.criteria = criteria
         self.fields["recommendation"].choices = [
             ("", _("Choose…")),
-            *recommendation_choices(award=review.application.is_award),
+            *review.application.call.kind_spec.recommendation_choices(),
         ]
         for criterion in criteria:
             self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
@@ -330,7 +321,7 @@ class DeadlineForm(forms.Form):
         self.fields["field"].choices = [
             (name, capfirst(call._meta.get_field(name).verbose_name)) for name in call.date_fields()
         ]
-        if call.is_practices:  # its announcement is a day, with no time
+        if not call.kind_spec.uses_jury:  # practices: the announcement is a day, no time
             del self.fields["time"]
 
 
@@ -353,13 +344,13 @@ class AssignForm(forms.Form):
 class DecisionsForm(forms.Form):
     """A pending decision per application awaiting one."""
 
-    def __init__(self, *args, applications, award=False, **kwargs):
+    def __init__(self, *args, applications, kind=kinds.MEMBERSHIP, **kwargs):
         super().__init__(*args, **kwargs)
         self.applications = applications
         for application in applications:
             self.fields[f"decision_{application.pk}"] = forms.ChoiceField(
                 label=str(application),
-                choices=[("", _("Undecided")), *decision_choices(award=award)],
+                choices=[("", _("Undecided")), *kind.decision_choices()],
                 required=False,
                 initial=application.decision,
             )
@@ -455,12 +446,7 @@ class CallForm(forms.ModelForm):
             "description",
             "theme",
             "time_zone",
-            "opens_on",
-            "closes_on",
-            "nomination_deadline",
-            "review_opens_on",
-            "review_closes_on",
-            "announcement_date",
+            *DATE_FIELDS,
             "announcement_time",
             "needs_national_nomination",
             "quota_per_country",
@@ -505,7 +491,7 @@ class CallForm(forms.ModelForm):
         )
         for name, text in DATE_HELP.items():
             self.fields[name].help_text = text
-        if call.is_practices:
+        if not call.kind_spec.uses_jury:  # a call for good practices
             self.fields["theme"].required = True
             self.fields["theme"].label = _("Theme of the library")
             # The model says the same (Call.clean); _post_clean keeps one of the two.

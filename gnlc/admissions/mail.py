@@ -12,12 +12,13 @@ from django.template.loader import select_template
 from django.utils import translation
 
 from gnlc.accounts.enums import RoleKind
+from gnlc.accounts.models import User
+from gnlc.admissions.models.outbox import Message
 
 
 def recipients(application) -> list[str]:
     """The city (its contact and the coordinator who applied) and its National
     Commission, without repeats."""
-    from gnlc.accounts.models import User
 
     emails = [application.contact_email, application.created_by.email]
     emails += list(
@@ -35,11 +36,8 @@ def render(application, state: str, reason: str = "") -> tuple[str, str, str] | 
     never in a language nobody chose."""
     language = application.language or "en"
     for candidate in dict.fromkeys([language, "en"]):
-        names = [f"admissions/mail/{candidate}/{state}.txt"]
-        if application.is_award:
-            names.insert(0, f"admissions/mail/{candidate}/award/{state}.txt")
         try:
-            template = select_template(names)
+            template = select_template(application.call.kind_spec.mail_templates(candidate, state))
         except TemplateDoesNotExist:
             continue
         with translation.override(candidate):
@@ -53,7 +51,6 @@ def render(application, state: str, reason: str = "") -> tuple[str, str, str] | 
 
 def queue_for(application, record) -> None:
     """Queue the message for a transition (called on commit by Application.transition)."""
-    from gnlc.admissions.models import Message
 
     rendered = render(application, record.to_state, record.note)
     if rendered is None:

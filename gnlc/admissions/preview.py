@@ -26,8 +26,8 @@ def preview_of(call):
 
     def collect(publication) -> dict:
         day = call.announcement_date
-        seen = {"day": day, "award": call.is_award}
-        if call.is_award:
+        seen = {"day": day, "award": call.kind_spec.award_words}
+        if call.kind_spec.award_words:
             seen["winners"] = _winners(publication, day)
             return seen
         cohort = publication.cohort

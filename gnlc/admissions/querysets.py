@@ -4,6 +4,7 @@ sees an application, its reviews or its scores anywhere."""
 
 import datetime as dt
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -11,10 +12,12 @@ from django.utils import timezone
 from gnlc.accounts.enums import RoleKind
 from gnlc.accounts.rules import is_juror, is_secretariat
 from gnlc.admissions.enums import (
+    AWARD_REPEAT_YEARS,
     REVIEWABLE_STATES,
     CallKind,
     ConflictDecision,
     ConflictKind,
+    PeerVisibility,
 )
 
 
@@ -29,7 +32,8 @@ def conflicted_q(user, prefix: str = "") -> Q:
     """Q on applications (under `prefix`, e.g. "application__") that `user` has a
     conflict with: a declared conflict not overridden, or the juror's own country unless
     the secretariat overrode that."""
-    from gnlc.admissions.models import Conflict, JurorProfile
+    Conflict = apps.get_model("admissions", "Conflict")
+    JurorProfile = apps.get_model("admissions", "JurorProfile")
 
     pk = OuterRef(f"{prefix}pk") if prefix else OuterRef("pk")
     declared = Conflict.objects.filter(application=pk, juror=user).exclude(
@@ -135,7 +139,7 @@ class ApplicationQuerySet(models.QuerySet):
         (and a member's coordinators its award applications); a National Commission
         those of its countries once submitted; a juror those assigned to them that they
         have no conflict with. Anyone else: none."""
-        from gnlc.admissions.models import Review
+        Review = apps.get_model("admissions", "Review")
 
         roles = _roles(user)
         if not roles and not (user.is_authenticated and user.is_active):
@@ -176,8 +180,8 @@ class ReviewQuerySet(models.QuerySet):
         other jurors' submitted reviews of applications they see when the call lets them
         (always, or once their own is submitted). Applicants and National Commissions
         never read reviews."""
-        from gnlc.admissions.enums import PeerVisibility
-        from gnlc.admissions.models import Application, Review
+        Application = apps.get_model("admissions", "Application")
+        Review = apps.get_model("admissions", "Review")
 
         if is_secretariat(user):
             return self
@@ -210,7 +214,6 @@ class AwardWinQuerySet(models.QuerySet):
         """`member`'s wins that keep it out of an award call opening in `opening_year`:
         those of the last `AWARD_REPEAT_YEARS` years (a city that won in year W may
         compete again in calls opening in W + 6 or later)."""
-        from gnlc.admissions.enums import AWARD_REPEAT_YEARS
 
         return self.filter(member=member, year__gt=opening_year - AWARD_REPEAT_YEARS)
 

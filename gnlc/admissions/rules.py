@@ -17,6 +17,8 @@ from gnlc.accounts.rules import (
     is_natcom_of_country,
     is_secretariat,
 )
+from gnlc.admissions.models import Application
+from gnlc.admissions.querysets import conflicted_q
 
 
 @rules.predicate
@@ -29,19 +31,19 @@ def is_applicant_of(user, application):
         return True
     return bool(
         application.member_id
-        and application.is_award
+        and application.call.kind_spec.enters_members
         and is_coordinator_of_member(user, application.member_id)
     )
 
 
 @rules.predicate
 def is_award_call(user, call):
-    return call is not None and call.is_award
+    return call is not None and call.kind_spec.enters_members
 
 
 @rules.predicate
 def is_membership_call(user, call):
-    return call is None or not call.is_award
+    return call is None or not call.kind_spec.enters_members
 
 
 @rules.predicate
@@ -67,8 +69,6 @@ def is_nominator_of(user, application):
 @rules.predicate
 def has_conflict(user, application):
     """A declared conflict not overridden, or the juror's own country (not overridden)."""
-    from gnlc.admissions.models import Application
-    from gnlc.admissions.querysets import conflicted_q
 
     return (
         user.is_authenticated
@@ -88,8 +88,6 @@ def is_assigned_juror(user, application):
 
 @rules.predicate
 def can_see_application(user, application):
-    from gnlc.admissions.models import Application
-
     return Application.objects.visible_to(user).filter(pk=application.pk).exists()
 
 

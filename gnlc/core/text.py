@@ -27,7 +27,7 @@ def fold(text: str) -> str:
 @functools.cache
 def _collator():
     # Imported late: building pyuca's table takes a moment and most requests never sort.
-    from pyuca import Collator
+    from pyuca import Collator  # noqa: PLC0415
 
     return Collator()
 

@@ -48,6 +48,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from PIL import Image
+
+from gnlc.core.storage import private_storage
 
 MB = 1024 * 1024
 SIGNATURES = {
@@ -217,8 +220,6 @@ def _pdf_activity(data) -> bool:
 
 
 def _check_image(file) -> None:
-    from PIL import Image
-
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     file.seek(0)
     try:
@@ -288,7 +289,6 @@ def safe_name(kind: str) -> str:
 def hold(file) -> str:
     """Keep a checked upload (one `CheckedFileField` cleaned) for the next try; return
     the signed token that names it. Also removes held files older than HELD_MAX_AGE."""
-    from gnlc.core.storage import private_storage
 
     _purge_held(private_storage)
     file.seek(0)
@@ -302,7 +302,6 @@ def hold(file) -> str:
 def _held(token: str) -> dict | None:
     """What a token from `hold` says ({path, name, kind}), or None if it is forged or
     expired, or its file gone."""
-    from gnlc.core.storage import private_storage
 
     try:
         held = signing.loads(token, salt=_HELD_SALT, max_age=HELD_MAX_AGE)
@@ -314,7 +313,6 @@ def _held(token: str) -> dict | None:
 def held_file(token: str) -> ContentFile | None:
     """The file a token from `hold` names, or None if the token is forged, expired or
     its file gone."""
-    from gnlc.core.storage import private_storage
 
     held = _held(token)
     if held is None:

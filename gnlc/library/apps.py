@@ -6,6 +6,7 @@ class LibraryConfig(AppConfig):
     label = "library"
 
     def ready(self):
-        from gnlc.library import signals
+        # Signals import models: only once the app registry is ready.
+        from gnlc.library import signals  # noqa: PLC0415
 
         signals.connect(self)

@@ -6,13 +6,17 @@ attachments, the moderation form and the documents' filter."""
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gnlc.accounts.rules import is_secretariat
+from gnlc.admissions.enums import CallKind
+from gnlc.admissions.models import Call
 from gnlc.cities.models import Member
 from gnlc.core.lists import FacetedFilter
 from gnlc.core.uploads import CheckedFileField
-from gnlc.library.enums import DocumentKind, Language, TargetGroup
+from gnlc.library.enums import DocumentKind, Language, PracticeState, TargetGroup
 from gnlc.library.models import (
     ATTACHMENT_KINDS,
     DESCRIPTION_FIELDS,
@@ -23,7 +27,12 @@ from gnlc.library.models import (
     Sdg,
     Theme,
 )
-from gnlc.library.querysets import SEARCH_MAX_LENGTH, PracticeSearch, SearchResults
+from gnlc.library.querysets import (
+    SEARCH_MAX_LENGTH,
+    PracticeSearch,
+    SearchResults,
+    _coordinated_member_ids,
+)
 from gnlc.library.search.facets import FILTERS as FACET_FILTERS
 from gnlc.library.search.facets import YEARS, filter_fields
 
@@ -63,9 +72,6 @@ class LibraryFilter(FacetedFilter, _SearchFields):
 
     def clean_call(self):
         """The call's id, if it is a call for practices (an error otherwise)."""
-        from gnlc.admissions.enums import CallKind
-        from gnlc.admissions.models import Call
-
         pk = self.cleaned_data["call"]
         if pk is None:
             return None
@@ -229,9 +235,6 @@ class PracticeForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from gnlc.accounts.rules import is_secretariat
-        from gnlc.library.querysets import _coordinated_member_ids
-
         members = Member.objects.select_related("country").order_by("name")
         if not is_secretariat(user):
             members = members.filter(pk__in=_coordinated_member_ids(user))
@@ -309,10 +312,6 @@ class CallSubmissionForm(forms.Form):
 
     def __init__(self, *args, user, call, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.db.models import Q
-
-        from gnlc.library.enums import PracticeState
-
         self.fields["practice"].queryset = (
             Practice.objects.managed_by(user)
             .filter(state=PracticeState.DRAFT)
@@ -337,8 +336,6 @@ class CallReviewForm(forms.Form):
 
     def __init__(self, *args, call, **kwargs):
         super().__init__(*args, **kwargs)
-        from gnlc.library.enums import PracticeState
-
         self.fields["practice"].queryset = call.practices.filter(state=PracticeState.SUBMITTED)
 
 

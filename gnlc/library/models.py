@@ -20,6 +20,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gnlc.accounts.enums import RoleKind
+from gnlc.accounts.models import User
+from gnlc.admissions.enums import CallKind
 from gnlc.audit.context import acting_as
 from gnlc.core import workflow
 from gnlc.core.markdown import render_markdown
@@ -400,8 +403,6 @@ class Practice(Workflow, models.Model):
 
     def coordinator_languages(self) -> dict[str, str]:
         """{e-mail: language} of its cities' coordinators and of its author."""
-        from gnlc.accounts.enums import RoleKind
-        from gnlc.accounts.models import User
 
         users = User.objects.filter(is_active=True).filter(
             models.Q(roles__kind=RoleKind.COORDINATOR, roles__member__practices=self)
@@ -444,7 +445,6 @@ def call_refusal(call, now=None) -> str | None:
     """Why practices cannot be submitted to `call` now, or None: it must be a call for
     practices, open at this moment in its own time zone (`Call.is_open`, the admission
     cycle's deadline rule: the closing day lasts until midnight there)."""
-    from gnlc.admissions.enums import CallKind
 
     context = {"call": call.title, "zone": call.time_zone}
     if call.kind != CallKind.PRACTICES:

@@ -4,6 +4,9 @@ search page, its downloads and the API go through one plan: gnlc/library/search/
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 
+from gnlc.accounts.enums import RoleKind
+from gnlc.accounts.rules import is_secretariat
+from gnlc.cities.models import Member
 from gnlc.library.enums import DocumentKind, Language, PracticeState
 from gnlc.library.search.facets import THEME_SLUG, THEME_SLUG_MAX_LENGTH, YEARS
 from gnlc.library.search.plan import PracticeSearch, SearchResults
@@ -14,8 +17,6 @@ __all__ = ["THEME_SLUG", "THEME_SLUG_MAX_LENGTH", "YEARS", "PracticeSearch", "Se
 
 
 def _coordinated_member_ids(user) -> set[int]:
-    from gnlc.accounts.enums import RoleKind
-
     if not user.is_authenticated:
         return set()
     return {role.member_id for role in user.role_list if role.kind == RoleKind.COORDINATOR}
@@ -35,8 +36,6 @@ class PracticeQuerySet(models.QuerySet):
         """Practices `user` may open: published and archived ones for anyone; every
         practice for the secretariat; their own cities' drafts and submissions for a
         city coordinator."""
-        from gnlc.accounts.rules import is_secretariat
-
         if is_secretariat(user):
             return self
         public = Q(state__in=[PracticeState.PUBLISHED, PracticeState.ARCHIVED])
@@ -49,8 +48,6 @@ class PracticeQuerySet(models.QuerySet):
     def managed_by(self, user):
         """Practices `user` works on: the secretariat's are all; a coordinator's are
         their cities' ones, whatever their state."""
-        from gnlc.accounts.rules import is_secretariat
-
         if is_secretariat(user):
             return self
         members = _coordinated_member_ids(user)
@@ -59,8 +56,6 @@ class PracticeQuerySet(models.QuerySet):
     def for_listing(self):
         """What lists show of each practice (cities with their country, themes), in a
         fixed number of queries whatever the number of rows."""
-        from gnlc.cities.models import Member
-
         return self.prefetch_related(
             Prefetch("members", queryset=Member.objects.select_related("country").order_by("name")),
             "themes",

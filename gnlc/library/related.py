@@ -20,6 +20,8 @@ from django.db import transaction
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
+from gnlc.library.models import PeerCity, Practice, RelatedPractice
+
 TOP = 5
 MIN_SCORE = 0.08
 TEXT_WEIGHT, TAG_WEIGHT = 0.6, 0.4
@@ -145,7 +147,6 @@ def _distinct_terms(terms: list[str]) -> list[str]:
 
 def compute_related() -> dict[str, int]:
     """Recompute and store related practices and peer cities. Returns the counts."""
-    from gnlc.library.models import PeerCity, Practice, RelatedPractice
 
     practices = list(
         Practice.objects.published().prefetch_related("themes", "sdgs", "members").order_by("pk")

@@ -5,12 +5,11 @@ practice's themes, goals and cities (many-to-many), and the full-text schema aft
 from django.db import connections
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
+from gnlc.library.models import LibraryRevision, Practice, Theme
 from gnlc.library.search import ensure_index
 
 
 def reindex_practices(sender, instance, action, reverse, model, pk_set, **kwargs):
-    from gnlc.library.models import Practice
-
     if reverse and action == "pre_clear":
         instance._library_cleared = list(instance.practices.values_list("pk", flat=True))
         return
@@ -29,7 +28,6 @@ def reindex_practices(sender, instance, action, reverse, model, pk_set, **kwargs
 
 def bump_revision(sender, **kwargs):
     """A practice deleted or a theme changed: cached searches are recomputed."""
-    from gnlc.library.models import LibraryRevision
 
     LibraryRevision.bump()
 
@@ -39,8 +37,6 @@ def ensure_search_index(sender, using, **kwargs):
 
 
 def connect(config):
-    from gnlc.library.models import Practice, Theme
-
     for field in ("members", "themes", "sdgs"):
         through = getattr(Practice, field).through
         m2m_changed.connect(reindex_practices, sender=through, dispatch_uid=f"library-{field}")

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,8 +9,7 @@ class MailConfig(AppConfig):
     verbose_name = _("Mail")
 
     def ready(self):
-        from django.core.signals import request_finished  # the app registry is ready here
-
-        from gnlc.mail.backends import send_after_request
+        # backends imports mail.models lazily; connect once the app registry is ready.
+        from gnlc.mail.backends import send_after_request  # noqa: PLC0415
 
         request_finished.connect(send_after_request, dispatch_uid="gnlc.mail.send_after_request")

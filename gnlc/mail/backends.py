@@ -14,7 +14,7 @@ _request = threading.local()
 
 class QueueBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
-        from gnlc.mail.models import QueuedMail  # this module loads before the apps
+        from gnlc.mail.models import QueuedMail  # noqa: PLC0415 -- this module loads before the apps
 
         queued = [QueuedMail.queue(email) for email in email_messages if email.recipients()]
         pending = getattr(_request, "pending", None)
@@ -30,7 +30,7 @@ def send_after_request(sender, **kwargs):
     pending, _request.pending = getattr(_request, "pending", None), []
     if not pending or not settings.GNLC_SEND_MAIL_AFTER_REQUEST:
         return
-    from gnlc.mail.models import send_due  # this module loads before the apps
+    from gnlc.mail.models import send_due  # noqa: PLC0415 -- this module loads before the apps
 
     try:
         send_due(only=pending)

@@ -13,9 +13,9 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from gnlc.cities.models import Cohort, Region
+from gnlc.cities.models import Cohort, Member, Region
 from gnlc.core.ratelimit import may_mail
-from gnlc.news import announcements
+from gnlc.news import announcements, mail
 from gnlc.news.enums import AnnouncementStatus, Language, SubscriberStatus
 from gnlc.news.querysets import PostQuerySet, SubscriberQuerySet
 
@@ -87,7 +87,6 @@ class Post(models.Model):
         """E-mail this published post to every confirmed subscriber of its language who
         has not had it yet; returns how many were sent. Idempotent: a delivery is
         recorded with each message, and a subscriber never gets the same post twice."""
-        from gnlc.news import mail
 
         if not self.is_published:
             return 0
@@ -319,8 +318,6 @@ class Announcement(models.Model):
         return f"{self.lead}\n\n{self.body}\n\n{self.closing}\n"
 
     def region_slugs(self) -> list[str]:
-        from gnlc.cities.models import Member
-
         return sorted(
             set(Member.objects.admitted_in(self.cohort).values_list("country__region", flat=True))
         )
@@ -482,7 +479,6 @@ class Subscriber(models.Model):
         `CONFIRM_RESEND_AFTER` ago (that one still works), or it had its share of mail
         (`may_mail`). Then nothing changes and nothing is sent; the person asking is
         told the same either way, so nothing says whether the address was known."""
-        from gnlc.news import mail
 
         subscriber, _created = cls.objects.get_or_create(
             email=email.strip().lower(), defaults={"language": language}

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gnlc.audit.context import acting_as
 from gnlc.core.text import count_words
 from gnlc.core.uploads import MB, CheckedFileField
 from gnlc.reporting.enums import ATTACHMENT_KINDS, ATTACHMENT_MAX_MB, Rating
@@ -129,7 +130,6 @@ class ReportForm(forms.Form):
     def save(self, *, by) -> None:
         """Write the answers into the report (which stays in its state) and handle the
         attachments; over-long narratives are kept, with a warning."""
-        from gnlc.audit.context import acting_as
 
         data = self.cleaned_data
         report = self.report

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from gnlc.audit.context import acting_as
 from gnlc.cities.enums import EventKind, Status
+from gnlc.cities.models import Member
 from gnlc.reporting.models import LifecyclePolicy, Report, ReportingPeriod
 
 ACTOR_LABEL = "gnlc apply-lifecycle"
@@ -75,8 +76,6 @@ def apply(day: dt.date, *, dry_run: bool = False) -> tuple[dict[str, int], list[
     created = {}
     for period in ReportingPeriod.objects.opened_by(day).order_by("opens"):
         if dry_run:
-            from gnlc.cities.models import Member
-
             have = period.reports.values_list("member_id", flat=True)
             count = Member.objects.active_on(period.opens).exclude(pk__in=have).count()
         else:

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from gnlc.accounts.enums import RoleKind
+from gnlc.accounts.models import User
 
 
 def site_url() -> str:
@@ -18,7 +19,6 @@ def site_url() -> str:
 
 def coordinators(member):
     """The member's active city coordinators."""
-    from gnlc.accounts.models import User
 
     return (
         User.objects.filter(is_active=True, roles__kind=RoleKind.COORDINATOR, roles__member=member)

@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
+from gnlc.cities.models import Member
 from gnlc.core import workflow
 from gnlc.core.models import TransitionHistory
 from gnlc.core.storage import private_storage
@@ -324,7 +325,6 @@ class ReportingPeriod(models.Model):
     def assign_reports(self) -> int:
         """Create the report of every member active on the day the period opens (and not
         yet given one); return how many were created. Safe to call again."""
-        from gnlc.cities.models import Member
 
         have = set(self.reports.values_list("member_id", flat=True))
         members = Member.objects.active_on(self.opens).exclude(pk__in=have).order_by("pk")

@@ -8,13 +8,13 @@ from django.db import models
 from django.db.models import Count, Q
 
 from gnlc.accounts.enums import RoleKind
-from gnlc.reporting.enums import EDITABLE_STATES
+from gnlc.accounts.rules import is_secretariat
+from gnlc.reporting.enums import EDITABLE_STATES, FrameworkStatus
 
 
 class FrameworkVersionQuerySet(models.QuerySet):
     def published(self):
         """Versions a reporting period may use."""
-        from gnlc.reporting.enums import FrameworkStatus
 
         return self.filter(status=FrameworkStatus.PUBLISHED)
 
@@ -42,7 +42,6 @@ class ReportQuerySet(models.QuerySet):
         city coordinator; their country's (read-only) for a National Commission; none
         for anyone else. Roles are asked through `User.has_role`, so a role that needs a
         second factor counts only in a verified session."""
-        from gnlc.accounts.rules import is_secretariat
 
         if not user.is_authenticated or not user.is_active:
             return self.none()

@@ -22,13 +22,15 @@ from gnlc.admissions.enums import (
     OPEN_STATES,
     WORKFLOW,
     ApplicationState,
-    CallKind,
     Deadline,
     DecisionKind,
     Language,
     state_label,
 )
 from gnlc.admissions.querysets import ApplicationQuerySet
+from gnlc.audit.context import acting_as
+from gnlc.cities.enums import Status
+from gnlc.cities.models import Member
 from gnlc.core import workflow
 from gnlc.core.models import TransitionHistory
 from gnlc.core.storage import private_storage
@@ -163,7 +165,8 @@ class Application(Workflow, models.Model):
 
     @property
     def is_award(self) -> bool:
-        return self.call.kind == CallKind.AWARD
+        """Named in the award's words, entered for a member (`gnlc.admissions.kinds`)."""
+        return self.call.kind_spec.award_words
 
     @property
     def state_label(self) -> str:
@@ -215,8 +218,6 @@ class Application(Workflow, models.Model):
         """Why this city may not apply to this call, or None: for membership, it is
         already an active member; for the award, the member is not eligible
         (`Call.award_refusal`); either way, another open application in the call."""
-        from gnlc.cities.enums import Status
-        from gnlc.cities.models import Member
 
         key = fold(self.city_name)
         if self.is_award:
@@ -339,7 +340,8 @@ class Application(Workflow, models.Model):
                 raise TransitionError(refusal)
 
     def check_locked(self, to, *, now) -> None:
-        from gnlc.admissions.models.call import Call
+        # At call time: call.py imports this module (a call publishes its applications).
+        from gnlc.admissions.models.call import Call  # noqa: PLC0415
 
         if to == ApplicationState.NOMINATED:
             # One National Commission member at a time per call: the lock on the call
@@ -379,7 +381,6 @@ class Application(Workflow, models.Model):
 
     def set_decision(self, decision: str, *, by) -> None:
         """Record the secretariat's pending decision (applied later in bulk)."""
-        from gnlc.audit.context import acting_as
 
         if not by.has_perm("admissions.decide_application", self):
             raise PermissionDenied

@@ -16,15 +16,14 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from gnlc.accounts.models import Role
+from gnlc.admissions import kinds
 from gnlc.admissions.enums import (
     AWARD_MEMBERSHIP_MONTHS,
-    AWARD_QUOTA_PER_COUNTRY,
     DECISION_STATE,
     QUOTA_STATES,
     ApplicationState,
@@ -34,6 +33,7 @@ from gnlc.admissions.enums import (
     PeerVisibility,
     PublicationState,
 )
+from gnlc.admissions.kinds import DATE_FIELDS
 from gnlc.admissions.models.application import Application, TransitionError
 from gnlc.admissions.models.award import AwardWin
 from gnlc.admissions.models.review import Review
@@ -44,23 +44,13 @@ from gnlc.cities.models import Cohort, Country, DataRevision, Member
 from gnlc.core import cache
 from gnlc.news.models import Announcement
 
-# The dates of a call, in the order they fall. Each is a calendar day in the call's time
-# zone; a deadline holds until the end of that day there (what "by 31 March" means).
-DATE_FIELDS = (
-    "opens_on",
-    "closes_on",
-    "nomination_deadline",
-    "review_opens_on",
-    "review_closes_on",
-    "announcement_date",
-)
+# The dates of a call, in the order they fall (DATE_FIELDS, from kinds). Each is a
+# calendar day in the call's time zone; a deadline holds until the end of that day there
+# (what "by 31 March" means).
 # The dates that START a period (the rest end one): an opening day begins at 00:00 in
 # the call's zone, a deadline lasts until 23:59 there. The announcement is a day.
 START_FIELDS = ("opens_on", "review_opens_on")
 END_FIELDS = ("closes_on", "nomination_deadline", "review_closes_on")
-# A call for good practices asks for three: the library's light review follows the
-# deadline, and the other dates are derived from these (`Call.clean`).
-PRACTICES_DATE_FIELDS = ("opens_on", "closes_on", "announcement_date")
 
 
 # The hour an announcement goes out, in the call's time zone, unless the call says another.
@@ -185,40 +175,27 @@ class Call(models.Model):
         ordering = ["-opens_on", "-id"]
 
     def __init__(self, *args, **kwargs):
-        # An award call's quota defaults to 2 nominations per country (membership: 3),
-        # unless one is given. Rows read from the database come positionally: untouched.
-        if kwargs.get("kind") == CallKind.AWARD and "quota_per_country" not in kwargs:
-            kwargs["quota_per_country"] = AWARD_QUOTA_PER_COUNTRY
-        # A call for good practices has no national nomination (the secretariat reviews).
-        if kwargs.get("kind") == CallKind.PRACTICES:
-            kwargs.setdefault("needs_national_nomination", False)
-            kwargs.setdefault("quota_per_country", None)
+        # A new call takes its kind's defaults (an award call's quota: 2 nominations per
+        # country; a call for good practices: no nomination, no quota), unless given.
+        # Rows read from the database come positionally: untouched.
+        if "kind" in kwargs:
+            for name, value in kinds.of(kwargs["kind"]).defaults.items():
+                kwargs.setdefault(name, value)
         super().__init__(*args, **kwargs)
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
-        if self.is_practices:
-            return reverse("library:call", args=[self.pk])
-        return reverse("admissions:call", args=[self.pk])
+        return self.kind_spec.page(self)
 
     @property
-    def is_award(self) -> bool:
-        return self.kind == CallKind.AWARD
-
-    @property
-    def is_practices(self) -> bool:
-        """A themed call for good practices: answered by library practices, not by
-        applications (gnlc/library)."""
-        return self.kind == CallKind.PRACTICES
+    def kind_spec(self) -> kinds.Kind:
+        """What this kind of call does differently (gnlc/admissions/kinds.py)."""
+        return kinds.of(self.kind)
 
     def apply_url(self) -> str:
-        if self.is_practices:
-            return reverse("library:call-submit", args=[self.pk])
-        return reverse(
-            "admissions:apply-award" if self.is_award else "admissions:apply", args=[self.pk]
-        )
+        return self.kind_spec.entry(self)
 
     # The award's eligibility ------------------------------------------------------------
 
@@ -259,14 +236,7 @@ class Call(models.Model):
         announcement. Each date must fall on or after the one before it: the error is
         put on the later date, naming the earlier one."""
         errors = {}
-        if self.is_practices:
-            if self.theme_id is None:
-                errors["theme"] = _("A call for good practices needs a theme.")
-            # Practices are reviewed by the secretariat alone: no nomination, no quota.
-            self.needs_national_nomination, self.quota_per_country = False, None
-            if self.closes_on and self.announcement_date:
-                self.nomination_deadline = self.review_opens_on = self.closes_on
-                self.review_closes_on = self.announcement_date
+        self.kind_spec.clean(self, errors)
         previous = None
         for name in self.date_fields():
             day = getattr(self, name)
@@ -365,7 +335,7 @@ class Call(models.Model):
         if now < self.start_of(self.opens_on):
             return _("Not open yet")
         if self.is_open(now):
-            return _("Open for submissions") if self.is_practices else _("Open for applications")
+            return str(self.kind_spec.open_phase)
         if self.before("nomination_deadline", now):
             return _("National nominations")
         if now < self.start_of(self.review_opens_on):
@@ -376,7 +346,7 @@ class Call(models.Model):
 
     def date_fields(self) -> tuple[str, ...]:
         """The dates this call asks the secretariat for, in the order they fall."""
-        return PRACTICES_DATE_FIELDS if self.is_practices else DATE_FIELDS
+        return self.kind_spec.date_fields
 
     def deadlines(self) -> list[dict]:
         """The call's dates for pages: label, day, whether it starts or ends a period,
@@ -423,9 +393,9 @@ class Call(models.Model):
     def has_entries(self) -> bool:
         """Whether anyone answered the call: applications, or for a call for good
         practices, practices submitted to it."""
-        if self.is_practices:
-            return self.practices.exists()
-        return self.applications.exists()
+        if self.kind_spec.uses_jury:
+            return self.applications.exists()
+        return self.practices.exists()
 
     def scoring_started(self) -> bool:
         """Whether a juror has saved a review: the criteria's set and weights then stay
@@ -444,9 +414,9 @@ class Call(models.Model):
             self.clean()
         except ValidationError as error:
             problems.extend(error.messages)
-        if not self.is_practices and not self.criteria.exists():
+        if self.kind_spec.uses_jury and not self.criteria.exists():
             problems.append(_("Add at least one score criterion: the jury scores on them."))
-        if not self.is_practices and self.reviews_required < 1:
+        if self.kind_spec.uses_jury and self.reviews_required < 1:
             problems.append(_("Ask for at least one review per application."))
         if now >= self.ends_at("closes_on"):
             problems.append(
@@ -657,24 +627,14 @@ class Call(models.Model):
             for a in admits
         ]
         if short:
-            if self.is_award:
-                message = _(
-                    "A city wins only once the jury has reviewed it (%(required)d reviews "
-                    "per application): %(cities)s. Wait for the reviews, or change these "
-                    "decisions."
-                )
-            else:
-                message = _(
-                    "A city is admitted only once the jury has reviewed it (%(required)d "
-                    "reviews per application): %(cities)s. Wait for the reviews, or change "
-                    "these decisions."
-                )
-            return message % {"required": self.reviews_required, "cities": ", ".join(short)}
-        if self.is_award:
-            try:
-                self.check_one_winner_per_country()
-            except TransitionError as error:
-                return error.message
+            return self.kind_spec.unreviewed % {
+                "required": self.reviews_required,
+                "cities": ", ".join(short),
+            }
+        try:
+            self.kind_spec.check_decisions(self)  # an award: one winner per country
+        except TransitionError as error:
+            return error.message
         return None
 
     @transaction.atomic
@@ -744,12 +704,7 @@ class Call(models.Model):
     def unpublished(self):
         """Admitted applications not published yet: members to make (membership), or
         winners to record (award)."""
-        admitted = self.applications.filter(state="admitted")
-        if self.is_award:
-            return admitted.filter(member__isnull=False).exclude(
-                member__in=self.wins.values("member")
-            )
-        return admitted.filter(member__isnull=True)
+        return self.kind_spec.unpublished(self, self.applications.filter(state="admitted"))
 
     def publication_state(self, now: dt.datetime | None = None) -> PublicationState:
         """Where the publication stands: requested and waiting for the instant
@@ -818,20 +773,15 @@ class Call(models.Model):
             )
         self._lock()
         with acting_as(by, "" if by else PUBLISHER_LABEL):
-            if self.is_award:
-                publication = Publication(wins=self._record_wins())
-            else:
-                publication = self._admit_members(by)
-                publication.posts = Announcement.go_out_with(
-                    self, publication.cohort, at=self.announcement_instant()
-                )
+            publication = self.kind_spec.publish(self, by)
             if self.published_at is None:
                 self.published_at = now
                 self.save(update_fields=["published_at"])
         DataRevision.bump()  # cached public figures follow at once
         return publication
 
-    def _admit_members(self, by) -> Publication:
+    def admit_members(self, by) -> Publication:
+        """Publish a membership call: new members, then the announcements' posts."""
         cohort, _created = Cohort.objects.get_or_create(
             year=self.announcement_date.year,
             defaults={"announced_on": self.announcement_date},
@@ -868,12 +818,14 @@ class Call(models.Model):
             application.save(update_fields=["member", "updated_at"])
             Role.make_applicant_coordinator(application, member)
             publication.members.append(member)
+        publication.posts = Announcement.go_out_with(self, cohort, at=self.announcement_instant())
         return publication
 
-    def _record_wins(self) -> list:
+    def record_wins(self) -> Publication:
+        """Publish an award call: an `AwardWin` per winner."""
         self.check_one_winner_per_country()
         winners = self.unpublished().select_related("member").order_by("city_name", "id")
-        return [
+        wins = [
             AwardWin.objects.create(
                 member=application.member,
                 call=self,
@@ -883,6 +835,7 @@ class Call(models.Model):
             )
             for application in winners
         ]
+        return Publication(wins=wins)
 
     def rehearse_publication(self, collect):
         """`collect(publication)` called on what `materialise` would make public at the

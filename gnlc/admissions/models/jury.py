@@ -15,7 +15,10 @@ from gnlc.admissions.enums import (
     ConflictKind,
     ProfileChangeState,
 )
-from gnlc.admissions.querysets import ConflictQuerySet
+from gnlc.admissions.models.application import Application
+from gnlc.admissions.models.review import Review
+from gnlc.admissions.querysets import ConflictQuerySet, conflicted_q
+from gnlc.audit.context import acting_as
 
 
 class JurorProfile(models.Model):
@@ -45,7 +48,6 @@ class JurorProfile(models.Model):
         changes only once the secretariat approves (`JurorProfileChange.approve`); the
         request replaces one still pending, and asking for the country they have
         withdraws it. Returns the pending request, if any."""
-        from gnlc.audit.context import acting_as
 
         country_id = getattr(country, "pk", country)
         with acting_as(by):
@@ -72,10 +74,6 @@ class JurorProfile(models.Model):
         declared), so the application is hidden from them at once and needs another
         juror. Applications already decided keep their reviews, as history. Returns how
         many were withdrawn."""
-        from gnlc.admissions.models.application import Application
-        from gnlc.admissions.models.review import Review
-        from gnlc.admissions.querysets import conflicted_q
-        from gnlc.audit.context import acting_as
 
         conflicted = Application.objects.filter(state=ApplicationState.NOMINATED).filter(
             conflicted_q(self.user)
@@ -135,7 +133,6 @@ class JurorProfileChange(models.Model):
         """The secretariat approves: the juror's country changes, and every assignment
         now in conflict is withdrawn (`withdraw_conflicted_assignments`). Returns how
         many were."""
-        from gnlc.audit.context import acting_as
 
         self._decide(ProfileChangeState.APPROVED, by=by)
         profile = self.profile
@@ -148,7 +145,6 @@ class JurorProfileChange(models.Model):
 
     def reject(self, *, by) -> None:
         """The secretariat rejects: nothing changes."""
-        from gnlc.audit.context import acting_as
 
         self._decide(ProfileChangeState.REJECTED, by=by)
         with acting_as(by):
@@ -204,8 +200,6 @@ class Conflict(models.Model):
     def declare(cls, *, application, juror, kind, note="", by) -> "Conflict":
         """Declare a conflict (a juror about themself, or the secretariat). The juror's
         assignment to the application goes: the application needs another juror."""
-        from gnlc.admissions.models.review import Review
-        from gnlc.audit.context import acting_as
 
         with acting_as(by):
             conflict, _created = cls.objects.update_or_create(
@@ -235,7 +229,6 @@ class Conflict(models.Model):
 
     def decide(self, decision, *, by, reason: str = "") -> None:
         """The secretariat confirms or overrides the conflict; overriding needs a reason."""
-        from gnlc.audit.context import acting_as
 
         if decision == ConflictDecision.OVERRIDDEN and not reason.strip():
             raise ValidationError(_("Say why the conflict is overridden."))

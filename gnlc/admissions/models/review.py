@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from gnlc.admissions.enums import Recommendation
 from gnlc.admissions.querysets import ReviewQuerySet
+from gnlc.audit.context import acting_as
 
 
 class ReviewError(Exception):
@@ -78,7 +79,6 @@ class Review(models.Model):
         """Save the juror's review, or raise ReviewError: the review phase is not open
         (in the call's time zone), or `version` is not the stored one (someone saved in
         between: their save stands, this one is refused and the form keeps its input)."""
-        from gnlc.audit.context import acting_as
 
         call = self.application.call
         if not call.review_is_open(now):

@@ -7,14 +7,25 @@
 
 from django import template
 
-from gnlc.admissions import enums
-
 register = template.Library()
 
 
 @register.filter
+def fill(text, values) -> str:
+    """`text` (a kind's words with %(name)s placeholders, `gnlc.admissions.kinds`)
+    with `values` put in: `{{ call.kind_spec.decided_summary|fill:decided }}`."""
+    return text % values
+
+
+@register.filter
 def state_label(state: str, call) -> str:
-    return enums.state_label(state, award=call.is_award) if state else ""
+    return call.kind_spec.state_label(state) if state else ""
+
+
+@register.filter
+def move_label(state: str, call) -> str:
+    """The button that moves an application to `state`, in the call's words."""
+    return call.kind_spec.move_label(state)
 
 
 @register.filter
@@ -22,4 +33,4 @@ def recommendation_label(recommendation: str, call) -> str:
     """A juror's recommendation, or "" while they have given none."""
     if not recommendation:
         return ""
-    return dict(enums.recommendation_choices(award=call.is_award))[recommendation]
+    return dict(call.kind_spec.recommendation_choices())[recommendation]

@@ -4,11 +4,11 @@ query) for pages whose views do not pass them, such as the statistics page."""
 
 from django import template
 
+from gnlc.cities.stats import award_winners as winners
+
 register = template.Library()
 
 
 @register.simple_tag
 def award_winners(as_of=None) -> list[dict]:
-    from gnlc.cities.stats import award_winners as winners
-
     return winners(as_of or None)
