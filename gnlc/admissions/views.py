@@ -229,18 +229,6 @@ def apply(request, pk):
     )
 
 
-def _coordinated_members(user):
-    """The members `user` is a coordinator of: those they may enter for the award."""
-    from gnlc.cities.models import Member
-
-    return (
-        Member.objects.filter(roles__user=user, roles__kind=RoleKind.COORDINATOR)
-        .select_related("country")
-        .distinct()
-        .order_by("name")
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply_award(request, pk):
@@ -250,7 +238,7 @@ def apply_award(request, pk):
     if not call.is_award:
         raise Http404
     check(request, "admissions.apply_award", call)
-    members = _coordinated_members(request.user)
+    members = request.user.coordinated_members()
     existing = list(
         Application.objects.filter(call=call, member__in=members, state__in=OPEN_STATES)
         .select_related("member")
@@ -309,7 +297,7 @@ def application_edit(request, pk):
         form = AwardApplicationForm(
             request.POST or None,
             call=application.call,
-            members=_coordinated_members(request.user),
+            members=request.user.coordinated_members(),
             strict=strict,
             instance=application,
         )

@@ -449,24 +449,13 @@ class SuggestionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """All for the secretariat; for a city coordinator or a National Commission, the
         suggestions about their city or their country's members; none otherwise."""
-        from gnlc.accounts.enums import RoleKind
-
         if user.has_perm("cities.review_suggestion"):
             return self
         if not user.is_authenticated:
             return self.none()
-        members = [
-            r.member_id
-            for r in user.role_list
-            if r.kind == RoleKind.COORDINATOR and user.has_role(r.kind, member=r.member_id)
-        ]
-        countries = [
-            r.country_id
-            for r in user.role_list
-            if r.kind == RoleKind.NATCOM and user.has_role(r.kind, country=r.country_id)
-        ]
         return self.filter(
-            models.Q(member_id__in=members) | models.Q(member__country_id__in=countries)
+            models.Q(member_id__in=user.coordinated_member_ids())
+            | models.Q(member__country_id__in=user.natcom_country_ids())
         )
 
 

@@ -20,11 +20,7 @@ from gnlc.library.search import (
 
 
 def _coordinated_member_ids(user) -> set[int]:
-    from gnlc.accounts.enums import RoleKind
-
-    if not user.is_authenticated:
-        return set()
-    return {role.member_id for role in user.role_list if role.kind == RoleKind.COORDINATOR}
+    return user.coordinated_member_ids() if user.is_authenticated else set()
 
 
 class PracticeQuerySet(models.QuerySet):
