@@ -5,13 +5,11 @@ platform's four, English where a template is missing): the text comes from
 `admissions/mail/<language>/<state>.txt` (the first line is the
 subject; for an award call `admissions/mail/<language>/award/<state>.txt` where there is
 one) under `translation.override`, so country names and dates are in that language
-too. Nothing is sent here: the secretariat reads the outbox and sends."""
-
-from django.template.exceptions import TemplateDoesNotExist
-from django.template.loader import select_template
-from django.utils import translation
+too. Nothing is sent here: the secretariat reads the outbox and sends (into the platform's
+mail queue, `gnlc.mail.outbox.send_rendered`)."""
 
 from gnlc.accounts.enums import RoleKind
+from gnlc.mail.outbox import render_mail
 
 
 def recipients(application) -> list[str]:
@@ -32,23 +30,18 @@ def render(application, state: str, reason: str = "") -> tuple[str, str, str] | 
     """(language, subject, body) for `application` reaching `state`, or None where no
     message is written for that state. Written in the application's language; where a
     language has no template for the state, in English (the network's working language),
-    never in a language nobody chose."""
-    language = application.language or "en"
-    for candidate in dict.fromkeys([language, "en"]):
-        names = [f"admissions/mail/{candidate}/{state}.txt"]
-        if application.is_award:
-            names.insert(0, f"admissions/mail/{candidate}/award/{state}.txt")
-        try:
-            template = select_template(names)
-        except TemplateDoesNotExist:
-            continue
-        with translation.override(candidate):
-            text = template.render(
-                {"application": application, "call": application.call, "reason": reason}
-            )
-        subject, _sep, body = text.strip().partition("\n")
-        return candidate, subject.strip(), body.strip() + "\n"
-    return None
+    never in a language nobody chose (`gnlc.mail.outbox.render_mail`)."""
+    names = [f"admissions/mail/{{language}}/{state}"]
+    if application.is_award:
+        names.insert(0, f"admissions/mail/{{language}}/award/{state}")
+    rendered = render_mail(
+        names,
+        {"application": application, "call": application.call, "reason": reason},
+        application.language or "en",
+    )
+    if rendered is None:
+        return None
+    return rendered.language, rendered.subject, rendered.body
 
 
 def queue_for(application, record) -> None:

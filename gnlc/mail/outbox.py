@@ -14,6 +14,7 @@ transaction it is queued with it. Senders that must wait for a commit call it fr
 `transaction.on_commit`. The test settings put Django's in-memory outbox in the
 queue's place, so tests read `django.core.mail.outbox` right after the action."""
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -76,7 +77,9 @@ def render_mail(
                 name = found.template.origin.template_name.removesuffix(".txt")
                 alternative = get_template(f"{name}.html").render(context)
         subject, _sep, body = text.strip().partition("\n")
-        return Rendered(candidate, " ".join(subject.split()), body.strip() + "\n", alternative)
+        # One line of ASCII spaces (a no-break space, French's before a colon, stays).
+        subject = re.sub(r"[ \t]+", " ", subject.strip())
+        return Rendered(candidate, subject, body.strip() + "\n", alternative)
     return None
 
 
