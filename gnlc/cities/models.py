@@ -2,10 +2,8 @@
 were admitted in, and the membership events their status is derived from."""
 
 import datetime as dt
-import functools
 import re
 
-from babel import Locale
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -13,8 +11,8 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gnlc.cities.enums import (
     ALLOWED_EVENTS,
@@ -26,6 +24,7 @@ from gnlc.cities.enums import (
     SuggestionKind,
     SuggestionStatus,
 )
+from gnlc.cities.names import country_name
 from gnlc.cities.querysets import MemberQuerySet, MembershipEventQuerySet
 
 # A BCP 47 language tag, loosely: a language subtag and optional script/region/variant
@@ -40,26 +39,6 @@ REGION_LABELS = {
     "europe-and-north-america": gettext_lazy("Europe and North America"),
     "latin-america-and-the-caribbean": gettext_lazy("Latin America and the Caribbean"),
 }
-
-
-@functools.cache
-def _territories(language: str) -> dict | None:
-    """CLDR's country names in `language` (None for a language Babel does not know),
-    parsed once: a directory page names every country of its facets."""
-    try:
-        return dict(Locale.parse(language).territories)
-    except (ValueError, LookupError):
-        return None
-
-
-def country_label(iso2: str, name: str) -> str:
-    """A country's name in the active language (`Country.label`), from its code and UN
-    name, without a model instance: pages label up to two hundred facet rows."""
-    language = (get_language() or "en").split("-")[0]
-    if language == "en":
-        return name
-    territories = _territories(language)
-    return territories.get(iso2, name) if territories else name
 
 
 class Region(models.Model):
@@ -102,9 +81,12 @@ class Country(models.Model):
 
     @property
     def label(self) -> str:
-        """The country's name in the active language: our UN name in English, CLDR's
-        (through Babel) in other languages, falling back to the UN name."""
-        return country_label(self.iso2, self.name)
+        """The country's UN short name in the active language (gnlc/cities/names.py)."""
+        return country_name(self.iso2, self.name)
+
+    def name_in(self, language: str) -> str:
+        """The country's UN short name in `language` (a press release's)."""
+        return country_name(self.iso2, self.name, language)
 
     def get_absolute_url(self):
         return reverse("cities:country", args=[self.iso2.lower()])

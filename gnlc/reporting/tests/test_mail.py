@@ -1,7 +1,7 @@
 from django.utils import translation
 
-from gnlc.news.tests.conftest import compile_catalogues
 from gnlc.mail.outbox import language_of, render_mail
+from gnlc.news.tests.conftest import compile_catalogues
 from gnlc.reporting.enums import ReportState
 from gnlc.reporting.tests.factories import ReportFactory, complete
 
@@ -35,4 +35,7 @@ def test_render_follows_each_recipients_language(member, coordinator):
         "reporting/mail/returned", {"report": report, "record": None}, language_of(coordinator)
     )
 
-    assert rendered.subject == f"Votre rapport pour {report.period.name} a été renvoyé pour modifications"
+    assert (
+        rendered.subject
+        == f"Votre rapport pour {report.period.name} a été renvoyé pour modifications"
+    )
