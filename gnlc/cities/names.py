@@ -14,7 +14,7 @@ Sorting them is `gnlc.core.text.sort_key`'s job (the one collator)."""
 
 import functools
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from django.utils.translation import get_language
 
 UN_SHORT_NAMES = {
@@ -140,7 +140,7 @@ def _territories(language: str) -> dict:
     parsed once: a directory page names every country of its facets."""
     try:
         return dict(Locale.parse(language).territories)
-    except (ValueError, LookupError):
+    except (ValueError, LookupError, UnknownLocaleError):
         return {}
 
 
