@@ -65,6 +65,15 @@ class UserQuerySet(models.QuerySet):
             .order_by("email")
         )
 
+    def natcom_of(self, country):
+        """The active accounts of `country`'s (an instance or its iso2) National
+        Commission, by address."""
+        return (
+            self.filter(is_active=True, roles__kind=RoleKind.NATCOM, roles__country=country)
+            .distinct()
+            .order_by("email")
+        )
+
     def secretariat_who_can_log_in(self):
         """Active accounts with the secretariat role and a password set: those who can
         run the network now (an invitation not yet accepted does not count)."""

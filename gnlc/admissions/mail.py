@@ -8,21 +8,15 @@ one) under `translation.override`, so country names and dates are in that langua
 too. Nothing is sent here: the secretariat reads the outbox and sends (into the platform's
 mail queue, `gnlc.mail.outbox.send_rendered`)."""
 
-from gnlc.accounts.enums import RoleKind
+from gnlc.accounts.models import User
 from gnlc.mail.outbox import render_mail
 
 
 def recipients(application) -> list[str]:
     """The city (its contact and the coordinator who applied) and its National
     Commission, without repeats."""
-    from gnlc.accounts.models import User
-
     emails = [application.contact_email, application.created_by.email]
-    emails += list(
-        User.objects.filter(
-            is_active=True, roles__kind=RoleKind.NATCOM, roles__country=application.country_id
-        ).values_list("email", flat=True)
-    )
+    emails += list(User.objects.natcom_of(application.country_id).values_list("email", flat=True))
     return list(dict.fromkeys(e for e in emails if e))
 
 
