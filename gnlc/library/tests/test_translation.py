@@ -87,7 +87,7 @@ def test_facet_labels_in_the_language(practice, language):
 def test_country_facet_sorted_in_the_languages_collation(member):
     from gnlc.cities.tests.factories import MemberFactory
 
-    PracticeFactory(members=[member])  # Kenya: "Kenya" in Spanish too (the UN short name; CLDR says "Kenia")
+    PracticeFactory(members=[member])  # "Kenya" in Spanish too: the UN short name
     PracticeFactory(members=[MemberFactory(name="Nuuk", country_id="DE")])  # "Alemania"
     PracticeFactory(members=[MemberFactory(name="Ystad", country_id="SE")])  # "Suecia"
 
