@@ -135,7 +135,7 @@ def _empty_cache():
     rolled-back database, so a value cached by one test must not answer another."""
     from django.core.cache import cache
 
-    from gnlc.cities.cache import forget_memoised
+    from gnlc.core.cache import forget_memoised
 
     cache.clear()
     forget_memoised()

@@ -23,7 +23,7 @@ emptied!) and measures gnlc only (Datasette reads SQLite).
 
 Datasette is not a project dependency: it is installed in its own virtual environment,
 bench/.venv-datasette (git-ignored), on first run. gnlc caches a facet page per query
-and data revision (gnlc/cities/cache.py) and Datasette does not cache query results:
+and data revision (gnlc/core/cache.py) and Datasette does not cache query results:
 the repeat mode measures that difference, the cold mode does not.
 
 Run:  .venv/bin/python bench/datasette_compare.py [--members 100000] [--seconds 20]

@@ -221,7 +221,7 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             # A Redis server down must not hang every request: fail fast, then the
-            # callers log and serve uncached (gnlc.cities.cache, gnlc.core.ratelimit).
+            # callers log and serve uncached (gnlc.core.cache, gnlc.core.ratelimit).
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }

@@ -49,6 +49,14 @@ class ApiError(Exception):
         self.details = details or []
 
 
+def first_or_404(queryset, message: str):
+    """The first row of `queryset`, or the error shape's 404 saying `message`."""
+    found = queryset.first()
+    if found is None:
+        raise ApiError(404, message)
+    return found
+
+
 def error_body(status: int, message: str, details: list[dict] | None = None) -> dict:
     return {
         "error": {

@@ -11,10 +11,10 @@ directory then costs no count query at all.
 
 from django.utils.translation import gettext
 
-from gnlc.cities.cache import memoised
 from gnlc.cities.enums import Status
 from gnlc.cities.models import Country, Region
 from gnlc.cities.querysets import COHORT_NOT_KNOWN
+from gnlc.core.cache import memoised
 
 FACETS = ("region", "country", "cohort", "status")  # Directory.FACETS' order
 

@@ -5,6 +5,7 @@ same rules, into the same `Directory`)."""
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from gnlc.cities.enums import Status, SuggestionStatus
@@ -23,6 +24,7 @@ from gnlc.cities.querysets import (
     Directory,
 )
 from gnlc.core.forms import RepeatedField
+from gnlc.core.lists import FacetedFilter
 
 
 def country_filter() -> RepeatedField:
@@ -49,7 +51,7 @@ class CohortValueField(forms.CharField):
         return str(self.year.clean(value))
 
 
-class DirectoryFilter(forms.Form):
+class DirectoryFilter(FacetedFilter, forms.Form):
     """Search, facets, "as of" date and sort of the member directory.
 
     Each facet (region, country, cohort, status) takes several values, repeated in the
@@ -80,25 +82,27 @@ class DirectoryFilter(forms.Form):
 
     FILTER_FIELDS = Directory.FILTERS
     FACETS = Directory.FACETS
+    INPUTS = ("q", "as_of")
+    # The date and the sort apply when changed; the search box applies as one types, so
+    # its own "change" on leaving it is not a trigger: it raced the facet clicked then.
+    APPLY_ON_CHANGE = ("as_of", "sort")
 
-    def __init__(self, data=None, *args, **kwargs):
-        super().__init__(data if data is not None else {}, *args, **kwargs)
+    def chip_value(self, name, value, label):
+        if name == "as_of":
+            return date_format(value, "j F Y")
+        if name == "status":
+            return Status(value).label
+        if name == "region":
+            return REGION_LABELS.get(value, value)
+        if name == "cohort" and value == COHORT_NOT_KNOWN:
+            return _("not known")
+        if name == "country" and label is None:
+            return Country(iso2=value, name=value).label
+        return label
 
-    @property
-    def filters(self) -> dict:
-        """The valid, non-empty filters, as cleaned values (a facet's: a list)."""
-        if not self.is_valid():
-            return {}
-        return {k: v for k, v in self.cleaned_data.items() if k in self.FILTER_FIELDS and v}
-
-    def filter_pairs(self) -> list[tuple[str, object]]:
-        """The filters as (name, value) pairs, a facet's values one pair each: what the
-        URL repeats, and what a download is named after."""
-        return [
-            (name, item)
-            for name, value in self.filters.items()
-            for item in (value if isinstance(value, list) else [value])
-        ]
+    def chip_toggles(self, name):
+        # The search and the date are one value: removing them needs no value.
+        return name in self.FACETS
 
     @property
     def directory(self) -> Directory:

@@ -12,12 +12,14 @@ A member is identified by its name and country, so importing the same file twice
 nothing, and a changed row updates its member.
 """
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
@@ -94,7 +96,7 @@ class MemberRow:
 
 @dataclass
 class ImportResult:
-    rows: list[MemberRow] = field(default_factory=list)
+    good: int = 0  # rows that passed every check
     errors: list[RowError] = field(default_factory=list)
     created: int = 0
     updated: int = 0
@@ -104,24 +106,74 @@ class ImportResult:
     written: bool = False
 
 
-def read_csv_text(data: bytes, filename: str = "file") -> list[dict[str, str]]:
-    """Decode UTF-8 (with or without BOM) and parse; anything else is a clear error."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ImportFileError(
-            f"{filename} is not UTF-8 (undecodable byte at line {line}); "
-            "save it as UTF-8 and import again."
-        ) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    columns = reader.fieldnames or []
+def _check_columns(columns: list[str], filename: str) -> None:
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if not any(c in columns for c in WHEN_COLUMNS):
         missing.append(" or ".join(WHEN_COLUMNS))
     if missing:
         raise ImportFileError(f"{filename} lacks the column(s): {', '.join(missing)}.")
+
+
+def _not_utf8(filename: str, line: int) -> ImportFileError:
+    return ImportFileError(
+        f"{filename} is not UTF-8 (undecodable byte at line {line}); "
+        "save it as UTF-8 and import again."
+    )
+
+
+def read_csv_text(data: bytes, filename: str = "file") -> list[dict[str, str]]:
+    """Decode UTF-8 (with or without BOM) and parse; anything else is a clear error.
+    For a file already in memory (a suggestion, an upload); a file on disk is read as a
+    stream by `CsvFile`."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(filename, data[: exc.start].count(b"\n") + 1) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    _check_columns(reader.fieldnames or [], filename)
     return list(reader)
+
+
+class CsvFile:
+    """A members CSV on disk, read as a stream each time it is iterated: the import reads
+    it twice (every row checked, then the good rows written), so its memory does not
+    grow with the file. Opening it reads it once in binary to check that it is UTF-8 and
+    has the columns, and to take its SHA-256 for the import's audit entry."""
+
+    CHUNK = 1 << 20
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.name = path.name
+        digest = hashlib.sha256()
+        decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        line = 1
+        with path.open("rb") as stream:
+            while chunk := stream.read(self.CHUNK):
+                digest.update(chunk)
+                # The decoder may hold the first bytes of a character cut by the chunk's
+                # end; the error's offset counts them too.
+                held = len(decoder.getstate()[0])
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    start = max(exc.start - held, 0)
+                    raise _not_utf8(self.name, line + chunk[:start].count(b"\n")) from None
+                line += chunk.count(b"\n")
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                raise _not_utf8(self.name, line) from None
+        self.sha256 = digest.hexdigest()
+        with self._open() as text:
+            _check_columns(csv.DictReader(text).fieldnames or [], self.name)
+
+    def _open(self):
+        return self.path.open(encoding="utf-8-sig", newline="")
+
+    def __iter__(self) -> Iterator[dict[str, str]]:
+        with self._open() as text:
+            yield from csv.DictReader(text)
 
 
 def _optional_float(raw: str, label: str, low: float, high: float, problems: list[str]):
@@ -140,11 +192,24 @@ def _optional_float(raw: str, label: str, low: float, high: float, problems: lis
 
 def validate(records: Iterable[dict[str, str]], *, today: dt.date | None = None) -> ImportResult:
     """Check every row and collect every problem with its line number (the header is
-    line 1). Nothing is written here."""
-    today = today or timezone.localdate()
+    line 1); the good rows are counted, not kept. Nothing is written here."""
+    result = ImportResult()
+    for checked in _checked(records, today or timezone.localdate()):
+        if isinstance(checked, RowError):
+            result.errors.append(checked)
+        else:
+            result.good += 1
+    return result
+
+
+def _checked(records: Iterable[dict[str, str]], today: dt.date) -> Iterator[MemberRow | RowError]:
+    """Each row, checked: a `MemberRow` ready to write, or a `RowError` with every
+    problem of the row. The same records give the same answers, so the import checks a
+    file in one pass and writes its good rows in a second. What is kept from row to row
+    is the key of each row for the duplicate check (a name and a code, a few dozen bytes
+    a row)."""
     countries = {c.iso2: c for c in Country.objects.select_related("region")}
     regions = {r.name: r for r in Region.objects.all()}
-    result = ImportResult()
     seen: dict[tuple[str, str], int] = {}
     for line, raw in enumerate(records, start=2):
         row = {k: (v or "").strip() for k, v in raw.items() if k is not None}
@@ -229,77 +294,82 @@ def validate(records: Iterable[dict[str, str]], *, today: dt.date | None = None)
             else:
                 seen[key] = line
         if problems:
-            result.errors.append(RowError(line, "; ".join(problems)))
+            yield RowError(line, "; ".join(problems))
             continue
-        result.rows.append(
-            MemberRow(
-                line=line,
-                name=name,
-                country=country,
-                year=year,
-                admitted_on=admitted_on,
-                source_url=row.get("source_url", ""),
-                subdivision=row.get("subdivision", ""),
-                kind=kind,
-                latitude=latitude,
-                longitude=longitude,
-                local_name=None if local_name is None else local_name.strip(),
-                local_name_lang=None if local_name_lang is None else local_name_lang.strip(),
-                member_by=member_by,
-            )
+        yield MemberRow(
+            line=line,
+            name=name,
+            country=country,
+            year=year,
+            admitted_on=admitted_on,
+            source_url=row.get("source_url", ""),
+            subdivision=row.get("subdivision", ""),
+            kind=kind,
+            latitude=latitude,
+            longitude=longitude,
+            local_name=None if local_name is None else local_name.strip(),
+            local_name_lang=None if local_name_lang is None else local_name_lang.strip(),
+            member_by=member_by,
         )
-    return result
+
+
+def _rows_of(path: Path) -> csv.DictReader:
+    return csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""))
+
+
+def _optional_int(raw: str | None) -> int | None:
+    return int(raw) if raw else None
+
+
+def _upsert(model, lookup: dict, values: dict) -> bool:
+    """Create the row `lookup` finds, or set `values` on it; True if anything changed."""
+    row, created = model.objects.get_or_create(**lookup, defaults=values)
+    if created:
+        return True
+    if all(getattr(row, k) == v for k, v in values.items()):
+        return False
+    for k, v in values.items():
+        setattr(row, k, v)
+    row.save()
+    return True
 
 
 def load_cohorts(path: Path = SHIPPED_COHORTS) -> int:
-    """Create or update cohorts from a cohorts.csv (year, announced_on, source_url);
-    returns how many changed."""
-    rows = csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""))
-    changed = 0
-    for row in rows:
-        announced = dt.date.fromisoformat(row["announced_on"]) if row.get("announced_on") else None
-        values = {
-            "announced_on": announced,
-            "source_url": row.get("source_url", ""),
-            "announced_members": int(row["announced_members"])
-            if row.get("announced_members")
-            else None,
-            "announced_countries": int(row["announced_countries"])
-            if row.get("announced_countries")
-            else None,
-        }
-        cohort, created = Cohort.objects.get_or_create(year=int(row["year"]), defaults=values)
-        if not created and any(getattr(cohort, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(cohort, k, v)
-            cohort.save()
-            changed += 1
-        changed += created
-    return changed
+    """Create or update cohorts from a cohorts.csv (year, announced_on, source_url,
+    announced_members, announced_countries); returns how many changed."""
+    return sum(
+        _upsert(
+            Cohort,
+            {"year": int(row["year"])},
+            {
+                "announced_on": dt.date.fromisoformat(row["announced_on"])
+                if row.get("announced_on")
+                else None,
+                "source_url": row.get("source_url", ""),
+                "announced_members": _optional_int(row.get("announced_members")),
+                "announced_countries": _optional_int(row.get("announced_countries")),
+            },
+        )
+        for row in _rows_of(path)
+    )
 
 
 def load_network_totals(path: Path = SHIPPED_TOTALS) -> int:
     """Create or update the network's published totals from a network_totals.csv (on,
     members, countries, source_url, note); returns how many changed."""
-    rows = csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""))
-    changed = 0
-    for row in rows:
-        values = {
-            "members": int(row["members"]),
-            "countries": int(row["countries"]),
-            "source_url": row.get("source_url", ""),
-            "note": row.get("note", ""),
-        }
-        total, created = NetworkTotal.objects.get_or_create(
-            on=dt.date.fromisoformat(row["on"]), defaults=values
+    return sum(
+        _upsert(
+            NetworkTotal,
+            {"on": dt.date.fromisoformat(row["on"])},
+            {
+                "members": int(row["members"]),
+                "countries": int(row["countries"]),
+                "source_url": row.get("source_url", ""),
+                "note": row.get("note", ""),
+            },
         )
-        if not created and any(getattr(total, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(total, k, v)
-            total.save()
-            changed += 1
-        changed += created
-    return changed
+        for row in _rows_of(path)
+    )
 
 
 def apply_corrections(path: Path, actor_label: str) -> list[str]:
@@ -308,7 +378,7 @@ def apply_corrections(path: Path, actor_label: str) -> list[str]:
     country, its coordinates (which were of the wrong place) cleared for the import to
     place it again. A correction already applied, or whose member is absent, does
     nothing; one whose target already exists is left for a person to settle."""
-    rows = csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""))
+    rows = _rows_of(path)
     done = []
     for row in rows:
         member = Member.objects.filter(name=row["city"], country_id=row["iso2_was"]).first()
@@ -419,7 +489,7 @@ def import_many(
     cohorts_file: Path | None = None,
     corrections_file: Path | None = None,
     totals_file: Path | None = None,
-    progress: Callable[[Iterable], Iterable] = lambda rows: rows,
+    progress: Callable[[Iterable, int], Iterable] = lambda rows, total: rows,
     actor_label: str = "gnlc import-members",
     actor=None,
     sources: list[tuple[str, str]] | None = None,
@@ -428,12 +498,16 @@ def import_many(
     one: every row of every file is checked first, and all are written in one
     transaction or none is.
 
-    New members are written in batches (`_create_members`), their admissions and
-    on-record facts with them; a row of a member already held goes through `_apply_row`,
-    which compares and saves it. The import is one entry of the audit log (its files,
-    their SHA-256 from `sources` [(name, hash)], its counts and the members it created),
-    not one per row."""
-    results = [validate(records) for records in files]
+    Each file is read twice, row by row (a `CsvFile` streams from disk): once to check
+    every row, once to write the good ones in batches of `BATCH`, so memory stays flat
+    in the file's size. New members are written in batches (`_create_members`), their
+    admissions and on-record facts with them; a row of a member already held goes
+    through `_apply_row`, which compares and saves it. The import is one entry of the
+    audit log (its files, their SHA-256 from `sources` [(name, hash)], its counts and
+    the members it created), not one per row. `progress(rows, total)` wraps the rows
+    being written (the command's progress bar)."""
+    today = timezone.localdate()
+    results = [validate(records, today=today) for records in files]
     if dry_run or (any(r.errors for r in results) and not skip_invalid):
         return results
     # A person (a reviewer accepting a suggestion) or a command's label.
@@ -445,16 +519,11 @@ def import_many(
         if corrections_file is not None:
             results[0].corrected = apply_corrections(corrections_file, actor_label)
         cohorts = {c.year: c for c in Cohort.objects.all()}
-        created: list[int] = []
-        slugs: set[str] = set()
-        for result in results:
-            batch: list[MemberRow] = []
-            for row in progress(result.rows):
-                batch.append(row)
-                if len(batch) == BATCH:
-                    created += _write_batch(batch, cohorts, result, slugs)
-                    batch = []
-            created += _write_batch(batch, cohorts, result, slugs)
+        created = IdRanges()
+        for records, result in zip(files, results, strict=True):
+            good = (row for row in _checked(records, today) if isinstance(row, MemberRow))
+            for batch in _batches(progress(good, result.good), BATCH):
+                created.extend(_write_batch(batch, cohorts, result))
         if created:
             DataRevision.bump()  # bulk_create sends no signal: cached figures are stale
         # An import that changed nothing is no change.
@@ -470,7 +539,14 @@ def import_many(
 BATCH = 1000
 
 
-def _write_batch(rows: list[MemberRow], cohorts, result: ImportResult, slugs: set) -> list[int]:
+def _batches(rows: Iterable[MemberRow], size: int) -> Iterator[list[MemberRow]]:
+    """Lists of `size` rows (the last one shorter); itertools.batched from Python 3.12."""
+    rows = iter(rows)
+    while batch := list(islice(rows, size)):
+        yield batch
+
+
+def _write_batch(rows: list[MemberRow], cohorts, result: ImportResult) -> list[int]:
     """Write `rows`; returns the ids of the members created."""
     if not rows:
         return []
@@ -487,13 +563,13 @@ def _write_batch(rows: list[MemberRow], cohorts, result: ImportResult, slugs: se
                 result.unplaced.append(f"{member.name} ({member.country.iso2})")
         else:
             new.append(row)
-    members = _create_members(new, cohorts, slugs)
+    members = _create_members(new, cohorts)
     result.created += len(members)
     result.unplaced += [f"{m.name} ({m.country_id})" for m in members if not m.has_coordinates]
     return [member.pk for member in members]
 
 
-def _create_members(rows: list[MemberRow], cohorts, slugs: set) -> list[Member]:
+def _create_members(rows: list[MemberRow], cohorts) -> list[Member]:
     """New members for `rows` and their events (the on-record fact, the admission), two
     inserts. What `Member.save`, `record_event` and `refresh_from_events` would store is
     set here by the same rules: the folded search text, a free slug, where the
@@ -504,7 +580,7 @@ def _create_members(rows: list[MemberRow], cohorts, slugs: set) -> list[Member]:
         return []
     today = timezone.localdate()
     members, events = [], []
-    free = _free_slugs(rows, slugs)
+    free = _free_slugs(rows)
     for row in rows:
         latitude, longitude, coordinates_source = row.latitude, row.longitude, ""
         if latitude is None:
@@ -567,9 +643,11 @@ def _create_members(rows: list[MemberRow], cohorts, slugs: set) -> list[Member]:
     return members
 
 
-def _free_slugs(rows: list[MemberRow], taken_here: set) -> dict[int, str]:
+def _free_slugs(rows: list[MemberRow]) -> dict[int, str]:
     """{line: slug} for new members, as `unique_member_slug` chooses them (the name, then
-    name-country, then a number), free in the database and in this import so far."""
+    name-country, then a number), free in the database (which holds the batches written
+    before, in this transaction) and in this batch."""
+    taken_here: set[str] = set()
     candidates = {}
     for row in rows:
         base = slugify(row.name) or "member"
@@ -590,18 +668,29 @@ def _free_slugs(rows: list[MemberRow], taken_here: set) -> dict[int, str]:
     return chosen
 
 
-def _id_ranges(ids: list[int]) -> str:
-    """ "1-3, 7" for [1, 2, 3, 7]: a large import's members in a line of the audit log."""
-    ranges: list[list[int]] = []
-    for pk in sorted(ids):
-        if ranges and pk == ranges[-1][1] + 1:
-            ranges[-1][1] = pk
-        else:
-            ranges.append([pk, pk])
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in ranges)
+class IdRanges:
+    """The ids of the members an import created, kept as ranges ("1-3, 7" for 1, 2, 3
+    and 7): a batch's new ids follow each other, so a large import's fit in a line of
+    the audit log and in a few bytes of memory."""
+
+    def __init__(self):
+        self.ranges: list[list[int]] = []
+
+    def extend(self, ids: Iterable[int]) -> None:
+        for pk in sorted(ids):
+            if self.ranges and pk == self.ranges[-1][1] + 1:
+                self.ranges[-1][1] = pk
+            else:
+                self.ranges.append([pk, pk])
+
+    def __bool__(self) -> bool:
+        return bool(self.ranges)
+
+    def __str__(self) -> str:
+        return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in self.ranges)
 
 
-def _log_import(results: list[ImportResult], created: list[int], sources) -> None:
+def _log_import(results: list[ImportResult], created: IdRanges, sources) -> None:
     """One audit entry for the import: its files and their hashes, its counts, the
     members made."""
     names = ", ".join(name for name, _ in sources or [])
@@ -610,12 +699,12 @@ def _log_import(results: list[ImportResult], created: list[int], sources) -> Non
     counts = {
         "file": names,
         "sha256": digest,
-        "rows": sum(len(r.rows) + len(r.errors) for r in results),
+        "rows": sum(r.good + len(r.errors) for r in results),
         "created": sum(r.created for r in results),
         "updated": sum(r.updated for r in results),
         "unchanged": sum(r.unchanged for r in results),
         "skipped": sum(len(r.errors) for r in results),
-        "created_ids": _id_ranges(created),
+        "created_ids": str(created),
     }
     if len(sources or []) > 1:  # the files' hashes in one, for the entry's name
         digest = hashlib.sha256(digest.encode()).hexdigest()
@@ -631,15 +720,9 @@ def _log_import(results: list[ImportResult], created: list[int], sources) -> Non
     )
 
 
-def _read(path: Path) -> tuple[list[dict[str, str]], tuple[str, str]]:
-    """The file's rows, and its (name, SHA-256) for the import's audit entry."""
-    data = path.read_bytes()
-    return read_csv_text(data, path.name), (path.name, hashlib.sha256(data).hexdigest())
-
-
 def import_members_file(path: Path, **options) -> ImportResult:
-    records, source = _read(path)
-    return import_many([records], sources=[source], **options)[0]
+    source = CsvFile(path)
+    return import_many([source], sources=[(source.name, source.sha256)], **options)[0]
 
 
 SHIPPED_FILES = (SHIPPED_MEMBERS, SHIPPED_ON_RECORD)
@@ -649,12 +732,12 @@ def import_shipped_data(**options) -> list[ImportResult]:
     """Load the network's real data shipped with the package (cohorts, the network's
     published totals, corrections to earlier shipped rows, the members, then the members
     on record), all or nothing."""
-    files, sources = zip(*(_read(path) for path in SHIPPED_FILES), strict=True)
+    files = [CsvFile(path) for path in SHIPPED_FILES]
     return import_many(
-        list(files),
+        files,
         cohorts_file=SHIPPED_COHORTS,
         corrections_file=SHIPPED_CORRECTIONS,
         totals_file=SHIPPED_TOTALS,
-        sources=list(sources),
+        sources=[(file.name, file.sha256) for file in files],
         **options,
     )

@@ -26,6 +26,7 @@ from gnlc.cities.enums import (
 )
 from gnlc.cities.names import country_name
 from gnlc.cities.querysets import MemberQuerySet, MembershipEventQuerySet
+from gnlc.core.models import Revision
 
 # A BCP 47 language tag, loosely: a language subtag and optional script/region/variant
 # subtags ("ar", "zh-Hant", "sr-Latn-RS"); enough to catch a name typed in its place.
@@ -520,22 +521,6 @@ class Suggestion(models.Model):
             transaction.on_commit(lambda: send_suggestion_outcome(self))
 
 
-class DataRevision(models.Model):
-    """A counter of changes to the public data (members, events, cohorts, countries),
-    bumped in the same transaction as the change. Cached figures key on it, so every
-    app server sees a change at once, whatever cache each one has."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    number = models.PositiveBigIntegerField(default=0)
-
-    def __str__(self):
-        return str(self.number)
-
-    @classmethod
-    def current(cls) -> int:
-        return cls.objects.filter(pk=1).values_list("number", flat=True).first() or 0
-
-    @classmethod
-    def bump(cls) -> None:
-        if not cls.objects.filter(pk=1).update(number=models.F("number") + 1):
-            cls.objects.get_or_create(pk=1, defaults={"number": 1})
+class DataRevision(Revision):
+    """The revision of the public data (members, events, cohorts, countries): bumped by
+    every change to them (signals.py), it keys every cached public figure."""

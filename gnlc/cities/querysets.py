@@ -12,7 +12,7 @@ from gnlc.core.text import fold
 
 # The directory's filters and their rules, taken by both of its parsers: the web form
 # (`DirectoryFilter`: the pages, the downloads, `gnlc export`) and the API's schema
-# (`gnlc.api.schemas.MemberQuery`, which is also the OpenAPI document).
+# (`gnlc.cities.api.MemberQuery`, which is also the OpenAPI document).
 COHORT_YEARS = (2000, 2100)
 # The cohort facet's value for members whose cohort no source gives (members on record).
 COHORT_NOT_KNOWN = "unknown"
@@ -312,7 +312,7 @@ class Directory:
         or a date its rows are the whole network's, kept in this process per data
         revision, so a filter costs no count query at all."""
         from gnlc.cities import facets
-        from gnlc.cities.cache import memoised
+        from gnlc.core.cache import memoised
 
         base = self.base_queryset()
         # Only the whole network's members are kept: a narrower `members` is counted.

@@ -13,13 +13,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gnlc.cities import datapackage, exports, jsonld
-from gnlc.cities.cache import cached
-from gnlc.cities.enums import EventKind, Status
+from gnlc.cities.enums import EventKind
 from gnlc.cities.forms import COHORT_NOT_KNOWN, DirectoryFilter, MemberProfileForm
 from gnlc.cities.models import REGION_LABELS, Cohort, Country, Member, Region
 from gnlc.cities.names import country_name
@@ -35,6 +33,8 @@ from gnlc.cities.stats import (
     network_stats,
 )
 from gnlc.core import csvfile
+from gnlc.core.cache import cached
+from gnlc.core.lists import list_context, render_list
 from gnlc.core.text import sort_key
 
 PAGE_SIZE = 50
@@ -59,7 +59,7 @@ def _directory_page(form, number) -> dict:
     """What the directory shows for a valid filter and page number: {count, number,
     ids (of the page's members, in order), facets (raw counts)}. At 100,000 members the
     count and the facets cost hundreds of milliseconds: cached per filters and page on
-    the data revision (gnlc.cities.cache), like the API's list, so never stale."""
+    the data revision (gnlc.core.cache), like the API's list, so never stale."""
 
     def compute():
         summary = form.summary()
@@ -128,60 +128,22 @@ def _localised_countries(rows, code="iso2"):
     return sorted(rows, key=lambda row: sort_key(row["label"]))
 
 
-def _chips(form, facets):
-    """The active filters, a facet's values one each, as (name, value, label, readable
-    value), for "remove filter" links."""
-    chips = []
-    for name, value in form.filter_pairs():
-        shown = next(
-            (row["label"] for row in facets.get(name, []) if str(row["value"]) == str(value)),
-            None,
-        )
-        if name == "as_of":
-            shown = date_format(value, "j F Y")
-        elif name == "status":
-            shown = Status(value).label
-        elif name == "region":
-            shown = REGION_LABELS.get(value, value)
-        elif name == "cohort" and value == COHORT_NOT_KNOWN:
-            shown = _("not known")
-        elif name == "country" and shown is None:
-            shown = Country(iso2=value, name=value).label
-        chips.append(
-            {
-                "name": name,
-                "value": value,
-                "label": form.fields[name].label,
-                "shown": shown or value,
-                # The search and the date are one value: removing them needs no value.
-                "toggles": name in form.FACETS,
-            }
-        )
-    return chips
-
-
 @require_GET
 def directory(request):
     form = DirectoryFilter(request.GET)
-    context = {"form": form}
+    context = {}
     if form.is_valid():
         found = _directory_page(form, request.GET.get("page"))
-        facets = _facets(form, found["facets"])
         rows = CachedPage(form.queryset(), found)
         context.update(
             page=Paginator(rows, PAGE_SIZE).get_page(found["number"]),
-            facets=facets,
-            filters=form.filters,
-            hidden_filters=[
-                (name, value) for name, value in form.filter_pairs() if name in form.FACETS
-            ],
-            chips=_chips(form, facets),
+            facets=_facets(form, found["facets"]),
             cohort=_single_cohort(form),
         )
-    status = 200 if form.is_valid() else 400
-    if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "cities/partials/directory_results.html", context, status=status)
-    return render(request, "cities/directory.html", context, status=status)
+    context = list_context(form, url="cities:directory", list_id="directory", **context)
+    return render_list(
+        request, "cities/directory.html", "cities/partials/directory_results.html", context
+    )
 
 
 def _single_cohort(form):

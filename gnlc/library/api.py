@@ -6,14 +6,14 @@ rules (gnlc.library.querysets) and hand their cleaned filters to the same querie
 its form (`searched`, `filter_by`), so a URL selects the same practices everywhere."""
 
 import datetime as dt
-import math
 from typing import Annotated, Literal
 
-from django.urls import reverse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Schema
 
-from gnlc.api.errors import ApiError
-from gnlc.api.schemas import ERRORS, CountryCode, Integer, RegionSlug, integer
+from gnlc.api.errors import first_or_404
+from gnlc.api.pagination import PAGE, Page, page_size, paginate
+from gnlc.api.router import Router
+from gnlc.api.schemas import CountryCode, FacetValue, Integer, RegionSlug, absolute, integer
 from gnlc.library.enums import SDG_NAMES, DocumentKind, KeyFeature, Language
 from gnlc.library.models import Document, Practice
 from gnlc.library.querysets import (
@@ -24,7 +24,6 @@ from gnlc.library.querysets import (
 )
 
 router = Router(tags=["library"])
-MAX_PAGE_SIZE = 100
 LanguageValue = Literal[tuple(Language.values)]
 ThemeSlug = Annotated[
     str, Field(min_length=1, max_length=THEME_SLUG_MAX_LENGTH, pattern=THEME_SLUG)
@@ -40,8 +39,8 @@ class PageQuery(Schema):
         description="Words to search for, all required; results are ranked by relevance.",
         examples=["adult literacy"],
     )
-    page: Integer = Field(1, ge=1, description="Page number, from 1.")
-    page_size: Integer = Field(20, ge=1, le=MAX_PAGE_SIZE, description="Results per page.")
+    page: Integer = PAGE
+    page_size: Integer = page_size(20, 100)
 
 
 def _alternatives(values) -> list:
@@ -106,10 +105,19 @@ class CityRef(Schema):
     name: str
     country: str = Field(description="ISO 3166-1 alpha-2.")
 
+    @staticmethod
+    def resolve_country(obj):
+        return obj.country_id
+
 
 class Highlight(Schema):
     title: str = Field(description="HTML: the title, escaped, with matches in <mark>.")
     excerpt: str = Field(description="HTML: a passage, escaped, with matches in <mark>.")
+
+
+def _highlight(obj):
+    """A search result's highlight (title and excerpt), on its row with `q` only."""
+    return getattr(obj, "highlight", None)
 
 
 class Practice_(Schema):
@@ -130,26 +138,41 @@ class Practice_(Schema):
     web_url: str
     highlight: Highlight | None = Field(None, description="With `q` only.")
 
+    resolve_highlight = staticmethod(_highlight)
+
+    @staticmethod
+    def resolve_cities(obj):
+        return list(obj.members.all())
+
+    @staticmethod
+    def resolve_themes(obj):
+        return [theme.slug for theme in obj.themes.all()]
+
+    @staticmethod
+    def resolve_sdgs(obj):
+        return [sdg.number for sdg in obj.sdgs.all()]
+
+    @staticmethod
+    def resolve_url(obj, context):
+        return absolute(context, "practice", obj.slug)
+
+    @staticmethod
+    def resolve_web_url(obj, context):
+        return context["request"].build_absolute_uri(obj.get_absolute_url())
+
 
 class PracticeDetail(Practice_):
     body: str = Field(description="Markdown, as written.")
     links: list[str]
     attachments: list[str] = Field(description="URLs of its PDF and image files.")
 
+    @staticmethod
+    def resolve_attachments(obj, context):
+        build = context["request"].build_absolute_uri
+        return [build(item.get_absolute_url()) for item in obj.attachments.all()]
 
-class FacetValue(Schema):
-    value: str | int
-    label: str
-    count: int
 
-
-class PracticePage(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
-    next: str | None
-    previous: str | None
+class PracticePage(Page):
     facets: dict[str, list[FacetValue]]
     results: list[Practice_]
 
@@ -165,146 +188,42 @@ class Document_(Schema):
     file_url: str
     highlight: Highlight | None = None
 
+    resolve_highlight = staticmethod(_highlight)
 
-class DocumentPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
-    next: str | None
-    previous: str | None
+    @staticmethod
+    def resolve_file_url(obj, context):
+        return context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class DocumentPage(Page):
     results: list[Document_]
 
 
 def _page(request, params, results) -> dict:
-    count = results.count()
-    size = params.page_size
-    pages = max(1, math.ceil(count / size))
-    if params.page > pages:
-        raise ApiError(
-            404,
-            f"Page {params.page} does not exist: there are {pages} page(s) of {size}.",
-            [{"field": "page", "message": f"Choose a page from 1 to {pages}."}],
-        )
-    start = (params.page - 1) * size
-
-    def link(number: int) -> str:
-        query = request.GET.copy()
-        query["page"] = str(number)
-        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-
-    return {
-        "count": count,
-        "page": params.page,
-        "page_size": size,
-        "pages": pages,
-        "next": link(params.page + 1) if params.page < pages else None,
-        "previous": link(params.page - 1) if params.page > 1 else None,
-        "rows": results[start : start + size],
-    }
+    """The page of `results` that `params` ask for, its rows still model objects (the
+    page's schema serialises them)."""
+    page, rows = paginate(request, params, results.count())
+    return {**page, "results": list(results[rows])}
 
 
-def _highlight(row):
-    highlight = getattr(row, "highlight", None)
-    return {"title": highlight.title, "excerpt": highlight.excerpt} if highlight else None
-
-
-def _practice(request, practice) -> dict:
-    return {
-        "slug": practice.slug,
-        "title": practice.title,
-        "summary": practice.summary,
-        "cities": [
-            {"slug": m.slug, "name": m.name, "country": m.country_id}
-            for m in practice.members.all()
-        ],
-        "themes": [theme.slug for theme in practice.themes.all()],
-        "sdgs": [sdg.number for sdg in practice.sdgs.all()],
-        "target_groups": list(practice.target_groups),
-        "key_feature": practice.key_feature,
-        "year_started": practice.year_started,
-        "year_ended": practice.year_ended,
-        "language": practice.language,
-        "published_at": practice.published_at,
-        "is_demo": practice.is_demo,
-        "url": request.build_absolute_uri(reverse("api-1:practice", args=[practice.slug])),
-        "web_url": request.build_absolute_uri(practice.get_absolute_url()),
-        "highlight": _highlight(practice),
-    }
-
-
-@router.get(
-    "/practices",
-    response={200: PracticePage, **ERRORS},
-    url_name="practices",
-    operation_id="list_practices",
-    summary="Published practices, searched and filtered, with facet counts",
+@router.endpoint(
+    "/practices", PracticePage, "Published practices, searched and filtered, with facet counts"
 )
 def list_practices(request, params: Query[PracticeQuery]):
     """Ranked by relevance with `q` (and highlighted), newest first without."""
     results = Practice.objects.published().searched(params.q or "", params.filters())
-    page = _page(request, params, results)
-    rows = page.pop("rows")
-    return {
-        **page,
-        "facets": results.facets(),
-        "results": [_practice(request, practice) for practice in rows],
-    }
+    return {**_page(request, params, results), "facets": results.facets()}
 
 
-@router.get(
-    "/practices/{slug}",
-    response={200: PracticeDetail, **ERRORS},
-    url_name="practice",
-    operation_id="get_practice",
-    summary="One published practice",
-)
+@router.endpoint("/practices/{slug}", PracticeDetail, "One published practice")
 def get_practice(request, slug: str):
-    practice = (
-        Practice.objects.published()
-        .for_listing()
-        .prefetch_related("attachments")
-        .filter(slug=slug)
-        .first()
+    practices = Practice.objects.published().for_listing().prefetch_related("attachments")
+    return first_or_404(
+        practices.filter(slug=slug), f"No published practice has the slug {slug!r}."
     )
-    if practice is None:
-        raise ApiError(404, f"No published practice has the slug {slug!r}.")
-    return {
-        **_practice(request, practice),
-        "body": practice.body,
-        "links": list(practice.links),
-        "attachments": [
-            request.build_absolute_uri(item.get_absolute_url())
-            for item in practice.attachments.all()
-        ],
-    }
 
 
-@router.get(
-    "/documents",
-    response={200: DocumentPage, **ERRORS},
-    url_name="documents",
-    operation_id="list_documents",
-    summary="The network's publications, searched and filtered",
-)
+@router.endpoint("/documents", DocumentPage, "The network's publications, searched and filtered")
 def list_documents(request, params: Query[DocumentQuery]):
     results = Document.objects.filter_by(params.filters()).searched(params.q or "")
-    page = _page(request, params, results)
-    rows = page.pop("rows")
-    return {
-        **page,
-        "results": [
-            {
-                "slug": d.slug,
-                "title": d.title,
-                "kind": d.kind,
-                "language": d.language,
-                "year": d.year,
-                "summary": d.summary,
-                "is_demo": d.is_demo,
-                "file_url": request.build_absolute_uri(d.get_absolute_url()),
-                "highlight": _highlight(d),
-            }
-            for d in rows
-        ],
-    }
+    return _page(request, params, results)

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from gnlc.core import csvfile
 from gnlc.core.text import file_slug
+from gnlc.library.models import DESCRIPTION_FIELDS
+from gnlc.library.search.facets import FACETS
 
 FORMATS = {"csv": csvfile.CONTENT_TYPE, "json": "application/json; charset=utf-8"}
 CSV_COLUMNS = [
@@ -18,22 +20,17 @@ CSV_COLUMNS = [
     "countries",
     "themes",
     "sdgs",
-    "target_groups",
-    "key_feature",
-    "year_started",
-    "year_ended",
-    "language",
-    "links",
+    *DESCRIPTION_FIELDS,
     "published_at",
     "url",
     "is_demo",
 ]
 
 
-# Facets named by their kind before their values, where a bare value would not say what
-# it is (a year, a goal's number).
-NAMED = {"sdg": "sdg", "year": "since", "call": "call"}
-PLURALS = {"theme": "themes", "sdg": "sdgs", "region": "regions", "country": "countries"}
+# Filters named by their kind before their values, where a bare value would not say what
+# it is (a year, a goal's number; the facets' words are in their registry).
+NAMED = {**{f.name: f.file_word for f in FACETS if f.file_word}, "call": "call"}
+PLURALS = {f.name: f.plural for f in FACETS if f.plural}
 
 
 def filename(pairs: list[tuple[str, object]], text: str, fmt: str) -> str:

@@ -9,19 +9,13 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gnlc.cities.forms import country_filter
-from gnlc.cities.models import REGION_LABELS, Member
-from gnlc.core.forms import RepeatedField
+from gnlc.cities.models import Member
+from gnlc.core.lists import FacetedFilter
 from gnlc.core.uploads import CheckedFileField
-from gnlc.library.enums import (
-    SDG_CHOICES,
-    DocumentKind,
-    KeyFeature,
-    Language,
-    TargetGroup,
-)
+from gnlc.library.enums import DocumentKind, Language, TargetGroup
 from gnlc.library.models import (
     ATTACHMENT_KINDS,
+    DESCRIPTION_FIELDS,
     MAX_ATTACHMENT_BYTES,
     Document,
     Practice,
@@ -29,17 +23,25 @@ from gnlc.library.models import (
     Sdg,
     Theme,
 )
-from gnlc.library.querysets import (
-    SEARCH_MAX_LENGTH,
-    THEME_SLUG_MAX_LENGTH,
-    YEARS,
-    PracticeSearch,
-    SearchResults,
+from gnlc.library.querysets import SEARCH_MAX_LENGTH, PracticeSearch, SearchResults
+from gnlc.library.search.facets import FILTERS as FACET_FILTERS
+from gnlc.library.search.facets import YEARS, filter_fields
+
+# The search words, then a filter per facet of the registry (search/facets.py), in its
+# order: the form's fields are declared from it.
+_SearchFields = type(
+    "_SearchFields",
+    (forms.Form,),
+    {
+        "q": forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH),
+        **filter_fields(),
+    },
 )
 
 
-class LibraryFilter(forms.Form):
-    """Search words and facet filters of the library's practices.
+class LibraryFilter(FacetedFilter, _SearchFields):
+    """Search words and facet filters of the library's practices (a field per facet of
+    the registry), and the call for practices they answer.
 
     Each facet filter takes several values, repeated in the URL (`?theme=literacy&
     theme=health`): a practice matches any of them, and every filter given. Invalid
@@ -47,59 +49,17 @@ class LibraryFilter(forms.Form):
     a 422), never silently dropped: a shared link that no longer means anything says
     so."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH)
-    theme = RepeatedField(forms.SlugField(max_length=THEME_SLUG_MAX_LENGTH), label=_("Theme"))
-    sdg = RepeatedField(forms.TypedChoiceField(coerce=int, choices=SDG_CHOICES), label=_("SDG"))
-    region = RepeatedField(forms.ChoiceField(choices=REGION_LABELS.items()), label=_("Region"))
-    country = country_filter()
-    year = RepeatedField(
-        forms.IntegerField(min_value=YEARS[0], max_value=YEARS[1]), label=_("Active since")
-    )
-    language = RepeatedField(forms.ChoiceField(choices=Language.choices), label=_("Language"))
-    key_feature = RepeatedField(
-        forms.ChoiceField(choices=KeyFeature.choices), label=_("Key Features area")
-    )
     # The themed call for practices the practices answered (its id, as its page links).
     call = forms.IntegerField(label=_("Call for practices"), required=False, min_value=1)
 
-    FILTER_FIELDS = (
-        "theme",
-        "sdg",
-        "region",
-        "country",
-        "year",
-        "language",
-        "key_feature",
-        "call",
-    )
+    FILTER_FIELDS = (*FACET_FILTERS, "call")
 
-    def __init__(self, data=None, *args, **kwargs):
-        super().__init__(data if data is not None else {}, *args, **kwargs)
+    def chip_value(self, name, value, label):
+        # The call filter has no facet (a call's practices are reached from its page).
+        return getattr(self, "call_title", None) if name == "call" else label
 
-    @property
-    def filters(self) -> dict:
-        """The valid, non-empty facet filters (not the search words); a facet's as a
-        list."""
-        if not self.is_valid():
-            return {}
-        return {
-            k: v
-            for k, v in self.cleaned_data.items()
-            if k in self.FILTER_FIELDS and v not in ("", None, [])
-        }
-
-    def filter_pairs(self) -> list[tuple[str, object]]:
-        """The filters as (name, value) pairs, a facet's values one pair each: what the
-        URL repeats, and what a download is named after."""
-        return [
-            (name, item)
-            for name, value in self.filters.items()
-            for item in (value if isinstance(value, list) else [value])
-        ]
-
-    @property
-    def text(self) -> str:
-        return self.cleaned_data.get("q", "") if self.is_valid() else ""
+    def chip_toggles(self, name):
+        return name != "call"
 
     def clean_call(self):
         """The call's id, if it is a call for practices (an error otherwise)."""
@@ -122,13 +82,10 @@ class LibraryFilter(forms.Form):
         practices = Practice.objects.published()
         return practices if call is None else practices.filter(call_id=call)
 
-    def published(self):
-        """Published practices with every filter applied (not the search words)."""
-        return self.listed().filter_by(self.filters)
-
     def queryset(self):
-        """Published practices with every filter and the search words applied."""
-        return self.published().search(self.text)
+        """Every practice of the search, unordered: what a download holds, read through
+        the page's own plan (so one URL gives the same rows on both)."""
+        return self.results().rows()
 
     def results(self) -> PracticeSearch:
         """The same rows ranked by relevance (newest first without words), highlighted,
@@ -258,12 +215,7 @@ class PracticeForm(forms.ModelForm):
             "members",
             "themes",
             "sdgs",
-            "target_groups",
-            "key_feature",
-            "year_started",
-            "year_ended",
-            "language",
-            "links",
+            *DESCRIPTION_FIELDS,
             "contact_name",
             "contact_email",
         ]

@@ -3,7 +3,7 @@ publishes, their themes, attachments and history, the network's own publications
 (documents), and the related practices and peer cities computed offline.
 
 Search: the database keeps a full-text index of practices and documents in step with
-every write (gnlc/library/search.py explains both backends). Our code only keeps the two
+every write (gnlc/library/search/ explains both backends). Our code only keeps the two
 indexed helper columns of a practice current: `plain_text` (the body without Markdown)
 and `search_tags` (its themes, goals, cities and target groups, in words)."""
 
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from gnlc.audit.context import acting_as
 from gnlc.core.markdown import render_markdown
+from gnlc.core.models import Revision
 from gnlc.core.storage import get_private_storage
 from gnlc.library.enums import (
     MOVES,
@@ -33,6 +34,7 @@ from gnlc.library.enums import (
 )
 from gnlc.library.querysets import DocumentQuerySet, PracticeQuerySet
 from gnlc.library.search import LISTED_TERM, MARK_CLOSE, MARK_OPEN, facet_term
+from gnlc.library.search.facets import practice_values
 from gnlc.mail.outbox import queue_mail
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -109,6 +111,18 @@ class Sdg(models.Model):
     @property
     def label(self) -> str:
         return f"{self.number}. {SDG_NAMES.get(self.number, '')}"
+
+
+# What describes a practice besides its text, its cities and their tags: written in the
+# editor (forms.PracticeForm) and published as open data (exports), in this order.
+DESCRIPTION_FIELDS = (
+    "target_groups",
+    "key_feature",
+    "year_started",
+    "year_ended",
+    "language",
+    "links",
+)
 
 
 class Practice(models.Model):
@@ -293,14 +307,7 @@ class Practice(models.Model):
         published (the public search lists nothing else)."""
         if self.pk is None or self.state != PracticeState.PUBLISHED:
             return set()
-        values = {("language", self.language), ("year", str(self.year_started))}
-        if self.key_feature:
-            values.add(("key_feature", self.key_feature))
-        values |= {("theme", str(pk)) for pk in self.themes.values_list("pk", flat=True)}
-        values |= {("sdg", str(pk)) for pk in self.sdgs.values_list("pk", flat=True)}
-        for country, region in self.members.values_list("country_id", "country__region_id"):
-            values |= {("country", country), ("region", region)}
-        return values
+        return practice_values(self)
 
     def compute_facet_terms(self, facets=None) -> str:
         """Its facet values as the index's terms, sorted (see search.facet_term)."""
@@ -644,22 +651,6 @@ class PracticeFacet(models.Model):
         return f"{self.practice_id} {self.facet}={self.value}"
 
 
-class LibraryRevision(models.Model):
-    """A counter of changes to the library's practices (and themes), bumped in the same
-    transaction as the change. Cached searches key on it, so no server serves a stale
-    page after an edit, whatever cache it has."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    number = models.PositiveBigIntegerField(default=0)
-
-    def __str__(self):
-        return str(self.number)
-
-    @classmethod
-    def current(cls) -> int:
-        return cls.objects.filter(pk=1).values_list("number", flat=True).first() or 0
-
-    @classmethod
-    def bump(cls) -> None:
-        if not cls.objects.filter(pk=1).update(number=models.F("number") + 1):
-            cls.objects.get_or_create(pk=1, defaults={"number": 1})
+class LibraryRevision(Revision):
+    """The revision of the library's practices (and themes): cached searches key on it,
+    so no server serves a stale page after an edit."""

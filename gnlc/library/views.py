@@ -8,6 +8,7 @@ invalid query string is a 400 that shows the form's errors."""
 import mimetypes
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -23,6 +24,7 @@ from gnlc.admissions.enums import CallKind
 from gnlc.admissions.models import Call
 from gnlc.cities.models import Member
 from gnlc.core.bodylimit import accepts_files
+from gnlc.core.lists import list_context, render_list
 from gnlc.core.permissions import check, permission_required
 from gnlc.library import exports
 from gnlc.library.enums import MOVES, PracticeState
@@ -35,56 +37,26 @@ from gnlc.library.forms import (
     PracticeForm,
 )
 from gnlc.library.models import Document, PeerCity, Practice, PracticeAttachment, call_refusal
+from gnlc.library.search.facets import panels
 
 PAGE_SIZE = 20
-
-
-def _chips(form, facets):
-    """The active filters, a facet's values one each, as (name, value, label, readable
-    value), for "remove filter" links."""
-    chips = []
-    # The call filter has no facet (a call's practices are reached from its page).
-    labels = {"call": getattr(form, "call_title", None)}
-    for name, value in form.filter_pairs():
-        shown = next(
-            (
-                row["label"]
-                for row in facets.get(name, [])
-                if str(row["value"]).upper() == str(value).upper()
-            ),
-            labels.get(name) or value,
-        )
-        chips.append(
-            {
-                "name": name,
-                "value": value,
-                "label": form.fields[name].label,
-                "shown": shown,
-                "toggles": name != "call",
-            }
-        )
-    return chips
 
 
 @require_GET
 def index(request):
     form = LibraryFilter(request.GET)
-    context = {"form": form}
+    context = {}
     if form.is_valid():
         facets = form.facets()
         context.update(
             page=Paginator(form.results(), PAGE_SIZE).get_page(request.GET.get("page")),
             facets=facets,
-            filters=form.filters,
-            hidden_filters=form.filter_pairs(),
-            chips=_chips(form, facets),
+            facet_panels=panels(facets),
             searching=bool(form.text),
             documents=(DocumentFilter({"q": form.text}).results()[:3] if form.text else []),
         )
-    status = 200 if form.is_valid() else 400
-    if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "library/partials/results.html", context, status=status)
-    return render(request, "library/index.html", context, status=status)
+    context = list_context(form, url="library:index", list_id="library", **context)
+    return render_list(request, "library/index.html", "library/partials/results.html", context)
 
 
 def _practice(request, slug):
@@ -142,9 +114,8 @@ def practice_create(request):
 
 @accepts_files(PracticeForm.base_fields["attachment"].max_bytes)
 @require_http_methods(["GET", "POST"])
+@login_required
 def practice_edit(request, slug):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     practice = _practice(request, slug)
     check(request, "library.change_practice", practice)
     form = PracticeForm(
@@ -353,10 +324,9 @@ def call_detail(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@login_required
 def call_submit(request, pk):
     """A coordinator submits one of their cities' drafts to an open call."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     call = _practices_call(request, pk)
     check(request, "library.submit_to_call", call)
     form = CallSubmissionForm(

@@ -39,9 +39,9 @@ from gnlc.admissions.models.award import AwardWin
 from gnlc.admissions.models.review import Review
 from gnlc.admissions.querysets import CallQuerySet
 from gnlc.audit.context import acting_as
-from gnlc.cities import cache
 from gnlc.cities.enums import EventKind
 from gnlc.cities.models import Cohort, Country, DataRevision, Member
+from gnlc.core import cache
 from gnlc.news.models import Announcement
 
 # The dates of a call, in the order they fall. Each is a calendar day in the call's time

@@ -316,7 +316,7 @@ def test_rehearsal_shows_the_publication_and_leaves_nothing_behind(
 
 
 def test_rehearsal_bypasses_the_public_cache(call, monkeypatch):
-    from gnlc.cities import cache as public_cache
+    from gnlc.core import cache as public_cache
 
     stored = []
     monkeypatch.setattr(public_cache.cache, "set", lambda *args, **kwargs: stored.append(args))

@@ -962,9 +962,9 @@ def test_library_endpoints_match_their_openapi_schema(client, network, openapi):
     "query", ["", "?q=a", "?status=suspended", "?as_of=2019-01-01", "?sort=-cohort&page_size=2"]
 )
 def test_members_page_is_what_the_schema_gives_of_the_rows(client, network, query):
-    """The list builds its page as plain values (api._members_page); the schema, given
-    the model rows, gives the same JSON."""
-    from gnlc.api import schemas
+    """The list builds its page as plain values (cities.api._members_page); the schema,
+    given the model rows, gives the same JSON."""
+    from gnlc.cities import api as schemas
     from gnlc.cities.forms import DirectoryFilter
 
     request = RequestFactory().get(f"/api/v1/members{query}")

@@ -708,3 +708,44 @@ def test_import_shipped_data_is_one_audit_entry_for_both_files():
     assert len(changes["sha256"].split(", ")) == 2
     assert changes["created"] == Member.objects.count()
     assert entry.actor_label == "gnlc import-members"
+
+
+def test_undecodable_byte_is_placed_on_its_line_when_the_file_is_read_in_chunks(
+    tmp_path, monkeypatch
+):
+    """A file on disk is checked chunk by chunk (its memory flat in its size): the line
+    of the bad byte is counted across chunks."""
+    monkeypatch.setattr(importer.CsvFile, "CHUNK", 16)
+    rows = [*GOOD_ROWS[:1], GOOD_ROWS[2], "Besançon,France,FR,Europe and North America,2021,,"]
+    path = members_csv(tmp_path, rows, encoding="latin-1")
+
+    with pytest.raises(importer.ImportFileError) as raised:
+        importer.import_members_file(path)
+
+    assert "(undecodable byte at line 4)" in str(raised.value)
+    assert Member.objects.count() == 0
+
+
+def test_new_members_of_later_batches_get_slugs_free_of_the_earlier_batches(
+    tmp_path, cohorts_csv, monkeypatch
+):
+    """Each batch chooses its slugs against the database, which holds the batches
+    written before it in the same transaction."""
+    monkeypatch.setattr(importer, "BATCH", 1)
+    rows = [
+        "Nakuru,Kenya,KE,Africa,2022,,",
+        "Nakuru,Greece,GR,Europe and North America,2022,,",
+        "Nakuru,France,FR,Europe and North America,2022,,",
+    ]
+
+    out, _ = run(members_csv(tmp_path, rows), cohorts=cohorts_csv)
+
+    assert out.startswith("members.csv: 3 created")
+    assert dict(Member.objects.values_list("country_id", "slug")) == {
+        "KE": "nakuru",
+        "GR": "nakuru-gr",
+        "FR": "nakuru-fr",
+    }
+    entry = AuditEntry.objects.get(object_id__startswith="import")
+    ids = sorted(Member.objects.values_list("pk", flat=True))
+    assert entry.changes["created_ids"][1] == f"{ids[0]}-{ids[-1]}"

@@ -51,7 +51,7 @@ def test_public_page_serves_when_the_cache_server_is_down(
     assert text in response.content
     logged = {(r.name, r.message) for r in caplog.records}
     assert logged <= {
-        ("gnlc.cities.cache", "cache read failed"),
+        ("gnlc.core.cache", "cache read failed"),
         ("gnlc.core.ratelimit", "rate limit counter failed; request let through"),
     }
 
@@ -68,7 +68,7 @@ def test_search_logs_the_rate_limit_failure_when_the_cache_server_is_down(
     assert [(r.name, r.message) for r in caplog.records if r.name == "gnlc.core.ratelimit"] == [
         ("gnlc.core.ratelimit", "rate limit counter failed; request let through"),
     ]
-    assert {r.name for r in caplog.records} == {"gnlc.core.ratelimit", "gnlc.cities.cache"}
+    assert {r.name for r in caplog.records} == {"gnlc.core.ratelimit", "gnlc.core.cache"}
 
 
 @pytest.mark.django_db
@@ -80,5 +80,5 @@ def test_api_members_logs_the_cache_read_failure_when_the_cache_server_is_down(
 
     assert [(r.name, r.message) for r in caplog.records] == [
         ("gnlc.core.ratelimit", "rate limit counter failed; request let through"),
-        ("gnlc.cities.cache", "cache read failed"),
+        ("gnlc.core.cache", "cache read failed"),
     ]

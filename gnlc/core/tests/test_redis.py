@@ -9,8 +9,8 @@ from django.core.cache.backends.redis import RedisCache
 from django.test import override_settings
 
 from gnlc.accounts.tests.factories import UserFactory
-from gnlc.cities.cache import cache_key
 from gnlc.cities.enums import EventKind
+from gnlc.core.cache import cache_key
 
 REDIS = ("127.0.0.1", 6379)
 CACHED_DB = "django.contrib.sessions.backends.cached_db"

@@ -51,12 +51,13 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: no such file.")
         quiet = opts["verbosity"] < 1
 
-        def progress(rows):
+        def progress(rows, total):
             return tqdm(
                 rows,
+                total=total,
                 desc="members",
                 unit="row",
-                disable=quiet or len(rows) < 500,
+                disable=quiet or total < 500,
                 file=self.stderr._out,
             )
 
@@ -83,7 +84,7 @@ class Command(BaseCommand):
         if dry_run:
             for path, result in zip(files, results, strict=True):
                 self.stdout.write(
-                    f"{path.name}: {len(result.rows)} good row(s), {len(result.errors)} bad; "
+                    f"{path.name}: {result.good} good row(s), {len(result.errors)} bad; "
                     "nothing written (dry run)."
                 )
             if errors:

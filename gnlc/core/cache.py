@@ -1,9 +1,12 @@
-"""Caching of public figures that are costly at scale (the members list with facets).
+"""Caching of public figures that are costly at scale (the members list with facets, the
+library's searches), for every app.
 
-A value is keyed on the data revision (bumped by every change to members, events,
-cohorts and countries, see signals.py) and today's date (statuses are "as of today"), so
-it is never stale. One indexed query reads the revision. A cache that fails (a Redis
-server down) is logged and skipped: the figures are computed, the page still answers.
+A value is keyed on the public data's revision (`cities.DataRevision`, bumped by every
+change to members, events, cohorts and countries, see cities/signals.py), today's date
+(statuses are "as of today") and its key parts, which hold any other revision it depends
+on (the library's searches add `LibraryRevision`), so it is never stale. One indexed
+query reads the revision. A cache that fails (a Redis server down) is logged and
+skipped: the figures are computed, the page still answers.
 """
 
 import contextlib
@@ -14,9 +17,8 @@ import json
 import logging
 import time
 
+from django.apps import apps
 from django.core.cache import cache
-
-from gnlc.cities.models import DataRevision
 
 logger = logging.getLogger(__name__)
 TIMEOUT = 600
@@ -35,8 +37,14 @@ def bypassed():
         _bypassed.reset(token)
 
 
+# The revision every cached value keys on, named as settings name models: core imports
+# no app (the directory's data are what every public page shows).
+PUBLIC_REVISION = "cities.DataRevision"
+
+
 def cache_key(*parts) -> str:
-    payload = json.dumps([DataRevision.current(), dt.date.today().isoformat(), *parts], default=str)
+    revision = apps.get_model(PUBLIC_REVISION).current()
+    payload = json.dumps([revision, dt.date.today().isoformat(), *parts], default=str)
     return "gnlc:public:" + hashlib.sha256(payload.encode()).hexdigest()
 
 

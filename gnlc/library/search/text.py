@@ -1,43 +1,8 @@
 # The SQL below is built from our own table and column names (the Index constants); the
 # user's text only ever travels as a query parameter.
 # ruff: noqa: S608, S611
-"""Full-text search of the library, one interface over two databases.
-
-- **SQLite** (development, small installations): an FTS5 virtual table per model, with
-  the model's table as its external content, kept in step by triggers on insert, update
-  and delete; ranked by bm25() with per-column weights; highlights by highlight() and
-  snippet().
-- **PostgreSQL** (production): a search table per model (`<table>_fts`, like SQLite's:
-  the row's id, its `search_vector`, weights A title, B summary and tags, C text, D
-  facet terms, and a copy of its facet terms), GIN-indexed, kept in step by triggers on
-  insert, update, delete and truncate; ranked by ts_rank(); highlights by ts_headline()
-  over the model's own columns; English stemming after removing accents (the
-  `gnlc_english` configuration, with the `unaccent` extension). A search reads only
-  that table: each row holds its vector in the row itself (storage MAIN), where on the
-  practice's own wide row it was kept out of line (TOAST) and every row a search
-  walked cost two more lookups. Each vector also holds the term of its id's bucket,
-  so the newest matches are read a window of ids at a time (`newest_ids`; migration
-  0008_search_table; docs/library.md, "Scale").
-
-The index, triggers and search table are made by the app's migrations and re-made
-(idempotent) after every `migrate` (`ensure_index`), since SQLite drops triggers when
-Django rebuilds a table. The backend is chosen by the connection's vendor; callers only
-see `Backend`.
-
-Both backends read the user's text the same way: its words, all required (AND), with
-English stemming ("learners" finds "learner"). Highlighted fragments come back as HTML
-in which everything from the user is escaped and only <mark> tags are added.
-
-Facet filters (theme, SDG, region, ...) are answered by the same index, as a search
-engine does: each practice's facet values are indexed as terms ("xfacetregionafrica",
-see `facet_term`) in a column of their own that counts nothing in the rank, and a
-filtered search adds them to the words it requires. The database then intersects the
-lists of matching rows inside its text index (FTS5 doclists, GIN posting lists), which
-stays fast at a million practices where joining a facet table per filter did not.
-Several values of one facet are alternatives: the terms given to a backend are groups,
-each a term or a tuple of terms any of which will do (`("xfacetregionafrica",
-"xfacetregionarabstates")`); the groups are all required.
-"""
+"""The text index of the library and its two backends (see the package's docstring):
+the words of a search, the terms of facet values, and the queries of each database."""
 
 import re
 from collections import Counter
@@ -51,15 +16,13 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from gnlc.library.search.facets import facet_of_term
+
 # Private-use characters: what the database wraps matches in before we escape the text
 # and turn them into <mark> tags. Saved text is stripped of them (models._indexable).
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 MAX_WORDS = 12
 WORD = re.compile(r"\w+", re.UNICODE)
-FACET_TERM_PREFIX = "xfacet"
-# Every listed (published) practice has this term: a search of the listed practices
-# then needs no look at the practices' rows (their state) while it matches.
-LISTED_TERM = f"{FACET_TERM_PREFIX}listed"
 
 
 # PostgreSQL: every vector also holds the term of its id's bucket (id // ID_BUCKET), so
@@ -75,14 +38,6 @@ def id_bucket_term(bucket: int) -> str:
 def words(text: str) -> list[str]:
     """The words of a search, as both backends read it (at most MAX_WORDS)."""
     return WORD.findall(text or "")[:MAX_WORDS]
-
-
-def facet_term(facet: str, value) -> str:
-    """The indexed term of one facet value: one token for every tokenizer (letters and
-    digits only), unlike any word of a text: ("region", "arab-states") ->
-    "xfacetregionarabstates". Facet values are codes, slugs and numbers (letters, digits,
-    hyphens); `rebuild_facets` writes the same terms in SQL."""
-    return f"{FACET_TERM_PREFIX}{facet.replace('_', '')}{str(value).replace('-', '')}".lower()
 
 
 def term_groups(terms) -> list[tuple[str, ...]]:
@@ -458,29 +413,12 @@ class PostgresBackend:
         with connections[queryset.db].cursor() as cursor:
             cursor.execute(f"SELECT {index.facets} FROM {index.fts} WHERE id = ANY(%s)", [ids])
             terms = Counter(term for (row,) in cursor.fetchall() for term in row.split())
-        from gnlc.cities.models import REGION_LABELS  # the five regions, fixed by a migration
-
-        regions = {facet_term("region", slug): slug for slug in REGION_LABELS}
         counts: dict[str, dict[str, int]] = {}
         for term, count in terms.items():
-            pair = facet_of_term(term, regions)
+            pair = facet_of_term(term)
             if pair is not None and pair[0] in facets:
                 counts.setdefault(pair[0], {})[pair[1]] = count
         return counts
-
-
-def facet_of_term(term: str, regions: dict[str, str]) -> tuple[str, str] | None:
-    """The (facet, stored value) a facet term was made from (facet_term read backwards),
-    for the counted facets; `regions`: {term: slug} (region slugs lose their hyphens in
-    a term). None for other terms (LISTED_TERM, Key Features areas)."""
-    if term in regions:
-        return "region", regions[term]
-    for facet in ("theme", "sdg", "country", "year", "language"):
-        prefix = facet_term(facet, "")
-        if term.startswith(prefix) and len(term) > len(prefix):
-            value = term[len(prefix) :]
-            return facet, value.upper() if facet == "country" else value
-    return None
 
 
 BACKENDS = {"sqlite": SQLiteBackend, "postgresql": PostgresBackend}
@@ -493,181 +431,3 @@ def backend_for(queryset: QuerySet) -> Backend:
         return BACKENDS[vendor]()
     except KeyError:
         raise NotImplementedError(f"Library search does not support {vendor}.") from None
-
-
-# Schema: made by migrations, re-made after each migrate -------------------------------
-
-
-def _sqlite_sql(index: Index) -> list[str]:
-    cols = ", ".join(index.columns)
-    new = ", ".join(f"new.{c}" for c in index.columns)
-    old = ", ".join(f"old.{c}" for c in index.columns)
-    fts, table = index.fts, index.table
-    return [
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({cols}, content='{table}', "
-        "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
-        f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "
-        f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END",
-        f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "
-        f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); END",
-        f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF {cols} ON {table} BEGIN "
-        f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
-        f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END",
-    ]
-
-
-def _postgres_vector(index: Index, row: str) -> str:
-    """SQL of the weighted tsvector of the row `row` ("NEW" in a trigger, or a table),
-    with its id's bucket term (weight D, never searched for by words)."""
-    columns = [
-        f"setweight(to_tsvector('{PostgresBackend.CONFIG}', coalesce({row}.{c}, '')), '{w}')"
-        for c, w in zip(index.columns, index.pg_weights, strict=True)
-    ]
-    bucket = (
-        f"setweight(to_tsvector('simple', '{ID_BUCKET_PREFIX}' || ({row}.id / {ID_BUCKET})), 'D')"
-    )
-    return " || ".join([*columns, bucket])
-
-
-def _postgres_facets(index: Index, row: str) -> str:
-    """SQL of the facet terms the search table copies from the row `row`."""
-    return f"coalesce({row}.{index.facets}, '')" if index.facets else "''"
-
-
-def _postgres_sql(index: Index) -> list[str]:
-    table, fts = index.table, index.fts
-    vector, facets = _postgres_vector(index, "NEW"), _postgres_facets(index, "NEW")
-    return [
-        # Storage MAIN: the vector (about 1.3 kB) and the facet terms stay in the row,
-        # so a walk through the newest rows reads each one's vector from its page rather
-        # than through TOAST (an index lookup and another page a row: twice as slow).
-        f"CREATE TABLE IF NOT EXISTS {fts} (id bigint PRIMARY KEY, "
-        "search_vector tsvector NOT NULL, facet_terms text NOT NULL DEFAULT '')",
-        f"ALTER TABLE {fts} ALTER COLUMN search_vector SET STORAGE MAIN, "
-        "ALTER COLUMN facet_terms SET STORAGE MAIN",
-        f"CREATE INDEX IF NOT EXISTS {fts}_search ON {fts} USING gin (search_vector)",
-        f"CREATE OR REPLACE FUNCTION {table}_search_update() RETURNS trigger AS $$ BEGIN "
-        f"IF TG_OP = 'DELETE' THEN DELETE FROM {fts} WHERE id = OLD.id; RETURN OLD; END IF; "
-        f"INSERT INTO {fts} (id, search_vector, facet_terms) VALUES (NEW.id, {vector}, "
-        f"{facets}) ON CONFLICT (id) DO UPDATE SET search_vector = EXCLUDED.search_vector, "
-        "facet_terms = EXCLUDED.facet_terms; RETURN NEW; END $$ LANGUAGE plpgsql",
-        f"CREATE OR REPLACE FUNCTION {table}_search_truncate() RETURNS trigger AS $$ "
-        f"BEGIN TRUNCATE {fts}; RETURN NULL; END $$ LANGUAGE plpgsql",
-        f"DROP TRIGGER IF EXISTS {table}_search ON {table}",
-        f"CREATE TRIGGER {table}_search AFTER INSERT OR DELETE OR UPDATE OF "
-        f"{', '.join(index.columns)} ON {table} "
-        f"FOR EACH ROW EXECUTE FUNCTION {table}_search_update()",
-        f"DROP TRIGGER IF EXISTS {table}_search_truncate ON {table}",
-        f"CREATE TRIGGER {table}_search_truncate AFTER TRUNCATE ON {table} "
-        f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_search_truncate()",
-    ]
-
-
-def ensure_index(connection, indexes=INDEXES) -> None:
-    """Create the full-text index, its triggers (and search table) where missing.
-    Idempotent. A table that lacks some of the indexed columns, or still has its own
-    search_vector (migrated back to an older state), is left as its migrations made it."""
-    builders = {"sqlite": _sqlite_sql, "postgresql": _postgres_sql}
-    build = builders.get(connection.vendor)
-    if build is None:
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            config = PostgresBackend.CONFIG
-            cursor.execute("SELECT 1 FROM pg_ts_config WHERE cfgname = %s", [config])
-            if cursor.fetchone() is None:  # migrated back before 0007: as migrations made it
-                return
-        tables = set(connection.introspection.table_names(cursor))
-        for index in indexes:
-            if index.table not in tables:
-                continue
-            have = {
-                c.name for c in connection.introspection.get_table_description(cursor, index.table)
-            }
-            if not set(index.columns) <= have:
-                continue
-            if "search_vector" in have:  # PostgreSQL migrated back before 0008_search_table
-                continue
-            for statement in build(index):
-                cursor.execute(statement)
-
-
-def rebuild_index(connection, indexes=INDEXES) -> None:
-    """Re-read every row into the index (after a bulk load that bypassed triggers)."""
-    with connection.cursor() as cursor:
-        for index in indexes:
-            if connection.vendor == "sqlite":
-                cursor.execute(f"INSERT INTO {index.fts}({index.fts}) VALUES ('rebuild')")
-            elif connection.vendor == "postgresql":
-                cursor.execute(f"TRUNCATE {index.fts}")
-                cursor.execute(
-                    f"INSERT INTO {index.fts} (id, search_vector, facet_terms) "
-                    f"SELECT id, {_postgres_vector(index, index.table)}, "
-                    f"{_postgres_facets(index, index.table)} FROM {index.table}"
-                )
-
-
-# Facets: one narrow row per (published practice, facet, value) -----------------------
-
-# How each facet's rows are read from the practice and its many-to-many tables, for a
-# rebuild after a bulk load (the same rows `Practice.refresh_facets` writes one by one).
-FACET_SELECTS = {
-    "language": "SELECT p.id, p.language FROM library_practice p WHERE {listed}",
-    "year": "SELECT p.id, CAST(p.year_started AS VARCHAR(8)) FROM library_practice p "
-    "WHERE {listed}",
-    "key_feature": "SELECT p.id, p.key_feature FROM library_practice p "
-    "WHERE {listed} AND p.key_feature <> ''",
-    "theme": "SELECT t.practice_id, CAST(t.theme_id AS VARCHAR(20)) "
-    "FROM library_practice_themes t JOIN library_practice p ON p.id = t.practice_id "
-    "WHERE {listed}",
-    "sdg": "SELECT s.practice_id, CAST(s.sdg_id AS VARCHAR(4)) "
-    "FROM library_practice_sdgs s JOIN library_practice p ON p.id = s.practice_id "
-    "WHERE {listed}",
-    "country": "SELECT DISTINCT pm.practice_id, m.country_id "
-    "FROM library_practice_members pm JOIN library_practice p ON p.id = pm.practice_id "
-    "JOIN cities_member m ON m.id = pm.member_id WHERE {listed}",
-    "region": "SELECT DISTINCT pm.practice_id, c.region_id "
-    "FROM library_practice_members pm JOIN library_practice p ON p.id = pm.practice_id "
-    "JOIN cities_member m ON m.id = pm.member_id JOIN cities_country c ON c.iso2 = m.country_id "
-    "WHERE {listed}",
-}
-
-
-# Each practice's facet terms from its facet rows, as facet_term() writes them, sorted.
-_TERMS = (
-    f"SELECT f.practice_id, '{FACET_TERM_PREFIX}' || replace(f.facet, '_', '') || "
-    "lower(replace(f.value, '-', '')) AS term FROM library_practicefacet f "
-    # LISTED_TERM, once per practice with rows (each has one language row)
-    f"UNION ALL SELECT f.practice_id, '{LISTED_TERM}' FROM library_practicefacet f "
-    "WHERE f.facet = 'language'"
-)
-FACET_TERMS_SQL = {
-    "sqlite": "SELECT p.id, coalesce(group_concat(t.term, ' '), '') AS terms "
-    f"FROM library_practice p LEFT JOIN ({_TERMS} ORDER BY 1, 2) AS t "
-    "ON t.practice_id = p.id GROUP BY p.id",
-    "postgresql": "SELECT p.id, coalesce(string_agg(t.term, ' ' ORDER BY t.term), '') AS terms "
-    f"FROM library_practice p LEFT JOIN ({_TERMS}) AS t ON t.practice_id = p.id GROUP BY p.id",
-}
-
-
-def rebuild_facets(connection, terms: bool = True) -> None:
-    """Re-make every facet row from the practices (after a bulk load, or if in doubt),
-    then each practice's facet terms from its rows (only rows that change are written,
-    so the text index re-reads only those). Only published practices have rows and
-    terms: the public search lists nothing else. (`terms=False`: the rows only, for the
-    migration that made the facet table before the terms had a column.)"""
-    listed = "p.state = 'published'"
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM library_practicefacet")
-        for facet, select in FACET_SELECTS.items():
-            cursor.execute(
-                "INSERT INTO library_practicefacet (practice_id, value, facet) "
-                f"SELECT rows.*, '{facet}' FROM ({select.format(listed=listed)}) AS rows"
-            )
-        if not terms:
-            return
-        cursor.execute(
-            "UPDATE library_practice SET facet_terms = wanted.terms "
-            f"FROM ({FACET_TERMS_SQL[connection.vendor]}) AS wanted "
-            "WHERE wanted.id = library_practice.id AND library_practice.facet_terms <> wanted.terms"
-        )

@@ -1,8 +1,8 @@
 import pytest
 from django.core.cache import cache
 
-from gnlc.cities.cache import cache_key, cached
 from gnlc.cities.tests.factories import MemberFactory
+from gnlc.core.cache import cache_key, cached
 
 pytestmark = pytest.mark.django_db
 
