@@ -5,16 +5,16 @@ from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from gnlc.accounts import mail, security
+from gnlc.accounts import security
 from gnlc.accounts.enums import ROLE_DUTIES, RoleKind
 from gnlc.accounts.models import User, member_label
 from gnlc.admissions.forms import JurorProfileForm
 from gnlc.cities.models import Country, Member
 from gnlc.core.ratelimit import may_mail
+from gnlc.mail.outbox import queue_mail
 
 PASSWORD_HELP = _("At least 12 characters, not a common password, not all digits.")
 
@@ -144,7 +144,7 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Django's reset form, writing in the account holder's language
-    (`mail.language_of`), and at most `GNLC_RATE_LIMIT_MAIL_ADDRESS` messages to one
+    (`gnlc.mail.outbox.language_of`), and at most `GNLC_RATE_LIMIT_MAIL_ADDRESS` messages to one
     address (`may_mail`): past it nothing is sent and the page says the same as ever, as
     it does for an address with no account."""
 
@@ -161,18 +161,11 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
+        # Django's form names its own templates: the message is ours, queued the one way.
         if not may_mail(to_email):
             return
         context["days"] = max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 3600))
-        with translation.override(mail.language_of(context["user"])):
-            super().send_mail(
-                subject_template_name,
-                email_template_name,
-                context,
-                from_email,
-                to_email,
-                html_email_template_name,
-            )
+        queue_mail(context["user"], "accounts/mail/password_reset", context)
 
 
 # The people pages (the secretariat's) ---------------------------------------------------

@@ -1,40 +1,16 @@
-"""E-mail about a person's account (its activation, an invitation, a role given), in that
-person's language: the one chosen for the account (`User.language`), else the language
-of the page that sent it. Each message is two
-templates, `accounts/mail/<name>_subject.txt` (one line) and `accounts/mail/<name>.txt`,
-rendered under `translation.override`, so the links they build carry that language too
-(/fr/accounts/...). The password reset's message is rendered the same way
-(`forms.PasswordResetForm.send_mail`)."""
-
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.utils import translation
+"""E-mail about a person's account (its activation, an invitation, a role given, a
+password reset), in that person's language: the one chosen for the account
+(`User.language`), else the language of the page that sent it. Each is a template
+`accounts/mail/<name>.txt` written and queued by `gnlc.mail.outbox.queue_mail`."""
 
 from gnlc.accounts.enums import ROLE_DUTIES
 from gnlc.accounts.security import TWO_FACTOR_ROLES
 from gnlc.accounts.tokens import INVITATION_MAX_AGE, VERIFY_MAX_AGE, verification_token
-from gnlc.core.network import network_name
-from gnlc.news.mail import site_url
-
-
-def language_of(user) -> str:
-    """The language to write to `user` in."""
-    if user.language in dict(settings.LANGUAGES):
-        return user.language
-    return translation.get_language() or settings.LANGUAGE_CODE
-
-
-def render(name: str, context: dict) -> tuple[str, str]:
-    """(subject, body) of the message `name`, in the active language."""
-    subject = " ".join(render_to_string(f"accounts/mail/{name}_subject.txt", context).split())
-    return subject, render_to_string(f"accounts/mail/{name}.txt", context)
+from gnlc.mail.outbox import queue_mail, site_url
 
 
 def send(user, name: str, context: dict) -> None:
-    with translation.override(language_of(user)):
-        subject, body = render(name, {"user": user, **context})
-    send_mail(subject, body, None, [user.email])
+    queue_mail(user, f"accounts/mail/{name}", {"user": user, **context})
 
 
 def send_verification(user, request, next_url: str = "") -> None:
@@ -66,39 +42,32 @@ def send_invitation(user, invitation, link: str, base_url: str = "") -> None:
     """The invitation of a person the secretariat brought in: their roles, the one-time
     link to set a password (and then pair an authenticator app where a role needs one),
     and when the link stops working."""
-    roles = list(user.roles.with_scope())
-    with translation.override(language_of(user)):
-        subject, body = render(
-            "invitation",
-            {
-                "user": user,
-                "roles": roles,
-                "invited_by": invitation.invited_by,
-                "link": link,
-                "expires_at": invitation.expires_at,
-                "days": INVITATION_MAX_AGE // (24 * 3600),
-                "two_factor": _two_factor(user),
-                "site_url": site_url(base_url),
-                "network": network_name(),
-            },
-        )
-    send_mail(subject, body, None, [user.email])
+    send(
+        user,
+        "invitation",
+        {
+            "roles": list(user.roles.with_scope()),
+            "invited_by": invitation.invited_by,
+            "link": link,
+            "expires_at": invitation.expires_at,
+            "days": INVITATION_MAX_AGE // (24 * 3600),
+            "two_factor": _two_factor(user),
+            "site_url": site_url(base_url),
+        },
+    )
 
 
 def send_role_given(user, role, base_url: str = "", *, admission: bool = False) -> None:
     """To a person with an account: they now hold `role` (given on the people pages, or,
     with `admission`, because the city they applied for was admitted and published)."""
-    with translation.override(language_of(user)):
-        subject, body = render(
-            "role_given",
-            {
-                "user": user,
-                "role": role,
-                "duties": ROLE_DUTIES.get(role.kind, ""),
-                "admission": admission,
-                "two_factor": role.kind in TWO_FACTOR_ROLES,
-                "site_url": site_url(base_url),
-                "network": network_name(),
-            },
-        )
-    send_mail(subject, body, None, [user.email])
+    send(
+        user,
+        "role_given",
+        {
+            "role": role,
+            "duties": ROLE_DUTIES.get(role.kind, ""),
+            "admission": admission,
+            "two_factor": role.kind in TWO_FACTOR_ROLES,
+            "site_url": site_url(base_url),
+        },
+    )

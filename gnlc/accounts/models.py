@@ -8,6 +8,7 @@ in the audit log (gnlc/audit), so each change names who made it."""
 import datetime as dt
 import secrets
 
+from django.apps import apps
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from gnlc.accounts import mail, security
 from gnlc.accounts.enums import PersonStatus, RoleKind
 from gnlc.accounts.tokens import INVITATION_MAX_AGE, invitation_url
+from gnlc.mail.outbox import language_of, site_url
 
 # Roles that apply to the whole network: the others have a scope (a country, a member).
 GLOBAL_ROLES = {RoleKind.SECRETARIAT, RoleKind.JUROR}
@@ -54,6 +56,23 @@ class UserQuerySet(models.QuerySet):
             models.Q(pk__in=Role.objects.filter(country=country).values("user"))
             | models.Q(pk__in=Role.objects.filter(member__country=country).values("user"))
             | models.Q(juror_profile__country=country)
+        )
+
+    def coordinating(self, member):
+        """The active city coordinators of `member` (an instance or its pk), by address."""
+        return (
+            self.filter(is_active=True, roles__kind=RoleKind.COORDINATOR, roles__member=member)
+            .distinct()
+            .order_by("email")
+        )
+
+    def natcom_of(self, country):
+        """The active accounts of `country`'s (an instance or its iso2) National
+        Commission, by address."""
+        return (
+            self.filter(is_active=True, roles__kind=RoleKind.NATCOM, roles__country=country)
+            .distinct()
+            .order_by("email")
         )
 
     def secretariat_who_can_log_in(self):
@@ -190,6 +209,38 @@ class User(AbstractUser):
                 ),
                 code="last_secretariat",
             )
+
+    def coordinated_member_ids(self) -> set[int]:
+        """The members this user is a city coordinator of, where the role counts now
+        (`has_role`: an active account). The one answer to "which members are mine" for
+        permissions, querysets, forms and the calendar feed."""
+        return {
+            role.member_id
+            for role in self.role_list
+            if role.kind == RoleKind.COORDINATOR
+            and self.has_role(RoleKind.COORDINATOR, member=role.member_id)
+        }
+
+    def coordinated_members(self):
+        """The members this user coordinates (`coordinated_member_ids`), by name, with
+        their country: the pages that offer a choice of them."""
+        # The model by name: cities imports accounts, so accounts never imports cities.
+        return (
+            apps.get_model("cities", "Member")
+            .objects.filter(pk__in=self.coordinated_member_ids())
+            .select_related("country")
+            .order_by("name")
+        )
+
+    def natcom_country_ids(self) -> set[str]:
+        """The countries (iso2) whose National Commission this user is, where the role
+        counts now (`has_role`)."""
+        return {
+            role.country_id
+            for role in self.role_list
+            if role.kind == RoleKind.NATCOM
+            and self.has_role(RoleKind.NATCOM, country=role.country_id)
+        }
 
     def has_role(self, kind: RoleKind, **scope) -> bool:
         """Whether this user holds role `kind` (for the given country or member, if any).
@@ -384,7 +435,7 @@ class Invitation(models.Model):
         if not created:
             invitation.sent_at = timezone.now()
             invitation.save(update_fields=["sent_at"])
-        link = invitation_url(user, mail.site_url(base_url), mail.language_of(user))
+        link = invitation_url(user, site_url(base_url), language_of(user))
         transaction.on_commit(lambda: mail.send_invitation(user, invitation, link, base_url))
         return invitation
 

@@ -53,6 +53,7 @@ from gnlc.core import ical
 from gnlc.core.nostore import confidential
 from gnlc.core.permissions import permission_required
 from gnlc.core.ratelimit import limit_mail_requests, may_mail
+from gnlc.mail.outbox import language_of
 
 PEOPLE_PER_PAGE = 25
 # How the people pages write an instant: "7 December 2026, 20:22 UTC" (the zone named:
@@ -217,8 +218,6 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     form_class = PasswordResetForm
     template_name = "accounts/password_reset.html"
-    subject_template_name = "accounts/mail/password_reset_subject.txt"
-    email_template_name = "accounts/mail/password_reset.txt"
     success_url = reverse_lazy("accounts:password-reset-done")
 
 
@@ -286,7 +285,7 @@ def calendar_feed(request, token):
     )
     user = feed.user
     network = settings.GNLC_NETWORK_SHORT_NAME
-    with translation.override(mail.language_of(user)):
+    with translation.override(language_of(user)):
         return ical.response(
             request,
             ical.user_events(user, request),

@@ -148,12 +148,13 @@ class Kind:
         """What the secretariat is told once `publication` (`Call.materialise`) is out."""
         return _("%(n)d new member(s) published.") % {"n": len(publication.members)}
 
-    def mail_templates(self, language: str, state: str) -> list[str]:
-        """The e-mail templates for an application of this kind reaching `state`: the
-        first that exists is written."""
-        names = [f"admissions/mail/{language}/{state}.txt"]
+    def mail_templates(self, state: str) -> list[str]:
+        """The e-mail templates for an application of this kind reaching `state`, as
+        `gnlc.mail.outbox.render_mail` takes them (`{language}` to fill, no extension):
+        the first that exists is written."""
+        names = [f"admissions/mail/{{language}}/{state}"]
         if self.award_words:
-            names.insert(0, f"admissions/mail/{language}/award/{state}.txt")
+            names.insert(0, f"admissions/mail/{{language}}/award/{state}")
         return names
 
     def clean(self, call, errors: dict) -> None:

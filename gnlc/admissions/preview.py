@@ -12,11 +12,11 @@ import datetime as dt
 from django.utils.translation import get_language
 
 from gnlc.cities.models import Country, Member, Region
+from gnlc.cities.names import base_language
 from gnlc.cities.stats import award_winners, cohort_summary, region_counts
 from gnlc.core.text import sort_key
 from gnlc.news import announcements
 from gnlc.news.enums import Language
-from gnlc.news.localise import base_language
 from gnlc.news.models import Announcement
 
 

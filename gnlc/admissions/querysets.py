@@ -9,7 +9,6 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from gnlc.accounts.enums import RoleKind
 from gnlc.accounts.rules import is_juror, is_secretariat
 from gnlc.admissions.enums import (
     AWARD_REPEAT_YEARS,
@@ -147,11 +146,11 @@ class ApplicationQuerySet(models.QuerySet):
         if is_secretariat(user):
             return self
         q = Q(created_by=user)
-        members = [r.member_id for r in roles if r.kind == RoleKind.COORDINATOR]
+        members = user.coordinated_member_ids()
         if members:
             # A member's coordinators share its award applications (rules.is_applicant_of).
             q |= Q(call__kind=CallKind.AWARD, member__in=members)
-        natcom = [r.country_id for r in roles if r.kind == RoleKind.NATCOM]
+        natcom = user.natcom_country_ids()
         if natcom:
             q |= Q(country__in=natcom, submitted_at__isnull=False)
         if is_juror(user):

@@ -56,7 +56,6 @@ from gnlc.admissions.models import (
     TransitionError,
 )
 from gnlc.admissions.preview import preview_of
-from gnlc.cities.models import Member
 from gnlc.core import csvfile, ical, workflow
 from gnlc.core.bodylimit import accepts_files
 from gnlc.core.permissions import check, permission_required
@@ -207,7 +206,7 @@ def _entry_form(request, call, application, strict: bool, members=None):
         return AwardApplicationForm(
             request.POST or None,
             call=call,
-            members=members if members is not None else _coordinated_members(request.user),
+            members=members if members is not None else request.user.coordinated_members(),
             strict=strict,
             instance=application,
         )
@@ -251,17 +250,6 @@ def _entry_page(request, call, form, *, submit: bool, existing=(), application=N
     )
 
 
-def _coordinated_members(user):
-    """The members `user` is a coordinator of: those they may enter for the award."""
-
-    return (
-        Member.objects.filter(roles__user=user, roles__kind=RoleKind.COORDINATOR)
-        .select_related("country")
-        .distinct()
-        .order_by("name")
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply_award(request, pk):
@@ -271,7 +259,7 @@ def apply_award(request, pk):
     if not call.kind_spec.enters_members:
         raise Http404
     check(request, "admissions.apply_award", call)
-    members = _coordinated_members(request.user)
+    members = request.user.coordinated_members()
     existing = list(
         Application.objects.filter(call=call, member__in=members, state__in=OPEN_STATES)
         .select_related("member")

@@ -2,10 +2,8 @@
 were admitted in, and the membership events their status is derived from."""
 
 import datetime as dt
-import functools
 import re
 
-from babel import Locale
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -13,10 +11,9 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from gnlc.accounts.enums import RoleKind
 from gnlc.cities.enums import (
     ALLOWED_EVENTS,
     STATUS_AFTER,
@@ -28,6 +25,7 @@ from gnlc.cities.enums import (
     SuggestionStatus,
 )
 from gnlc.cities.mail import send_suggestion_outcome
+from gnlc.cities.names import country_name
 from gnlc.cities.querysets import MemberQuerySet, MembershipEventQuerySet
 from gnlc.core.models import Revision
 from gnlc.core.text import fold
@@ -44,26 +42,6 @@ REGION_LABELS = {
     "europe-and-north-america": gettext_lazy("Europe and North America"),
     "latin-america-and-the-caribbean": gettext_lazy("Latin America and the Caribbean"),
 }
-
-
-@functools.cache
-def _territories(language: str) -> dict | None:
-    """CLDR's country names in `language` (None for a language Babel does not know),
-    parsed once: a directory page names every country of its facets."""
-    try:
-        return dict(Locale.parse(language).territories)
-    except (ValueError, LookupError):
-        return None
-
-
-def country_label(iso2: str, name: str) -> str:
-    """A country's name in the active language (`Country.label`), from its code and UN
-    name, without a model instance: pages label up to two hundred facet rows."""
-    language = (get_language() or "en").split("-")[0]
-    if language == "en":
-        return name
-    territories = _territories(language)
-    return territories.get(iso2, name) if territories else name
 
 
 class Region(models.Model):
@@ -106,9 +84,12 @@ class Country(models.Model):
 
     @property
     def label(self) -> str:
-        """The country's name in the active language: our UN name in English, CLDR's
-        (through Babel) in other languages, falling back to the UN name."""
-        return country_label(self.iso2, self.name)
+        """The country's UN short name in the active language (gnlc/cities/names.py)."""
+        return country_name(self.iso2, self.name)
+
+    def name_in(self, language: str) -> str:
+        """The country's UN short name in `language` (a press release's)."""
+        return country_name(self.iso2, self.name, language)
 
     def get_absolute_url(self):
         return reverse("cities:country", args=[self.iso2.lower()])
@@ -451,23 +432,13 @@ class SuggestionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """All for the secretariat; for a city coordinator or a National Commission, the
         suggestions about their city or their country's members; none otherwise."""
-
         if user.has_perm("cities.review_suggestion"):
             return self
         if not user.is_authenticated:
             return self.none()
-        members = [
-            r.member_id
-            for r in user.role_list
-            if r.kind == RoleKind.COORDINATOR and user.has_role(r.kind, member=r.member_id)
-        ]
-        countries = [
-            r.country_id
-            for r in user.role_list
-            if r.kind == RoleKind.NATCOM and user.has_role(r.kind, country=r.country_id)
-        ]
         return self.filter(
-            models.Q(member_id__in=members) | models.Q(member__country_id__in=countries)
+            models.Q(member_id__in=user.coordinated_member_ids())
+            | models.Q(member__country_id__in=user.natcom_country_ids())
         )
 
 
@@ -544,8 +515,6 @@ class Suggestion(models.Model):
             self.created_member = member
         self.save()
         if self.email:
-            # Imported here: imports flow from models to mail, never back at load time.
-
             transaction.on_commit(lambda: send_suggestion_outcome(self))
 
 

@@ -4,10 +4,9 @@ for the secretariat, and a city coordinator may edit their own city's profile.""
 import rules
 
 from gnlc.accounts.rules import (
-    is_coordinator,
+    follows_members,
     is_coordinator_of_member,
-    is_natcom,
-    is_natcom_of_country,
+    is_responsible_for_member,
     is_secretariat,
 )
 
@@ -17,9 +16,7 @@ def is_responsible_for_suggestion(user, suggestion):
     """The city coordinator of the member a suggestion is about, or the National
     Commission of its country: they see it (never decide it)."""
     member = getattr(suggestion, "member", None)
-    return member is not None and (
-        is_coordinator_of_member(user, member) or is_natcom_of_country(user, member.country)
-    )
+    return member is not None and is_responsible_for_member(user, member)
 
 
 rules.add_perm("cities.view_member", rules.always_allow)
@@ -31,5 +28,5 @@ rules.add_perm("cities.record_membership_event", is_secretariat)
 rules.add_perm("cities.suggest", rules.always_allow)
 rules.add_perm("cities.review_suggestion", is_secretariat)
 # Coordinators and National Commissions see the suggestions about their city or country.
-rules.add_perm("cities.view_suggestions", is_secretariat | is_coordinator | is_natcom)
+rules.add_perm("cities.view_suggestions", is_secretariat | follows_members)
 rules.add_perm("cities.view_suggestion", is_secretariat | is_responsible_for_suggestion)

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from gnlc.cities import datapackage, exports, jsonld
 from gnlc.cities.enums import EventKind
 from gnlc.cities.forms import COHORT_NOT_KNOWN, DirectoryFilter, MemberProfileForm
-from gnlc.cities.models import REGION_LABELS, Cohort, Country, Member, Region, country_label
+from gnlc.cities.models import REGION_LABELS, Cohort, Country, Member, Region
+from gnlc.cities.names import country_name
 from gnlc.cities.stats import (
     announced_series,
     announced_totals,
@@ -123,7 +124,7 @@ def _localised_countries(rows, code="iso2"):
     """`rows` (dicts with a country code under `code`) with each country's name in the
     active language as "label", sorted by it in that language's collation."""
     for row in rows:
-        row["label"] = country_label(row[code], row.get("name") or row["label"])
+        row["label"] = country_name(row[code], row.get("name") or row["label"])
     return sorted(rows, key=lambda row: sort_key(row["label"]))
 
 

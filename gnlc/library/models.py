@@ -11,10 +11,9 @@ import html
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import models, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -41,6 +40,7 @@ from gnlc.library.enums import (
 from gnlc.library.querysets import DocumentQuerySet, PracticeQuerySet
 from gnlc.library.search import LISTED_TERM, MARK_CLOSE, MARK_OPEN, facet_term
 from gnlc.library.search.facets import practice_values
+from gnlc.mail.outbox import queue_mail
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ATTACHMENT_KINDS = {"pdf", "png", "jpeg", "webp"}
@@ -413,19 +413,11 @@ class Practice(Workflow, models.Model):
     def notify_city(self, revision: "PracticeRevision") -> None:
         """Tell its cities' coordinators, each in their own language, that it was
         published or returned."""
+        published = revision.to_state == PracticeState.PUBLISHED
+        template = "library/mail/published" if published else "library/mail/returned"
+        context = {"practice": self, "reason": revision.note}
         for email, language in sorted(self.coordinator_languages().items()):
-            with translation.override(language or "en"):
-                if revision.to_state == PracticeState.PUBLISHED:
-                    subject = _("Published in the library: %(title)s") % {"title": self.title}
-                    text = _("The secretariat published your practice “%(title)s”.") % {
-                        "title": self.title
-                    }
-                else:
-                    subject = _("Returned for changes: %(title)s") % {"title": self.title}
-                    text = _(
-                        "The secretariat returned your practice “%(title)s”:\n\n%(reason)s"
-                    ) % {"title": self.title, "reason": revision.note}
-            send_mail(subject, text, None, [email])
+            queue_mail(email, template, context, language=language or "en")
 
     def record_edit(self, by, fields) -> "PracticeRevision | None":
         """A history entry for an edit of `fields` (names), if any changed."""

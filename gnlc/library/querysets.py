@@ -4,7 +4,6 @@ search page, its downloads and the API go through one plan: gnlc/library/search/
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 
-from gnlc.accounts.enums import RoleKind
 from gnlc.accounts.rules import is_secretariat
 from gnlc.cities.models import Member
 from gnlc.library.enums import DocumentKind, Language, PracticeState
@@ -17,9 +16,7 @@ __all__ = ["THEME_SLUG", "THEME_SLUG_MAX_LENGTH", "YEARS", "PracticeSearch", "Se
 
 
 def _coordinated_member_ids(user) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    return {role.member_id for role in user.role_list if role.kind == RoleKind.COORDINATOR}
+    return user.coordinated_member_ids() if user.is_authenticated else set()
 
 
 class PracticeQuerySet(models.QuerySet):

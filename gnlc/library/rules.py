@@ -7,7 +7,6 @@ without an object never grants it by accident."""
 
 import rules
 
-from gnlc.accounts.enums import RoleKind
 from gnlc.accounts.rules import is_coordinator, is_secretariat
 from gnlc.library.enums import PracticeState
 
@@ -17,7 +16,7 @@ def is_coordinator_of_practice(user, practice):
     """The user coordinates one of the practice's member cities."""
     if practice is None or not user.is_authenticated:
         return False
-    mine = {r.member_id for r in user.role_list if r.kind == RoleKind.COORDINATOR}
+    mine = user.coordinated_member_ids()
     if not mine:
         return False
     return any(member.pk in mine for member in practice.members.all())

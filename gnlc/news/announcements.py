@@ -20,11 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from gnlc.cities.models import Cohort, Member, Region
+from gnlc.cities.names import base_language
 from gnlc.cities.stats import cohort_summary
 from gnlc.core.markdown import render_markdown
 from gnlc.core.network import network_name
 from gnlc.core.text import sort_key, text_direction
-from gnlc.news.localise import base_language, city_name, country_name, region_name
+from gnlc.news.localise import city_name, region_name
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#])")
 _UNESCAPE = re.compile(r"\\([\\`*_\[\]<>#])")
@@ -80,7 +81,7 @@ def member_groups(cohort: Cohort, language: str) -> list[tuple[str, list[str]]]:
     members = Member.objects.admitted_in(cohort).select_related("country")
     by_region: dict[str, list[tuple[tuple, str]]] = {}
     for member in members:
-        country = country_name(member.country, language)
+        country = member.country.name_in(language)
         name = city_name(member, language)
         line = f"{name} ({country})"
         key = (sort_key(name, language), sort_key(country, language))

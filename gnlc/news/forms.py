@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from gnlc.admissions.enums import CallKind
 from gnlc.admissions.models import Call
 from gnlc.cities.models import Cohort, Region
+from gnlc.cities.names import base_language
 from gnlc.core.text import text_direction
 from gnlc.core.uploads import MB, CheckedFileField
 from gnlc.news.enums import Language
-from gnlc.news.localise import base_language
 from gnlc.news.models import Announcement, MediaLogo, Post, PressContact
 
 

@@ -105,7 +105,7 @@ class Post(models.Model):
                     post=self, subscriber=subscriber
                 )
                 if created:
-                    mail.post_message(self, subscriber, base_url=base_url).send()
+                    mail.send_post(self, subscriber, base_url=base_url)
                     sent += 1
         return sent
 
@@ -499,9 +499,7 @@ class Subscriber(models.Model):
         subscriber.language, subscriber.status = language, SubscriberStatus.PENDING
         subscriber.confirmation_sent_at = now
         subscriber.save(update_fields=["language", "status", "confirmation_sent_at"])
-        transaction.on_commit(
-            lambda: mail.confirmation_message(subscriber, base_url=base_url).send()
-        )
+        transaction.on_commit(lambda: mail.send_confirmation(subscriber, base_url=base_url))
         return subscriber
 
     def confirm(self) -> None:

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -55,6 +56,20 @@ def _get_contact(request, pk):
 
 def _get_logo_for_change(request, pk):
     return get_object_or_404(MediaLogo.objects.defer("image"), pk=pk)
+
+
+def _one_action(perm: str, get_object, act, done, *, then=None):
+    """A POST-only view that does one thing to an object (`act(obj)`), says `done` and
+    goes back to the object's page, or to the URL named `then`."""
+
+    @permission_required(perm, get_object)
+    @require_POST
+    def view(request, pk, obj):
+        act(obj)
+        messages.success(request, done)
+        return redirect(then or obj)
+
+    return view
 
 
 # Public -------------------------------------------------------------------------------
@@ -272,20 +287,18 @@ def announcement_edit(request, pk, obj):
     )
 
 
-@permission_required("news.manage_announcements", _get_announcement)
-@require_POST
-def announcement_refresh(request, pk, obj):
-    obj.refresh_figures()
-    messages.success(request, _("The figures were computed again from the data."))
-    return redirect(obj)
-
-
-@permission_required("news.manage_announcements", _get_announcement)
-@require_POST
-def announcement_regenerate(request, pk, obj):
-    obj.regenerate()
-    messages.success(request, _("The text was written again from the data."))
-    return redirect(obj)
+announcement_refresh = _one_action(
+    "news.manage_announcements",
+    _get_announcement,
+    Announcement.refresh_figures,
+    gettext_lazy("The figures were computed again from the data."),
+)
+announcement_regenerate = _one_action(
+    "news.manage_announcements",
+    _get_announcement,
+    Announcement.regenerate,
+    gettext_lazy("The text was written again from the data."),
+)
 
 
 @permission_required("news.manage_announcements", _get_announcement)
@@ -375,17 +388,17 @@ def contact_edit(request, pk, obj):
     return render(request, "news/contact_form.html", {"form": form, "contact": obj})
 
 
-@permission_required("news.manage_press", _get_contact)
-@require_POST
-def contact_delete(request, pk, obj):
-    obj.delete()
-    messages.success(request, _("The contact was removed."))
-    return redirect("news:press-manage")
-
-
-@permission_required("news.manage_press", _get_logo_for_change)
-@require_POST
-def logo_delete(request, pk, obj):
-    obj.delete()
-    messages.success(request, _("The logo was removed."))
-    return redirect("news:press-manage")
+contact_delete = _one_action(
+    "news.manage_press",
+    _get_contact,
+    PressContact.delete,
+    gettext_lazy("The contact was removed."),
+    then="news:press-manage",
+)
+logo_delete = _one_action(
+    "news.manage_press",
+    _get_logo_for_change,
+    MediaLogo.delete,
+    gettext_lazy("The logo was removed."),
+    then="news:press-manage",
+)

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from gnlc.accounts.enums import RoleKind
 from gnlc.core.ical import Event
 from gnlc.reporting.models import Report
 
@@ -28,7 +27,7 @@ def due_moment(day: dt.date) -> dt.datetime:
 def user_events(user, request) -> list[Event]:
     """The report due dates of the members `user` coordinates (read from the stored
     roles: a feed is fetched without a session)."""
-    members = [role.member_id for role in user.role_list if role.kind == RoleKind.COORDINATOR]
+    members = user.coordinated_member_ids()
     if not members:
         return []
     reports = Report.objects.filter(member__in=members).select_related("period", "member")

@@ -7,7 +7,6 @@ import datetime as dt
 from django.db import models
 from django.db.models import Count, Q
 
-from gnlc.accounts.enums import RoleKind
 from gnlc.accounts.rules import is_secretariat
 from gnlc.reporting.enums import EDITABLE_STATES, FrameworkStatus
 
@@ -47,16 +46,7 @@ class ReportQuerySet(models.QuerySet):
             return self.none()
         if is_secretariat(user):
             return self
-        members, countries = set(), set()
-        for role in user.role_list:
-            if role.kind == RoleKind.COORDINATOR and user.has_role(
-                RoleKind.COORDINATOR, member=role.member_id
-            ):
-                members.add(role.member_id)
-            elif role.kind == RoleKind.NATCOM and user.has_role(
-                RoleKind.NATCOM, country=role.country_id
-            ):
-                countries.add(role.country_id)
+        members, countries = user.coordinated_member_ids(), user.natcom_country_ids()
         if not members and not countries:
             return self.none()
         return self.filter(Q(member_id__in=members) | Q(member__country_id__in=countries))

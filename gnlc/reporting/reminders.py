@@ -83,11 +83,8 @@ def send(day: dt.date, *, dry_run: bool = False) -> tuple[list[Due], list[Due]]:
                 Reminder.objects.create(
                     report=item.report, kind=item.kind, sent_on=day, recipients=item.recipients
                 )
-                url = mail.site_url() + item.report.get_absolute_url()
                 mail.send(
-                    item.kind,
-                    mail.coordinators(item.report.member_id),
-                    {"report": item.report, "url": url},
+                    item.kind, mail.coordinators(item.report.member_id), {"report": item.report}
                 )
         except IntegrityError:
             # Another run sent it a moment ago (the unique constraint): nothing to do.

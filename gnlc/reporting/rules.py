@@ -11,10 +11,10 @@ all ask these through `user.has_perm("reporting.<perm>", obj)`.
 import rules
 
 from gnlc.accounts.rules import (
-    is_coordinator,
+    follows_members,
     is_coordinator_of_member,
-    is_natcom,
     is_natcom_of_country,
+    is_responsible_for_member,
     is_secretariat,
 )
 
@@ -34,26 +34,14 @@ def is_editable(user, report):
     return report.is_editable
 
 
-@rules.predicate
-def is_coordinator_of(user, member):
-    return is_coordinator_of_member(user, member)
-
-
-@rules.predicate
-def is_natcom_of_member(user, member):
-    return is_natcom_of_country(user, member.country_id)
-
-
 can_see_report = is_secretariat | is_coordinator_of_report | is_natcom_of_report
 
-rules.add_perm("reporting.view_reporting", is_secretariat | is_coordinator | is_natcom)
+rules.add_perm("reporting.view_reporting", is_secretariat | follows_members)
 rules.add_perm("reporting.view_report", can_see_report)
 rules.add_perm("reporting.view_attachment", can_see_report)
 rules.add_perm("reporting.change_report", is_coordinator_of_report & is_editable)
 rules.add_perm("reporting.submit_report", is_coordinator_of_report)
 rules.add_perm("reporting.review_report", is_secretariat)
-rules.add_perm(
-    "reporting.view_member_reporting", is_secretariat | is_coordinator_of | is_natcom_of_member
-)
+rules.add_perm("reporting.view_member_reporting", is_secretariat | is_responsible_for_member)
 rules.add_perm("reporting.manage_reporting", is_secretariat)
 rules.add_perm("reporting.reinstate_member", is_secretariat)

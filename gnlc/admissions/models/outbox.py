@@ -2,11 +2,11 @@
 secretariat reads and sends it, and is kept afterwards."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import models
 from django.utils import timezone
 
 from gnlc.admissions.enums import MessageStatus
+from gnlc.mail.outbox import send_rendered
 
 
 class Message(models.Model):
@@ -44,12 +44,7 @@ class Message(models.Model):
         """Send a queued message (once) and keep it, marked sent."""
         if self.status != MessageStatus.QUEUED:
             return
-        EmailMessage(
-            subject=self.subject,
-            body=self.body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=self.recipients,
-        ).send()
+        send_rendered(self.recipients, self.subject, self.body)
         self.status, self.handled_at, self.handled_by = MessageStatus.SENT, timezone.now(), by
         self.save(update_fields=["status", "handled_at", "handled_by"])
 

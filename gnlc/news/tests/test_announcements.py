@@ -10,7 +10,6 @@ from gnlc.cities.models import Member
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
 from gnlc.core.text import sort_key
 from gnlc.news import announcements
-from gnlc.news.localise import country_name
 
 pytestmark = pytest.mark.django_db
 
@@ -158,12 +157,12 @@ def test_country_name_uses_un_short_names_over_cldr(db):
 
     korea, kenya = Country.objects.get(iso2="KR"), Country.objects.get(iso2="KE")
 
-    assert [country_name(korea, lang) for lang in ("en", "fr", "es")] == [
+    assert [korea.name_in(lang) for lang in ("en", "fr", "es")] == [
         "Republic of Korea",
         "République de Corée",
         "República de Corea",
     ]
-    assert [country_name(kenya, lang) for lang in ("en", "fr", "es")] == ["Kenya", "Kenya", "Kenya"]
+    assert [kenya.name_in(lang) for lang in ("en", "fr", "es")] == ["Kenya", "Kenya", "Kenya"]
 
 
 def test_sort_key_ignores_accents_at_first_level():
@@ -418,6 +417,6 @@ def test_arabic_html_is_right_to_left_with_the_date_written_out(cohort):
 def test_country_names_in_arabic_are_the_un_short_names(db):
     from gnlc.cities.models import Country
 
-    names = [country_name(Country.objects.get(iso2=code), "ar") for code in ("KR", "VN", "KE")]
+    names = [Country.objects.get(iso2=code).name_in("ar") for code in ("KR", "VN", "KE")]
 
     assert names == ["جمهورية كوريا", "فييت نام", "كينيا"]

@@ -1,7 +1,7 @@
 from django.utils import translation
 
+from gnlc.mail.outbox import language_of, render_mail
 from gnlc.news.tests.conftest import compile_catalogues
-from gnlc.reporting import mail
 from gnlc.reporting.enums import ReportState
 from gnlc.reporting.tests.factories import ReportFactory, complete
 
@@ -31,6 +31,11 @@ def test_render_follows_each_recipients_language(member, coordinator):
     report = complete(ReportFactory(member=member))
     coordinator.language = "fr"
 
-    subject, _body = mail.render("returned", coordinator, {"report": report, "record": None})
+    rendered = render_mail(
+        "reporting/mail/returned", {"report": report, "record": None}, language_of(coordinator)
+    )
 
-    assert subject == f"Votre rapport pour {report.period.name} a été renvoyé pour modifications"
+    assert (
+        rendered.subject
+        == f"Votre rapport pour {report.period.name} a été renvoyé pour modifications"
+    )

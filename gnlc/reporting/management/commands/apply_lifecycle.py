@@ -1,30 +1,16 @@
-import datetime as dt
-
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
-
+from gnlc.core.commands import DailyCommand
 from gnlc.reporting import lifecycle
 from gnlc.reporting.models import LifecyclePolicy
 
 
-class Command(BaseCommand):
+class Command(DailyCommand):
     help = (
         "Apply the reporting lifecycle policy by date: give opened periods their reports, "
         "suspend members whose report is unfiled after the grace, withdraw members still "
         "suspended after the policy's days. Meant for a daily cron job; idempotent."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("--dry-run", action="store_true", help="say what, change nothing")
-        parser.add_argument("--date", metavar="YYYY-MM-DD", help="act as on this day")
-
-    def handle(self, *args, dry_run=False, date=None, **options):
-        try:
-            day = dt.date.fromisoformat(date) if date else timezone.localdate()
-        except ValueError as error:
-            raise CommandError(f"--date: {error}") from None
-        if day > timezone.localdate() and not dry_run:
-            raise CommandError("--date in the future: only with --dry-run.")
+    def run(self, day, *, dry_run, **options):
         if not LifecyclePolicy.current().active:
             self.stdout.write("The lifecycle policy is paused: no suspension or withdrawal.")
         created, actions = lifecycle.apply(day, dry_run=dry_run)

@@ -1,29 +1,17 @@
-import datetime as dt
-
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
-
+from gnlc.core.commands import DailyCommand
 from gnlc.reporting import reminders
 
 
-class Command(BaseCommand):
+class Command(DailyCommand):
     help = (
         "E-mail the city coordinators of reports not yet submitted: once when the due "
         "date nears, then regularly once it has passed (days set by the lifecycle policy). "
         "Meant for a daily cron job; idempotent: run again the same day, it sends none."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("--dry-run", action="store_true", help="say what, send nothing")
-        parser.add_argument("--date", metavar="YYYY-MM-DD", help="act as on this day")
+    dry_run_help = "say what, send nothing"
 
-    def handle(self, *args, dry_run=False, date=None, **options):
-        try:
-            day = dt.date.fromisoformat(date) if date else timezone.localdate()
-        except ValueError as error:
-            raise CommandError(f"--date: {error}") from None
-        if day > timezone.localdate() and not dry_run:
-            raise CommandError("--date in the future: only with --dry-run.")
+    def run(self, day, *, dry_run, **options):
         sent, skipped = reminders.send(day, dry_run=dry_run)
         verb = "would send" if dry_run else "sent"
         for item in sent:
