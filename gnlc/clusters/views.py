@@ -79,7 +79,7 @@ def cluster_detail(request, slug):
 def cluster_geojson(request, slug):
     """The cluster's member cities as the member map reads them (cities' GeoJSON)."""
     cluster = _cluster(request, slug)
-    members = Member.objects.for_listing().filter(pk__in=cluster.members_on().values("pk"))
+    members = Member.objects.with_status().filter(pk__in=cluster.members_on().values("pk"))
     return HttpResponse(to_geojson(members), content_type="application/geo+json")
 
 

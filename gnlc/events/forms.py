@@ -133,18 +133,19 @@ class EventFilter(forms.Form):
         choices=[("", gettext_lazy("All types")), *EventKind.choices],
         required=False,
     )
-    cluster = forms.ModelChoiceField(
-        label=gettext_lazy("Cluster"),
-        queryset=Cluster.objects.select_related("theme"),
-        to_field_name="theme__slug",
-        empty_label=gettext_lazy("All clusters"),
-        required=False,
-    )
+    cluster = forms.ChoiceField(label=gettext_lazy("Cluster"), required=False)
     when = forms.ChoiceField(
         label=gettext_lazy("When"),
         choices=[("upcoming", gettext_lazy("Upcoming")), ("past", gettext_lazy("Past"))],
         required=False,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cluster"].choices = [
+            ("", _("All clusters")),
+            *((c.slug, c.name) for c in Cluster.objects.select_related("theme")),
+        ]
 
     def events(self):
         data = self.cleaned_data
@@ -152,5 +153,5 @@ class EventFilter(forms.Form):
         if data.get("kind"):
             events = events.filter(kind=data["kind"])
         if data.get("cluster"):
-            events = events.filter(cluster=data["cluster"])
+            events = events.filter(cluster__theme__slug=data["cluster"])
         return events.for_listing()
