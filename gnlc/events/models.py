@@ -113,23 +113,23 @@ class Event(models.Model):
         deadline = self.registration_deadline or self.starts_at
         return now < deadline and now < self.ends_at
 
-    @transaction.atomic
     def register(self, user) -> "Registration":
         """Register `user`: confirmed while places remain, else on the waiting list. The
         event's row is locked first, so two registrations at once count each other."""
-        event = Event.objects.select_for_update().get(pk=self.pk)
-        if not event.registration_open():
-            raise ValidationError(_("Registration for this event is closed."))
-        if event.registrations.active().filter(user=user).exists():
-            raise ValidationError(_("You are already registered for this event."))
-        full = (
-            event.capacity is not None and event.registrations.confirmed().count() >= event.capacity
-        )
-        return Registration.objects.create(
-            event=event,
-            user=user,
-            status=RegistrationStatus.WAITING if full else RegistrationStatus.CONFIRMED,
-        )
+        db = self._state.db  # see `Registration.cancel` on the explicit database
+        with transaction.atomic(using=db):
+            event = Event.objects.using(db).select_for_update().get(pk=self.pk)
+            if not event.registration_open():
+                raise ValidationError(_("Registration for this event is closed."))
+            theirs = Registration.objects.using(db).filter(event=event)
+            if theirs.active().filter(user=user).exists():
+                raise ValidationError(_("You are already registered for this event."))
+            full = event.capacity is not None and theirs.confirmed().count() >= event.capacity
+            return Registration.objects.using(db).create(
+                event=event,
+                user=user,
+                status=RegistrationStatus.WAITING if full else RegistrationStatus.CONFIRMED,
+            )
 
 
 class Registration(models.Model):
@@ -159,29 +159,33 @@ class Registration(models.Model):
     def __str__(self):
         return f"{self.user} at {self.event}: {self.status}"
 
-    @transaction.atomic
     def cancel(self) -> "Registration | None":
         """Cancel this registration. A freed place goes to the first on the waiting list,
         in the same transaction (the event's row locked), and they are told by e-mail
-        once it is committed. Returns the promoted registration, if any."""
-        event = Event.objects.select_for_update().get(pk=self.event_id)
-        current = Registration.objects.get(pk=self.pk)
-        if current.status == RegistrationStatus.CANCELLED:
-            raise ValidationError(_("This registration was already cancelled."))
-        freed = current.status == RegistrationStatus.CONFIRMED
-        self.status, self.cancelled_at = RegistrationStatus.CANCELLED, timezone.now()
-        self.save(update_fields=["status", "cancelled_at"])
-        if not freed:
-            return None
-        if event.capacity is not None and event.registrations.confirmed().count() >= event.capacity:
-            return None  # the capacity was lowered meanwhile: no place for the next one
-        promoted = event.registrations.waiting().first()
-        if promoted is None:
-            return None
-        promoted.status, promoted.promoted_at = RegistrationStatus.CONFIRMED, timezone.now()
-        promoted.save(update_fields=["status", "promoted_at"])
-        # Imported here: imports flow from models to mail, never back at load time.
-        from gnlc.events.mail import send_promoted  # noqa: PLC0415
+        once it is committed. Returns the promoted registration, if any.
 
-        transaction.on_commit(lambda: send_promoted(promoted))
-        return promoted
+        Every query names the object's database: the router sends unqualified writes to
+        the primary, and the concurrency test runs on a SQLite file of its own."""
+        db = self._state.db
+        with transaction.atomic(using=db):
+            event = Event.objects.using(db).select_for_update().get(pk=self.event_id)
+            theirs = Registration.objects.using(db).filter(event=event)
+            current = theirs.get(pk=self.pk)
+            if current.status == RegistrationStatus.CANCELLED:
+                raise ValidationError(_("This registration was already cancelled."))
+            self.status, self.cancelled_at = RegistrationStatus.CANCELLED, timezone.now()
+            self.save(using=db, update_fields=["status", "cancelled_at"])
+            if current.status != RegistrationStatus.CONFIRMED:
+                return None
+            if event.capacity is not None and theirs.confirmed().count() >= event.capacity:
+                return None  # the capacity was lowered meanwhile: no place for the next one
+            promoted = theirs.waiting().select_related("user", "event").first()
+            if promoted is None:
+                return None
+            promoted.status, promoted.promoted_at = RegistrationStatus.CONFIRMED, timezone.now()
+            promoted.save(using=db, update_fields=["status", "promoted_at"])
+            # Imported here: imports flow from models to mail, never back at load time.
+            from gnlc.events.mail import send_promoted  # noqa: PLC0415
+
+            transaction.on_commit(lambda: send_promoted(promoted), using=db)
+            return promoted

@@ -6,11 +6,13 @@ from gnlc.events.enums import Audience, EventKind
 from gnlc.events.models import Event
 
 
-def make_event(*, capacity=None, cluster=None, audience=Audience.PUBLIC, days=30, **fields):
+def make_event(
+    *, capacity=None, cluster=None, audience=Audience.PUBLIC, days=30, using="default", **fields
+):
     """An online webinar `days` from now, an hour and a half long, set in Nairobi."""
     starts = (timezone.now() + dt.timedelta(days=days)).replace(microsecond=0)
     values = {
-        "slug": f"webinar-{Event.objects.count() + 1}",
+        "slug": f"webinar-{Event.objects.using(using).count() + 1}",
         "title": "Literacy webinar",
         "kind": EventKind.WEBINAR,
         "starts_at": starts,
@@ -23,4 +25,4 @@ def make_event(*, capacity=None, cluster=None, audience=Audience.PUBLIC, days=30
         "audience": audience,
         **fields,
     }
-    return Event.objects.create(**values)
+    return Event.objects.using(using).create(**values)
