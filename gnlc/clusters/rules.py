@@ -38,6 +38,11 @@ def coordinates_a_cluster_member(user, cluster):
 
 
 @rules.predicate
+def coordinates_the_stays_coordinating_city(user, membership):
+    return membership is not None and coordinates_a_coordinating_city(user, membership.cluster)
+
+
+@rules.predicate
 def coordinates_the_city(user, membership):
     return membership is not None and membership.member_id in coordinated_members(user)
 
@@ -53,6 +58,9 @@ def coordinates_any_coordinating_city(user):
 rules.add_perm("clusters.manage_clusters", is_secretariat)
 rules.add_perm("clusters.request_membership", is_coordinator)
 rules.add_perm("clusters.decide_membership", is_secretariat | coordinates_a_coordinating_city)
+rules.add_perm(
+    "clusters.decide_request", is_secretariat | coordinates_the_stays_coordinating_city
+)
 rules.add_perm("clusters.leave_cluster", is_secretariat | coordinates_the_city)
 rules.add_perm(
     "clusters.view_members_area",

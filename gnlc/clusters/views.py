@@ -14,7 +14,7 @@ from gnlc.clusters.enums import MembershipStatus
 from gnlc.clusters.forms import ClusterForm, JoinForm, ThemeForm
 from gnlc.clusters.models import Cluster, ClusterMembership
 from gnlc.clusters.rules import coordinated_members
-from gnlc.core.permissions import check, permission_required
+from gnlc.core.permissions import permission_required
 from gnlc.library.models import Practice, Theme
 
 PRACTICES_SHOWN = 12
@@ -122,10 +122,9 @@ def _membership(request, pk, **kwargs):
 
 
 @require_POST
-@permission_required("clusters.decide_membership")
-def decide(request, pk):
-    stay = _membership(request, pk)
-    check(request, "clusters.decide_membership", stay.cluster)
+@permission_required("clusters.decide_request", _membership)
+def decide(request, pk, obj):
+    stay = obj
     to = {"approve": MembershipStatus.APPROVED, "refuse": MembershipStatus.REFUSED}.get(
         request.POST.get("decision")
     )
