@@ -56,8 +56,8 @@ class ClusterForm(forms.ModelForm):
             del self.fields["theme"]
         else:
             self.fields["theme"].queryset = Theme.objects.filter(cluster__isnull=True)
-        self.fields["coordinating_cities"].label_from_instance = (
-            lambda m: f"{m.name} ({m.country.label})"
+        self.fields["coordinating_cities"].label_from_instance = lambda m: (
+            f"{m.name} ({m.country.label})"
         )
 
     def clean_coordinating_cities(self):

@@ -49,7 +49,7 @@ def coordinates_the_city(user, membership):
 
 @rules.predicate
 def coordinates_any_coordinating_city(user):
-    from gnlc.clusters.models import Cluster  # noqa: PLC0415 -- rules load before models
+    from gnlc.clusters.models import Cluster
 
     mine = coordinated_members(user)
     return bool(mine) and Cluster.objects.filter(coordinating_cities__in=mine).exists()
@@ -58,9 +58,7 @@ def coordinates_any_coordinating_city(user):
 rules.add_perm("clusters.manage_clusters", is_secretariat)
 rules.add_perm("clusters.request_membership", is_coordinator)
 rules.add_perm("clusters.decide_membership", is_secretariat | coordinates_a_coordinating_city)
-rules.add_perm(
-    "clusters.decide_request", is_secretariat | coordinates_the_stays_coordinating_city
-)
+rules.add_perm("clusters.decide_request", is_secretariat | coordinates_the_stays_coordinating_city)
 rules.add_perm("clusters.leave_cluster", is_secretariat | coordinates_the_city)
 rules.add_perm(
     "clusters.view_members_area",

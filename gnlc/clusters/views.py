@@ -28,9 +28,7 @@ def cluster_list(request):
     clusters = Cluster.objects.for_listing()
     counts = {
         row["cluster"]: row["n"]
-        for row in ClusterMembership.objects.as_of()
-        .values("cluster")
-        .annotate(n=Count("id"))
+        for row in ClusterMembership.objects.as_of().values("cluster").annotate(n=Count("id"))
     }
     for cluster in clusters:
         cluster.member_count = counts.get(cluster.pk, 0)
@@ -42,7 +40,7 @@ def cluster_list(request):
 
 
 def cluster_detail(request, slug):
-    from gnlc.events.models import Event  # noqa: PLC0415 -- events build on clusters
+    from gnlc.events.models import Event
 
     cluster = _cluster(request, slug)
     members = list(cluster.members_on())
@@ -135,7 +133,9 @@ def decide(request, pk, obj):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The request of %(city)s was answered.") % {"city": stay.member})
+        messages.success(
+            request, _("The request of %(city)s was answered.") % {"city": stay.member}
+        )
     return redirect(stay.cluster)
 
 
@@ -167,7 +167,9 @@ def theme_form(request, pk=None):
         messages.success(request, _("The theme was saved."))
         return redirect("clusters:manage")
     status = 400 if form.errors else 200
-    return render(request, "clusters/theme_form.html", {"form": form, "theme": theme}, status=status)
+    return render(
+        request, "clusters/theme_form.html", {"form": form, "theme": theme}, status=status
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -185,7 +185,7 @@ class Registration(models.Model):
             promoted.status, promoted.promoted_at = RegistrationStatus.CONFIRMED, timezone.now()
             promoted.save(using=db, update_fields=["status", "promoted_at"])
             # Imported here: imports flow from models to mail, never back at load time.
-            from gnlc.events.mail import send_promoted  # noqa: PLC0415
+            from gnlc.events.mail import send_promoted
 
             transaction.on_commit(lambda: send_promoted(promoted), using=db)
             return promoted

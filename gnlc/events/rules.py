@@ -18,8 +18,10 @@ from gnlc.events.enums import Audience
 
 @rules.predicate
 def organises_event(user, event):
-    return event is not None and event.cluster_id is not None and (
-        coordinates_a_coordinating_city(user, event.cluster)
+    return (
+        event is not None
+        and event.cluster_id is not None
+        and (coordinates_a_coordinating_city(user, event.cluster))
     )
 
 

@@ -90,7 +90,10 @@ def register(request, slug, obj):
         else:
             messages.success(
                 request,
-                _("The event is full: you are on the waiting list, and will be told by e-mail if a place frees up."),
+                _(
+                    "The event is full: you are on the waiting list, and will be told by "
+                    "e-mail if a place frees up."
+                ),
             )
     return redirect(obj)
 

@@ -114,7 +114,12 @@ def test_members_page_lists_coordinators_only_to_the_cluster(client, member, coo
 
 def test_cluster_map_reads_the_members_geojson(client, member):
     cluster = make_cluster(coordinating=[member])
-    stay(cluster, MemberFactory(name="Left", latitude=1, longitude=2), joined=dt.date(2020, 1, 1), left=dt.date(2021, 1, 1))
+    stay(
+        cluster,
+        MemberFactory(name="Left", latitude=1, longitude=2),
+        joined=dt.date(2020, 1, 1),
+        left=dt.date(2021, 1, 1),
+    )
 
     features = client.get(reverse("clusters:geojson", args=[cluster.slug])).json()["features"]
 

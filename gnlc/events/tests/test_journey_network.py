@@ -89,7 +89,10 @@ def test_a_cluster_and_its_webinar_from_a_blank_installation(page, live_server, 
 
     invite(journey, secretariat, "coordinator@amman.example", "Rania Haddad", "Amman")
     invite(journey, secretariat, "coordinator@espoo.example", "Aino Virtanen", "Espoo")
-    assert [m.to for m in mailoutbox] == [["coordinator@amman.example"], ["coordinator@espoo.example"]]
+    assert [m.to for m in mailoutbox] == [
+        ["coordinator@amman.example"],
+        ["coordinator@espoo.example"],
+    ]
 
     # Espoo's coordinator asks to join.
     espoo_coordinator = journey.window()
@@ -116,7 +119,8 @@ def test_a_cluster_and_its_webinar_from_a_blank_installation(page, live_server, 
     visitor.locator(".map[data-loaded]").wait_for()
     assert visitor.locator(".map").get_attribute("data-markers") == "2"
     cities = visitor.inner_text("#cluster-cities")
-    assert "Espoo" in cities and "Amman" in cities
+    assert "Espoo" in cities
+    assert "Amman" in cities
     journey.visit(visitor, "/members/amman/", "visitor-member")
     assert visitor.locator("#member-clusters a").count() == 1
 
@@ -144,7 +148,11 @@ def test_a_cluster_and_its_webinar_from_a_blank_installation(page, live_server, 
     journey.shoot(amman_coordinator, "webinar")
 
     # Three people register; the third waits.
-    for person, what in ((espoo_coordinator, "espoo"), (secretariat, "secretariat"), (amman_coordinator, "amman")):
+    for person, what in (
+        (espoo_coordinator, "espoo"),
+        (secretariat, "secretariat"),
+        (amman_coordinator, "amman"),
+    ):
         person.goto(url(f"/events/{event.slug}/"))
         person.click("#registration button[type=submit]")
         person.locator("#my-registration").wait_for()

@@ -148,7 +148,7 @@ def race(work, items):
         try:
             barrier.wait()
             work(item)
-        except Exception as error:  # noqa: BLE001 -- reported by the callers' asserts
+        except Exception as error:
             errors.append(error)
         finally:
             connections.close_all()
@@ -190,5 +190,8 @@ def test_simultaneous_cancellations_promote_each_waiting_person_once(race_db):
 
     theirs = Registration.objects.using(race_db).filter(event=event).select_related("user")
     assert errors == []
-    assert sorted(r.user.email for r in theirs.confirmed()) == ["racer2@example.org", "racer3@example.org"]
+    assert sorted(r.user.email for r in theirs.confirmed()) == [
+        "racer2@example.org",
+        "racer3@example.org",
+    ]
     assert [r.user.email for r in theirs.waiting()] == ["racer4@example.org"]

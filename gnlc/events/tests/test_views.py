@@ -59,9 +59,17 @@ def test_a_coordinating_city_cannot_publish_for_another_cluster(client):
 
     response = client.post(
         reverse("events:new"),
-        {"title": "X", "kind": "webinar", "cluster": other.pk, "start": "2030-03-10T14:00",
-         "end": "2030-03-10T15:00", "time_zone": "UTC", "online": "on", "languages": ["en"],
-         "audience": "public"},
+        {
+            "title": "X",
+            "kind": "webinar",
+            "cluster": other.pk,
+            "start": "2030-03-10T14:00",
+            "end": "2030-03-10T15:00",
+            "time_zone": "UTC",
+            "online": "on",
+            "languages": ["en"],
+            "audience": "public",
+        },
     )
 
     assert response.status_code == 400
