@@ -15,11 +15,18 @@
     var end = new Date(element.dataset.end);
     if (isNaN(start) || isNaN(end)) return;
     var lang = document.documentElement.lang || undefined;
-    var day = new Intl.DateTimeFormat(lang, {
+    var format = new Intl.DateTimeFormat(lang, {
       year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit",
+      timeZoneName: "short",
     });
-    var hour = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
-    element.textContent = element.dataset.label + " " + day.format(start) + "–" + hour.format(end);
+    // The range in the page's language, isolated so that its order survives a
+    // right-to-left page ("4 January 2027, 11:00 – 12:30 UTC").
+    var range = document.createElement("bdi");
+    range.textContent = format.formatRange
+      ? format.formatRange(start, end)
+      : format.format(start) + " – " + format.format(end);
+    element.textContent = element.dataset.label + " ";
+    element.appendChild(range);
     element.hidden = false;
   }
 
