@@ -6,8 +6,12 @@ from gnlc.library.models import Theme
 
 
 def make_cluster(theme="literacy", *, coordinating=(), purpose="") -> Cluster:
-    """A cluster on a seeded theme, its coordinating cities members since 2023."""
-    cluster = Cluster.objects.create(theme=Theme.objects.get(slug=theme), purpose=purpose)
+    """A cluster on a seeded theme (by slug), its coordinating cities members since 2023."""
+    # get_or_create: a live-server test's flush empties the migrations' themes.
+    theme, _created = Theme.objects.get_or_create(
+        slug=theme, defaults={"name": theme.replace("-", " ").capitalize()}
+    )
+    cluster = Cluster.objects.create(theme=theme, purpose=purpose)
     cluster.coordinating_cities.set(coordinating)
     for member in coordinating:
         stay(cluster, member, joined=dt.date(2023, 1, 1))
