@@ -69,6 +69,7 @@ def test_a_cluster_and_its_webinar_from_a_blank_installation(page, live_server, 
 
     # The secretariat sets up the literacy cluster, coordinated by Amman.
     journey.welcome(secretariat, link, "secretariat")
+    secretariat.click(".site-nav .menu summary")
     secretariat.click(f'.site-nav a[href="{url("/clusters/")}"]')
     secretariat.wait_for_url(f"**{url('/clusters/')}")
     assert nav_fits_one_line(secretariat)
@@ -126,6 +127,7 @@ def test_a_cluster_and_its_webinar_from_a_blank_installation(page, live_server, 
 
     # Amman's coordinator publishes a webinar with two places, in Amman's time zone.
     day = timezone.localdate() + dt.timedelta(days=30)
+    amman_coordinator.click(".site-nav .menu summary")
     amman_coordinator.click(f'.site-nav a[href="{url("/events/")}"]')
     amman_coordinator.wait_for_url(f"**{url('/events/')}")
     amman_coordinator.click(f'main a[href="{url("/events/new/")}"]')
