@@ -137,3 +137,13 @@ def test_cluster_list_counts_members_without_a_query_per_cluster(client, django_
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(reverse("clusters:list"))
     assert response.status_code == 200
+
+
+def test_a_coordinating_city_is_not_offered_to_leave(client, member, coordinator):
+    cluster = make_cluster(coordinating=[member])
+
+    client.force_login(coordinator)
+    page = client.get(cluster.get_absolute_url()).content.decode()
+
+    assert "Nakuru is a member of this cluster." in page
+    assert reverse("clusters:leave", args=[cluster.memberships.get().pk]) not in page
