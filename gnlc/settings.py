@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "gnlc.news",
     "gnlc.library",
     "gnlc.reporting",
+    "gnlc.clusters",
+    "gnlc.events",
     "gnlc.mail",
     "gnlc.api",
 ]

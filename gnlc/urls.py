@@ -21,6 +21,8 @@ urlpatterns = [
         path("news/", include("gnlc.news.urls")),
         path("library/", include("gnlc.library.urls")),
         path("reporting/", include("gnlc.reporting.urls")),
+        path("clusters/", include("gnlc.clusters.urls")),
+        path("events/", include("gnlc.events.urls")),
         path("audit/", include("gnlc.audit.urls")),
         path("mail/", include("gnlc.mail.urls")),
         prefix_default_language=False,

@@ -82,8 +82,9 @@ def test_member_page_practices_cost_the_same_queries_whatever_their_number(
     for n in range(count):
         _published(member, f"Practice {n}", n, themes=["literacy", "entrepreneurship"])
 
-    # The member, its events, its award years, its practices and their themes.
-    with django_assert_num_queries(5):
+    # The member, its events, its award years, its practices and their themes, its
+    # thematic clusters (gnlc/clusters).
+    with django_assert_num_queries(6):
         response = client.get(reverse("cities:member", args=[member.slug]))
 
     assert len(response.context["practices"]) == count
@@ -95,7 +96,7 @@ def test_member_page_with_more_practices_than_it_lists_adds_one_count(
     for n in range(MEMBER_PRACTICES + 3):
         _published(member, f"Practice {n}", n, themes=["literacy"])
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(reverse("cities:member", args=[member.slug]))
 
     assert response.context["practice_count"] == MEMBER_PRACTICES + 3

@@ -408,8 +408,9 @@ def test_member_page_query_count_does_not_grow_with_award_wins(
             announced_on=call.announcement_date,
         )
 
-    # The member, its events, its award years and its practices (none here).
-    with django_assert_num_queries(4):
+    # The member, its events, its award years, its practices (none here) and its
+    # thematic clusters (gnlc/clusters).
+    with django_assert_num_queries(5):
         response = client.get(reverse("cities:member", args=[nakuru.slug]))
 
     assert len(response.context["award_years"]) == wins

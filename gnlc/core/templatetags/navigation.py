@@ -29,6 +29,8 @@ SECTIONS = (
     ("news:*", "news"),
     ("admissions:*", "admissions"),
     ("reporting:*", "reporting"),
+    ("clusters:*", "clusters"),
+    ("events:*", "events"),
     ("accounts:*", "account"),
     ("api-docs", "api"),
 )

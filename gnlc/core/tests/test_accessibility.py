@@ -49,6 +49,10 @@ PUBLIC_PAGES = [
     "cities:statistics",
     "cities:suggest",
     "cities:suggest-sent",
+    "clusters:detail",
+    "clusters:list",
+    "events:detail",
+    "events:list",
     "library:call",
     "library:documents",
     "library:index",
@@ -71,6 +75,9 @@ NOT_PAGES = {
     "cities:open-data-table": "a CSV download",
     "cities:statistics-csv": "a CSV download",
     "cities:statistics-series-csv": "a CSV download",
+    "clusters:geojson": "a GeoJSON download",
+    "events:feed": "an Atom feed",
+    "events:ical": "an iCalendar file",
     "library:document-file": "a PDF file",
     "library:export": "a CSV download",
     "library:feed": "an Atom feed",
@@ -97,6 +104,8 @@ ROLE_PAGES = [
     ("secretariat", "accounts:person"),
     ("secretariat", "cities:suggestions"),
     ("secretariat", "mail:queue"),
+    ("secretariat", "clusters:new"),
+    ("secretariat", "events:new"),
 ]
 
 

@@ -13,9 +13,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from gnlc.accounts.tests.factories import UserFactory
 from gnlc.admissions.tests.factories import ApplicationFactory, make_juror
 from gnlc.cities.tests.factories import MemberFactory
 from gnlc.core import csvfile
+from gnlc.events.tests.factories import make_event
 from gnlc.library.tests.factories import PracticeFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +86,9 @@ def hostile(member, secretariat):
         submitted_at=timezone.now(),
         version=1,
     )
-    return {"call": application.call}
+    event = make_event()
+    event.register(UserFactory(full_name=HYPERLINK, email="hostile@example.org"))
+    return {"call": application.call, "event": event}
 
 
 # Every CSV URL: its name -> (kwargs, persona allowed to download it).
@@ -95,6 +99,7 @@ CSV_URLS = {
     "cities:statistics-series-csv": (lambda o: {"series": "cohorts"}, "anonymous"),
     "library:export": (lambda o: {"fmt": "csv"}, "anonymous"),
     "admissions:reviews-csv": (lambda o: {"pk": o["call"].pk}, "secretariat"),
+    "events:participants-csv": (lambda o: {"slug": o["event"].slug}, "secretariat"),
 }
 
 

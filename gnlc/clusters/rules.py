@@ -1,0 +1,63 @@
+"""Who may do what with clusters. Cluster pages are public; the secretariat keeps the
+list of themes, makes clusters and names their coordinating cities; a city coordinator
+asks for their city to join; the coordinators of the cluster's coordinating cities (or
+the secretariat) approve or refuse; a member's coordinator takes it out. The members'
+page (the coordinators' contacts) is for the coordinators of the cluster's cities and
+the secretariat.
+
+Roles are read from `user.role_list` (as has_role does), so a page's checks cost no
+query per check once the roles are read."""
+
+import rules
+
+from gnlc.accounts.rules import is_coordinator, is_secretariat
+from gnlc.clusters.models import Cluster
+
+
+def coordinated_members(user) -> set[int]:
+    """The pks of the member cities `user` coordinates (`User.coordinated_member_ids`,
+    the one answer; none for a visitor)."""
+    return user.coordinated_member_ids() if user.is_authenticated else set()
+
+
+@rules.predicate
+def coordinates_a_coordinating_city(user, cluster):
+    if cluster is None:
+        return False
+    mine = coordinated_members(user)
+    return bool(mine) and any(m.pk in mine for m in cluster.coordinating_cities.all())
+
+
+@rules.predicate
+def coordinates_a_cluster_member(user, cluster):
+    if cluster is None:
+        return False
+    mine = coordinated_members(user)
+    return bool(mine) and cluster.memberships.current().filter(member__in=mine).exists()
+
+
+@rules.predicate
+def coordinates_the_stays_coordinating_city(user, membership):
+    return membership is not None and coordinates_a_coordinating_city(user, membership.cluster)
+
+
+@rules.predicate
+def coordinates_the_city(user, membership):
+    return membership is not None and membership.member_id in coordinated_members(user)
+
+
+@rules.predicate
+def coordinates_any_coordinating_city(user):
+    mine = coordinated_members(user)
+    return bool(mine) and Cluster.objects.filter(coordinating_cities__in=mine).exists()
+
+
+rules.add_perm("clusters.manage_clusters", is_secretariat)
+rules.add_perm("clusters.request_membership", is_coordinator)
+rules.add_perm("clusters.decide_membership", is_secretariat | coordinates_a_coordinating_city)
+rules.add_perm("clusters.decide_request", is_secretariat | coordinates_the_stays_coordinating_city)
+rules.add_perm("clusters.leave_cluster", is_secretariat | coordinates_the_city)
+rules.add_perm(
+    "clusters.view_members_area",
+    is_secretariat | coordinates_a_coordinating_city | coordinates_a_cluster_member,
+)

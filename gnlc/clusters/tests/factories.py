@@ -1,0 +1,26 @@
+import datetime as dt
+
+from gnlc.clusters.enums import MembershipStatus
+from gnlc.clusters.models import Cluster, ClusterMembership
+from gnlc.library.models import Theme
+
+
+def make_cluster(theme="literacy", *, coordinating=(), purpose="") -> Cluster:
+    """A cluster on a seeded theme (by slug), its coordinating cities members since 2023."""
+    # get_or_create: a live-server test's flush empties the migrations' themes.
+    theme, _created = Theme.objects.get_or_create(
+        slug=theme, defaults={"name": theme.replace("-", " ").capitalize()}
+    )
+    cluster = Cluster.objects.create(theme=theme, purpose=purpose)
+    cluster.coordinating_cities.set(coordinating)
+    for member in coordinating:
+        stay(cluster, member, joined=dt.date(2023, 1, 1))
+    return cluster
+
+
+def stay(cluster, member, *, joined, left=None, status=None) -> ClusterMembership:
+    """A stay as history records it (joined, and left on `left` if given)."""
+    status = status or (MembershipStatus.LEFT if left else MembershipStatus.APPROVED)
+    return ClusterMembership.objects.create(
+        cluster=cluster, member=member, status=status, joined_on=joined, left_on=left
+    )

@@ -1,0 +1,186 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gnlc.accounts.enums import RoleKind
+from gnlc.accounts.models import Role
+from gnlc.cities.exports import to_geojson
+from gnlc.cities.models import Member
+from gnlc.clusters.enums import MembershipStatus
+from gnlc.clusters.forms import ClusterForm, JoinForm, ThemeForm
+from gnlc.clusters.models import Cluster, ClusterMembership
+from gnlc.clusters.rules import coordinated_members
+from gnlc.core.permissions import permission_required
+from gnlc.events.models import Event
+from gnlc.library.models import Practice, Theme
+
+PRACTICES_SHOWN = 12
+
+
+def _cluster(request, slug, **kwargs):
+    return get_object_or_404(Cluster.objects.for_listing(), theme__slug=slug)
+
+
+def cluster_list(request):
+    clusters = Cluster.objects.for_listing()
+    counts = {
+        row["cluster"]: row["n"]
+        for row in ClusterMembership.objects.as_of().values("cluster").annotate(n=Count("id"))
+    }
+    for cluster in clusters:
+        cluster.member_count = counts.get(cluster.pk, 0)
+    return render(
+        request,
+        "clusters/list.html",
+        {"clusters": clusters, "can_manage": request.user.has_perm("clusters.manage_clusters")},
+    )
+
+
+def cluster_detail(request, slug):
+    cluster = _cluster(request, slug)
+    members = list(cluster.members_on())
+    coordinating = {m.pk for m in cluster.coordinating_cities.all()}
+    practices = (
+        Practice.objects.published().filter(themes=cluster.theme).for_listing()[:PRACTICES_SHOWN]
+    )
+    can_decide = request.user.has_perm("clusters.decide_membership", cluster)
+    mine = coordinated_members(request.user)
+    open_stays = cluster.memberships.open().filter(member__in=mine).select_related("member")
+    return render(
+        request,
+        "clusters/detail.html",
+        {
+            "cluster": cluster,
+            "members": members,
+            "coordinating": coordinating,
+            "practices": practices,
+            "events": Event.objects.upcoming().filter(cluster=cluster)[:10],
+            "requests": (
+                cluster.memberships.pending().select_related("member__country")
+                if can_decide
+                else []
+            ),
+            "my_stays": list(open_stays),
+            "can_join": request.user.has_perm("clusters.request_membership")
+            and bool(mine - {s.member_id for s in open_stays}),
+            "can_see_members_area": request.user.has_perm("clusters.view_members_area", cluster),
+            "can_manage": request.user.has_perm("clusters.manage_clusters"),
+        },
+    )
+
+
+def cluster_geojson(request, slug):
+    """The cluster's member cities as the member map reads them (cities' GeoJSON)."""
+    cluster = _cluster(request, slug)
+    members = Member.objects.with_status().filter(pk__in=cluster.members_on().values("pk"))
+    return HttpResponse(to_geojson(members), content_type="application/geo+json")
+
+
+@permission_required("clusters.view_members_area", _cluster, hide=True)
+def members_area(request, slug, obj):
+    """The coordinators of the cluster's cities, for its members only (never public)."""
+    members = obj.members_on()
+    roles = (
+        Role.objects.filter(kind=RoleKind.COORDINATOR, member__in=members, user__is_active=True)
+        .select_related("user", "member__country")
+        .order_by("member__name", "user__full_name", "user__email")
+    )
+    return render(request, "clusters/members_area.html", {"cluster": obj, "roles": roles})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("clusters.request_membership", _cluster)
+def join(request, slug, obj):
+    mine = coordinated_members(request.user)
+    taken = obj.memberships.open().values("member")
+    form = JoinForm(
+        request.POST or None,
+        members=Member.objects.filter(pk__in=mine).exclude(pk__in=taken).order_by("name"),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            ClusterMembership.request(obj, form.cleaned_data["member"], by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Your request was sent to the cluster's coordinating city.")
+            )
+            return redirect(obj)
+    return render(request, "clusters/join.html", {"cluster": obj, "form": form})
+
+
+def _membership(request, pk, **kwargs):
+    return get_object_or_404(ClusterMembership.objects.select_related("cluster__theme"), pk=pk)
+
+
+@require_POST
+@permission_required("clusters.decide_request", _membership)
+def decide(request, pk, obj):
+    stay = obj
+    to = {"approve": MembershipStatus.APPROVED, "refuse": MembershipStatus.REFUSED}.get(
+        request.POST.get("decision")
+    )
+    try:
+        if to is None:
+            raise ValidationError(_("This change is no longer possible."))
+        stay.decide(to, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The request of %(city)s was answered.") % {"city": stay.member}
+        )
+    return redirect(stay.cluster)
+
+
+@require_POST
+@permission_required("clusters.leave_cluster", _membership)
+def leave(request, pk, obj):
+    try:
+        obj.decide(MembershipStatus.LEFT, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(city)s has left the cluster.") % {"city": obj.member})
+    return redirect(obj.cluster)
+
+
+@permission_required("clusters.manage_clusters")
+def manage(request):
+    themes = Theme.objects.select_related("cluster").order_by("order", "name")
+    return render(request, "clusters/manage.html", {"themes": themes})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("clusters.manage_clusters")
+def theme_form(request, pk=None):
+    theme = get_object_or_404(Theme, pk=pk) if pk else None
+    form = ThemeForm(request.POST or None, instance=theme)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The theme was saved."))
+        return redirect("clusters:manage")
+    status = 400 if form.errors else 200
+    return render(
+        request, "clusters/theme_form.html", {"form": form, "theme": theme}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("clusters.manage_clusters")
+def cluster_form(request, slug=None):
+    cluster = _cluster(request, slug) if slug else None
+    form = ClusterForm(request.POST or None, instance=cluster)
+    if request.method == "POST" and form.is_valid():
+        cluster = form.save(by=request.user)
+        messages.success(request, _("The cluster was saved."))
+        return redirect(cluster)
+    status = 400 if form.errors else 200
+    return render(
+        request, "clusters/cluster_form.html", {"form": form, "cluster": cluster}, status=status
+    )

@@ -1,0 +1,157 @@
+import zoneinfo
+
+from django import forms
+from django.conf import settings
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gnlc.clusters.models import Cluster
+from gnlc.clusters.rules import coordinated_members
+from gnlc.events.enums import Audience, EventKind
+from gnlc.events.models import Event
+
+TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime"})
+LOCAL_INPUT = "%Y-%m-%dT%H:%M"
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    """A browser's date-and-time picker (no zone: the event's own is chosen beside it)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format=LOCAL_INPUT, **kwargs)
+
+
+def _local(field_label, *, required=True):
+    return forms.DateTimeField(
+        label=field_label,
+        required=required,
+        input_formats=[LOCAL_INPUT, "%Y-%m-%d %H:%M"],
+        widget=LocalDateTimeInput(),
+    )
+
+
+class EventForm(forms.ModelForm):
+    """An event as its organiser writes it: times in the event's own time zone."""
+
+    start = _local(gettext_lazy("Starts"))
+    end = _local(gettext_lazy("Ends"))
+    deadline = _local(gettext_lazy("Registration deadline"), required=False)
+    time_zone = forms.ChoiceField(
+        label=gettext_lazy("Time zone"),
+        choices=[(name, name) for name in TIME_ZONES],
+        initial="UTC",
+        help_text=gettext_lazy("The times above are in this zone."),
+    )
+    languages = forms.MultipleChoiceField(
+        label=gettext_lazy("Languages"),
+        choices=settings.LANGUAGES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "kind",
+            "cluster",
+            "description",
+            "start",
+            "end",
+            "time_zone",
+            "online",
+            "place",
+            "languages",
+            "audience",
+            "capacity",
+            "deadline",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        clusters = Cluster.objects.select_related("theme")
+        if not user.has_perm("clusters.manage_clusters"):
+            # A coordinating city publishes for its own clusters only.
+            clusters = clusters.filter(coordinating_cities__in=coordinated_members(user))
+            self.fields["cluster"].required = True
+        self.fields["cluster"].queryset = clusters.distinct()
+        event = self.instance
+        if event.pk:
+            self.initial.update(
+                start=event.local_start.replace(tzinfo=None),
+                end=event.local_end.replace(tzinfo=None),
+                deadline=event.local_deadline and event.local_deadline.replace(tzinfo=None),
+            )
+
+    def clean(self):
+        data = super().clean()
+        zone = zoneinfo.ZoneInfo(data.get("time_zone") or "UTC")
+        for name in ("start", "end", "deadline"):
+            if data.get(name):
+                data[name] = data[name].replace(tzinfo=None).replace(tzinfo=zone)
+        start, end, deadline = data.get("start"), data.get("end"), data.get("deadline")
+        if start and end and end <= start:
+            self.add_error("end", _("The event must end after it starts."))
+        if start and deadline and deadline > start:
+            self.add_error("deadline", _("Registration must close before the event starts."))
+        if not data.get("online") and not (data.get("place") or "").strip():
+            self.add_error("place", _("Say where the event takes place, or tick “online”."))
+        if data.get("audience") == Audience.CLUSTER and not data.get("cluster"):
+            self.add_error("cluster", _("Choose the cluster whose cities may register."))
+        return data
+
+    def save(self, commit=True):
+        event = super().save(commit=False)
+        data = self.cleaned_data
+        event.starts_at, event.ends_at = data["start"], data["end"]
+        event.registration_deadline = data.get("deadline")
+        if not event.slug:
+            event.slug = _unique_slug(event.title, event.local_start.year)
+            event.created_by = self.user
+        if commit:
+            event.save()
+        return event
+
+
+def _unique_slug(title: str, year: int) -> str:
+    base = slugify(f"{title} {year}")[:100] or "event"
+    slug, n = base, 2
+    while Event.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class EventFilter(forms.Form):
+    """The events page's filters, from the query string."""
+
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Type"),
+        choices=[("", gettext_lazy("All types")), *EventKind.choices],
+        required=False,
+    )
+    cluster = forms.ChoiceField(label=gettext_lazy("Cluster"), required=False)
+    when = forms.ChoiceField(
+        label=gettext_lazy("When"),
+        choices=[("upcoming", gettext_lazy("Upcoming")), ("past", gettext_lazy("Past"))],
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cluster"].choices = [
+            ("", _("All clusters")),
+            *((c.slug, c.name) for c in Cluster.objects.select_related("theme")),
+        ]
+
+    def events(self):
+        data = self.cleaned_data
+        events = Event.objects.past() if data.get("when") == "past" else Event.objects.upcoming()
+        if data.get("kind"):
+            events = events.filter(kind=data["kind"])
+        if data.get("cluster"):
+            events = events.filter(cluster__theme__slug=data["cluster"])
+        return events.for_listing()

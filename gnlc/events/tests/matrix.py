@@ -1,0 +1,37 @@
+"""This app's rows of the permission matrix (see gnlc/core/tests/test_permission_matrix.py).
+
+The event is a public webinar of a cluster coordinated by a city none of the personas
+coordinates: only the secretariat organises it."""
+
+from gnlc.core.tests.matrix import ALL, PERSONAS, SECRETARIAT
+
+POST_ONLY = dict.fromkeys(PERSONAS, 405)
+
+
+def build(member, personas):
+    from gnlc.cities.tests.factories import MemberFactory
+    from gnlc.clusters.tests.factories import make_cluster
+    from gnlc.events.tests.factories import make_event
+
+    cluster = make_cluster("health-and-well-being", coordinating=[MemberFactory()])
+    event = make_event(capacity=2, cluster=cluster)
+    event.register(personas["outsider"])
+    return {"event": event}
+
+
+def slug(o):
+    return {"slug": o["event"].slug}
+
+
+ROUTES = {
+    "events:list": (lambda o: {}, ALL),
+    "events:feed": (lambda o: {}, ALL),
+    "events:new": (lambda o: {}, SECRETARIAT),
+    "events:detail": (slug, ALL),
+    "events:ical": (slug, ALL),
+    "events:edit": (slug, SECRETARIAT),
+    "events:register": (slug, POST_ONLY),
+    "events:cancel": (slug, POST_ONLY),
+    "events:participants": (slug, SECRETARIAT),
+    "events:participants-csv": (slug, SECRETARIAT),
+}
