@@ -391,10 +391,13 @@ def framework_node(request, version, kind, pk):
                 form.save()
                 messages.success(request, _("Saved."))
         return redirect(version)
+    return _node_page(request, form, version, node=node, kind=kind)
+
+
+def _node_page(request, form, version, **context):
+    """The form of a framework's group, area or feature."""
     return render_form(
-        request,
-        "reporting/node_form.html",
-        {"form": form, "version": version, "node": node, "kind": kind},
+        request, "reporting/node_form.html", {"form": form, "version": version, **context}
     )
 
 
@@ -416,8 +419,4 @@ def feature_add(request, version, area):
             form.save()
         messages.success(request, _("The feature is added."))
         return redirect(version)
-    return render_form(
-        request,
-        "reporting/node_form.html",
-        {"form": form, "version": version, "node": None, "area": area, "kind": "feature"},
-    )
+    return _node_page(request, form, version, node=None, area=area, kind="feature")
