@@ -1,9 +1,10 @@
 """The audit log: who created, changed or deleted what, when, with before and after."""
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from gnlc.core.models import user_or_null
 
 
 class Action(models.TextChoices):
@@ -35,13 +36,7 @@ class AuditEntry(models.Model):
     `[before, after]` (before is null on create, after is null on delete)."""
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    actor = user_or_null()
     actor_label = models.CharField(max_length=254, blank=True)
     action = models.CharField(max_length=10, choices=Action.choices)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)

@@ -190,6 +190,18 @@ def _optional_float(raw: str, label: str, low: float, high: float, problems: lis
     return value
 
 
+def _date_column(row: dict[str, str], name: str, problems: list[str]) -> dt.date | None:
+    """The row's `name` column as a date: None when it is empty, or not a date (then
+    said in `problems`)."""
+    if not row.get(name):
+        return None
+    try:
+        return dt.date.fromisoformat(row[name])
+    except ValueError:
+        problems.append(f"{name} {row[name]!r} is not a date (YYYY-MM-DD)")
+        return None
+
+
 def validate(records: Iterable[dict[str, str]], *, today: dt.date | None = None) -> ImportResult:
     """Check every row and collect every problem with its line number (the header is
     line 1); the good rows are counted, not kept. Nothing is written here."""
@@ -241,17 +253,13 @@ def _checked(records: Iterable[dict[str, str]], today: dt.date) -> Iterator[Memb
                 f"region {region.name!r} contradicts {country.name}, which is in "
                 f"{country.region.name!r}"
             )
-        year = member_by = None
-        if row.get("member_by"):
-            try:
-                member_by = dt.date.fromisoformat(row["member_by"])
-            except ValueError:
-                problems.append(f"member_by {row['member_by']!r} is not a date (YYYY-MM-DD)")
-            else:
-                if member_by > today:
-                    problems.append(f"member_by {member_by} is in the future")
-                elif member_by.year < FIRST_YEAR:
-                    problems.append(f"member_by {member_by} is before {FIRST_YEAR}")
+        year = None
+        member_by = _date_column(row, "member_by", problems)
+        if member_by is not None:
+            if member_by > today:
+                problems.append(f"member_by {member_by} is in the future")
+            elif member_by.year < FIRST_YEAR:
+                problems.append(f"member_by {member_by} is before {FIRST_YEAR}")
         if row.get("year_joined") or not row.get("member_by"):
             try:
                 year = int(row.get("year_joined", ""))
@@ -265,17 +273,12 @@ def _checked(records: Iterable[dict[str, str]], today: dt.date) -> Iterator[Memb
                 if not FIRST_YEAR <= year <= today.year:
                     problems.append(f"year_joined {year} is outside {FIRST_YEAR}..{today.year}")
                     year = None
-        admitted_on = None
-        if row.get("admitted_on"):
-            try:
-                admitted_on = dt.date.fromisoformat(row["admitted_on"])
-            except ValueError:
-                problems.append(f"admitted_on {row['admitted_on']!r} is not a date (YYYY-MM-DD)")
-            else:
-                if year is not None and admitted_on.year != year:
-                    problems.append(f"admitted_on {admitted_on} is not in year_joined {year}")
-                if admitted_on > today:
-                    problems.append(f"admitted_on {admitted_on} is in the future")
+        admitted_on = _date_column(row, "admitted_on", problems)
+        if admitted_on is not None:
+            if year is not None and admitted_on.year != year:
+                problems.append(f"admitted_on {admitted_on} is not in year_joined {year}")
+            if admitted_on > today:
+                problems.append(f"admitted_on {admitted_on} is in the future")
         kind = row.get("kind") or MemberKind.CITY
         if kind not in MemberKind.values:
             problems.append(f"kind {kind!r} is not one of {', '.join(MemberKind.values)}")

@@ -4,7 +4,6 @@ were admitted in, and the membership events their status is derived from."""
 import datetime as dt
 import re
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
@@ -27,7 +26,7 @@ from gnlc.cities.enums import (
 from gnlc.cities.mail import send_suggestion_outcome
 from gnlc.cities.names import country_name
 from gnlc.cities.querysets import MemberQuerySet, MembershipEventQuerySet
-from gnlc.core.models import Revision
+from gnlc.core.models import Revision, user_or_null
 from gnlc.core.text import fold
 
 # A BCP 47 language tag, loosely: a language subtag and optional script/region/variant
@@ -342,13 +341,7 @@ class MembershipEvent(models.Model):
     )
     note = models.TextField(blank=True)
     source_url = models.URLField(max_length=500, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = user_or_null()
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MembershipEventQuerySet.as_manager()
@@ -457,26 +450,14 @@ class Suggestion(models.Model):
     email = models.EmailField(blank=True)
     # The page's language when it was sent: the outcome is written in it.
     language = models.CharField(max_length=10, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    submitted_by = user_or_null()
     # The suggester's role as it was when they wrote ("City coordinator of Nakuru").
     submitted_as = models.CharField(max_length=200, blank=True)
     status = models.CharField(
         max_length=20, choices=SuggestionStatus.choices, default=SuggestionStatus.PENDING
     )
     reason = models.TextField(blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    reviewed_by = user_or_null()
     reviewed_at = models.DateTimeField(null=True, blank=True)
     # The member an accepted "missing member" suggestion created.
     created_member = models.ForeignKey(

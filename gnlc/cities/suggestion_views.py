@@ -20,6 +20,7 @@ from gnlc.cities import importer
 from gnlc.cities.enums import SuggestionKind, SuggestionStatus
 from gnlc.cities.forms import DecisionForm, MemberCorrectionForm, NewMemberForm, SuggestionForm
 from gnlc.cities.models import Member, Suggestion
+from gnlc.core.forms import render_form
 from gnlc.core.permissions import check, permission_required
 from gnlc.core.ratelimit import limit_post_requests
 
@@ -60,12 +61,7 @@ def suggest(request, slug=None):
                 suggestion.submitted_as = submitted_as(request.user, member)
             suggestion.save()
         return redirect("cities:suggest-sent")
-    return render(
-        request,
-        "cities/suggest.html",
-        {"form": form, "member": member},
-        status=400 if form.errors else 200,
-    )
+    return render_form(request, "cities/suggest.html", {"form": form, "member": member})
 
 
 @require_GET

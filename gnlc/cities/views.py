@@ -333,9 +333,7 @@ def statistics(request):
             "regions": regions,
             "growth": growth,
             "chart": chart,
-            "history": rows,
-            "charts": _history_charts(rows),
-            "departures": departures(as_of),
+            "history_series": _history_series(rows, departures(as_of)),
             "completeness": completeness,
             "cohort_not_known": cohort_not_known(),
             "announced": latest_announced(completeness, as_of),
@@ -380,6 +378,91 @@ def _history_charts(rows) -> dict:
             ],
         },
     }
+
+
+def _history_series(rows, withdrawals) -> list[dict]:
+    """The statistics page's series as of each announcement, each drawn by one partial
+    (cities/partials/history_series.html): its texts, chart, table (columns: label and
+    the cells' class, "num" for figures; each cell: value and class; the first cell of
+    a row is its heading) and CSV downloads (series name, link text)."""
+    charts = _history_charts(rows)
+    cohort, as_of, numbers = (_("Cohort"), ""), (_("As of"), "nowrap"), "num"
+
+    def day(row):
+        return row["as_of"].isoformat()
+
+    table = [
+        {
+            "name": "network",
+            "title": _("Members and countries over time"),
+            "intro": _(
+                "Active members and the countries they are in, on the day of each announcement."
+            ),
+            "label": _(
+                "Line chart of active members and countries at each announcement; the same "
+                "figures are in the table below."
+            ),
+            "caption": _("Active members and countries at each announcement"),
+            "chart": charts["network"],
+            "columns": [cohort, as_of, (_("Members"), numbers), (_("Countries"), numbers)],
+            "rows": [[r["year"], day(r), r["members"], r["countries"]] for r in rows],
+            "downloads": [
+                ("network", _("Download these figures (CSV)")),
+                ("regions", _("Members and countries per region at each announcement (CSV)")),
+            ],
+        },
+        {
+            "name": "cohorts",
+            "title": _("New members per cohort"),
+            "intro": _(
+                "The members admitted in each cohort, their countries, and the countries "
+                "that had never had a member before."
+            ),
+            "label": _(
+                "Bar chart of new members, their countries and first-time countries per "
+                "cohort; the same figures are in the table below."
+            ),
+            "caption": _("New members and countries per cohort"),
+            "chart": charts["cohorts"],
+            "columns": [
+                cohort,
+                (_("New members"), numbers),
+                (_("Their countries"), numbers),
+                (_("First-time countries"), numbers),
+                (_("Which"), ""),
+            ],
+            "rows": [
+                [
+                    r["year"],
+                    r["new_members"],
+                    r["new_countries"],
+                    len(r["first_time_countries"]),
+                    ", ".join(r["first_time_countries"]),
+                ]
+                for r in rows
+            ],
+            "downloads": [("cohorts", _("Download these figures (CSV)"))],
+        },
+        {
+            "name": "departures",
+            "title": _("Departures"),
+            "intro": _("Members withdrawn between one announcement and the next."),
+            "label": _(
+                "Bar chart of members withdrawn between announcements; the same figures are "
+                "in the table below."
+            ),
+            "caption": _("Members withdrawn since the previous announcement"),
+            "chart": charts["departures"],
+            "columns": [cohort, as_of, (_("Withdrawn"), numbers)],
+            "rows": [[r["year"], day(r), r["departures"]] for r in rows],
+            "downloads": [("departures", _("Download these figures (CSV)"))],
+            "withdrawals": withdrawals,
+        },
+    ]
+    for series in table:
+        classes = [cls for _label, cls in series["columns"]]
+        series["rows"] = [list(zip(cells, classes, strict=True)) for cells in series["rows"]]
+    return table
 
 
 # The series behind each chart of the statistics page, as CSV: header, then rows.

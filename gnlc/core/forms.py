@@ -4,6 +4,7 @@ the repeated query parameter of a multi-choice facet."""
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
+from django.shortcuts import render
 
 
 class FormRenderer(DjangoTemplates):
@@ -75,3 +76,9 @@ class RepeatedField(forms.Field):
     def validate(self, value):
         if self.required and not value:
             raise ValidationError(self.error_messages["required"], code="required")
+
+
+def render_form(request, template_name, context):
+    """A form's page: status 400 when `context["form"]` has errors (a POST that did not
+    validate), 200 otherwise, so tests and clients tell a refusal from a first view."""
+    return render(request, template_name, context, status=400 if context["form"].errors else 200)

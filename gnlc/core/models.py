@@ -4,6 +4,20 @@ from django.conf import settings
 from django.db import models
 
 
+def user_or_null(**options) -> models.ForeignKey:
+    """Who did something (wrote, sent, reviewed): a user whose deletion empties the link
+    and keeps the row, with no way back from the user (`related_name="+"`). `options`
+    add to these (`editable=False`, `db_column`)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        **options,
+    )
+
+
 class TransitionHistory(models.Model):
     """One change of a record's state (gnlc.core.workflow writes them): from, to, by
     whom, with what note (a reason, a comment), when. Each subclass adds the record (a

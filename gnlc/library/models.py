@@ -9,7 +9,6 @@ and `search_tags` (its themes, goals, cities and target groups, in words)."""
 
 import html
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
@@ -25,7 +24,7 @@ from gnlc.admissions.enums import CallKind
 from gnlc.audit.context import acting_as
 from gnlc.core import workflow
 from gnlc.core.markdown import render_markdown
-from gnlc.core.models import Revision, TransitionHistory
+from gnlc.core.models import Revision, TransitionHistory, user_or_null
 from gnlc.core.storage import get_private_storage
 from gnlc.core.workflow import TransitionError, Workflow
 from gnlc.library.enums import (
@@ -188,14 +187,7 @@ class Practice(Workflow, models.Model):
     is_demo = models.BooleanField(
         default=False, help_text="Synthetic content made by `gnlc demo`: shown with a badge."
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    created_by = user_or_null(editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Indexed by the database's full-text search, kept current by save() and reindex().
@@ -491,14 +483,7 @@ class PracticeRevision(TransitionHistory):
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="revisions")
     at = models.DateTimeField(auto_now_add=True, db_column="created_at")
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_column="actor_id",
-    )
+    by = user_or_null(db_column="actor_id")
     fields = models.JSONField(default=list, blank=True)
     from_state = models.CharField(
         max_length=20, choices=PracticeState.choices, db_column="state_from"

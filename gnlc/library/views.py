@@ -24,6 +24,7 @@ from gnlc.admissions.enums import CallKind
 from gnlc.admissions.models import Call
 from gnlc.cities.models import Member
 from gnlc.core.bodylimit import accepts_files
+from gnlc.core.forms import render_form
 from gnlc.core.lists import list_context, render_list
 from gnlc.core.permissions import check, permission_required
 from gnlc.library import exports
@@ -348,11 +349,10 @@ def call_submit(request, pk):
                 % {"title": practice.title, "call": call.title},
             )
             return redirect(practice)
-    return render(
+    return render_form(
         request,
         "library/call_submit.html",
         {"call": call, "form": form, "refusal": call_refusal(call)},
-        status=400 if form.errors else 200,
     )
 
 
@@ -380,7 +380,7 @@ def call_review(request, pk):
             return redirect("library:call-review", pk=call.pk)
     practices = call.practices.for_listing().order_by("updated_at", "pk")
     submitted = practices.filter(state=PracticeState.SUBMITTED)
-    return render(
+    return render_form(
         request,
         "library/call_review.html",
         {
@@ -390,5 +390,4 @@ def call_review(request, pk):
             "published": practices.filter(state=PracticeState.PUBLISHED),
             "returned": practices.filter(state=PracticeState.DRAFT),
         },
-        status=400 if form.errors else 200,
     )

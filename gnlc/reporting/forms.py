@@ -23,6 +23,7 @@ from gnlc.reporting.models import (
     Group,
     LifecyclePolicy,
     ReportingPeriod,
+    framework_layout,
 )
 
 RATING_CHOICES = [("", gettext_lazy("— not rated —")), *Rating.choices]
@@ -100,32 +101,15 @@ class ReportForm(forms.Form):
     def layout(self, previous=None) -> list[dict]:
         """The bound fields in the framework's order, with the previous report's answers
         beside them."""
-        sections = []
-        for group in self.tree:
-            areas = []
-            for area in group.areas.all():
-                old = previous.ratings.get(area.code) if previous else None
-                areas.append(
-                    {
-                        "area": area,
-                        "narrative": self[f"narrative_{area.code}"],
-                        "rating": self[f"rating_{area.code}"],
-                        "previous_rating": Rating(old).label if old else "",
-                        "measures": [
-                            {
-                                "field": self[f"measure_{feature.code}"],
-                                "feature": feature,
-                                "previous": previous.measure_value(feature.code)
-                                if previous
-                                else None,
-                            }
-                            for feature in area.features.all()
-                            if feature.has_measure
-                        ],
-                    }
-                )
-            sections.append({"group": group, "areas": areas})
-        return sections
+        return framework_layout(
+            self.tree,
+            previous,
+            lambda area: {
+                "narrative": self[f"narrative_{area.code}"],
+                "rating": self[f"rating_{area.code}"],
+            },
+            lambda feature: {"field": self[f"measure_{feature.code}"]},
+        )
 
     def save(self, *, by) -> None:
         """Write the answers into the report (which stays in its state) and handle the

@@ -337,6 +337,37 @@ class ReportingPeriod(models.Model):
 ATTACHMENTS = "reporting/attachments/"
 
 
+def framework_layout(tree, previous, area_cells, feature_cells) -> list[dict]:
+    """A report's page laid out on its framework (`tree`: the groups): groups, then
+    areas, then the areas' measured features, each with the previous report's rating or
+    value beside it. `area_cells(area)` and `feature_cells(feature)` give what the page
+    shows in each place: a report's answers, or the form's fields."""
+    sections = []
+    for group in tree:
+        areas = []
+        for area in group.areas.all():
+            old = previous.ratings.get(area.code) if previous else None
+            features = [
+                {
+                    "feature": feature,
+                    **feature_cells(feature),
+                    "previous": previous.measure_value(feature.code) if previous else None,
+                }
+                for feature in area.features.all()
+                if feature.has_measure
+            ]
+            areas.append(
+                {
+                    "area": area,
+                    **area_cells(area),
+                    "previous_rating": Rating(old).label if old else "",
+                    "features": features,
+                }
+            )
+        sections.append({"group": group, "areas": areas})
+    return sections
+
+
 class Report(workflow.Workflow, models.Model):
     """A member's report for a period, written by its coordinators against the period's
     framework version: per area of focus a narrative and a self-assessment (1 to 5), per
@@ -410,34 +441,18 @@ class Report(workflow.Workflow, models.Model):
     def sections(self, previous: "Report | None" = None) -> list[dict]:
         """The report laid out on its framework: groups, then areas (narrative, words,
         rating, the previous report's rating), then features (value, previous value)."""
-        sections = []
-        for group in self.period.framework.tree():
-            areas = []
-            for area in group.areas.all():
-                rating = self.ratings.get(area.code)
-                old = previous.ratings.get(area.code) if previous else None
-                areas.append(
-                    {
-                        "area": area,
-                        "narrative": self.narratives.get(area.code, ""),
-                        "words": count_words(self.narratives.get(area.code, "")),
-                        "rating": Rating(rating).label if rating else "",
-                        "previous_rating": Rating(old).label if old else "",
-                        "features": [
-                            {
-                                "feature": feature,
-                                "value": self.measure_value(feature.code),
-                                "previous": previous.measure_value(feature.code)
-                                if previous
-                                else None,
-                            }
-                            for feature in area.features.all()
-                            if feature.has_measure
-                        ],
-                    }
-                )
-            sections.append({"group": group, "areas": areas})
-        return sections
+        return framework_layout(
+            self.period.framework.tree(),
+            previous,
+            lambda area: {
+                "narrative": self.narratives.get(area.code, ""),
+                "words": count_words(self.narratives.get(area.code, "")),
+                "rating": Rating(self.ratings[area.code]).label
+                if self.ratings.get(area.code)
+                else "",
+            },
+            lambda feature: {"value": self.measure_value(feature.code)},
+        )
 
     def incomplete_areas(self) -> list[dict]:
         """The areas of focus that keep this report from being submitted, in the

@@ -22,6 +22,7 @@ from gnlc.cities.enums import EventKind
 from gnlc.cities.models import Member
 from gnlc.core import workflow
 from gnlc.core.bodylimit import accepts_files
+from gnlc.core.forms import render_form
 from gnlc.core.permissions import check, permission_required
 from gnlc.core.uploads import CONTENT_TYPES
 from gnlc.core.workflow import TransitionForm
@@ -246,11 +247,10 @@ def reinstate(request, slug, obj):
         else:
             messages.success(request, _("%(member)s is reinstated.") % {"member": member.name})
             return redirect("reporting:member", slug=member.slug)
-    return render(
+    return render_form(
         request,
         "reporting/reinstate.html",
         {"member": member, "form": form, "status": member.status_on()},
-        status=400 if form.errors else 200,
     )
 
 
@@ -307,12 +307,7 @@ def period_form(request, pk=None):
             % {"n": created},
         )
         return redirect("reporting:periods")
-    return render(
-        request,
-        "reporting/period_form.html",
-        {"form": form, "period": period},
-        status=400 if form.errors else 200,
-    )
+    return render_form(request, "reporting/period_form.html", {"form": form, "period": period})
 
 
 @permission_required(MANAGE)
@@ -324,9 +319,7 @@ def policy(request):
             form.save()
         messages.success(request, _("The policy is saved."))
         return redirect("reporting:policy")
-    return render(
-        request, "reporting/policy.html", {"form": form}, status=400 if form.errors else 200
-    )
+    return render_form(request, "reporting/policy.html", {"form": form})
 
 
 @permission_required(MANAGE)
@@ -398,11 +391,13 @@ def framework_node(request, version, kind, pk):
                 form.save()
                 messages.success(request, _("Saved."))
         return redirect(version)
-    return render(
-        request,
-        "reporting/node_form.html",
-        {"form": form, "version": version, "node": node, "kind": kind},
-        status=400 if form.errors else 200,
+    return _node_page(request, form, version, node=node, kind=kind)
+
+
+def _node_page(request, form, version, **context):
+    """The form of a framework's group, area or feature."""
+    return render_form(
+        request, "reporting/node_form.html", {"form": form, "version": version, **context}
     )
 
 
@@ -424,9 +419,4 @@ def feature_add(request, version, area):
             form.save()
         messages.success(request, _("The feature is added."))
         return redirect(version)
-    return render(
-        request,
-        "reporting/node_form.html",
-        {"form": form, "version": version, "node": None, "area": area, "kind": "feature"},
-        status=400 if form.errors else 200,
-    )
+    return _node_page(request, form, version, node=None, area=area, kind="feature")

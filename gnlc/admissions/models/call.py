@@ -42,6 +42,7 @@ from gnlc.audit.context import acting_as
 from gnlc.cities.enums import EventKind
 from gnlc.cities.models import Cohort, Country, DataRevision, Member
 from gnlc.core import cache
+from gnlc.core.models import user_or_null
 from gnlc.news.models import Announcement
 
 # The dates of a call, in the order they fall (DATE_FIELDS, from kinds). Each is a
@@ -152,14 +153,7 @@ class Call(models.Model):
     # The secretariat's Publish: who asked, when. Before the announcement's instant it
     # only schedules; `published_at` is when the decisions were made public.
     publication_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
-    publication_requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    publication_requested_by = user_or_null(editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The call's own life, on top of its dates (CallStatus): a draft until `opened_at`
     # (public from then on); `closed_at` when the secretariat ended submissions before

@@ -78,8 +78,9 @@ def test_statistics_page_has_every_chart_with_its_table(client, network):
     for chart in ("growth", "network", "cohorts", "departures"):
         assert f'data-chart="{chart}-data"' in content
         assert f'id="{chart}-data" type="application/json"' in content
-    assert response.context["charts"]["network"]["datasets"][0]["data"] == [1, 3, 3]
-    assert response.context["charts"]["departures"]["datasets"][0]["data"] == [0, 0, 1]
+    series = {s["name"]: s for s in response.context["history_series"]}
+    assert series["network"]["chart"]["datasets"][0]["data"] == [1, 3, 3]
+    assert series["departures"]["chart"]["datasets"][0]["data"] == [0, 0, 1]
 
 
 @pytest.mark.parametrize(

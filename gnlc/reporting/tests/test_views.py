@@ -49,7 +49,7 @@ def test_edit_shows_the_previous_reports_figures(client, coordinator, member):
 
     assert response.status_code == 200
     area = response.context["layout"][0]["areas"][0]
-    assert area["measures"][0]["previous"] == Decimal("42.5")
+    assert area["features"][0]["previous"] == Decimal("42.5")
     assert area["previous_rating"] == "4 — Advanced"
 
 

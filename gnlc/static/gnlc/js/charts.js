@@ -1,7 +1,8 @@
-/* The statistics page's charts: Chart.js (from npm), data from a json_script element
- * named by the canvas's data-chart attribute. The data's optional "type" is "line" or
- * "bar" (grouped); without it the chart is the stacked bar chart of growth by region.
- * The table under each chart holds the same figures for anyone who cannot see it. */
+/* The charts of the statistics page and the reporting dashboard: Chart.js (from npm),
+ * data from the json_script element named by each canvas's data-chart attribute
+ * (templates/partials/chart.html). The data's optional "type" is "line" or "bar" (the
+ * default); data-stacked and data-horizontal on the canvas choose the layout. The table
+ * beside each chart holds the same figures for anyone who cannot see it. */
 (function () {
   "use strict";
 
@@ -18,26 +19,27 @@
       return cssVar("--series-" + i, "#0b63b6");
     });
     var type = data.type || "bar";
-    var stacked = !data.type;
     data.datasets.forEach(function (dataset, i) {
       dataset.backgroundColor = palette[i % palette.length];
       dataset.borderColor = palette[i % palette.length];
       dataset.borderWidth = type === "line" ? 2 : 0;
     });
+    var stacked = canvas.dataset.stacked === "1";
+    var horizontal = canvas.dataset.horizontal === "1";
     var text = cssVar("--text-muted", "#555");
     var grid = cssVar("--border", "#ddd");
+    var value = { stacked: stacked, beginAtZero: true, ticks: { color: text, precision: 0 }, grid: { color: grid } };
+    var category = { stacked: stacked, ticks: { color: text }, grid: { display: false } };
     new Chart(canvas, {
       type: type,
       data: { labels: data.labels, datasets: data.datasets },
       options: {
+        indexAxis: horizontal ? "y" : "x",
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
         interaction: { mode: "index", intersect: false },
-        scales: {
-          x: { stacked: stacked, ticks: { color: text }, grid: { display: false } },
-          y: { stacked: stacked, beginAtZero: true, ticks: { color: text, precision: 0 }, grid: { color: grid } },
-        },
+        scales: horizontal ? { x: value, y: category } : { x: category, y: value },
         plugins: { legend: { position: "bottom", labels: { color: text, boxWidth: 14 } } },
       },
     });
