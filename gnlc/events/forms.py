@@ -155,3 +155,27 @@ class EventFilter(forms.Form):
         if data.get("cluster"):
             events = events.filter(cluster__theme__slug=data["cluster"])
         return events.for_listing()
+
+
+class GuestRegistrationForm(forms.Form):
+    """Registering without an account: a name and an address to confirm. `website` is a
+    honeypot (as the suggestions form's): hidden from people, filled by bots."""
+
+    name = forms.CharField(label=gettext_lazy("Your name"), max_length=200)
+    email = forms.EmailField(
+        label=gettext_lazy("Your e-mail address"),
+        help_text=gettext_lazy(
+            "We send you a link to confirm it; your place is taken once you open it. "
+            "Only the organisers see it."
+        ),
+        widget=forms.EmailInput(attrs={"dir": "ltr", "autocomplete": "email"}),
+    )
+    website = forms.CharField(
+        required=False,
+        label=gettext_lazy("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
