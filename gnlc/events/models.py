@@ -199,6 +199,8 @@ class Registration(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     promoted_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # When the reminder before the event was queued (`gnlc send-event-reminders`): once.
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     objects = RegistrationQuerySet.as_manager()
 
