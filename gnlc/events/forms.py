@@ -6,6 +6,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gnlc.cities.models import REGION_LABELS
 from gnlc.clusters.models import Cluster
 from gnlc.clusters.rules import coordinated_members
 from gnlc.events.enums import Audience, EventKind
@@ -57,6 +58,7 @@ class EventForm(forms.ModelForm):
             "title",
             "kind",
             "cluster",
+            "region",
             "description",
             "start",
             "end",
@@ -134,6 +136,16 @@ class EventFilter(forms.Form):
         required=False,
     )
     cluster = forms.ChoiceField(label=gettext_lazy("Cluster"), required=False)
+    region = forms.ChoiceField(
+        label=gettext_lazy("Region"),
+        choices=[("", gettext_lazy("All regions")), *REGION_LABELS.items()],
+        required=False,
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        choices=[("", gettext_lazy("All languages")), *settings.LANGUAGES],
+        required=False,
+    )
     when = forms.ChoiceField(
         label=gettext_lazy("When"),
         choices=[("upcoming", gettext_lazy("Upcoming")), ("past", gettext_lazy("Past"))],
@@ -154,6 +166,12 @@ class EventFilter(forms.Form):
             events = events.filter(kind=data["kind"])
         if data.get("cluster"):
             events = events.filter(cluster__theme__slug=data["cluster"])
+        if data.get("region"):
+            events = events.filter(region_id=data["region"])
+        if data.get("language"):
+            # The list of codes as JSON text: a code is found with its quotes, on both
+            # databases (SQLite has no JSON `contains`).
+            events = events.filter(languages__icontains=f'"{data["language"]}"')
         return events.for_listing()
 
 

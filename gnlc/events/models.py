@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gnlc.cities.models import Region
 from gnlc.clusters.models import Cluster
 from gnlc.events.enums import Audience, EventKind, RegistrationStatus
 from gnlc.events.mail import send_promoted
@@ -43,6 +44,16 @@ class Event(models.Model):
         blank=True,
         related_name="events",
         verbose_name=gettext_lazy("cluster"),
+    )
+    # The UNESCO region it is held in or meant for; empty for the whole network.
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=gettext_lazy("region"),
+        help_text=gettext_lazy("Leave empty for an event of the whole network."),
     )
     starts_at = models.DateTimeField(gettext_lazy("starts"))
     ends_at = models.DateTimeField(gettext_lazy("ends"))
