@@ -9,8 +9,11 @@ from django.utils.translation import gettext_lazy
 from gnlc.cities.models import REGION_LABELS
 from gnlc.clusters.models import Cluster
 from gnlc.clusters.rules import coordinated_members
+from gnlc.core.uploads import MB, CheckedFileField
 from gnlc.events.enums import Audience, EventKind
 from gnlc.events.models import Event
+from gnlc.library.enums import DocumentKind, Language
+from gnlc.library.models import Document
 
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime"})
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
@@ -197,3 +200,51 @@ class GuestRegistrationForm(forms.Form):
     @property
     def is_bot(self) -> bool:
         return bool(self.cleaned_data.get("website"))
+
+
+MATERIAL_MAX_BYTES = 20 * MB
+
+
+class MaterialForm(forms.Form):
+    """One of an event's materials (slides, report) for the library: a PDF, checked as
+    the library's uploads are, and filed as a library document."""
+
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Type"),
+        choices=[
+            (DocumentKind.OTHER, gettext_lazy("Slides")),
+            (DocumentKind.REPORT, DocumentKind.REPORT.label),
+            (DocumentKind.PROCEEDINGS, DocumentKind.PROCEEDINGS.label),
+        ],
+    )
+    language = forms.ChoiceField(label=gettext_lazy("Language"), choices=Language.choices)
+    file = CheckedFileField(label=gettext_lazy("File"), kinds={"pdf"}, max_bytes=MATERIAL_MAX_BYTES)
+
+    def save(self, event) -> Document:
+        data = self.cleaned_data
+        document = Document(
+            title=data["title"],
+            kind=data["kind"],
+            language=data["language"],
+            year=event.local_start.year,
+            summary=_("Material of the event “%(title)s”.") % {"title": event.title},
+        )
+        document.file.save(data["file"].name, data["file"], save=False)
+        document.save()
+        event.materials.add(document)
+        return document
+
+
+class RecordingForm(forms.ModelForm):
+    recording_url = forms.URLField(
+        label=gettext_lazy("Link to the recording"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"dir": "ltr"}),
+    )
+
+    class Meta:
+        model = Event
+        fields = ["recording_url"]

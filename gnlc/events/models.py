@@ -80,6 +80,15 @@ class Event(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # After the event, its materials: the slides and report, uploaded by its organisers as
+    # documents of the library (public, searched with the rest), and a recording's link.
+    materials = models.ManyToManyField(
+        "library.Document",
+        blank=True,
+        related_name="events",
+        verbose_name=gettext_lazy("materials"),
+    )
+    recording_url = models.URLField(gettext_lazy("recording"), max_length=500, blank=True)
 
     objects = EventQuerySet.as_manager()
 

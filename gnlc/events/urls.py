@@ -15,6 +15,7 @@ urlpatterns = [
     path("<slug:slug>/register-by-email/", views.register_by_email, name="register-by-email"),
     path("<slug:slug>/confirm/<str:token>/", views.confirm_guest, name="confirm"),
     path("<slug:slug>/cancel/<str:token>/", views.guest_cancel, name="guest-cancel"),
+    path("<slug:slug>/materials/", views.materials, name="materials"),
     path("<slug:slug>/participants/", views.participants, name="participants"),
     path("<slug:slug>/participants.csv", views.participants_csv, name="participants-csv"),
     path("<slug:slug>/event.ics", views.event_ical, name="ical"),

@@ -10,7 +10,13 @@ from gnlc.core.permissions import check, permission_required
 from gnlc.core.ratelimit import limit_mail_requests, may_mail
 from gnlc.events.calendar import as_calendar_event
 from gnlc.events.enums import RegistrationStatus
-from gnlc.events.forms import EventFilter, EventForm, GuestRegistrationForm
+from gnlc.events.forms import (
+    EventFilter,
+    EventForm,
+    GuestRegistrationForm,
+    MaterialForm,
+    RecordingForm,
+)
 from gnlc.events.mail import send_guest_confirmation, send_guest_registered
 from gnlc.events.models import Event, Registration
 
@@ -218,4 +224,30 @@ def event_ical(request, slug):
         name=event.title,
         description=event.get_kind_display(),
         filename=f"{event.slug}.ics",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("events.manage_event", _event)
+def materials(request, slug, obj):
+    """The organisers file the event's materials in the library (a PDF each) and give
+    the recording's link; the event's page links to them."""
+    upload = MaterialForm(
+        request.POST if "upload" in request.POST else None,
+        request.FILES if "upload" in request.POST else None,
+    )
+    recording = RecordingForm(request.POST if "recording" in request.POST else None, instance=obj)
+    if request.method == "POST":
+        if "upload" in request.POST and upload.is_valid():
+            upload.save(obj)
+        elif "recording" in request.POST and recording.is_valid():
+            recording.save()
+        if not (upload.errors or recording.errors):
+            messages.success(request, _("The event's materials were saved."))
+            return redirect("events:materials", slug=obj.slug)
+    return render(
+        request,
+        "events/materials.html",
+        {"event": obj, "upload": upload, "recording": recording},
+        status=400 if upload.errors or recording.errors else 200,
     )

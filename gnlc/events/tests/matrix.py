@@ -41,6 +41,7 @@ ROUTES = {
     "events:register-by-email": (slug, ALL),
     "events:confirm": (lambda o: {**slug(o), "token": o["guest_token"]}, ALL),
     "events:guest-cancel": (lambda o: {**slug(o), "token": o["cancel_token"]}, ALL),
+    "events:materials": (slug, SECRETARIAT),
     "events:participants": (slug, SECRETARIAT),
     "events:participants-csv": (slug, SECRETARIAT),
 }
