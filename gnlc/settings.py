@@ -249,6 +249,8 @@ GNLC_RATE_LIMIT_MAIL_ADDRESS = env_rate("GNLC_RATE_LIMIT_MAIL_ADDRESS", "3/3600"
 # How many proxies of ours (load balancer, nginx) append to X-Forwarded-For: the client
 # is that many hops from the right. 0: the client is REMOTE_ADDR.
 GNLC_PROXY_COUNT = env_int("GNLC_PROXY_COUNT", 0)
+# Events: `gnlc send-event-reminders` mails confirmed participants this many days before.
+GNLC_EVENT_REMINDER_DAYS = env_int("GNLC_EVENT_REMINDER_DAYS", 2)
 
 # Security: strict by default, loosened only for local HTTP in DEBUG.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -12,7 +12,7 @@ class EventKind(models.TextChoices):
 class Audience(models.TextChoices):
     """Who may register (anyone may read an event's page)."""
 
-    PUBLIC = "public", _("Anyone with an account")
+    PUBLIC = "public", _("Anyone (with an account or a confirmed e-mail address)")
     MEMBERS = "members", _("Coordinators of member cities")
     CLUSTER = "cluster", _("Coordinators of the cluster's cities")
 

@@ -6,10 +6,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gnlc.cities.models import REGION_LABELS
 from gnlc.clusters.models import Cluster
 from gnlc.clusters.rules import coordinated_members
+from gnlc.core.uploads import MB, CheckedFileField
 from gnlc.events.enums import Audience, EventKind
 from gnlc.events.models import Event
+from gnlc.library.enums import DocumentKind, Language
+from gnlc.library.models import Document
 
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime"})
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
@@ -57,6 +61,7 @@ class EventForm(forms.ModelForm):
             "title",
             "kind",
             "cluster",
+            "region",
             "description",
             "start",
             "end",
@@ -134,6 +139,16 @@ class EventFilter(forms.Form):
         required=False,
     )
     cluster = forms.ChoiceField(label=gettext_lazy("Cluster"), required=False)
+    region = forms.ChoiceField(
+        label=gettext_lazy("Region"),
+        choices=[("", gettext_lazy("All regions")), *REGION_LABELS.items()],
+        required=False,
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        choices=[("", gettext_lazy("All languages")), *settings.LANGUAGES],
+        required=False,
+    )
     when = forms.ChoiceField(
         label=gettext_lazy("When"),
         choices=[("upcoming", gettext_lazy("Upcoming")), ("past", gettext_lazy("Past"))],
@@ -154,4 +169,82 @@ class EventFilter(forms.Form):
             events = events.filter(kind=data["kind"])
         if data.get("cluster"):
             events = events.filter(cluster__theme__slug=data["cluster"])
+        if data.get("region"):
+            events = events.filter(region_id=data["region"])
+        if data.get("language"):
+            # The list of codes as JSON text: a code is found with its quotes, on both
+            # databases (SQLite has no JSON `contains`).
+            events = events.filter(languages__icontains=f'"{data["language"]}"')
         return events.for_listing()
+
+
+class GuestRegistrationForm(forms.Form):
+    """Registering without an account: a name and an address to confirm. `website` is a
+    honeypot (as the suggestions form's): hidden from people, filled by bots."""
+
+    name = forms.CharField(label=gettext_lazy("Your name"), max_length=200)
+    email = forms.EmailField(
+        label=gettext_lazy("Your e-mail address"),
+        help_text=gettext_lazy(
+            "We send you a link to confirm it; your place is taken once you open it. "
+            "Only the organisers see it."
+        ),
+        widget=forms.EmailInput(attrs={"dir": "ltr", "autocomplete": "email"}),
+    )
+    website = forms.CharField(
+        required=False,
+        label=gettext_lazy("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+
+MATERIAL_MAX_BYTES = 20 * MB
+
+
+class MaterialForm(forms.Form):
+    """One of an event's materials (slides, report) for the library: a PDF, checked as
+    the library's uploads are, and filed as a library document."""
+
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Type"),
+        choices=[
+            (DocumentKind.OTHER, gettext_lazy("Slides")),
+            (DocumentKind.REPORT, DocumentKind.REPORT.label),
+            (DocumentKind.PROCEEDINGS, DocumentKind.PROCEEDINGS.label),
+        ],
+    )
+    language = forms.ChoiceField(label=gettext_lazy("Language"), choices=Language.choices)
+    file = CheckedFileField(label=gettext_lazy("File"), kinds={"pdf"}, max_bytes=MATERIAL_MAX_BYTES)
+
+    def save(self, event) -> Document:
+        data = self.cleaned_data
+        document = Document(
+            title=data["title"],
+            kind=data["kind"],
+            language=data["language"],
+            year=event.local_start.year,
+            summary=_("Material of the event “%(title)s”.") % {"title": event.title},
+        )
+        document.file.save(data["file"].name, data["file"], save=False)
+        document.save()
+        event.materials.add(document)
+        return document
+
+
+class RecordingForm(forms.ModelForm):
+    recording_url = forms.URLField(
+        label=gettext_lazy("Link to the recording"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"dir": "ltr"}),
+    )
+
+    class Meta:
+        model = Event
+        fields = ["recording_url"]

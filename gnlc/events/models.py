@@ -14,6 +14,7 @@ import datetime as dt
 import zoneinfo
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
@@ -21,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gnlc.cities.models import Region
 from gnlc.clusters.models import Cluster
 from gnlc.events.enums import Audience, EventKind, RegistrationStatus
 from gnlc.events.mail import send_promoted
@@ -42,6 +44,16 @@ class Event(models.Model):
         blank=True,
         related_name="events",
         verbose_name=gettext_lazy("cluster"),
+    )
+    # The UNESCO region it is held in or meant for; empty for the whole network.
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=gettext_lazy("region"),
+        help_text=gettext_lazy("Leave empty for an event of the whole network."),
     )
     starts_at = models.DateTimeField(gettext_lazy("starts"))
     ends_at = models.DateTimeField(gettext_lazy("ends"))
@@ -68,6 +80,15 @@ class Event(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # After the event, its materials: the slides and report, uploaded by its organisers as
+    # documents of the library (public, searched with the rest), and a recording's link.
+    materials = models.ManyToManyField(
+        "library.Document",
+        blank=True,
+        related_name="events",
+        verbose_name=gettext_lazy("materials"),
+    )
+    recording_url = models.URLField(gettext_lazy("recording"), max_length=500, blank=True)
 
     objects = EventQuerySet.as_manager()
 
@@ -117,33 +138,89 @@ class Event(models.Model):
     def register(self, user) -> "Registration":
         """Register `user`: confirmed while places remain, else on the waiting list. The
         event's row is locked first, so two registrations at once count each other."""
+        return self._take_place(
+            lambda theirs: theirs.filter(user=user),
+            _("You are already registered for this event."),
+            user=user,
+        )
+
+    def register_guest(self, name: str, email: str, language: str = "") -> "Registration":
+        """Register someone without an account, once they confirmed their address (the
+        link `guest_token` makes): the place is taken now, with the same lock as
+        `register`. An address already registered (as a guest or by an account) is
+        refused."""
+        email = email.strip().lower()
+        return self._take_place(
+            lambda theirs: theirs.filter(
+                models.Q(email__iexact=email) | models.Q(user__email__iexact=email)
+            ),
+            _("This address is already registered for this event."),
+            name=name.strip(),
+            email=email,
+            language=language,
+        )
+
+    def _take_place(self, already, refusal: str, **person) -> "Registration":
         db = self._state.db  # see `Registration.cancel` on the explicit database
         with transaction.atomic(using=db):
             event = Event.objects.using(db).select_for_update().get(pk=self.pk)
             if not event.registration_open():
                 raise ValidationError(_("Registration for this event is closed."))
             theirs = Registration.objects.using(db).filter(event=event)
-            if theirs.active().filter(user=user).exists():
-                raise ValidationError(_("You are already registered for this event."))
+            if already(theirs.active()).exists():
+                raise ValidationError(refusal)
             full = event.capacity is not None and theirs.confirmed().count() >= event.capacity
             return Registration.objects.using(db).create(
                 event=event,
-                user=user,
                 status=RegistrationStatus.WAITING if full else RegistrationStatus.CONFIRMED,
+                **person,
             )
+
+    # Registration by e-mail: the confirmation link carries what the form was sent, so
+    # nothing is kept (and no place taken) before the address is confirmed.
+    GUEST_SALT = "gnlc.events.guest-registration"
+    GUEST_MAX_AGE = 7 * 24 * 3600
+
+    def guest_token(self, name: str, email: str, language: str) -> str:
+        return signing.dumps(
+            {"event": self.pk, "name": name, "email": email.strip().lower(), "lang": language},
+            salt=self.GUEST_SALT,
+        )
+
+    def read_guest_token(self, token: str) -> dict | None:
+        """What `guest_token` signed for this event, None where the link is forged, for
+        another event or older than a week."""
+        try:
+            data = signing.loads(token, salt=self.GUEST_SALT, max_age=self.GUEST_MAX_AGE)
+        except signing.BadSignature:
+            return None
+        if not isinstance(data, dict) or data.get("event") != self.pk:
+            return None
+        return data
 
 
 class Registration(models.Model):
-    """A person's place at an event, or their place on its waiting list."""
+    """A person's place at an event, or their place on its waiting list: a user's, or
+    (for a public event) a guest's without an account, known by name and e-mail address."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_registrations"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="event_registrations",
     )
+    # A guest's (no account): the name and confirmed address, and the language they wrote in.
+    name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    language = models.CharField(max_length=10, blank=True)
     status = models.CharField(max_length=20, choices=RegistrationStatus.choices)
     created_at = models.DateTimeField(default=timezone.now)
     promoted_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # When the reminder before the event was queued (`gnlc send-event-reminders`): once.
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -154,11 +231,48 @@ class Registration(models.Model):
                 fields=["event", "user"],
                 condition=~models.Q(status="cancelled"),
                 name="one_active_registration_per_person",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["event", "email"],
+                condition=models.Q(user__isnull=True) & ~models.Q(status="cancelled"),
+                name="one_active_guest_registration_per_address",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | ~models.Q(email=""),
+                name="registration_has_a_user_or_an_address",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.user} at {self.event}: {self.status}"
+        return f"{self.person_name} at {self.event}: {self.status}"
+
+    @property
+    def person_name(self) -> str:
+        return self.user.full_name if self.user_id else self.name
+
+    @property
+    def person_email(self) -> str:
+        return self.user.email if self.user_id else self.email
+
+    @property
+    def recipient(self):
+        """Whom mail about this registration goes to: the user, or the guest (this row,
+        with its `email` and `language`)."""
+        return self.user if self.user_id else self
+
+    CANCEL_SALT = "gnlc.events.guest-cancel"
+
+    def cancel_token(self) -> str:
+        """The guest's link to cancel (no account to log in with)."""
+        return signing.Signer(salt=self.CANCEL_SALT).sign_object([self.pk, self.email])
+
+    @classmethod
+    def from_cancel_token(cls, token: str, event) -> "Registration | None":
+        try:
+            pk, email = signing.Signer(salt=cls.CANCEL_SALT).unsign_object(token)
+        except (signing.BadSignature, ValueError, TypeError):
+            return None
+        return cls.objects.filter(event=event, pk=pk, email=email, user=None).first()
 
     def cancel(self) -> "Registration | None":
         """Cancel this registration. A freed place goes to the first on the waiting list,

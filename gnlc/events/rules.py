@@ -44,3 +44,13 @@ rules.add_perm("events.manage_event", is_secretariat | organises_event)
 rules.add_perm("events.register_event", is_secretariat | in_event_audience)
 # Cancelling one's own registration (the view finds it among the user's own).
 rules.add_perm("events.cancel_registration", rules.is_authenticated)
+
+
+@rules.predicate
+def open_to_the_public(user, event):
+    return event is not None and event.audience == Audience.PUBLIC
+
+
+# Registering without an account (name and a confirmed e-mail address), confirming it and
+# cancelling it by the mailed links: for public events, by anyone.
+rules.add_perm("events.register_by_email", open_to_the_public)

@@ -16,7 +16,12 @@ def build(member, personas):
     cluster = make_cluster("health-and-well-being", coordinating=[MemberFactory()])
     event = make_event(capacity=2, cluster=cluster)
     event.register(personas["outsider"])
-    return {"event": event}
+    guest = event.register_guest("A guest", "guest@example.org")
+    return {
+        "event": event,
+        "guest_token": event.guest_token("Another guest", "another@example.org", "en"),
+        "cancel_token": guest.cancel_token(),
+    }
 
 
 def slug(o):
@@ -32,6 +37,11 @@ ROUTES = {
     "events:edit": (slug, SECRETARIAT),
     "events:register": (slug, POST_ONLY),
     "events:cancel": (slug, POST_ONLY),
+    # Registration without an account (a public event), by the mailed links: anyone.
+    "events:register-by-email": (slug, ALL),
+    "events:confirm": (lambda o: {**slug(o), "token": o["guest_token"]}, ALL),
+    "events:guest-cancel": (lambda o: {**slug(o), "token": o["cancel_token"]}, ALL),
+    "events:materials": (slug, SECRETARIAT),
     "events:participants": (slug, SECRETARIAT),
     "events:participants-csv": (slug, SECRETARIAT),
 }

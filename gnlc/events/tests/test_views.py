@@ -196,3 +196,41 @@ def test_events_list_has_no_query_per_event(client, django_assert_num_queries):
 
     with django_assert_num_queries(len(one.captured_queries)):
         client.get(reverse("events:list"))
+
+
+def test_events_page_filters_by_region_and_language(client, reference_data):
+    from gnlc.cities.models import Region
+
+    make_event(title="Accra forum", region=Region.objects.get(slug="africa"), languages=["en"])
+    make_event(
+        title="Rabat webinar", region=Region.objects.get(slug="arab-states"), languages=["ar", "fr"]
+    )
+    make_event(title="Global training", languages=["es"])
+
+    def titles(query):
+        return [e.title for e in client.get(reverse("events:list"), query).context["events"]]
+
+    assert titles({"region": "africa"}) == ["Accra forum"]
+    assert titles({"language": "fr"}) == ["Rabat webinar"]
+    assert titles({"language": "es", "region": "africa"}) == []
+    assert client.get(reverse("events:list"), {"language": "xx"}).status_code == 400
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es", "ar"])
+def test_atom_feed_in_every_language(client, language):
+    from django.utils import translation
+
+    make_event(title="Literacy webinar", kind=EventKind.TRAINING)
+    with translation.override(language):
+        url = reverse("events:feed")
+        training = str(EventKind.TRAINING.label)
+        event_url = Event.objects.get().get_absolute_url()
+
+    response = client.get(url)
+
+    assert url.startswith("/events/" if language == "en" else f"/{language}/events/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'xml:lang="{language}"' in body
+    assert f'term="{training}"' in body  # the event's type in the feed's language
+    assert event_url in body  # links to the pages in that language
