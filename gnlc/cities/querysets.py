@@ -148,6 +148,22 @@ class MemberQuerySet(models.QuerySet):
         by_id = {row["pk"]: row for row in rows.values("pk", *fields)}
         return [by_id[pk] for pk in ids]
 
+    def cluster_slugs(self, as_of: dt.date | None = None) -> dict[int, list[str]]:
+        """{member pk: the slugs of the thematic clusters it was in on `as_of` (today),
+        in the clusters' order}, for these members: one query (gnlc/clusters). Members
+        in none are absent."""
+        ClusterMembership = apps.get_model("clusters", "ClusterMembership")
+        stays = (
+            ClusterMembership.objects.as_of(as_of)
+            .filter(member__in=self.order_by().values("pk"))
+            .order_by("cluster__theme__order", "cluster__theme__name")
+            .values_list("member_id", "cluster__theme__slug")
+        )
+        found = {}
+        for member, slug in stays:
+            found.setdefault(member, []).append(slug)
+        return found
+
     def totals(self):
         """{"members": n, "countries": m} of this queryset, in one query."""
         row = self.aggregate(
