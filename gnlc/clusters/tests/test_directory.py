@@ -7,24 +7,9 @@ import pytest
 from django.urls import reverse
 
 from gnlc.cities.models import Member
-from gnlc.cities.tests.factories import CohortFactory, MemberFactory
-from gnlc.clusters.tests.factories import make_cluster, stay
+from gnlc.clusters.tests.factories import stay
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cities():
-    cohort = CohortFactory(year=2020)
-    nakuru = MemberFactory(name="Nakuru", country_id="KE", cohort=cohort)
-    kisumu = MemberFactory(name="Kisumu", country_id="KE", cohort=cohort)
-    lyon = MemberFactory(name="Lyon", country_id="FR", cohort=cohort)
-    literacy = make_cluster("literacy", coordinating=[nakuru])
-    health = make_cluster("health-and-well-being")
-    stay(literacy, lyon, joined=dt.date(2023, 6, 1), left=dt.date(2024, 3, 1))
-    stay(health, lyon, joined=dt.date(2023, 1, 1))
-    stay(health, kisumu, joined=dt.date(2023, 1, 1))
-    return {"nakuru": nakuru, "kisumu": kisumu, "lyon": lyon}
 
 
 def counts(summary, name="cluster"):
