@@ -158,6 +158,7 @@ def test_the_coordinating_city_posts_announcements_newest_first(client, member, 
     client.post(url, {"title": "Second meeting", "body": "<script>x()</script>Agenda"})
     page = client.get(reverse("clusters:members-area", args=[cluster.slug])).content.decode()
 
+    assert page.count('id="announcements-title"') == 1
     assert page.index("Second meeting") < page.index("First meeting")
     assert "<strong>you</strong>" in page
     assert "<script>x()" not in page  # the body's Markdown is sanitised
