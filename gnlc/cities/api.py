@@ -124,6 +124,10 @@ class CountryRef(Schema):
 # Members -----------------------------------------------------------------------------
 
 
+# A thematic cluster's slug (gnlc/clusters): the theme's.
+ClusterSlug = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[-a-zA-Z0-9_]+$")]
+
+
 class MemberQuery(Schema):
     """The `members` filters, under the directory's rules (the web form takes the same).
     Each facet filter may repeat (`region=africa&region=arab-states`): a member matches
@@ -149,6 +153,12 @@ class MemberQuery(Schema):
     status: list[StatusValue] = Field(
         [], description="Status on the `as_of` date; repeat for several."
     )
+    cluster: list[ClusterSlug] = Field(
+        [],
+        description="A thematic cluster's slug (see `clusters`): the cities in it on the "
+        "`as_of` date; repeat for several. A slug no cluster has gives no results.",
+        examples=[["literacy"]],
+    )
     q: str | None = Field(
         None,
         max_length=SEARCH_MAX_LENGTH,
@@ -172,6 +182,7 @@ class MemberQuery(Schema):
             "country": sorted({code.upper() for code in self.country or ()}),
             "cohort": sorted(set(self.cohort or ()), key=str),
             "status": sorted(set(self.status or ())),
+            "cluster": sorted(set(self.cluster or ())),
         }
 
 
@@ -194,6 +205,10 @@ class MemberSummary(Schema):
         "such a source (a member on record, whose cohort may be null); it counts from then."
     )
     status: StatusValue | None = Field(description="Status on the `as_of` date (today).")
+    clusters: list[str] = Field(
+        description="Slugs of the thematic clusters it is in on the `as_of` date (today).",
+        examples=[["literacy"]],
+    )
     latitude: float | None
     longitude: float | None
     url: str = Field(description="This member in the API.")
@@ -220,12 +235,30 @@ class MemberSummary(Schema):
         return getattr(obj, "status_on", obj.status)
 
     @staticmethod
+    def resolve_clusters(obj):
+        """As `with_clusters` gave them (a list: one query), or one query for this member
+        (today's: `members/{slug}` has no date)."""
+        if not hasattr(obj, "clusters"):
+            obj.clusters = Member.objects.filter(pk=obj.pk).cluster_slugs().get(obj.pk, [])
+        return obj.clusters
+
+    @staticmethod
     def resolve_url(obj, context):
         return absolute(context, "member", obj.slug)
 
     @staticmethod
     def resolve_web_url(obj, context):
         return page_url(context, "member", obj.slug)
+
+
+def with_clusters(members, as_of=None) -> list:
+    """The `members` (a queryset) as a list, each with `clusters`: the slugs of the
+    thematic clusters it is in on `as_of` (today), in one query for all of them."""
+    clusters = members.cluster_slugs(as_of)
+    rows = list(members)
+    for member in rows:
+        member.clusters = clusters.get(member.pk, [])
+    return rows
 
 
 # What MemberSummary gives of a member, read as plain values (`member_summaries`).
@@ -247,11 +280,13 @@ SUMMARY_FIELDS = (
 )
 
 
-def member_summaries(request, rows) -> list[dict]:
+def member_summaries(request, rows, clusters=None) -> list[dict]:
     """MemberSummary's output for `rows` (dicts of SUMMARY_FIELDS, from
     `MemberQuerySet.page_rows`), built directly: the same values, without a pydantic
     validation and a resolver call per field of each row. Each URL is one reversed URL
-    with the slug put in (slugs need no quoting)."""
+    with the slug put in (slugs need no quoting). `clusters`: {pk: slugs}, as
+    `MemberQuerySet.cluster_slugs` gives them for the rows."""
+    clusters = clusters or {}
     context = {"request": request}
     marker = "slug-placeholder"
     api_url = absolute(context, "member", marker).split(marker)
@@ -268,6 +303,7 @@ def member_summaries(request, rows) -> list[dict]:
             "admitted_on": row["admitted_on"],
             "member_by": row["member_by"],
             "status": row["status_on"],
+            "clusters": clusters.get(row["pk"], []),
             "latitude": row["latitude"],
             "longitude": row["longitude"],
             "url": row["slug"].join(api_url),
@@ -282,6 +318,7 @@ class Facets(Schema):
     country: list[FacetValue]
     cohort: list[FacetValue]
     status: list[FacetValue]
+    cluster: list[FacetValue]
 
 
 class MemberPage(Page):
@@ -463,20 +500,21 @@ def _members_page(request, params: MemberQuery, directory: Directory) -> dict:
     one exception to serialising by the schemas' resolvers."""
     summary = directory.summary()
     page, rows = paginate(request, params, summary["count"])
+    as_of = directory.filters.get("as_of")
+    found = (
+        directory.queryset().page_rows(rows.start, rows.stop, as_of=as_of, fields=SUMMARY_FIELDS)
+        if page["count"]
+        else []
+    )
+    clusters = (
+        Member.objects.filter(pk__in=[row["pk"] for row in found]).cluster_slugs(as_of)
+        if found
+        else {}
+    )
     return {
         **page,
         "facets": facet_values(summary["facets"]),
-        "results": member_summaries(
-            request,
-            directory.queryset().page_rows(
-                rows.start,
-                rows.stop,
-                as_of=directory.filters.get("as_of"),
-                fields=SUMMARY_FIELDS,
-            )
-            if page["count"]
-            else [],
-        ),
+        "results": member_summaries(request, found, clusters),
     }
 
 
@@ -594,7 +632,7 @@ def get_cohort(request, year: CohortPath):
         "first_time_countries": [{"iso2": iso2, "name": names[iso2]} for iso2 in first_time],
         "total_members": summary["total_members"],
         "total_countries": summary["total_countries"],
-        "members": list(members),
+        "members": with_clusters(members),
     }
 
 

@@ -42,6 +42,10 @@ def _member_fields() -> list[dict]:
         "source_url": URI,
         "local_name": {"type": "string"},
         "local_name_lang": {"type": "string"},
+        "clusters": {
+            "type": "string",
+            "description": "Slugs of the thematic clusters it is in, separated by ';'.",
+        },
     }
     return [{"name": name, **spec[name]} for name in exports.CSV_COLUMNS]
 

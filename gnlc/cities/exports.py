@@ -31,6 +31,9 @@ CSV_COLUMNS = [
     "source_url",
     "local_name",
     "local_name_lang",
+    # The thematic clusters it is in on the day (gnlc/clusters): slugs, ";" between
+    # them in CSV, a list in JSON and GeoJSON.
+    "clusters",
 ]
 FORMATS = {
     "csv": csvfile.CONTENT_TYPE,
@@ -105,28 +108,36 @@ def member_record(member) -> dict:
         "source_url": member.source_url,
         "local_name": member.local_name,
         "local_name_lang": member.local_name_lang,
+        "clusters": getattr(member, "clusters", []),
     }
 
 
-def _prepared(members):
-    return members.for_listing().with_admission()
+def _prepared(members, as_of=None) -> list:
+    """The members with what a record shows, and `clusters`, the slugs of the thematic
+    clusters each is in on `as_of` (today): one query more, whatever their number."""
+    clusters = members.cluster_slugs(as_of)
+    rows = list(members.for_listing().with_admission())
+    for member in rows:
+        member.clusters = clusters.get(member.pk, [])
+    return rows
 
 
-def to_csv(members) -> str:
+def to_csv(members, *, as_of=None) -> str:
     """The members as CSV, each text cell safe to open in a spreadsheet
     (`gnlc.core.csvfile`); JSON and GeoJSON keep every value exact."""
 
     def rows():
         yield CSV_COLUMNS
-        for member in _prepared(members):
+        for member in _prepared(members, as_of):
             record = member_record(member)
+            record["clusters"] = ";".join(record["clusters"])
             yield ["" if record[k] is None else record[k] for k in CSV_COLUMNS]
 
     return csvfile.text(rows())
 
 
 def to_json(members, *, as_of=None, filters=None) -> str:
-    rows = [member_record(m) for m in _prepared(members)]
+    rows = [member_record(m) for m in _prepared(members, as_of)]
     document = {
         "metadata": metadata(as_of=as_of, filters=filters or {}, count=len(rows)),
         "members": rows,
@@ -138,7 +149,7 @@ def to_geojson(members, *, as_of=None, filters=None) -> str:
     """A FeatureCollection of points ([longitude, latitude], RFC 7946 order); members
     without coordinates get a null geometry, which RFC 7946 allows, so none is lost."""
     features = []
-    for member in _prepared(members):
+    for member in _prepared(members, as_of):
         record = member_record(member)
         geometry = (
             {"type": "Point", "coordinates": [member.longitude, member.latitude]}
@@ -158,7 +169,7 @@ def to_geojson(members, *, as_of=None, filters=None) -> str:
 
 def render(fmt: str, members, *, as_of=None, filters=None) -> str:
     if fmt == "csv":
-        return to_csv(members)
+        return to_csv(members, as_of=as_of)
     if fmt == "json":
         return to_json(members, as_of=as_of, filters=filters)
     if fmt == "geojson":

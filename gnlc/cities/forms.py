@@ -54,7 +54,7 @@ class CohortValueField(forms.CharField):
 class DirectoryFilter(FacetedFilter, forms.Form):
     """Search, facets, "as of" date and sort of the member directory.
 
-    Each facet (region, country, cohort, status) takes several values, repeated in the
+    Each facet (region, country, cohort, status, cluster) takes several values, repeated in the
     URL (`?region=africa&region=arab-states`): a member matches any of them, and every
     facet it is filtered by. Invalid values are errors, not silently ignored: a shared
     link that no longer means anything should say so rather than show the whole
@@ -65,6 +65,8 @@ class DirectoryFilter(FacetedFilter, forms.Form):
     country = country_filter()
     cohort = RepeatedField(CohortValueField(max_length=7), label=_("Cohort"))
     status = RepeatedField(forms.ChoiceField(choices=Status.choices), label=_("Status"))
+    # A thematic cluster's slug (gnlc/clusters): the cities in it on the "as of" date.
+    cluster = RepeatedField(forms.SlugField(max_length=80), label=_("Cluster"))
     as_of = forms.DateField(
         label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

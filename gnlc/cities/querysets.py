@@ -148,6 +148,22 @@ class MemberQuerySet(models.QuerySet):
         by_id = {row["pk"]: row for row in rows.values("pk", *fields)}
         return [by_id[pk] for pk in ids]
 
+    def cluster_slugs(self, as_of: dt.date | None = None) -> dict[int, list[str]]:
+        """{member pk: the slugs of the thematic clusters it was in on `as_of` (today),
+        in the clusters' order}, for these members: one query (gnlc/clusters). Members
+        in none are absent."""
+        ClusterMembership = apps.get_model("clusters", "ClusterMembership")
+        stays = (
+            ClusterMembership.objects.as_of(as_of)
+            .filter(member__in=self.order_by().values("pk"))
+            .order_by("cluster__theme__order", "cluster__theme__name")
+            .values_list("member_id", "cluster__theme__slug")
+        )
+        found = {}
+        for member, slug in stays:
+            found.setdefault(member, []).append(slug)
+        return found
+
     def totals(self):
         """{"members": n, "countries": m} of this queryset, in one query."""
         row = self.aggregate(
@@ -256,18 +272,20 @@ class Directory:
     read them (the web form, the API's schema): the members it lists and its facet
     counts. `filters` holds the non-empty ones among `q` (text), `as_of` (a date) and the
     facets `region`, `country` (upper case), `cohort` (years, or "unknown") and `status`,
-    each facet a list of alternatives.
+    each facet a list of alternatives, and `cluster` (thematic clusters' slugs: the cities
+    in one of them on the chosen date, gnlc/clusters).
 
     Each facet takes several values: a member matches any of them, and every facet it is
     filtered by."""
 
-    FILTERS = ("q", "as_of", "region", "country", "cohort", "status")
+    FILTERS = ("q", "as_of", "region", "country", "cohort", "status", "cluster")
     # The facets, and how each narrows the members to any of its values.
     FACETS = {
         "region": "country__region_id__in",
         "country": "country_id__in",
         "cohort": "cohort_id__in",
         "status": "status_on__in",
+        "cluster": "pk__in",
     }
 
     def __init__(self, members, filters: dict, sort: str = "name"):
@@ -287,10 +305,18 @@ class Directory:
                 members = members.filter(self._facet_q(name, lookup, self.filters[name]))
         return members
 
-    @staticmethod
-    def _facet_q(name, lookup, values) -> Q:
+    def _stays(self):
+        """The cluster stays running on the directory's date (today without one)."""
+        ClusterMembership = apps.get_model("clusters", "ClusterMembership")
+        return ClusterMembership.objects.as_of(self.filters.get("as_of"))
+
+    def _facet_q(self, name, lookup, values) -> Q:
         """A facet's alternatives as one condition; the cohort's "unknown" selects the
-        members without a cohort (members on record)."""
+        members without a cohort (members on record); a cluster, the cities in it on
+        the directory's date."""
+        if name == "cluster":
+            stays = self._stays().filter(cluster__theme__slug__in=values)
+            return Q(**{lookup: stays.values("member_id")})
         if name != "cohort":
             return Q(**{lookup: values})
         years = [int(v) for v in values if v != COHORT_NOT_KNOWN]
@@ -318,12 +344,39 @@ class Directory:
         from gnlc.core.cache import memoised  # noqa: PLC0415
 
         base = self.base_queryset()
+        if "cluster" in self.filters:  # not a dimension of the cube: a city is in several
+            base = base.filter(self._facet_q("cluster", "pk__in", self.filters["cluster"]))
         # Only the whole network's members are kept: a narrower `members` is counted.
-        if "q" in self.filters or "as_of" in self.filters or self.members.query.has_filters():
+        if {"q", "as_of", "cluster"} & self.filters.keys() or self.members.query.has_filters():
             counted = facets.cube(base.facet_cube())
         else:
             counted = memoised(["member-facet-cube"], lambda: facets.cube(base.facet_cube()))
-        return facets.summary(counted, {name: self.filters.get(name) for name in self.FACETS})
+        found = facets.summary(counted, {name: self.filters.get(name) for name in facets.FACETS})
+        found["facets"]["cluster"] = self._cluster_counts()
+        return found
+
+    def _cluster_counts(self) -> list[dict]:
+        """Cities per thematic cluster on the directory's date among those every other
+        facet selects (one grouped query), in the clusters' order. `name` is the theme's
+        name as stored, which the page translates (`label`: in the language of the day)."""
+        members = self._narrowed(self.base_queryset(), but="cluster")
+        rows = (
+            self._stays()
+            .filter(member__in=members.values("pk"))
+            .order_by()
+            .values("cluster__theme__slug", "cluster__theme__name", "cluster__theme__order")
+            .annotate(count=Count("member", distinct=True))
+            .order_by("cluster__theme__order", "cluster__theme__name")
+        )
+        return [
+            {
+                "value": row["cluster__theme__slug"],
+                "label": _(row["cluster__theme__name"]),
+                "name": row["cluster__theme__name"],
+                "count": row["count"],
+            }
+            for row in rows
+        ]
 
     def facets(self) -> dict[str, list[dict]]:
         """Counts per facet value (see `summary`)."""

@@ -113,6 +113,8 @@ def _facets(form, facets=None):
     for row in facets["cohort"]:
         if row["value"] == COHORT_NOT_KNOWN:  # cached in whichever language came first
             row["label"] = _("not known")
+    for row in facets.get("cluster", ()):
+        row["label"] = _(row["name"])  # the theme's name, translated as Theme.label does
     for name, rows in facets.items():
         chosen = {str(value) for value in selected.get(name, [])}
         for row in rows:

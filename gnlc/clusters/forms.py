@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 from gnlc.cities.enums import Status
 from gnlc.cities.models import Member
 from gnlc.clusters.enums import MAX_COORDINATING_CITIES
-from gnlc.clusters.models import Cluster
+from gnlc.clusters.models import Announcement, Cluster
 from gnlc.library.models import Theme
 
 
@@ -81,3 +81,9 @@ class JoinForm(forms.Form):
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = members
+
+
+class AnnouncementForm(forms.ModelForm):
+    class Meta:
+        model = Announcement
+        fields = ["title", "body"]

@@ -160,3 +160,22 @@ class ClusterMembership(models.Model):
         self.decided_by = by
         self.decided_at = timezone.now()
         self.save()
+
+
+class Announcement(models.Model):
+    """A message to the cluster's cities on their members' page, by one of its
+    coordinating cities' coordinators or the secretariat. Never public."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="announcements")
+    title = models.CharField(gettext_lazy("title"), max_length=200)
+    body = models.TextField(gettext_lazy("text"), help_text=gettext_lazy("Markdown."))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.title

@@ -61,3 +61,4 @@ rules.add_perm(
     "clusters.view_members_area",
     is_secretariat | coordinates_a_coordinating_city | coordinates_a_cluster_member,
 )
+rules.add_perm("clusters.post_announcement", is_secretariat | coordinates_a_coordinating_city)

@@ -16,4 +16,5 @@ urlpatterns = [
     path("<slug:slug>/edit/", views.cluster_form, name="edit"),
     path("<slug:slug>/join/", views.join, name="join"),
     path("<slug:slug>/members/", views.members_area, name="members-area"),
+    path("<slug:slug>/members/announce/", views.announce, name="announce"),
 ]

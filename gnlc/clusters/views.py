@@ -11,7 +11,7 @@ from gnlc.accounts.models import Role
 from gnlc.cities.exports import to_geojson
 from gnlc.cities.models import Member
 from gnlc.clusters.enums import MembershipStatus
-from gnlc.clusters.forms import ClusterForm, JoinForm, ThemeForm
+from gnlc.clusters.forms import AnnouncementForm, ClusterForm, JoinForm, ThemeForm
 from gnlc.clusters.models import Cluster, ClusterMembership
 from gnlc.clusters.rules import coordinated_members
 from gnlc.core.permissions import permission_required
@@ -89,7 +89,28 @@ def members_area(request, slug, obj):
         .select_related("user", "member__country")
         .order_by("member__name", "user__full_name", "user__email")
     )
-    return render(request, "clusters/members_area.html", {"cluster": obj, "roles": roles})
+    context = {
+        "cluster": obj,
+        "roles": roles,
+        "announcements": obj.announcements.select_related("author"),
+        "can_announce": request.user.has_perm("clusters.post_announcement", obj),
+        "form": AnnouncementForm(),
+    }
+    return render(request, "clusters/members_area.html", context)
+
+
+@require_POST
+@permission_required("clusters.post_announcement", _cluster)
+def announce(request, slug, obj):
+    """A coordinating city's coordinator (or the secretariat) posts to the members' page."""
+    form = AnnouncementForm(request.POST)
+    if form.is_valid():
+        form.instance.cluster, form.instance.author = obj, request.user
+        form.save()
+        messages.success(request, _("The announcement is on the members' page."))
+    else:
+        messages.error(request, _("An announcement needs a title and a text."))
+    return redirect("clusters:members-area", slug=obj.slug)
 
 
 @require_http_methods(["GET", "POST"])

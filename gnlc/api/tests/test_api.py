@@ -97,6 +97,7 @@ def test_members_item_has_every_field(client, network):
             "admitted_on": "2020-09-02",
             "member_by": None,
             "status": "active",
+            "clusters": [],
             "latitude": -1.28,
             "longitude": 36.82,
             "url": f"{BASE}/members/nakuru",
@@ -141,6 +142,7 @@ def test_members_facets_count_each_value(client, network):
             {"value": "suspended", "label": "Suspended", "count": 1},
             {"value": "withdrawn", "label": "Withdrawn", "count": 1},
         ],
+        "cluster": [],
     }
 
 
@@ -696,6 +698,7 @@ def test_openapi_document_is_served(client, db):
     body = response.json()
     assert (body["info"]["title"], body["info"]["version"]) == ("GNLC API", "1")
     assert sorted(body["paths"]) == [
+        "/api/v1/clusters",
         "/api/v1/cohorts",
         "/api/v1/cohorts/{year}",
         "/api/v1/countries",
@@ -771,6 +774,7 @@ def validate(openapi, path, status, body):
         ("/api/v1/stats", "/api/v1/stats"),
         ("/api/v1/stats/history", "/api/v1/stats/history"),
         ("/api/v1/news", "/api/v1/news"),
+        ("/api/v1/clusters", "/api/v1/clusters?as_of=2024-01-01"),
     ],
 )
 def test_every_endpoint_matches_its_openapi_schema(client, network, openapi, template, url):
@@ -792,6 +796,7 @@ def test_every_openapi_path_has_a_schema_test(openapi):
         "/api/v1/stats",
         "/api/v1/stats/history",
         "/api/v1/news",
+        "/api/v1/clusters",
         # The library's: test_library_endpoints_match_their_openapi_schema below.
         "/api/v1/practices",
         "/api/v1/practices/{slug}",
@@ -826,13 +831,16 @@ def test_errors_match_the_documented_error_schema(client, network, openapi, temp
     [
         # The data revision (cache key); the counts per country, cohort and status with
         # the countries' and regions' names (a revision and 4 queries, then kept in the
-        # process); the page's ids, then its rows.
-        ("/api/v1/members", 8),
+        # process); the page's ids, then its rows; +2: the cities per thematic cluster
+        # (the cluster facet, one grouped query) and the page's members' clusters.
+        ("/api/v1/members", 10),
         ("/api/v1/countries", 2),
         ("/api/v1/regions", 2),
         ("/api/v1/cohorts", 2),
-        ("/api/v1/cohorts/2022", 7),
-        ("/api/v1/members/only-one", 2),
+        # +1: the members' clusters, one query for all.
+        ("/api/v1/cohorts/2022", 8),
+        # +1: its clusters.
+        ("/api/v1/members/only-one", 3),
     ],
 )
 @pytest.mark.parametrize("how_many", [1, 3])

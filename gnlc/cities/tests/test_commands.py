@@ -70,6 +70,7 @@ def test_export_csv_header_is_the_csv_columns_and_rows_parse(network):
         "source_url": "",
         "local_name": "",
         "local_name_lang": "",
+        "clusters": "",
     }
     assert rows[1]["status"] == "withdrawn"
 

@@ -57,6 +57,20 @@ def network():
         member = MemberFactory(name=name, country=Country.objects.get(iso2=code), cohort=False)
         member.record_event(EventKind.ON_RECORD, on=day)
         members.append(member)
+    # Thematic clusters (the directory's cluster facet): stays that end, some running.
+    from gnlc.clusters.tests.factories import make_cluster, stay
+
+    literacy, health = make_cluster("literacy"), make_cluster("health-and-well-being")
+    for n, member in enumerate(members):
+        if n % 2 == 0:
+            stay(
+                literacy,
+                member,
+                joined=dt.date(2023, 1, 1),
+                left=dt.date(2024, 1, 1 + n % 28 + 1) if n % 3 == 0 else None,
+            )
+        if n % 3 == 1:
+            stay(health, member, joined=dt.date(2024, 1, 1))
     return members
 
 
@@ -145,6 +159,22 @@ def test_index_is_made_again_after_a_table_rebuild_lost_its_triggers():
     assert found("rebuild") == {"Before Rebuild", "During Rebuild", "After Rebuild"}
 
 
+def reference_clusters(members, filters) -> list[dict]:
+    """The cluster facet as one count per cluster of its members on the date."""
+    from gnlc.clusters.models import Cluster
+
+    rows = []
+    for cluster in Cluster.objects.select_related("theme"):
+        inside = cluster.members_on(filters.get("as_of")).values("pk")
+        count = members.filter(pk__in=inside).count()
+        if count:
+            theme = cluster.theme
+            rows.append(
+                {"value": theme.slug, "label": theme.label, "name": theme.name, "count": count}
+            )
+    return rows
+
+
 def reference(data):
     """Count and facets as the directory counted them before: one query each."""
     form = DirectoryFilter(data)
@@ -153,10 +183,12 @@ def reference(data):
     directory = form.directory
     base = directory.base_queryset()
     narrowed = directory._narrowed(base)
-    counts = narrowed.order_by().facet_counts([f for f in form.FACETS if f not in filters])
-    for name in form.FACETS:
+    grouped = [f for f in form.FACETS if f != "cluster"]
+    counts = narrowed.order_by().facet_counts([f for f in grouped if f not in filters])
+    for name in grouped:
         if name in filters:
             counts[name] = directory._narrowed(base, but=name).order_by().facet_counts([name])[name]
+    counts["cluster"] = reference_clusters(directory._narrowed(base, but="cluster"), filters)
     return {"count": narrowed.count(), "facets": {f: counts[f] for f in form.FACETS}}
 
 
@@ -176,6 +208,9 @@ def reference(data):
         {"as_of": ["2022-01-01"], "q": ["lanh"], "region": ["asia-and-the-pacific"]},
         {"q": ["nowhere"]},
         {"cohort": ["unknown"]},
+        {"cluster": ["literacy"]},
+        {"cluster": ["literacy", "health-and-well-being"], "country": ["FR"]},
+        {"cluster": ["literacy"], "as_of": ["2024-02-05"], "status": ["active"]},
         {"cohort": ["unknown", "2019"], "region": ["asia-and-the-pacific"]},
         {"cohort": ["unknown"], "country": ["FR", "VN"], "status": ["active"]},
         {"q": ["lanh"], "cohort": ["2021", "unknown"]},

@@ -693,8 +693,9 @@ QUERIES = {
     "home": 7,
     # The data revision; the counts per country, cohort and status with the countries'
     # and regions' names (a revision and 4 queries, then kept in the process); the
-    # page's ids and members. Cached, the revision and the members only (test below).
-    "directory": 8,
+    # page's ids and members; +1: the cities per thematic cluster (one grouped query,
+    # gnlc/clusters). Cached, the revision and the members only (test below).
+    "directory": 9,
     "countries": 2,
     "country": 3,
     "region": 4,

@@ -33,6 +33,7 @@ ROUTES = {
     "clusters:edit": (slug, SECRETARIAT),
     "clusters:join": (slug, only({"coordinator"})),
     "clusters:members-area": (slug, only({"secretariat"}, denied=404)),
+    "clusters:announce": (slug, POST_ONLY),
     "clusters:decide": (lambda o: {"pk": o["stay"].pk}, POST_ONLY),
     "clusters:leave": (lambda o: {"pk": o["stay"].pk}, POST_ONLY),
 }

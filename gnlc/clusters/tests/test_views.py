@@ -147,3 +147,33 @@ def test_a_coordinating_city_is_not_offered_to_leave(client, member, coordinator
 
     assert "Nakuru is a member of this cluster." in page
     assert reverse("clusters:leave", args=[cluster.memberships.get().pk]) not in page
+
+
+def test_the_coordinating_city_posts_announcements_newest_first(client, member, coordinator):
+    cluster = make_cluster(coordinating=[member])
+    url = reverse("clusters:announce", args=[cluster.slug])
+    client.force_login(coordinator)
+
+    client.post(url, {"title": "First meeting", "body": "See **you**"})
+    client.post(url, {"title": "Second meeting", "body": "<script>x()</script>Agenda"})
+    page = client.get(reverse("clusters:members-area", args=[cluster.slug])).content.decode()
+
+    assert page.count('id="announcements-title"') == 1
+    assert page.index("Second meeting") < page.index("First meeting")
+    assert "<strong>you</strong>" in page
+    assert "<script>x()" not in page  # the body's Markdown is sanitised
+
+
+def test_only_coordinating_cities_post_announcements(client, member, coordinator):
+    cluster = make_cluster(coordinating=[MemberFactory(name="Lead city")])
+    stay(cluster, member, joined=dt.date(2023, 1, 1))  # a member, not coordinating
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("clusters:announce", args=[cluster.slug]), {"title": "Hi", "body": "x"}
+    )
+    page = client.get(reverse("clusters:members-area", args=[cluster.slug])).content.decode()
+
+    assert response.status_code in (403, 404)
+    assert not cluster.announcements.exists()
+    assert 'id="announce-form"' not in page
