@@ -135,10 +135,12 @@ def _empty_cache():
     rolled-back database, so a value cached by one test must not answer another."""
     from django.core.cache import cache
 
+    from gnlc.cities import bitmaps
     from gnlc.core.cache import forget_memoised
 
     cache.clear()
     forget_memoised()
+    bitmaps.forget()
 
 
 @pytest.fixture(autouse=True)

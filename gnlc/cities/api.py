@@ -282,7 +282,7 @@ SUMMARY_FIELDS = (
 
 def member_summaries(request, rows, clusters=None) -> list[dict]:
     """MemberSummary's output for `rows` (dicts of SUMMARY_FIELDS, from
-    `MemberQuerySet.page_rows`), built directly: the same values, without a pydantic
+    `Directory.page_rows`), built directly: the same values, without a pydantic
     validation and a resolver call per field of each row. Each URL is one reversed URL
     with the slug put in (slugs need no quoting). `clusters`: {pk: slugs}, as
     `MemberQuerySet.cluster_slugs` gives them for the rows."""
@@ -500,17 +500,10 @@ def _members_page(request, params: MemberQuery, directory: Directory) -> dict:
     one exception to serialising by the schemas' resolvers."""
     summary = directory.summary()
     page, rows = paginate(request, params, summary["count"])
-    as_of = directory.filters.get("as_of")
     found = (
-        directory.queryset().page_rows(rows.start, rows.stop, as_of=as_of, fields=SUMMARY_FIELDS)
-        if page["count"]
-        else []
+        directory.page_rows(rows.start, rows.stop, fields=SUMMARY_FIELDS) if page["count"] else []
     )
-    clusters = (
-        Member.objects.filter(pk__in=[row["pk"] for row in found]).cluster_slugs(as_of)
-        if found
-        else {}
-    )
+    clusters = directory.cluster_slugs([row["pk"] for row in found])
     return {
         **page,
         "facets": facet_values(summary["facets"]),

@@ -136,15 +136,11 @@ class MemberQuerySet(models.QuerySet):
         """What list pages and the API show of each member, in a fixed number of queries."""
         return self.select_related("country", "country__region", "cohort")
 
-    def page_rows(self, start: int, stop: int, *, fields, as_of=None) -> list[dict]:
-        """This (ordered) queryset's rows from `start` to `stop` as dicts of `fields`
-        (with `status_on` and `admitted_on` among the names it may ask): the page's ids
-        first, then those rows alone. In one query the database would read the columns
-        and the admission subqueries of every matching row before sorting them (tens of
-        milliseconds for a region at 100,000 members); this way it sorts ids. `as_of`:
-        the date of the status (today by default)."""
-        ids = list(self.values_list("pk", flat=True)[start:stop])
-        rows = self.model.objects.filter(pk__in=ids).with_status(as_of).with_admission()
+    def rows_by_id(self, ids, *, fields, as_of=None) -> list[dict]:
+        """The members of `ids` as dicts of `fields` (with `status_on` and `admitted_on`
+        among the names it may ask), in the order of `ids`: one query. `as_of`: the date
+        of the status (today by default)."""
+        rows = self.filter(pk__in=ids).with_status(as_of).with_admission()
         by_id = {row["pk"]: row for row in rows.values("pk", *fields)}
         return [by_id[pk] for pk in ids]
 
@@ -327,6 +323,51 @@ class Directory:
         """The rows these filters select, sorted, ready for listing."""
         return self._narrowed(self.base_queryset()).for_listing().order_by(*SORTS[self.sort])
 
+    def bitmaps(self):
+        """This process's bitmaps of the members (gnlc.cities.bitmaps) where they answer
+        these filters as the queries do: today's directory of the whole network without a
+        name search. None otherwise: the queries answer."""
+        # At call time: bitmaps imports this module (a genuine cycle, as facets).
+        from gnlc.cities import bitmaps  # noqa: PLC0415
+
+        if {"q", "as_of"} & self.filters.keys() or self.members.query.has_filters():
+            return None
+        if not hasattr(self, "_bitmaps"):  # one data revision read per directory
+            self._bitmaps = bitmaps.current()
+        return self._bitmaps
+
+    def page_ids(self, start: int, stop: int) -> list[int]:
+        """The ids of the selected members ranked `start` to `stop` in the sort's order:
+        from the bitmaps without a query where they answer, else the sorted ids alone
+        (the database sorts ids, not whole rows)."""
+        found = self.bitmaps()
+        if found is not None:
+            return found.page_ids(self.filters, self.sort, start, stop)
+        return list(self.queryset().values_list("pk", flat=True)[start:stop])
+
+    def page_rows(self, start: int, stop: int, *, fields) -> list[dict]:
+        """The selected members ranked `start` to `stop`, as dicts of `fields` (see
+        `MemberQuerySet.rows_by_id`), on the directory's date: the page's ids, then one
+        query for their rows."""
+        ids = self.page_ids(start, stop)
+        if not ids:
+            return []
+        return self.members.model.objects.rows_by_id(
+            ids, fields=fields, as_of=self.filters.get("as_of")
+        )
+
+    def cluster_slugs(self, ids) -> dict[int, list[str]]:
+        """{member pk: its thematic clusters' slugs on the directory's date} for `ids`
+        (see `MemberQuerySet.cluster_slugs`): from the bitmaps where they answer, else
+        one query."""
+        found = self.bitmaps()
+        if found is not None:
+            return {pk: found.clusters_of[pk] for pk in ids if pk in found.clusters_of}
+        if not ids:
+            return {}
+        members = self.members.model.objects.filter(pk__in=ids)
+        return members.cluster_slugs(self.filters.get("as_of"))
+
     def summary(self) -> dict:
         """{"count": the members selected, "facets": their counts per facet value}, as
         multi-choice faceted search counts them: a facet without a chosen value counts
@@ -334,15 +375,18 @@ class Directory:
         facet's filters, so its other values show how many members choosing them too
         would bring (values of one facet are alternatives).
 
-        One grouped query (`facet_cube`: members per country, cohort and status) answers
-        the count and all four facets, added up in `gnlc.cities.facets`; without a search
-        or a date its rows are the whole network's, kept in this process per data
-        revision, so a filter costs no count query at all."""
+        Without a search or a date, this process's bitmaps of the members answer (no
+        query: `gnlc.cities.bitmaps`). Otherwise one grouped query (`facet_cube`:
+        members per country, cohort and status) answers the count and the four facets
+        but the clusters', added up in `gnlc.cities.facets`, and one more the clusters'."""
         # At call time: facets and the cache import cities.models, which imports this
         # module for its managers (a genuine cycle).
         from gnlc.cities import facets  # noqa: PLC0415
         from gnlc.core.cache import memoised  # noqa: PLC0415
 
+        found = self.bitmaps()
+        if found is not None:  # today, the whole network, no search: no query at all
+            return found.summary(self.filters)
         base = self.base_queryset()
         if "cluster" in self.filters:  # not a dimension of the cube: a city is in several
             base = base.filter(self._facet_q("cluster", "pk__in", self.filters["cluster"]))

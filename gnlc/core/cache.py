@@ -37,6 +37,12 @@ def bypassed():
         _bypassed.reset(token)
 
 
+def bypassing() -> bool:
+    """Whether the caller is inside `bypassed()`: what keeps values in the process
+    must compute them afresh (or not use them)."""
+    return _bypassed.get()
+
+
 # The revision every cached value keys on, named as settings name models: core imports
 # no app (the directory's data are what every public page shows).
 PUBLIC_REVISION = "cities.DataRevision"
