@@ -1,0 +1,184 @@
+"""The members' bitmaps (gnlc.cities.bitmaps) give what the plain queries give: the
+count, every facet's counts, each sort's pages and the API's whole answer, on SQLite
+and on PostgreSQL (DATABASE_URL), before and after a change to the data."""
+
+import datetime as dt
+import random
+
+import pytest
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+from django.utils.datastructures import MultiValueDict
+
+from gnlc.cities import bitmaps
+from gnlc.cities.enums import EventKind
+from gnlc.cities.forms import DirectoryFilter
+from gnlc.cities.models import Country, Member
+from gnlc.cities.querysets import SORTS
+from gnlc.cities.tests.factories import CohortFactory, MemberFactory
+from gnlc.cities.tests.test_search import network, reference  # noqa: F401 (a fixture)
+from gnlc.clusters.tests.factories import make_cluster, stay
+from gnlc.core.cache import bypassed
+
+pytestmark = pytest.mark.django_db
+
+# Only the facets: a search or a date is answered by the queries.
+FILTERS = [
+    {},
+    {"region": ["africa"]},
+    {"region": ["africa", "arab-states"], "cohort": ["2019"]},
+    {"country": ["VN", "FR"], "cohort": ["2021", "2023"]},
+    {"country": ["VN"], "cohort": ["2019"]},
+    {"status": ["suspended", "withdrawn"]},
+    {"status": ["active"], "region": ["europe-and-north-america"], "country": ["KE"]},
+    {"cohort": ["unknown"]},
+    {"cohort": ["unknown", "2019"], "region": ["asia-and-the-pacific"]},
+    {"cohort": ["unknown"], "country": ["FR", "VN"], "status": ["active"]},
+    {"cluster": ["literacy"]},
+    {"cluster": ["literacy", "health-and-well-being"], "country": ["FR"]},
+    {"cluster": ["health-and-well-being"], "status": ["active", "suspended"]},
+    {"country": ["ZZ"]},
+    {"cluster": ["no-such-cluster"]},
+]
+
+
+@pytest.fixture
+def same_names(network):  # noqa: F811 (the fixture imported above)
+    """Members whose names only the id tells apart, in several countries and cohorts,
+    and names that differ by case and accents (which each database sorts its way)."""
+    cohort = CohortFactory(year=2021)
+    added = [
+        MemberFactory(name=name, country=Country.objects.get(iso2=code), cohort=cohort)
+        for name, code in [
+            ("Lanhville", "VN"),
+            ("Lanhville", "FR"),
+            ("Lanhville", "KE"),
+            ("lanhville", "VN"),
+            ("Ébène", "FR"),
+            ("Ebene", "BR"),
+        ]
+    ]
+    added[1].record_event(EventKind.SUSPENDED, on=dt.date(2024, 5, 1))
+    return [*network, *added]
+
+
+def form(query: dict) -> DirectoryFilter:
+    found = DirectoryFilter(MultiValueDict(query))
+    assert found.is_valid(), found.errors
+    return found
+
+
+@pytest.mark.parametrize("query", FILTERS)
+def test_bitmaps_count_and_facets_equal_the_queries(same_names, query):
+    directory = form(query).directory
+
+    assert directory.bitmaps() is not None
+    assert directory.summary() == reference(MultiValueDict(query))
+
+
+@pytest.mark.parametrize("query", FILTERS)
+@pytest.mark.parametrize("sort", list(SORTS))
+def test_bitmaps_pages_equal_the_sorted_queries(same_names, query, sort):
+    directory = Member.objects.directory(form(query).filters, sort)
+    ordered = list(directory.queryset().values_list("pk", flat=True))
+    found = directory.bitmaps()
+
+    for start, stop in [(0, 3), (2, 7), (5, 6), (0, 100), (len(ordered), len(ordered) + 3)]:
+        assert found.page_ids(directory.filters, sort, start, stop) == ordered[start:stop]
+
+
+def test_bitmaps_count_and_page_without_a_query_once_built(same_names):
+    directory = Member.objects.directory({"country": ["VN"], "cohort": [2021]}, "country")
+    directory.bitmaps()
+
+    with CaptureQueriesContext(connection) as queries:
+        summary = directory.summary()
+        ids = directory.page_ids(0, 50)
+
+    assert len(queries) == 0
+    assert summary["count"] == 2
+    assert set(ids) == {m.pk for m in same_names if m.name.lower() == "lanhville" and m.country_id == "VN"}
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{"q": "lanh"}, {"as_of": dt.date(2024, 2, 5)}, {"q": "an", "country": ["VN"]}],
+)
+def test_search_and_date_are_answered_by_the_queries(same_names, filters):
+    assert Member.objects.directory(filters).bitmaps() is None
+
+
+def test_narrower_members_are_answered_by_the_queries(same_names):
+    members = Member.objects.filter(country="VN")
+
+    assert members.directory({}).bitmaps() is None
+
+
+def test_bypassed_cache_is_answered_by_the_queries(same_names):
+    with bypassed():
+        assert Member.objects.directory({}).bitmaps() is None
+
+
+API_URLS = [
+    "/api/v1/members",
+    "/api/v1/members?page_size=3",
+    "/api/v1/members?page_size=2&page=3&sort=-name",
+    "/api/v1/members?country=VN&country=FR&cohort=2021&sort=country",
+    "/api/v1/members?cohort=unknown&cohort=2019&sort=cohort",
+    "/api/v1/members?region=asia-and-the-pacific&sort=-cohort&page_size=4",
+    "/api/v1/members?cluster=literacy&status=active",
+    "/api/v1/members?cluster=health-and-well-being&country=FR&page_size=1&page=2",
+    "/api/v1/members?status=withdrawn&status=suspended&sort=cohort",
+]
+
+
+def answers(client, urls) -> list:
+    return [client.get(url).json() for url in urls]
+
+
+def test_api_answers_equal_the_queries_before_and_after_a_change(client, same_names):
+    before = answers(client, API_URLS)
+    with bypassed():  # the queries alone: no bitmaps, no cache
+        assert answers(client, API_URLS) == before
+    built = bitmaps.current()
+
+    # A change of every kind the bitmaps hold: a new member, a status, a cluster stay.
+    MemberFactory(name="Aardvark City", country=Country.objects.get(iso2="VN"), cohort=None)
+    same_names[0].record_event(EventKind.WITHDRAWN, on=dt.date(2024, 6, 1))
+    stay(make_cluster("culture"), same_names[3], joined=dt.date(2024, 1, 1))
+    after = answers(client, API_URLS)
+
+    assert bitmaps.current() is not built
+    assert after != before
+    assert after[0]["count"] == before[0]["count"] + 1
+    with bypassed():
+        assert answers(client, API_URLS) == after
+
+
+def test_directory_page_equals_the_queries(client, same_names):
+    url = "/members/?country=VN&country=FR&sort=country&cluster=literacy"
+    page = client.get(url)
+    with bypassed():
+        plain = client.get(url)
+
+    assert [m.pk for m in page.context["page"]] == [m.pk for m in plain.context["page"]]
+    assert page.context["facets"] == plain.context["facets"]
+    assert page.context["page"].paginator.count == plain.context["page"].paginator.count
+
+
+def naive(bits: int) -> list[int]:
+    return [i for i in range(bits.bit_length()) if bits >> i & 1]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_set_bits_ranks_equal_a_plain_enumeration(seed):
+    rng = random.Random(seed)
+    size = rng.choice([1, 9, 64, 1000, 5000])
+    density = rng.choice([0.001, 0.05, 0.5, 1.0])
+    bits = sum(1 << i for i in range(size) if rng.random() < density)
+    every = naive(bits)
+
+    for skip, count in [(0, 50), (1, 3), (len(every) // 2, 10), (len(every) - 1, 5), (0, 0)]:
+        assert bitmaps.set_bits(bits, skip, count) == every[skip : skip + count]
+        reverse = every[::-1]
+        assert bitmaps.set_bits_descending(bits, skip, count) == reverse[skip : skip + count]
