@@ -134,11 +134,12 @@ class MemberBitmaps:
             by_value[name] = positions
         # The counts per (country, cohort, status): what `facets.Cube` adds the four
         # facets of a filter up from, as the queries' grouped counts would give them.
-        self.cube = facets.cube(
+        self.cube = facets.Cube(
             [
                 (*(self.values[name][code] for name, code in zip(self.CODED, key)), n)
                 for key, n in Counter(zip(*self.codes.values())).items()
-            ]
+            ],
+            self.places,
         )
         # The cities in each thematic cluster today, and each city's clusters in the
         # clusters' order (few: kept as lists).

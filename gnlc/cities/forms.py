@@ -6,6 +6,7 @@ same rules, into the same `Directory`)."""
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from gnlc.cities.enums import Status, SuggestionStatus
@@ -106,10 +107,10 @@ class DirectoryFilter(FacetedFilter, forms.Form):
         # The search and the date are one value: removing them needs no value.
         return name in self.FACETS
 
-    @property
+    @cached_property
     def directory(self) -> Directory:
         """The members these filters select, with their facets (an invalid form selects
-        as an empty one does)."""
+        as an empty one does). One per form: it reads the data revision once."""
         sort = self.cleaned_data.get("sort") if self.is_valid() else None
         return Member.objects.directory(self.filters, sort)
 

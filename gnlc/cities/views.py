@@ -63,8 +63,7 @@ def _directory_page(form, number) -> dict:
 
     def compute():
         summary = form.summary()
-        paginator = Paginator(form.queryset().values_list("pk", flat=True), PAGE_SIZE)
-        paginator.count = summary["count"]  # known: no count query
+        paginator = Paginator(SelectedIds(form.directory, summary["count"]), PAGE_SIZE)
         page = paginator.get_page(number)
         return {
             "count": paginator.count,
@@ -76,6 +75,24 @@ def _directory_page(form, number) -> dict:
     filters = [(name, str(value)) for name, value in form.filter_pairs()]
     sort = form.cleaned_data.get("sort") or "name"
     return cached(["directory", filters, sort, str(number or 1)], compute)
+
+
+class SelectedIds:
+    """The directory's selected ids for a Paginator: their number already counted, and
+    a page's slice read by `Directory.page_ids` (from the members' bitmaps where they
+    answer, without a query)."""
+
+    def __init__(self, directory, count: int):
+        self.directory, self.total = directory, count
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, item: slice) -> list[int]:
+        return self.directory.page_ids(item.start or 0, item.stop)
 
 
 class CachedPage:

@@ -829,11 +829,12 @@ def test_errors_match_the_documented_error_schema(client, network, openapi, temp
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        # The data revision (cache key); the counts per country, cohort and status with
-        # the countries' and regions' names (a revision and 4 queries, then kept in the
-        # process); the page's ids, then its rows; +2: the cities per thematic cluster
-        # (the cluster facet, one grouped query) and the page's members' clusters.
-        ("/api/v1/members", 10),
+        # The data revision (cache key); the members' bitmaps (gnlc.cities.bitmaps: the
+        # revision of their key, the countries' and regions' names with a revision of
+        # their own, the members, the clusters and their stays: 7, then kept in the
+        # process), which give the count, the facets, the page's ids and its members'
+        # clusters; then the page's rows.
+        ("/api/v1/members", 9),
         ("/api/v1/countries", 2),
         ("/api/v1/regions", 2),
         ("/api/v1/cohorts", 2),

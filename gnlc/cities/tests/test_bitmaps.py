@@ -182,3 +182,19 @@ def test_set_bits_ranks_equal_a_plain_enumeration(seed):
         assert bitmaps.set_bits(bits, skip, count) == every[skip : skip + count]
         reverse = every[::-1]
         assert bitmaps.set_bits_descending(bits, skip, count) == reverse[skip : skip + count]
+
+
+@pytest.mark.parametrize("how_many", [1, 3])
+def test_api_filter_costs_three_queries_once_the_bitmaps_are_built(
+    client, django_assert_num_queries, how_many
+):
+    cohort = CohortFactory(year=2022)
+    for n in range(how_many):
+        MemberFactory(name=f"City {n}", country=Country.objects.get(iso2="KE"), cohort=cohort)
+    client.get("/api/v1/members?region=africa")  # builds them
+
+    # The data revision of the cache key, and of the bitmaps' key; the page's rows.
+    with django_assert_num_queries(3):
+        response = client.get("/api/v1/members?country=KE&cohort=2022")
+
+    assert response.json()["count"] == how_many

@@ -691,10 +691,11 @@ LIST_PAGES = {
 # Statistics asks once per cohort for the growth series: constant in members, not cohorts.
 QUERIES = {
     "home": 7,
-    # The data revision; the counts per country, cohort and status with the countries'
-    # and regions' names (a revision and 4 queries, then kept in the process); the
-    # page's ids and members; +1: the cities per thematic cluster (one grouped query,
-    # gnlc/clusters). Cached, the revision and the members only (test below).
+    # The data revision; the members' bitmaps (gnlc.cities.bitmaps: the revision of
+    # their key, the countries' and regions' names with a revision of their own, the
+    # members, the clusters and their stays: 7, then kept in the process), which give
+    # the count, the facets and the page's ids; the page's members. Cached, the
+    # revision and the members only (test below).
     "directory": 9,
     "countries": 2,
     "country": 3,
