@@ -87,7 +87,8 @@ def measure(size: int, questions: int) -> None:
     )
     filters = {
         "country x cohort": [
-            {"country": [c], "cohort": [y]} for c, y in rng.sample(pairs, min(questions, len(pairs)))
+            {"country": [c], "cohort": [y]}
+            for c, y in rng.sample(pairs, min(questions, len(pairs)))
         ],
         "region": [{"region": [r]} for r in ("africa", "europe-and-north-america")],
         "no filter": [{}],

@@ -203,6 +203,7 @@ def run_once(port: int, paths: list[str], users: int) -> dict:
         "p50": 1000 * percentile(latencies, 0.5),
         "p99": 1000 * percentile(latencies, 0.99),
         "errors": len(failures),
+        "load": os.getloadavg()[0],
     }
 
 
@@ -295,6 +296,7 @@ def measure(port: int, path: str, users: int, seconds: float) -> dict:
         "p50": 1000 * percentile(values, 0.5),
         "p99": 1000 * percentile(values, 0.99),
         "errors": len(result["failures"]),
+        "load": os.getloadavg()[0],
     }
 
 
@@ -310,18 +312,19 @@ def check_answers_datasette(datasette_port: int) -> None:
 
 def print_table(title: str, rows: dict, *, datasette: bool = True) -> int:
     print(f"\n{title}")
-    head = f"{'scenario':<34}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}"
+    head = f"{'scenario':<34}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'load':>6}"
     if datasette:
-        head += f"{'Datasette req/s':>16}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>7}"
+        head += f"{'Datasette req/s':>16}{'p50 ms':>9}{'p99 ms':>9}{'load':>6}{'ratio':>7}"
     print(head)
     errors = 0
     for name, (ours, theirs) in rows.items():
         errors += ours["errors"] + (theirs["errors"] if theirs else 0)
         line = f"{name:<34}{ours['rps']:>8.0f}{ours['p50']:>9.1f}{ours['p99']:>9.1f}"
+        line += f"{ours['load']:>6.1f}"
         if theirs:
             line += (
                 f"{theirs['rps']:>16.1f}{theirs['p50']:>9.1f}{theirs['p99']:>9.1f}"
-                f"{ours['rps'] / theirs['rps']:>7.1f}"
+                f"{theirs['load']:>6.1f}{ours['rps'] / theirs['rps']:>7.1f}"
             )
         print(line)
     return errors
@@ -430,6 +433,10 @@ def main() -> int:
             f"directory page CPU in one process (100 cold pages): {cpu['page']:.1f} ms a page,"
             f" of which template rendering {cpu['render']:.1f} ms"
         )
+    print(
+        "load: the machine's 1-minute load average at the end of each run (2 cores,"
+        " shared with other sessions)"
+    )
     print(f"errors: {errors}")
     return 1 if errors else 0
 

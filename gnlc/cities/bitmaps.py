@@ -8,14 +8,18 @@ Python int with the bits of the members that have it. A filter is then an AND of
 a count `int.bit_count()`, and the page's members the set bits of its rank, read in the
 order of the chosen sort (the other sorts are groups of the same order: a country's or
 a cohort's members, then by name). The rows themselves are read by id afterwards (one
-query for fifty).
+query for fifty). The counts of the four facets but the clusters' come from the members
+counted per (country, cohort, status) (`facets.Cube`, made from the same members), which
+adds them up faster than an AND per country; with a cluster filter, every count is one
+AND per value, or for a few members a tally of each one's values.
 
 Built lazily, once per process and data revision (`current()`: one query for the
-members, one for the cluster stays, one for the clusters), and only for what it can
-answer exactly as the queries do: today's directory of the whole network without a name
-search. A date (`as_of`) or a search is answered by the queries (`Directory`). Memory:
-one bit per member per facet value (about 220 values: 2.8 MB at 100,000 members) and the
-members' ids (8 bytes each); `bench/bitmaps.py` prints it.
+members in name order, one for the clusters and one for their stays, besides the
+countries' and regions' names), and only for what it answers exactly as the queries do:
+today's directory of the whole network without a name search. A date (`as_of`) or a
+search is answered by the queries (`Directory`). Memory: one bit per member per facet
+value (about 220 values: 2.8 MB at 100,000 members), the members' ids (8 bytes each) and
+their country, cohort and status codes (2 bytes each); `bench/bitmaps.py` prints it.
 """
 
 import re
@@ -49,6 +53,17 @@ def _bitmaps(positions_by_value: dict, size: int) -> dict:
             buffer[i >> 3] |= 1 << (i & 7)
         found[value] = int.from_bytes(buffer, "little")
     return found
+
+
+def _coded_bitmaps(codes: array, values: list) -> dict:
+    """{value: int} with bit i set where `codes[i]` is the value's index in `values`."""
+    buffers = [bytearray((len(codes) + 7) // 8) for _ in values]
+    for i, code in enumerate(codes):
+        buffers[code][i >> 3] |= 1 << (i & 7)
+    return {
+        value: int.from_bytes(buffer, "little")
+        for value, buffer in zip(values, buffers, strict=True)
+    }
 
 
 def set_bits(bits: int, skip: int, count: int) -> list[int]:
@@ -125,19 +140,15 @@ class MemberBitmaps:
                     self.values[name].append(value)
                 self.codes[name].append(code)
         self.size = len(self.ids)
-        by_value = {}
-        for name in self.CODED:
-            positions = {value: [] for value in self.values[name]}
-            listed = [positions[value] for value in self.values[name]]
-            for i, code in enumerate(self.codes[name]):
-                listed[code].append(i)
-            by_value[name] = positions
+        self.bits = {
+            name: _coded_bitmaps(self.codes[name], self.values[name]) for name in self.CODED
+        }
         # The counts per (country, cohort, status): what `facets.Cube` adds the four
         # facets of a filter up from, as the queries' grouped counts would give them.
         self.cube = facets.Cube(
             [
-                (*(self.values[name][code] for name, code in zip(self.CODED, key)), n)
-                for key, n in Counter(zip(*self.codes.values())).items()
+                (*(self.values[name][code] for name, code in zip(self.CODED, key, strict=True)), n)
+                for key, n in Counter(zip(*self.codes.values(), strict=True)).items()
             ],
             self.places,
         )
@@ -149,19 +160,23 @@ class MemberBitmaps:
             )
         )
         order = {slug: rank for rank, (slug, _) in enumerate(self.clusters)}
-        position = {pk: i for i, pk in enumerate(self.ids)}
-        stays = ClusterMembership.objects.as_of(None).order_by()
-        by_value["cluster"] = {}
-        self.clusters_of: dict[int, list[str]] = {}
-        for member, slug in sorted(
-            set(stays.values_list("member_id", "cluster__theme__slug")),
+        stays = sorted(
+            set(
+                ClusterMembership.objects.as_of(None)
+                .order_by()
+                .values_list("member_id", "cluster__theme__slug")
+            ),
             key=lambda stay: (order[stay[1]], stay[0]),
-        ):
+        )
+        staying = {member for member, _ in stays}
+        position = {pk: i for i, pk in enumerate(self.ids) if pk in staying}
+        in_cluster = {}
+        self.clusters_of: dict[int, list[str]] = {}
+        for member, slug in stays:
             if member in position:  # on record
-                by_value["cluster"].setdefault(slug, []).append(position[member])
+                in_cluster.setdefault(slug, []).append(position[member])
                 self.clusters_of.setdefault(member, []).append(slug)
-        del position
-        self.bits = {name: _bitmaps(by_value.pop(name), self.size) for name in FACETS[1:]}
+        self.bits["cluster"] = _bitmaps(in_cluster, self.size)
         regions = self.bits["region"] = {}
         for iso2, country_bits in self.bits["country"].items():
             region = countries[iso2][1]

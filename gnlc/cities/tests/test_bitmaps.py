@@ -6,8 +6,8 @@ import datetime as dt
 import random
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.datastructures import MultiValueDict
 
 from gnlc.cities import bitmaps
@@ -97,7 +97,9 @@ def test_bitmaps_count_and_page_without_a_query_once_built(same_names):
 
     assert len(queries) == 0
     assert summary["count"] == 2
-    assert set(ids) == {m.pk for m in same_names if m.name.lower() == "lanhville" and m.country_id == "VN"}
+    assert set(ids) == {
+        m.pk for m in same_names if m.name.lower() == "lanhville" and m.country_id == "VN"
+    }
 
 
 @pytest.mark.parametrize(
