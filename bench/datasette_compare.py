@@ -208,10 +208,11 @@ def run_once(port: int, paths: list[str], users: int) -> dict:
 
 
 def warm(port: int, paths: list[str]) -> None:
-    """A few requests outside the measured questions: every worker has loaded its code
-    (and gnlc its per-process counts) before the clock starts."""
-    for path in paths:
-        get(port, path)
+    """A few requests outside the measured questions, eight at a time so that each
+    worker takes some: every worker has loaded its code (and gnlc its per-process counts
+    and bitmaps, which take a second or more at 100,000 members: bench/bitmaps.py)
+    before the clock starts."""
+    run_once(port, paths * 2, 8)
 
 
 def page_cpu(asked: list[tuple[str, dict]]) -> dict:
