@@ -24,6 +24,7 @@ their country, cohort and status codes (2 bytes each); `bench/bitmaps.py` prints
 
 import re
 import threading
+import time
 from array import array
 from collections import Counter
 
@@ -35,7 +36,7 @@ from django.utils.translation import gettext
 from gnlc.cities import facets
 from gnlc.cities.enums import Status
 from gnlc.cities.querysets import COHORT_NOT_KNOWN
-from gnlc.core.cache import bypassing, cache_key
+from gnlc.core.cache import TIMEOUT, bypassing, cache_key
 
 # The facets a filter may narrow, in the order of Directory.FACETS.
 FACETS = ("region", "country", "cohort", "status", "cluster")
@@ -366,26 +367,30 @@ class MemberBitmaps:
 
 
 _lock = threading.Lock()
-_held: dict[str, tuple[str, MemberBitmaps]] = {}
+# {"members": (key, expiry, bitmaps)}: one set of bitmaps, the current revision's.
+_held: dict[str, tuple[str, float, MemberBitmaps]] = {}
 
 
 def current() -> MemberBitmaps | None:
     """This process's bitmaps for the current data revision and day (built on first
     use; the previous revision's dropped), or None where cached values are bypassed (a
-    rehearsal whose rows are rolled back)."""
+    rehearsal whose rows are rolled back). Kept no longer than a cached value
+    (`cache.TIMEOUT`), for the same reason: a database restored from a backup may show
+    an old revision number again."""
     if bypassing():
         return None
     key = cache_key("member-bitmaps", timezone.localdate().isoformat())
     found = _held.get("members")
-    if found is not None and found[0] == key:
-        return found[1]
+    if found is not None and found[0] == key and found[1] > time.monotonic():
+        return found[2]
     with _lock:  # one build per process, whichever thread asks first
         found = _held.get("members")
-        if found is None or found[0] != key:
+        if found is None or found[0] != key or found[1] <= time.monotonic():
             _held.clear()  # the previous revision's, before the new one takes memory
-            found = (key, MemberBitmaps())
+            built = MemberBitmaps()
+            found = (key, time.monotonic() + TIMEOUT, built)
             _held["members"] = found
-    return found[1]
+    return found[2]
 
 
 def forget() -> None:

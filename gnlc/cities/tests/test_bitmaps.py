@@ -4,6 +4,7 @@ and on PostgreSQL (DATABASE_URL), before and after a change to the data."""
 
 import datetime as dt
 import random
+import time
 
 import pytest
 from django.db import connection
@@ -18,7 +19,7 @@ from gnlc.cities.querysets import SORTS
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
 from gnlc.cities.tests.test_search import network, reference  # noqa: F401 (a fixture)
 from gnlc.clusters.tests.factories import make_cluster, stay
-from gnlc.core.cache import bypassed
+from gnlc.core.cache import TIMEOUT, bypassed
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +201,13 @@ def test_api_filter_costs_three_queries_once_the_bitmaps_are_built(
         response = client.get("/api/v1/members?country=KE&cohort=2022")
 
     assert response.json()["count"] == how_many
+
+
+def test_bitmaps_are_built_again_after_the_cache_s_lifetime(same_names, monkeypatch):
+    built = bitmaps.current()
+    assert bitmaps.current() is built
+    later = time.monotonic() + TIMEOUT + 1
+
+    monkeypatch.setattr(bitmaps.time, "monotonic", lambda: later)
+
+    assert bitmaps.current() is not built
