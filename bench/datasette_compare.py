@@ -344,6 +344,9 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="keep the database made before")
     parser.add_argument("--baseline", type=Path, help="also serve this checkout's gnlc (cold)")
     parser.add_argument(
+        "--baseline-first", action="store_true", help="measure the baseline's gnlc first"
+    )
+    parser.add_argument(
         "--postgres", default="", help="gnlc on this PostgreSQL database (emptied!)"
     )
     args = parser.parse_args()
@@ -362,6 +365,8 @@ def main() -> int:
         f"/api/v1/members?page_size=50&region={r}" for r in ("africa", "europe-and-north-america")
     ] * 4
     servers = [("gnlc", None)] + ([("gnlc before", args.baseline)] if args.baseline else [])
+    if args.baseline_first:  # the order changes the figures (the OS's file cache, load)
+        servers.reverse()
     runs = {
         f"{len(filters)} filters": [gnlc_api_url(*q) for q in filters],
         "filters + searches": [gnlc_api_url(*q) for q in asked],
