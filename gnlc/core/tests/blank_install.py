@@ -116,6 +116,31 @@ class Journey:
         self.shoot(page, what)
         return response
 
+    def follow(self, page, path: str, what: str | None = None, *, within: str = "main") -> None:
+        """Click the link to `path` (in the journey's language) inside `within`, as a
+        person does, wait for its page, and save it as `what`."""
+        page.click(f'{within} a[href="{self.url(path)}"]')
+        page.wait_for_url(f"**{self.url(path)}")
+        if what:
+            self.shoot(page, what)
+
+    def invite_coordinator(self, page, email: str, name: str, city: str, what=None) -> None:
+        """The secretariat invites `city`'s coordinator from the People page (reached
+        from the account menu), in the journey's language."""
+        page.click(".account-menu summary")
+        self.follow(page, "/accounts/people/", within=".account-menu")
+        self.follow(page, "/accounts/people/invite/")
+        page.fill("#id_email", email)
+        page.fill("#id_full_name", name)
+        page.select_option("#id_language", self.lang)
+        page.check("input[name=kind][value=coordinator]")
+        page.fill("#id_member", city)
+        if what:
+            self.shoot(page, what)
+        submit(page)
+        page.wait_for_url(f"**{self.url('/accounts/people/')}*/")
+        page.locator(".message--success").wait_for()
+
     def welcome(self, page, link: str, what: str) -> None:
         """Follow a one-time link (first access or invitation): set the password, pair
         an authenticator where the role needs one, and land on the account page."""
