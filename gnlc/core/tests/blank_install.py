@@ -48,7 +48,7 @@ def install() -> None:
     call_command("import_members", "--if-empty", stdout=io.StringIO(), stderr=io.StringIO())
 
 
-def create_secretariat(email: str, *, language: str, site_url: str) -> str:
+def create_secretariat(email: str, *, site_url: str, language: str = "en", name: str = "") -> str:
     """Run `gnlc create-secretariat EMAIL` and return the one-time link it prints."""
     out = io.StringIO()
     call_command(
@@ -56,6 +56,8 @@ def create_secretariat(email: str, *, language: str, site_url: str) -> str:
         email,
         "--language",
         language,
+        "--name",
+        name,
         "--site-url",
         site_url,
         stdout=out,
