@@ -9,6 +9,8 @@ from gnlc.cities.models import Suggestion
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
 from gnlc.core.tests.browser import log_in, shoot
 from gnlc.mail.models import QueuedMail
+from gnlc.news.models import Announcement
+from gnlc.reporting.tests.factories import PeriodFactory
 
 pytestmark = pytest.mark.browser
 
@@ -53,13 +55,18 @@ RECORD_LISTS = {
     "/mail/": "table.mail-queue",
     "/audit/": "main table",
     "/suggestions/": "#pending-suggestions",
+    "/reporting/periods/": "main table",
+    "/news/announcements/": "main table",
 }
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_record_lists_are_cards_on_a_phone(page, reference_data, language):
-    member = MemberFactory(name="Nakuru", country_id="KE")
+    cohort = CohortFactory(year=2022, announced_members=77, announced_countries=44)
+    member = MemberFactory(name="Nakuru", country_id="KE", cohort=cohort)
     secretariat = make_persona("secretariat", member)
+    PeriodFactory(name="2026–2027")
+    Announcement.draft_for(cohort, "fr")
     QueuedMail.objects.create(
         subject="Your invitation to the UNESCO Global Network of Learning Cities",
         from_email="gnlc@example.org",
@@ -80,8 +87,10 @@ def test_record_lists_are_cards_on_a_phone(page, reference_data, language):
         for path, table in RECORD_LISTS.items():
             page.goto(prefix + path)
             first = page.locator(f"{table} tbody td[data-label]").first
-            label = first.evaluate("td => getComputedStyle(td, '::before').content")
-            shown = page.locator(f"{table} thead th").first.inner_text()
+            column, label = first.evaluate(
+                "td => [td.cellIndex, getComputedStyle(td, '::before').content]"
+            )
+            shown = page.locator(f"{table} thead th").nth(column).inner_text()
             overflow = page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
