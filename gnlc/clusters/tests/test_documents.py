@@ -68,9 +68,7 @@ def test_a_member_shares_a_pdf_that_another_member_downloads(client, cluster, co
     assert document.file.storage is private_storage
     assert document.file.name.startswith("clusters/documents/")
     assert "survey" not in document.file.name
-    assert not str(private_storage.path(document.file.name)).startswith(
-        str(settings.MEDIA_ROOT)
-    )
+    assert not str(private_storage.path(document.file.name)).startswith(str(settings.MEDIA_ROOT))
 
     client.force_login(lead)
     download = client.get(document.get_absolute_url())
@@ -128,9 +126,7 @@ def test_outsiders_reach_neither_the_documents_nor_the_upload(client, cluster, l
     document = shared_document(cluster, by=lead)
     other = coordinator_of(MemberFactory(name="Cork"), "cork@example.org")
 
-    assert client.get(document.get_absolute_url())["Location"].startswith(
-        reverse("accounts:login")
-    )
+    assert client.get(document.get_absolute_url())["Location"].startswith(reverse("accounts:login"))
     client.force_login(other)
     assert client.get(document.get_absolute_url()).status_code == 404
     assert share(client, cluster, "Mine").status_code == 404
