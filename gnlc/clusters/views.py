@@ -114,7 +114,7 @@ def _members_page(request, cluster, *, document_form=None, status=200):
         "form": AnnouncementForm(),
         "documents": documents,
         "can_share": request.user.has_perm("clusters.share_document", cluster),
-        "document_form": document_form or SharedDocumentForm(),
+        "document_form": document_form or SharedDocumentForm(prefix="document"),
     }
     return render(request, "clusters/members_area.html", context, status=status)
 
@@ -144,7 +144,7 @@ def announce(request, slug, obj):
 def share_document(request, slug, obj):
     """Any of the cluster's cities (or the secretariat) shares a document on the members'
     page. A refused file comes back on the page with the title typed and the reason."""
-    form = SharedDocumentForm(request.POST, request.FILES)
+    form = SharedDocumentForm(request.POST, request.FILES, prefix="document")
     if not form.is_valid():
         return _members_page(request, obj, document_form=form, status=400)
     form.save(obj, by=request.user)

@@ -51,7 +51,7 @@ def members_page(cluster):
 def share(client, cluster, title, content=PDF, name="agenda.pdf"):
     return client.post(
         reverse("clusters:share-document", args=[cluster.slug]),
-        {"title": title, "file": SimpleUploadedFile(name, content)},
+        {"document-title": title, "document-file": SimpleUploadedFile(name, content)},
     )
 
 
@@ -200,4 +200,4 @@ def test_the_members_page_reads_documents_without_a_query_each(
 
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(members_page(cluster))
-    assert response.content.decode().count('<tr id="document-') == 3
+    assert response.content.decode().count('<li id="document-') == 3

@@ -26,6 +26,7 @@ from gnlc.core.tests.blank_install import (
     create_secretariat,
     install,
     invitation_link,
+    invite,
     submit,
 )
 from gnlc.events.models import Event
@@ -34,19 +35,6 @@ from gnlc.library.models import Theme
 pytestmark = pytest.mark.browser
 LANGUAGES = ["en", "ar"]
 TITLE = "Reading circles: what works"
-
-
-def invite(journey, secretariat, email, name, city):
-    url = journey.url
-    secretariat.goto(url("/accounts/people/invite/"))
-    secretariat.fill("#id_email", email)
-    secretariat.fill("#id_full_name", name)
-    secretariat.select_option("#id_language", journey.lang)
-    secretariat.check("input[name=kind][value=coordinator]")
-    secretariat.fill("#id_member", city)
-    submit(secretariat)
-    secretariat.wait_for_url(f"**{url('/accounts/people/')}*/")
-    secretariat.locator(".message--success").wait_for()
 
 
 def nav_fits_one_line(page) -> bool:
