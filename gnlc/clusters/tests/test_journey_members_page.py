@@ -142,8 +142,10 @@ def test_members_share_a_document_and_the_cluster_has_news(
     assert cork_coordinator.goto(members_page).status == 404
     journey.shoot(cork_coordinator, "cork-members-page-not-found")
     # The one console error expected: Chromium logs the 404 it was given.
-    expected = f"{live_server.url}{members_page}: Failed to load resource: the server responded with a status of 404 (Not Found)"
-    assert journey.errors == [expected]
+    assert journey.errors == [
+        f"{live_server.url}{members_page}: Failed to load resource: "
+        "the server responded with a status of 404 (Not Found)"
+    ]
     journey.errors.clear()
     assert cork_coordinator.request.get(url(download_url)).status == 404
     cork_coordinator.goto(url("/clusters/literacy/"))
