@@ -3,6 +3,7 @@ as the library's uploads are, stored privately, downloaded and deleted by whom t
 rules say."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.conf import settings
@@ -90,6 +91,24 @@ def test_a_refused_file_keeps_the_title_and_says_why(client, cluster, coordinato
     assert not SharedDocument.objects.exists()
     assert 'value="Minutes of May"' in page
     assert "This file is not a JPEG, PDF, PNG, WEBP file" in page
+
+
+def test_a_good_file_is_kept_while_the_title_is_given(client, cluster, coordinator):
+    client.force_login(coordinator)
+
+    first = share(client, cluster, "")
+    token = re.search(r'name="document-file__held" value="([^"]+)"', first.content.decode())[1]
+    second = client.post(
+        reverse("clusters:share-document", args=[cluster.slug]),
+        {"document-title": "Agenda", "document-file__held": token},
+    )
+
+    assert first.status_code == 400
+    assert "Kept from your last try: agenda.pdf" in first.content.decode()
+    assert second.status_code == 302
+    document = SharedDocument.objects.get()
+    with document.file.open("rb") as stored:
+        assert stored.read() == PDF
 
 
 def test_a_file_over_the_librarys_limit_is_refused(client, cluster, coordinator):
