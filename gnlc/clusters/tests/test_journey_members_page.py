@@ -25,7 +25,6 @@ from gnlc.core.tests.blank_install import (
     create_secretariat,
     install,
     invitation_link,
-    invite,
     submit,
 )
 from gnlc.library.models import Theme
@@ -65,20 +64,24 @@ def test_members_share_a_document_and_the_cluster_has_news(
 
     # The secretariat sets up the literacy cluster, coordinated by Amman, and invites
     # three city coordinators.
-    secretariat.goto(url("/clusters/new/"))
+    secretariat.click(".site-nav .menu summary")
+    journey.follow(secretariat, "/clusters/", within=".site-nav")
+    journey.follow(secretariat, "/clusters/manage/")
+    journey.follow(secretariat, "/clusters/new/")
     secretariat.select_option("#id_theme", str(Theme.objects.get(slug="literacy").pk))
     secretariat.select_option("#id_coordinating_cities", [str(amman.pk)])
     submit(secretariat)
     secretariat.wait_for_url(f"**{url('/clusters/literacy/')}")
-    invite(journey, secretariat, "coordinator@amman.example", "Rania Haddad", "Amman")
-    invite(journey, secretariat, "coordinator@espoo.example", "Aino Virtanen", "Espoo")
-    invite(journey, secretariat, "coordinator@cork.example", "Siobhan Murphy", "Cork")
+    journey.invite_coordinator(secretariat, "coordinator@amman.example", "Rania Haddad", "Amman")
+    journey.invite_coordinator(secretariat, "coordinator@espoo.example", "Aino Virtanen", "Espoo")
+    journey.invite_coordinator(secretariat, "coordinator@cork.example", "Siobhan Murphy", "Cork")
     amman_link, espoo_link, cork_link = (invitation_link(m) for m in mailoutbox)
 
     # Espoo asks to join; Amman approves.
     espoo_coordinator = journey.window()
     journey.welcome(espoo_coordinator, espoo_link, "espoo")
-    espoo_coordinator.goto(url("/clusters/literacy/join/"))
+    espoo_coordinator.goto(url("/clusters/literacy/"))
+    journey.follow(espoo_coordinator, "/clusters/literacy/join/")
     espoo_coordinator.select_option("#id_member", str(espoo.pk))
     submit(espoo_coordinator)
     espoo_coordinator.locator(".message--success").wait_for()
@@ -91,9 +94,7 @@ def test_members_share_a_document_and_the_cluster_has_news(
     # Amman's coordinator opens the members' page from the cluster's page and posts an
     # announcement.
     members_page = url("/clusters/literacy/members/")
-    amman_coordinator.click(f'main a[href="{members_page}"]')
-    amman_coordinator.wait_for_url(f"**{members_page}")
-    journey.shoot(amman_coordinator, "amman-members-page")
+    journey.follow(amman_coordinator, "/clusters/literacy/members/", "amman-members-page")
     amman_coordinator.fill("#id_title", "Spring meeting")
     amman_coordinator.fill("#id_body", "We meet on **12 April** in Amman.")
     amman_coordinator.click("#announce-form button[type=submit]")
@@ -116,9 +117,7 @@ def test_members_share_a_document_and_the_cluster_has_news(
 
     # Espoo's coordinator sees the announcement and the document, and downloads it.
     espoo_coordinator.goto(url("/clusters/literacy/"))
-    espoo_coordinator.click(f'main a[href="{members_page}"]')
-    espoo_coordinator.wait_for_url(f"**{members_page}")
-    journey.shoot(espoo_coordinator, "espoo-members-page")
+    journey.follow(espoo_coordinator, "/clusters/literacy/members/", "espoo-members-page")
     assert "Spring meeting" in espoo_coordinator.inner_text(".announcement")
     row = espoo_coordinator.locator(f"#document-{document.pk}")
     assert document_title in row.inner_text()
@@ -153,8 +152,7 @@ def test_members_share_a_document_and_the_cluster_has_news(
 
     # The secretariat writes a news post tagged with the cluster and publishes it.
     secretariat.goto(url("/news/"))
-    secretariat.click(f'main a[href="{url("/news/write/")}"]')
-    secretariat.wait_for_url(f"**{url('/news/write/')}")
+    journey.follow(secretariat, "/news/write/")
     secretariat.fill("#id_title", news_title)
     secretariat.select_option("#id_language", lang)
     cluster = document.cluster

@@ -165,21 +165,6 @@ class Journey:
         self.shoot(page, f"{what}-account")
 
 
-def invite(journey, secretariat, email, name, city):
-    """The secretariat invites the city coordinator of `city` through the people page
-    (the invitation goes by e-mail: `invitation_link` finds its link)."""
-    url = journey.url
-    secretariat.goto(url("/accounts/people/invite/"))
-    secretariat.fill("#id_email", email)
-    secretariat.fill("#id_full_name", name)
-    secretariat.select_option("#id_language", journey.lang)
-    secretariat.check("input[name=kind][value=coordinator]")
-    secretariat.fill("#id_member", city)
-    submit(secretariat)
-    secretariat.wait_for_url(f"**{url('/accounts/people/')}*/")
-    secretariat.locator(".message--success").wait_for()
-
-
 def submit(page, button: str = "button[type=submit]") -> None:
     """Press the main form's button (the first, or the one `button` selects)."""
     page.locator(f"main form {button}").first.click()

@@ -26,7 +26,6 @@ from gnlc.core.tests.blank_install import (
     create_secretariat,
     install,
     invitation_link,
-    invite,
     submit,
 )
 from gnlc.events.models import Event
