@@ -101,7 +101,9 @@ def post_list(request):
 
 @require_GET
 def post_detail(request, slug):
-    post = get_object_or_404(Post.objects.for_listing(), slug=slug)
+    post = get_object_or_404(
+        Post.objects.for_listing().prefetch_related("clusters__theme"), slug=slug
+    )
     # A draft is not there for whoever may not see it.
     check(request, "news.view_post", post, hide=True)
     return render(
