@@ -515,3 +515,22 @@ def test_a_post_without_clusters_says_nothing_of_them(client):
     page = client.get(post.get_absolute_url()).content.decode()
 
     assert 'id="post-clusters"' not in page
+
+
+def test_a_clusters_news_are_listed_apart_and_the_filters_keep_the_cluster(client):
+    literacy, health = make_cluster("literacy"), make_cluster("health-and-well-being")
+    reading = PostFactory(title="Reading week", language="fr")
+    reading.clusters.set([literacy])
+    PostFactory(title="Walking week").clusters.set([health])
+    PostFactory(title="Network news")
+
+    page = client.get(reverse("news:list"), {"cluster": "literacy"}).content.decode()
+    cluster_page = client.get(literacy.get_absolute_url()).content.decode()
+
+    assert re.findall(r'class="news-list__title"[^>]*><a [^>]*>([^<]+)<', page) == ["Reading week"]
+    assert f'<a href="{literacy.get_absolute_url()}">Literacy</a>' in page
+    # Filtering by language keeps to the cluster; "all the news" leaves it.
+    assert '<input type="hidden" name="cluster" value="literacy">' in page
+    assert 'href="?">Show all the news</a>' in page
+    assert f'href="{reverse("news:list")}?cluster=literacy"' in cluster_page
+    assert client.get(reverse("news:list"), {"cluster": "atlantis"}).status_code == 404
