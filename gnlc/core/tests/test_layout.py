@@ -7,6 +7,7 @@ from conftest import make_persona
 from gnlc.cities.enums import SuggestionKind
 from gnlc.cities.models import Suggestion
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
+from gnlc.clusters.tests.factories import make_cluster
 from gnlc.core.tests.browser import log_in, shoot
 from gnlc.mail.models import QueuedMail
 from gnlc.news.models import Announcement
@@ -57,6 +58,7 @@ RECORD_LISTS = {
     "/suggestions/": "#pending-suggestions",
     "/reporting/periods/": "main table",
     "/news/announcements/": "main table",
+    "/clusters/literacy/members/": "#cluster-contacts",
 }
 
 
@@ -65,6 +67,8 @@ def test_record_lists_are_cards_on_a_phone(page, reference_data, language):
     cohort = CohortFactory(year=2022, announced_members=77, announced_countries=44)
     member = MemberFactory(name="Nakuru", country_id="KE", cohort=cohort)
     secretariat = make_persona("secretariat", member)
+    make_persona("coordinator", member)
+    make_cluster("literacy", coordinating=[member])
     PeriodFactory(name="2026–2027")
     Announcement.draft_for(cohort, "fr")
     QueuedMail.objects.create(
