@@ -20,6 +20,7 @@ from gnlc.admissions.kinds import DATE_FIELDS
 from gnlc.admissions.models import Application, Call, Criterion, JurorProfile
 from gnlc.admissions.models.application import (
     AWARD_REQUIRED_ON_SUBMIT,
+    DOSSIER,
     REQUIRED_ON_SUBMIT,
 )
 from gnlc.cities.models import Country
@@ -84,24 +85,7 @@ class ApplicationForm(EntryForm):
 
     class Meta:
         model = Application
-        fields = [
-            "city_name",
-            "country",
-            "website",
-            "mayor_name",
-            "mayor_title",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "language",
-            "population",
-            "area_km2",
-            "data_year",
-            "motivation",
-            "implementation_plan",
-            "good_practices",
-            "interests",
-        ]
+        fields = list(DOSSIER)
         widgets = {
             **DOSSIER_WIDGETS,
             "interests": forms.Textarea(attrs={"rows": 4}),

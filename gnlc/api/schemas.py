@@ -21,6 +21,9 @@ from gnlc.cities.models import REGION_LABELS
 from gnlc.cities.querysets import COUNTRY_CODE
 
 RegionSlug = Literal[tuple(REGION_LABELS)]
+# A thematic cluster's slug (gnlc/clusters): its theme's. Clusters are made by the
+# secretariat, so not an enumeration: a slug no cluster has gives no results.
+ClusterSlug = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[-a-zA-Z0-9_]+$")]
 
 
 def _iso_date(value):

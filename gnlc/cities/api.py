@@ -26,6 +26,7 @@ from gnlc.api.pagination import PAGE, Page, page_size, paginate
 from gnlc.api.router import Router, renderer
 from gnlc.api.schemas import (
     AsOf,
+    ClusterSlug,
     CountryCode,
     FacetValue,
     Integer,
@@ -122,10 +123,6 @@ class CountryRef(Schema):
 
 
 # Members -----------------------------------------------------------------------------
-
-
-# A thematic cluster's slug (gnlc/clusters): the theme's.
-ClusterSlug = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[-a-zA-Z0-9_]+$")]
 
 
 class MemberQuery(Schema):

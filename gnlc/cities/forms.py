@@ -24,7 +24,7 @@ from gnlc.cities.querysets import (
     SEARCH_MAX_LENGTH,
     Directory,
 )
-from gnlc.core.forms import RepeatedField
+from gnlc.core.forms import Honeypot, RepeatedField
 from gnlc.core.lists import FacetedFilter
 
 
@@ -224,16 +224,9 @@ class MemberProfileForm(forms.ModelForm):
         return [self[name] for name in self.LOCATION_FIELDS]
 
 
-class SuggestionForm(forms.ModelForm):
+class SuggestionForm(Honeypot, forms.ModelForm):
     """What a visitor says is wrong or missing, the source that proves it, and an
-    optional address to hear the outcome at. `website` is a honeypot: hidden from people
-    (and from screen readers), a bot that fills every field fills it too."""
-
-    website = forms.CharField(
-        required=False,
-        label=_("Leave this field empty"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
+    optional address to hear the outcome at; guarded by a honeypot."""
 
     class Meta:
         model = Suggestion
@@ -261,10 +254,6 @@ class SuggestionForm(forms.ModelForm):
         help_text=_("Only to tell you what became of your suggestion; never published."),
         widget=forms.EmailInput(attrs={"dir": "ltr"}),
     )
-
-    @property
-    def is_bot(self) -> bool:
-        return bool(self.cleaned_data.get("website"))
 
 
 class DecisionForm(forms.Form):

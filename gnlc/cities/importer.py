@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -219,10 +220,14 @@ def _checked(records: Iterable[dict[str, str]], today: dt.date) -> Iterator[Memb
     problem of the row. The same records give the same answers, so the import checks a
     file in one pass and writes its good rows in a second. What is kept from row to row
     is the key of each row for the duplicate check (a name and a code, a few dozen bytes
-    a row)."""
+    a row), kept on disk (`SeenKeys`) so that memory does not grow with the file."""
     countries = {c.iso2: c for c in Country.objects.select_related("region")}
     regions = {r.name: r for r in Region.objects.all()}
-    seen: dict[tuple[str, str], int] = {}
+    with SeenKeys() as seen:
+        yield from _checked_rows(records, today, countries, regions, seen)
+
+
+def _checked_rows(records, today, countries, regions, seen: "SeenKeys"):
     for line, raw in enumerate(records, start=2):
         row = {k: (v or "").strip() for k, v in raw.items() if k is not None}
         problems: list[str] = []
@@ -291,11 +296,9 @@ def _checked(records: Iterable[dict[str, str]], today: dt.date) -> Iterator[Memb
         if (latitude is None) != (longitude is None) and not problems:
             problems.append("give both latitude and longitude, or neither")
         if name and iso2:
-            key = (fold(name), iso2)
-            if key in seen:
-                problems.append(f"duplicate of line {seen[key]} ({name}, {iso2})")
-            else:
-                seen[key] = line
+            first = seen.first_line(f"{iso2} {fold(name)}", line)
+            if first is not None:
+                problems.append(f"duplicate of line {first} ({name}, {iso2})")
         if problems:
             yield RowError(line, "; ".join(problems))
             continue
@@ -669,6 +672,34 @@ def _free_slugs(rows: list[MemberRow]) -> dict[int, str]:
         taken_here.add(slug)
         chosen[line] = slug
     return chosen
+
+
+class SeenKeys:
+    """The keys of the rows met so far (a member's country and folded name), each with
+    the line it was first met on, for the duplicate check. They are kept in a private
+    temporary SQLite file (Python's own `sqlite3`, apart from the site's database, which
+    may be PostgreSQL), whose page cache is bounded: a dict of them would grow with the
+    file, about 0.3 KB a row (300 MB for a million). Deleted when closed."""
+
+    def __init__(self):
+        self.connection = sqlite3.connect("")  # "": a temporary file, removed on close
+        self.connection.execute(
+            "CREATE TABLE seen (key TEXT PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID"
+        )
+
+    def first_line(self, key: str, line: int) -> int | None:
+        """The line `key` was first met on; None the first time (`line` is kept)."""
+        found = self.connection.execute("SELECT line FROM seen WHERE key = ?", (key,)).fetchone()
+        if found:
+            return found[0]
+        self.connection.execute("INSERT INTO seen VALUES (?, ?)", (key, line))
+        return None
+
+    def __enter__(self) -> "SeenKeys":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.connection.close()
 
 
 class IdRanges:

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy
 from gnlc.cities.enums import Status
 from gnlc.cities.models import Member
 from gnlc.clusters.enums import MAX_COORDINATING_CITIES
-from gnlc.clusters.models import Announcement, Cluster
-from gnlc.library.models import Theme
+from gnlc.clusters.models import Announcement, Cluster, SharedDocument
+from gnlc.core.uploads import CheckedFileField
+from gnlc.library.models import ATTACHMENT_KINDS, MAX_ATTACHMENT_BYTES, Theme
 
 
 class ThemeForm(forms.ModelForm):
@@ -87,3 +88,28 @@ class AnnouncementForm(forms.ModelForm):
     class Meta:
         model = Announcement
         fields = ["title", "body"]
+
+
+class SharedDocumentForm(forms.Form):
+    """A document for the cluster's cities: a title and a file, checked by content and
+    size as the library's attachments are (the library's kinds and limit)."""
+
+    title = forms.CharField(
+        label=gettext_lazy("Title"), max_length=200, widget=forms.TextInput(attrs={"dir": "auto"})
+    )
+    file = CheckedFileField(
+        label=gettext_lazy("File"), kinds=ATTACHMENT_KINDS, max_bytes=MAX_ATTACHMENT_BYTES
+    )
+
+    def save(self, cluster, *, by) -> SharedDocument:
+        upload = self.cleaned_data["file"]
+        document = SharedDocument(
+            cluster=cluster,
+            title=self.cleaned_data["title"],
+            kind=upload.checked_kind,
+            size=upload.size,
+            uploaded_by=by,
+        )
+        document.file.save(upload.name, upload, save=False)
+        document.save()
+        return document

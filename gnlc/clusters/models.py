@@ -10,12 +10,15 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gnlc.cities.models import Member
 from gnlc.clusters.enums import MAX_COORDINATING_CITIES, MembershipStatus
 from gnlc.clusters.querysets import ClusterMembershipQuerySet, ClusterQuerySet
+from gnlc.core.storage import get_private_storage
+from gnlc.core.uploads import EXTENSIONS
 from gnlc.library.models import Theme
 
 
@@ -179,3 +182,43 @@ class Announcement(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class SharedDocument(models.Model):
+    """A file the cluster's cities share on their members' page: a PDF or an image,
+    checked as the library's attachments are (`gnlc.core.uploads`, the library's kinds
+    and size). Kept in private storage and served only to the cluster's cities and the
+    secretariat (`clusters.view_document`); never public."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(gettext_lazy("title"), max_length=200)
+    file = models.FileField(storage=get_private_storage, upload_to="clusters/documents/")
+    kind = models.CharField(max_length=10)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("clusters:document", args=[self.cluster.slug, self.pk])
+
+    @property
+    def download_name(self) -> str:
+        """The file's name when downloaded: the title's words, the checked kind's
+        extension (never the name it was uploaded with)."""
+        return f"{slugify(self.title)[:60] or 'document'}.{EXTENSIONS.get(self.kind, 'bin')}"
+
+    @transaction.atomic
+    def remove(self) -> None:
+        """Delete the row, and its file once the deletion is committed (a rolled-back
+        deletion keeps both)."""
+        name, storage = self.file.name, self.file.storage
+        self.delete()
+        transaction.on_commit(lambda: storage.delete(name))

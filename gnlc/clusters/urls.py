@@ -17,4 +17,11 @@ urlpatterns = [
     path("<slug:slug>/join/", views.join, name="join"),
     path("<slug:slug>/members/", views.members_area, name="members-area"),
     path("<slug:slug>/members/announce/", views.announce, name="announce"),
+    path("<slug:slug>/members/documents/", views.share_document, name="share-document"),
+    path("<slug:slug>/members/documents/<int:pk>/", views.document, name="document"),
+    path(
+        "<slug:slug>/members/documents/<int:pk>/delete/",
+        views.delete_document,
+        name="delete-document",
+    ),
 ]

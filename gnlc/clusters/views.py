@@ -1,24 +1,34 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gnlc.accounts.enums import RoleKind
 from gnlc.accounts.models import Role
 from gnlc.cities.exports import to_geojson
 from gnlc.cities.models import Member
 from gnlc.clusters.enums import MembershipStatus
-from gnlc.clusters.forms import AnnouncementForm, ClusterForm, JoinForm, ThemeForm
-from gnlc.clusters.models import Cluster, ClusterMembership
+from gnlc.clusters.forms import (
+    AnnouncementForm,
+    ClusterForm,
+    JoinForm,
+    SharedDocumentForm,
+    ThemeForm,
+)
+from gnlc.clusters.models import Cluster, ClusterMembership, SharedDocument
 from gnlc.clusters.rules import coordinated_members
-from gnlc.core.permissions import permission_required
+from gnlc.core.bodylimit import accepts_files
+from gnlc.core.permissions import check, permission_required
+from gnlc.core.uploads import CONTENT_TYPES
 from gnlc.events.models import Event
-from gnlc.library.models import Practice, Theme
+from gnlc.library.models import MAX_ATTACHMENT_BYTES, Practice, Theme
 
 PRACTICES_SHOWN = 12
+NEWS_SHOWN = 5
 
 
 def _cluster(request, slug, **kwargs):
@@ -59,6 +69,8 @@ def cluster_detail(request, slug):
             "coordinating": coordinating,
             "practices": practices,
             "events": Event.objects.upcoming().filter(cluster=cluster)[:10],
+            # The news app's rule: only posts whose publication time has come.
+            "news": cluster.posts.published()[:NEWS_SHOWN],
             "requests": (
                 cluster.memberships.pending().select_related("member__country")
                 if can_decide
@@ -80,23 +92,36 @@ def cluster_geojson(request, slug):
     return HttpResponse(to_geojson(members), content_type="application/geo+json")
 
 
-@permission_required("clusters.view_members_area", _cluster, hide=True)
-def members_area(request, slug, obj):
-    """The coordinators of the cluster's cities, for its members only (never public)."""
-    members = obj.members_on()
+def _members_page(request, cluster, *, document_form=None, status=200):
+    """The members' page: the coordinators of the cluster's cities (never public), its
+    announcements and its shared documents; `document_form` is a refused upload, shown
+    again with what was typed and why."""
+    members = cluster.members_on()
     roles = (
         Role.objects.filter(kind=RoleKind.COORDINATOR, member__in=members, user__is_active=True)
         .select_related("user", "member__country")
         .order_by("member__name", "user__full_name", "user__email")
     )
+    documents = list(cluster.documents.select_related("uploaded_by"))
+    for document in documents:
+        document.cluster = cluster  # its coordinating cities are already read
+        document.can_delete = request.user.has_perm("clusters.delete_document", document)
     context = {
-        "cluster": obj,
+        "cluster": cluster,
         "roles": roles,
-        "announcements": obj.announcements.select_related("author"),
-        "can_announce": request.user.has_perm("clusters.post_announcement", obj),
+        "announcements": cluster.announcements.select_related("author"),
+        "can_announce": request.user.has_perm("clusters.post_announcement", cluster),
         "form": AnnouncementForm(),
+        "documents": documents,
+        "can_share": request.user.has_perm("clusters.share_document", cluster),
+        "document_form": document_form or SharedDocumentForm(prefix="document"),
     }
-    return render(request, "clusters/members_area.html", context)
+    return render(request, "clusters/members_area.html", context, status=status)
+
+
+@permission_required("clusters.view_members_area", _cluster, hide=True)
+def members_area(request, slug, obj):
+    return _members_page(request, obj)
 
 
 @require_POST
@@ -111,6 +136,61 @@ def announce(request, slug, obj):
     else:
         messages.error(request, _("An announcement needs a title and a text."))
     return redirect("clusters:members-area", slug=obj.slug)
+
+
+@accepts_files(MAX_ATTACHMENT_BYTES)
+@require_POST
+@permission_required("clusters.share_document", _cluster, hide=True)
+def share_document(request, slug, obj):
+    """Any of the cluster's cities (or the secretariat) shares a document on the members'
+    page. A refused file comes back on the page with the title typed and the reason."""
+    form = SharedDocumentForm(request.POST, request.FILES, prefix="document")
+    if not form.is_valid():
+        return _members_page(request, obj, document_form=form, status=400)
+    form.save(obj, by=request.user)
+    messages.success(request, _("The document is shared with the cluster's cities."))
+    return redirect(f"{reverse('clusters:members-area', args=[obj.slug])}#documents-title")
+
+
+def _document(request, slug, pk, **kwargs):
+    return get_object_or_404(
+        SharedDocument.objects.select_related("cluster__theme"), cluster__theme__slug=slug, pk=pk
+    )
+
+
+def _visible_document(request, slug, pk, **kwargs):
+    """A shared document, 404 for whoever may not see it (its existence is not leaked):
+    then a 403 for a member who may see it but not delete it."""
+    document = _document(request, slug, pk)
+    check(request, "clusters.view_document", document, hide=True)
+    return document
+
+
+@require_GET
+@permission_required("clusters.view_document", _document, hide=True)
+def document(request, slug, pk, obj):
+    """The file, to the cluster's cities and the secretariat only: read whole (at most
+    the library's limit), sent as a download that the browser runs nothing from."""
+    try:
+        with obj.file.open("rb") as handle:
+            content = handle.read()
+    except FileNotFoundError:
+        raise Http404 from None
+    response = HttpResponse(
+        content, content_type=CONTENT_TYPES.get(obj.kind, "application/octet-stream")
+    )
+    response["Content-Disposition"] = f'attachment; filename="{obj.download_name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@require_POST
+@permission_required("clusters.delete_document", _visible_document)
+def delete_document(request, slug, pk, obj):
+    obj.remove()
+    messages.success(request, _("The document “%(title)s” was deleted.") % {"title": obj.title})
+    return redirect(f"{reverse('clusters:members-area', args=[slug])}#documents-title")
 
 
 @require_http_methods(["GET", "POST"])

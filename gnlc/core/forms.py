@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 
 class FormRenderer(DjangoTemplates):
@@ -76,6 +77,23 @@ class RepeatedField(forms.Field):
     def validate(self, value):
         if self.required and not value:
             raise ValidationError(self.error_messages["required"], code="required")
+
+
+class Honeypot(forms.Form):
+    """A public form sent without an account (a suggestion, a guest's registration) is
+    guarded without any outside service by a honeypot: a `website` field hidden from
+    people and screen readers (`core/forms/honeypot.html`), which a bot that fills every
+    field fills too. The view then answers as if all went well and keeps nothing."""
+
+    website = forms.CharField(
+        required=False,
+        label=gettext_lazy("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
 
 
 def render_form(request, template_name, context):

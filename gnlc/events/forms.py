@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from gnlc.cities.models import REGION_LABELS
 from gnlc.clusters.models import Cluster
 from gnlc.clusters.rules import coordinated_members
+from gnlc.core.forms import Honeypot
 from gnlc.core.uploads import MB, CheckedFileField
 from gnlc.events.enums import Audience, EventKind
 from gnlc.events.models import Event
@@ -178,9 +179,9 @@ class EventFilter(forms.Form):
         return events.for_listing()
 
 
-class GuestRegistrationForm(forms.Form):
-    """Registering without an account: a name and an address to confirm. `website` is a
-    honeypot (as the suggestions form's): hidden from people, filled by bots."""
+class GuestRegistrationForm(Honeypot):
+    """Registering without an account: a name and an address to confirm; guarded by a
+    honeypot."""
 
     name = forms.CharField(label=gettext_lazy("Your name"), max_length=200)
     email = forms.EmailField(
@@ -191,15 +192,6 @@ class GuestRegistrationForm(forms.Form):
         ),
         widget=forms.EmailInput(attrs={"dir": "ltr", "autocomplete": "email"}),
     )
-    website = forms.CharField(
-        required=False,
-        label=gettext_lazy("Leave this field empty"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-
-    @property
-    def is_bot(self) -> bool:
-        return bool(self.cleaned_data.get("website"))
 
 
 MATERIAL_MAX_BYTES = 20 * MB

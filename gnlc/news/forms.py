@@ -83,19 +83,24 @@ class AnnouncementForm(forms.ModelForm):
 class PostForm(forms.ModelForm):
     class Meta:
         model = Post
-        fields = ["title", "language", "regions", "body"]
+        fields = ["title", "language", "regions", "clusters", "body"]
         labels = {
             "title": _("Title"),
             "language": _("Language"),
             "regions": _("Regions concerned"),
+            "clusters": _("Thematic clusters concerned"),
             "body": _("Text (Markdown)"),
         }
-        help_texts = {"regions": _("The post appears in these regions' news feeds.")}
+        help_texts = {
+            "regions": _("The post appears in these regions' news feeds."),
+            "clusters": _("Once published, the post appears on these clusters' pages."),
+        }
         # A post may be in any of the languages: each field takes the direction of what
         # is typed in it (an Arabic post written in the English interface).
         widgets = {
             "title": forms.TextInput(attrs={"dir": "auto"}),
             "regions": forms.CheckboxSelectMultiple,
+            "clusters": forms.CheckboxSelectMultiple,
             "body": forms.Textarea(attrs={"rows": 16, "dir": "auto"}),
         }
 
@@ -103,6 +108,9 @@ class PostForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["regions"].queryset = Region.objects.all()
         self.fields["regions"].label_from_instance = lambda region: str(region.label)
+        clusters = self.fields["clusters"]
+        clusters.queryset = clusters.queryset.select_related("theme")
+        clusters.label_from_instance = lambda cluster: cluster.name
 
 
 class PressContactForm(forms.ModelForm):

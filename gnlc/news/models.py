@@ -37,7 +37,8 @@ def unique_post_slug(title: str, exclude_pk=None) -> str:
 
 class Post(models.Model):
     """A news item: Markdown (rendered sanitised), in one language, tagged with the
-    regions it concerns. A post without `published_at` is a draft only the secretariat
+    regions and the thematic clusters it concerns (a cluster's page lists its published
+    posts). A post without `published_at` is a draft only the secretariat
     sees; `publish` is the one way it goes out."""
 
     title = models.CharField(max_length=300)
@@ -45,6 +46,9 @@ class Post(models.Model):
     body = models.TextField(help_text="Markdown.")
     language = models.CharField(max_length=5, choices=Language.choices, default=Language.EN)
     regions = models.ManyToManyField(Region, blank=True, related_name="posts")
+    # Named, not imported: the clusters app reads news (a cluster's page lists its
+    # published posts), and news needs nothing of clusters but the table.
+    clusters = models.ManyToManyField("clusters.Cluster", blank=True, related_name="posts")
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

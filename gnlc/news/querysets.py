@@ -17,6 +17,10 @@ class PostQuerySet(models.QuerySet):
         """Posts tagged with `region` (a Region or its slug)."""
         return self.filter(regions=region)
 
+    def in_cluster(self, slug: str):
+        """Posts tagged with the thematic cluster `slug` (its theme's slug)."""
+        return self.filter(clusters__theme__slug=slug)
+
     def for_listing(self):
         """What lists and feeds show of each post, in a fixed number of queries."""
         return self.prefetch_related("regions")

@@ -82,6 +82,13 @@ def post_list(request):
     if request.GET.get("region"):
         region = get_object_or_404(Region, slug=request.GET["region"])
         posts = posts.in_region(region)
+    cluster = None
+    if request.GET.get("cluster"):
+        # Named through the relation: news does not import the clusters app (which reads
+        # news), see Post.clusters.
+        clusters = Post.clusters.field.related_model.objects.select_related("theme")
+        cluster = get_object_or_404(clusters, theme__slug=request.GET["cluster"])
+        posts = posts.in_cluster(cluster.slug)
     language = request.GET.get("language")
     if language in Language.values:
         posts = posts.filter(language=language)
@@ -92,6 +99,7 @@ def post_list(request):
             "page": Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page")),
             "regions": Region.objects.all(),
             "region": region,
+            "cluster": cluster,
             "language": language if language in Language.values else "",
             "languages": Language.choices,
             "can_manage": request.user.has_perm("news.manage_news"),
@@ -101,7 +109,9 @@ def post_list(request):
 
 @require_GET
 def post_detail(request, slug):
-    post = get_object_or_404(Post.objects.for_listing(), slug=slug)
+    post = get_object_or_404(
+        Post.objects.for_listing().prefetch_related("clusters__theme"), slug=slug
+    )
     # A draft is not there for whoever may not see it.
     check(request, "news.view_post", post, hide=True)
     return render(

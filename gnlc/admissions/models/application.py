@@ -40,14 +40,16 @@ from gnlc.core.workflow import TransitionError, Workflow
 LETTERS = "admissions/letters/"
 
 
-# The fields a submitted application must have (a draft may lack any of them).
-REQUIRED_ON_SUBMIT = (
+# A membership application's dossier, in the order its form asks it.
+DOSSIER = (
     "city_name",
     "country",
+    "website",
     "mayor_name",
     "mayor_title",
     "contact_name",
     "contact_email",
+    "contact_phone",
     "language",
     "population",
     "area_km2",
@@ -56,6 +58,11 @@ REQUIRED_ON_SUBMIT = (
     "implementation_plan",
     "good_practices",
     "interests",
+)
+# The fields a submitted application must have (a draft may lack any of them): the
+# dossier but its website and phone, and the mayor's signed letter.
+REQUIRED_ON_SUBMIT = (
+    *(name for name in DOSSIER if name not in {"website", "contact_phone"}),
     "commitment_letter",
 )
 # An award application is made for a member already on record: the city's facts come

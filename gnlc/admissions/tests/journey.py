@@ -7,7 +7,6 @@ and a screenshot of every page visited at 1280 and 390 px, in English and in Ara
 Nothing here makes a row: every step a person takes is a page."""
 
 import base64
-import io
 import re
 import shutil
 import time
@@ -15,22 +14,14 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.core import mail
-from django.core.management import call_command
 from django_otp.oath import TOTP
 
-from gnlc.core.tests import blank_install
+from gnlc.core.tests.blank_install import PASSWORD, create_secretariat
 from gnlc.core.tests.browser import SCREENSHOTS, console_errors, shoot
 
-PASSWORD = "learning cities for all, 2027"
 # A form sent back with its errors answers 400, which Chromium logs as a failed load;
 # a page that refuses (403, 404) is a step of the journey too.
 EXPECTED = ("the server responded with a status of 400", "status of 403", "status of 404")
-
-
-def install() -> None:
-    """What an installation holds after `gnlc migrate` and `make data`: the migrations'
-    data and the network's real members (see `gnlc.core.tests.blank_install`)."""
-    blank_install.install()
 
 
 def last_link(email: str, pattern: str) -> str:
@@ -157,13 +148,8 @@ class Person:
 
 def first_secretariat(journey: Journey, email: str) -> Person:
     """`gnlc create-secretariat` prints a one-time link; the person follows it."""
-    out = io.StringIO()
-    call_command(
-        "create_secretariat", email, "--name", "First Secretary",
-        "--site-url", journey.base_url, stdout=out,
-    )  # fmt: skip
+    link = create_secretariat(email, name="First Secretary", site_url=journey.base_url)
     sec = journey.person(email)
-    link = re.search(r"http://\S+/accounts/welcome/\S+/", out.getvalue()).group(0)
     sec.set_password_from(link, "sec-welcome")
     sec.snap("sec-account")
     return sec

@@ -31,11 +31,11 @@ from gnlc.admissions.tests.journey import (
     Journey,
     accept_invitation,
     first_secretariat,
-    install,
     invite,
     open_call,
     public_text,
 )
+from gnlc.core.tests.blank_install import install
 
 # The live server's database is flushed after each test: `install` writes the
 # migrations' data again, then the shipped data (not `serialized_rollback`, whose

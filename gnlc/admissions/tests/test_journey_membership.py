@@ -36,7 +36,6 @@ from gnlc.admissions.tests.journey import (
     accept_invitation,
     choose,
     first_secretariat,
-    install,
     invite,
     last_link,
     open_call,
@@ -44,6 +43,7 @@ from gnlc.admissions.tests.journey import (
 )
 from gnlc.admissions.tests.storage import PDF
 from gnlc.cities.models import Member
+from gnlc.core.tests.blank_install import install
 
 # The live server's database is flushed after each test: `install` writes the
 # migrations' data again, then the shipped data (not `serialized_rollback`, whose

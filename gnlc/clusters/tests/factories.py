@@ -1,8 +1,11 @@
 import datetime as dt
 
+from django.core.files.base import ContentFile
+
 from gnlc.clusters.enums import MembershipStatus
-from gnlc.clusters.models import Cluster, ClusterMembership
+from gnlc.clusters.models import Cluster, ClusterMembership, SharedDocument
 from gnlc.library.models import Theme
+from gnlc.library.tests.factories import PDF
 
 
 def make_cluster(theme="literacy", *, coordinating=(), purpose="") -> Cluster:
@@ -24,3 +27,13 @@ def stay(cluster, member, *, joined, left=None, status=None) -> ClusterMembershi
     return ClusterMembership.objects.create(
         cluster=cluster, member=member, status=status, joined_on=joined, left_on=left
     )
+
+
+def shared_document(cluster, *, by, title="Agenda", content=PDF) -> SharedDocument:
+    """A PDF shared on the cluster's members' page by `by` (stored in the test's private
+    folder, see conftest)."""
+    document = SharedDocument(cluster=cluster, title=title, kind="pdf", size=len(content))
+    document.uploaded_by = by
+    document.file.save("agenda.pdf", ContentFile(content), save=True)
+    document.file.close()
+    return document

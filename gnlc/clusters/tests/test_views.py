@@ -1,7 +1,9 @@
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from gnlc.accounts.enums import RoleKind
 from gnlc.accounts.tests.factories import RoleFactory, UserFactory
@@ -9,7 +11,9 @@ from gnlc.cities.tests.factories import MemberFactory
 from gnlc.clusters.enums import MembershipStatus
 from gnlc.clusters.models import Cluster, ClusterMembership
 from gnlc.clusters.tests.factories import make_cluster, stay
+from gnlc.clusters.views import NEWS_SHOWN
 from gnlc.library.models import Theme
+from gnlc.news.tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +181,40 @@ def test_only_coordinating_cities_post_announcements(client, member, coordinator
     assert response.status_code in (403, 404)
     assert not cluster.announcements.exists()
     assert 'id="announce-form"' not in page
+
+
+def test_the_cluster_page_lists_its_published_news_newest_first(client, member):
+    cluster = make_cluster(coordinating=[member])
+    now = timezone.now()
+    for days, title in ((3, "Older news"), (1, "Newer news")):
+        PostFactory(title=title, published_at=now - dt.timedelta(days=days)).clusters.add(cluster)
+    PostFactory(title="A draft", published_at=None).clusters.add(cluster)
+    PostFactory(title="Embargoed", published_at=now + dt.timedelta(days=1)).clusters.add(cluster)
+    PostFactory(title="Untagged news")
+
+    page = client.get(cluster.get_absolute_url()).content.decode()
+
+    news = page[page.index('id="cluster-news"') :]
+    news = news[: news.index("</ul>")]
+    assert re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', news) == [
+        ("/news/newer-news/", "Newer news"),
+        ("/news/older-news/", "Older news"),
+    ]
+
+
+def test_the_cluster_page_shows_a_few_news(client, member):
+    cluster = make_cluster(coordinating=[member])
+    for n in range(NEWS_SHOWN + 2):
+        PostFactory(title=f"News {n}").clusters.add(cluster)
+
+    page = client.get(cluster.get_absolute_url()).content.decode()
+
+    assert page.count('href="/news/news-') == NEWS_SHOWN
+
+
+def test_a_cluster_without_news_says_so(client, member):
+    cluster = make_cluster(coordinating=[member])
+
+    page = client.get(cluster.get_absolute_url()).content.decode()
+
+    assert "No news of this cluster yet." in page

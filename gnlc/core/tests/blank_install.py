@@ -48,7 +48,7 @@ def install() -> None:
     call_command("import_members", "--if-empty", stdout=io.StringIO(), stderr=io.StringIO())
 
 
-def create_secretariat(email: str, *, language: str, site_url: str) -> str:
+def create_secretariat(email: str, *, site_url: str, language: str = "en", name: str = "") -> str:
     """Run `gnlc create-secretariat EMAIL` and return the one-time link it prints."""
     out = io.StringIO()
     call_command(
@@ -56,6 +56,8 @@ def create_secretariat(email: str, *, language: str, site_url: str) -> str:
         email,
         "--language",
         language,
+        "--name",
+        name,
         "--site-url",
         site_url,
         stdout=out,
@@ -115,6 +117,31 @@ class Journey:
         response = page.goto(self.url(path))
         self.shoot(page, what)
         return response
+
+    def follow(self, page, path: str, what: str | None = None, *, within: str = "main") -> None:
+        """Click the link to `path` (in the journey's language) inside `within`, as a
+        person does, wait for its page, and save it as `what`."""
+        page.click(f'{within} a[href="{self.url(path)}"]')
+        page.wait_for_url(f"**{self.url(path)}")
+        if what:
+            self.shoot(page, what)
+
+    def invite_coordinator(self, page, email: str, name: str, city: str, what=None) -> None:
+        """The secretariat invites `city`'s coordinator from the People page (reached
+        from the account menu), in the journey's language."""
+        page.click(".account-menu summary")
+        self.follow(page, "/accounts/people/", within=".account-menu")
+        self.follow(page, "/accounts/people/invite/")
+        page.fill("#id_email", email)
+        page.fill("#id_full_name", name)
+        page.select_option("#id_language", self.lang)
+        page.check("input[name=kind][value=coordinator]")
+        page.fill("#id_member", city)
+        if what:
+            self.shoot(page, what)
+        submit(page)
+        page.wait_for_url(f"**{self.url('/accounts/people/')}*/")
+        page.locator(".message--success").wait_for()
 
     def welcome(self, page, link: str, what: str) -> None:
         """Follow a one-time link (first access or invitation): set the password, pair

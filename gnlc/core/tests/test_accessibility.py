@@ -108,6 +108,7 @@ ROLE_PAGES = [
     ("secretariat", "cities:suggestions"),
     ("secretariat", "mail:queue"),
     ("secretariat", "clusters:new"),
+    ("secretariat", "clusters:members-area"),
     ("secretariat", "events:new"),
 ]
 

@@ -36,19 +36,6 @@ LANGUAGES = ["en", "ar"]
 TITLE = "Reading circles: what works"
 
 
-def invite(journey, secretariat, email, name, city):
-    url = journey.url
-    secretariat.goto(url("/accounts/people/invite/"))
-    secretariat.fill("#id_email", email)
-    secretariat.fill("#id_full_name", name)
-    secretariat.select_option("#id_language", journey.lang)
-    secretariat.check("input[name=kind][value=coordinator]")
-    secretariat.fill("#id_member", city)
-    submit(secretariat)
-    secretariat.wait_for_url(f"**{url('/accounts/people/')}*/")
-    secretariat.locator(".message--success").wait_for()
-
-
 def nav_fits_one_line(page) -> bool:
     tops = page.eval_on_selector_all(
         ".site-header .site-nav__list > li, .site-header .site-tools",
@@ -70,15 +57,11 @@ def test_a_cluster_and_its_webinar_from_a_blank_installation(page, live_server, 
     # The secretariat sets up the literacy cluster, coordinated by Amman.
     journey.welcome(secretariat, link, "secretariat")
     secretariat.click(".site-nav .menu summary")
-    secretariat.click(f'.site-nav a[href="{url("/clusters/")}"]')
-    secretariat.wait_for_url(f"**{url('/clusters/')}")
+    journey.follow(secretariat, "/clusters/", within=".site-nav")
     assert nav_fits_one_line(secretariat)
     journey.shoot(secretariat, "clusters-empty")
-    secretariat.click(f'main a[href="{url("/clusters/manage/")}"]')
-    secretariat.wait_for_url(f"**{url('/clusters/manage/')}")
-    journey.shoot(secretariat, "themes")
-    secretariat.click(f'main a[href="{url("/clusters/new/")}"]')
-    secretariat.wait_for_url(f"**{url('/clusters/new/')}")
+    journey.follow(secretariat, "/clusters/manage/", "themes")
+    journey.follow(secretariat, "/clusters/new/")
     secretariat.select_option("#id_theme", str(Theme.objects.get(slug="literacy").pk))
     secretariat.fill("#id_purpose", "Cities help **every** adult read, and share what works.")
     secretariat.select_option("#id_coordinating_cities", [str(amman.pk)])
@@ -88,8 +71,8 @@ def test_a_cluster_and_its_webinar_from_a_blank_installation(page, live_server, 
     secretariat.locator(".message--success").wait_for()
     journey.shoot(secretariat, "cluster")
 
-    invite(journey, secretariat, "coordinator@amman.example", "Rania Haddad", "Amman")
-    invite(journey, secretariat, "coordinator@espoo.example", "Aino Virtanen", "Espoo")
+    journey.invite_coordinator(secretariat, "coordinator@amman.example", "Rania Haddad", "Amman")
+    journey.invite_coordinator(secretariat, "coordinator@espoo.example", "Aino Virtanen", "Espoo")
     assert [m.to for m in mailoutbox] == [
         ["coordinator@amman.example"],
         ["coordinator@espoo.example"],
@@ -99,8 +82,7 @@ def test_a_cluster_and_its_webinar_from_a_blank_installation(page, live_server, 
     espoo_coordinator = journey.window()
     journey.welcome(espoo_coordinator, invitation_link(mailoutbox[1]), "espoo")
     journey.visit(espoo_coordinator, "/clusters/literacy/", "espoo-cluster")
-    espoo_coordinator.click(f'main a[href="{url("/clusters/literacy/join/")}"]')
-    espoo_coordinator.wait_for_url(f"**{url('/clusters/literacy/join/')}")
+    journey.follow(espoo_coordinator, "/clusters/literacy/join/")
     espoo_coordinator.select_option("#id_member", str(espoo.pk))
     journey.shoot(espoo_coordinator, "espoo-join")
     submit(espoo_coordinator)
@@ -128,10 +110,8 @@ def test_a_cluster_and_its_webinar_from_a_blank_installation(page, live_server, 
     # Amman's coordinator publishes a webinar with two places, in Amman's time zone.
     day = timezone.localdate() + dt.timedelta(days=30)
     amman_coordinator.click(".site-nav .menu summary")
-    amman_coordinator.click(f'.site-nav a[href="{url("/events/")}"]')
-    amman_coordinator.wait_for_url(f"**{url('/events/')}")
-    amman_coordinator.click(f'main a[href="{url("/events/new/")}"]')
-    amman_coordinator.wait_for_url(f"**{url('/events/new/')}")
+    journey.follow(amman_coordinator, "/events/", within=".site-nav")
+    journey.follow(amman_coordinator, "/events/new/")
     amman_coordinator.fill("#id_title", TITLE)
     amman_coordinator.select_option("#id_kind", "webinar")
     amman_coordinator.select_option("#id_cluster", index=1)

@@ -70,15 +70,9 @@ def test_a_call_for_practices_from_a_blank_installation_to_the_public_library(
 
     # The first secretariat comes in, and makes a call for good practices.
     journey.welcome(secretariat, link, "secretariat")
-    secretariat.click(f'.site-nav a[href="{url("/admissions/")}"]')
-    secretariat.wait_for_url(f"**{url('/admissions/')}")
-    journey.shoot(secretariat, "admissions")
-    secretariat.click(f'main a[href="{url("/admissions/calls/new/")}"]')
-    secretariat.wait_for_url(f"**{url('/admissions/calls/new/')}")
-    journey.shoot(secretariat, "new-call")
-    secretariat.click(f'main a[href="{url("/admissions/calls/new/practices/")}"]')
-    secretariat.wait_for_url(f"**{url('/admissions/calls/new/practices/')}")
-    journey.shoot(secretariat, "new-call-for-practices")
+    journey.follow(secretariat, "/admissions/", "admissions", within=".site-nav")
+    journey.follow(secretariat, "/admissions/calls/new/", "new-call")
+    journey.follow(secretariat, "/admissions/calls/new/practices/", "new-call-for-practices")
     secretariat.fill("#id_title", "Literacy in the city, 2027")
     secretariat.fill("#id_description", "Members share how their city helps **every** adult read.")
     secretariat.select_option("#id_theme", str(Theme.objects.get(slug="literacy").pk))
@@ -96,30 +90,16 @@ def test_a_call_for_practices_from_a_blank_installation_to_the_public_library(
     journey.shoot(secretariat, "call-open")
 
     # It invites Amman's city coordinator from the People page.
-    secretariat.click(".account-menu summary")
-    secretariat.click(f'.account-menu a[href="{url("/accounts/people/")}"]')
-    secretariat.wait_for_url(f"**{url('/accounts/people/')}")
-    journey.shoot(secretariat, "people")
-    secretariat.click(f'main a[href="{url("/accounts/people/invite/")}"]')
-    secretariat.wait_for_url(f"**{url('/accounts/people/invite/')}")
-    secretariat.fill("#id_email", "coordinator@amman.example")
-    secretariat.fill("#id_full_name", "Rania Haddad")
-    secretariat.select_option("#id_language", lang)
-    secretariat.check("input[name=kind][value=coordinator]")
-    secretariat.fill("#id_member", "Amman")
-    journey.shoot(secretariat, "invite-coordinator")
-    submit(secretariat)
-    secretariat.wait_for_url(f"**{url('/accounts/people/')}*/")
-    secretariat.locator(".message--success").wait_for()
+    journey.invite_coordinator(
+        secretariat, "coordinator@amman.example", "Rania Haddad", "Amman", "invite-coordinator"
+    )
     journey.shoot(secretariat, "coordinator-invited")
     assert [m.to for m in mailoutbox] == [["coordinator@amman.example"]]
 
     # The coordinator comes in from the mailed link and answers the call.
     coordinator = journey.window()
     journey.welcome(coordinator, invitation_link(mailoutbox[0]), "coordinator")
-    coordinator.click(f'main a[href="{url("/library/mine/")}"]')
-    coordinator.wait_for_url(f"**{url('/library/mine/')}")
-    journey.shoot(coordinator, "coordinator-library")
+    journey.follow(coordinator, "/library/mine/", "coordinator-library")
     coordinator.click(f'main a[href="{url(f"/library/calls/{call.pk}/")}"]')
     coordinator.wait_for_url(f"**{url(f'/library/calls/{call.pk}/')}")
     journey.shoot(coordinator, "call")

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
+from gnlc.clusters.tests.factories import make_cluster
 from gnlc.news.tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +58,20 @@ def test_news_unknown_region_is_422_in_the_error_shape(client, db):
             "'europe-and-north-america' or 'latin-america-and-the-caribbean'",
         }
     ]
+
+
+def test_news_carry_their_clusters_and_filter_by_one(client):
+    literacy = make_cluster("literacy")
+    reading = PostFactory(title="Reading week")
+    reading.clusters.set([literacy, make_cluster("health-and-well-being")])
+    PostFactory(title="Network news")
+
+    everything = client.get("/api/v1/news").json()
+    body = client.get("/api/v1/news?cluster=literacy").json()
+
+    assert {post["title"]: post["clusters"] for post in everything} == {
+        "Reading week": ["health-and-well-being", "literacy"],
+        "Network news": [],
+    }
+    assert [post["title"] for post in body] == ["Reading week"]
+    assert client.get("/api/v1/news?cluster=atlantis").json() == []

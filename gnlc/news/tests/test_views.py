@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
+from gnlc.clusters.tests.factories import make_cluster
 from gnlc.news.enums import AnnouncementStatus, SubscriberStatus
 from gnlc.news.models import Announcement, Delivery, Post, PressContact, Subscriber
 from gnlc.news.tests.factories import (
@@ -486,3 +487,50 @@ def test_confirm_link_expires_after_seven_days(client, time_machine):
     time_machine.move_to(timezone.now() + dt.timedelta(days=8))
 
     assert client.get(url).status_code == 404
+
+
+# thematic clusters ---------------------------------------------------------------------
+
+
+def test_secretariat_tags_a_post_with_a_cluster_and_the_post_links_back(client, secretariat):
+    cluster = make_cluster("literacy", coordinating=[MemberFactory(name="Amman")])
+    client.force_login(secretariat)
+    form = client.get(reverse("news:post-create")).content.decode()
+    assert f'name="clusters" value="{cluster.pk}"' in form
+
+    client.post(
+        reverse("news:post-create"),
+        {"title": "Reading week", "language": "en", "clusters": [cluster.pk], "body": "Hi"},
+    )
+    post = Post.objects.get()
+    page = client.get(post.get_absolute_url()).content.decode()
+
+    assert list(post.clusters.all()) == [cluster]
+    assert f'href="{cluster.get_absolute_url()}">Literacy</a>' in page
+
+
+def test_a_post_without_clusters_says_nothing_of_them(client):
+    post = PostFactory()
+
+    page = client.get(post.get_absolute_url()).content.decode()
+
+    assert 'id="post-clusters"' not in page
+
+
+def test_a_clusters_news_are_listed_apart_and_the_filters_keep_the_cluster(client):
+    literacy, health = make_cluster("literacy"), make_cluster("health-and-well-being")
+    reading = PostFactory(title="Reading week", language="fr")
+    reading.clusters.set([literacy])
+    PostFactory(title="Walking week").clusters.set([health])
+    PostFactory(title="Network news")
+
+    page = client.get(reverse("news:list"), {"cluster": "literacy"}).content.decode()
+    cluster_page = client.get(literacy.get_absolute_url()).content.decode()
+
+    assert re.findall(r'class="news-list__title"[^>]*><a [^>]*>([^<]+)<', page) == ["Reading week"]
+    assert f'<a href="{literacy.get_absolute_url()}">Literacy</a>' in page
+    # Filtering by language keeps to the cluster; "all the news" leaves it.
+    assert '<input type="hidden" name="cluster" value="literacy">' in page
+    assert 'href="?">Show all the news</a>' in page
+    assert f'href="{reverse("news:list")}?cluster=literacy"' in cluster_page
+    assert client.get(reverse("news:list"), {"cluster": "atlantis"}).status_code == 404

@@ -61,15 +61,9 @@ def test_a_reporting_period_from_a_blank_installation_to_an_accepted_report(
 
     # The first secretariat comes in and opens the reporting period.
     journey.welcome(secretariat, link, "secretariat")
-    secretariat.click(f'.site-nav a[href="{url("/reporting/")}"]')
-    secretariat.wait_for_url(f"**{url('/reporting/')}")
-    journey.shoot(secretariat, "reporting-empty")
-    secretariat.click(f'main a[href="{url("/reporting/periods/")}"]')
-    secretariat.wait_for_url(f"**{url('/reporting/periods/')}")
-    journey.shoot(secretariat, "periods-empty")
-    secretariat.click(f'main a[href="{url("/reporting/periods/new/")}"]')
-    secretariat.wait_for_url(f"**{url('/reporting/periods/new/')}")
-    journey.shoot(secretariat, "new-period")
+    journey.follow(secretariat, "/reporting/", "reporting-empty", within=".site-nav")
+    journey.follow(secretariat, "/reporting/periods/", "periods-empty")
+    journey.follow(secretariat, "/reporting/periods/new/", "new-period")
     secretariat.fill("#id_name", "2026–2027")
     secretariat.select_option("#id_framework", str(framework.pk))
     secretariat.fill("#id_opens", today.isoformat())
@@ -84,28 +78,15 @@ def test_a_reporting_period_from_a_blank_installation_to_an_accepted_report(
     assert Report.objects.count() > 100  # every active member's
 
     # It invites Amman's city coordinator from the People page.
-    secretariat.click(".account-menu summary")
-    secretariat.click(f'.account-menu a[href="{url("/accounts/people/")}"]')
-    secretariat.wait_for_url(f"**{url('/accounts/people/')}")
-    secretariat.click(f'main a[href="{url("/accounts/people/invite/")}"]')
-    secretariat.wait_for_url(f"**{url('/accounts/people/invite/')}")
-    secretariat.fill("#id_email", "coordinator@amman.example")
-    secretariat.fill("#id_full_name", "Rania Haddad")
-    secretariat.select_option("#id_language", lang)
-    secretariat.check("input[name=kind][value=coordinator]")
-    secretariat.fill("#id_member", "Amman")
-    journey.shoot(secretariat, "invite-coordinator")
-    submit(secretariat)
-    secretariat.wait_for_url(f"**{url('/accounts/people/')}*/")
-    secretariat.locator(".message--success").wait_for()
+    journey.invite_coordinator(
+        secretariat, "coordinator@amman.example", "Rania Haddad", "Amman", "invite-coordinator"
+    )
     assert [m.to for m in mailoutbox] == [["coordinator@amman.example"]]
 
     # The coordinator comes in, finds the report and writes part of it.
     coordinator = journey.window()
     journey.welcome(coordinator, invitation_link(mailoutbox[0]), "coordinator")
-    coordinator.click(f'.site-nav a[href="{url("/reporting/")}"]')
-    coordinator.wait_for_url(f"**{url('/reporting/')}")
-    journey.shoot(coordinator, "coordinator-reports")
+    journey.follow(coordinator, "/reporting/", "coordinator-reports", within=".site-nav")
     report_url = url(f"/reporting/reports/{report.pk}/")
     coordinator.click(f'main a[href="{report_url}"]')
     coordinator.wait_for_url(f"**{report_url}")
@@ -137,8 +118,7 @@ def test_a_reporting_period_from_a_blank_installation_to_an_accepted_report(
     assert report.state == "submitted"
 
     # The secretariat finds it among the submitted reports and returns it.
-    secretariat.click(f'.site-nav a[href="{url("/reporting/")}"]')
-    secretariat.wait_for_url(f"**{url('/reporting/')}")
+    journey.follow(secretariat, "/reporting/", within=".site-nav")
     secretariat.click('main a.chip[href="?state=submitted"]')
     secretariat.wait_for_url(f"**{url('/reporting/')}?state=submitted")
     journey.shoot(secretariat, "reports-submitted")
