@@ -26,6 +26,7 @@ import re
 import threading
 import time
 from array import array
+from bisect import bisect_left
 from collections import Counter
 
 from django.apps import apps
@@ -183,13 +184,19 @@ class MemberBitmaps:
             region = countries[iso2][1]
             regions[region] = regions.get(region, 0) | country_bits
         self.all = (1 << self.size) - 1
+        # The ids in increasing order, and each one's position: a search's matching
+        # ids become bits by a binary search each.
+        by_id = sorted(range(self.size), key=self.ids.__getitem__)
+        self.sorted_ids = array("q", (self.ids[i] for i in by_id))
+        self.sorted_positions = array("l", by_id)
+        del by_id
 
     def nbytes(self) -> int:
         """The memory its bitmaps and arrays take (the ints' and the arrays' own sizes)."""
         bitmaps = sum(
             bits.__sizeof__() for values in self.bits.values() for bits in values.values()
         )
-        arrays = [self.ids, *self.codes.values()]
+        arrays = [self.ids, self.sorted_ids, self.sorted_positions, *self.codes.values()]
         return bitmaps + sum(len(codes) * codes.itemsize for codes in arrays)
 
     def _wanted(self, filters: dict) -> dict:
@@ -208,31 +215,47 @@ class MemberBitmaps:
             masks[name] = mask
         return masks
 
-    def _selected(self, masks: dict, but=None) -> int:
-        selected = self.all
+    def matching(self, ids) -> int:
+        """The bits of the members among `ids` (a name search's matches; those not on
+        record have no bit and are left out, as the directory leaves them)."""
+        buffer = bytearray((self.size + 7) // 8)
+        found, positions = self.sorted_ids, self.sorted_positions
+        for pk in ids:
+            k = bisect_left(found, pk)
+            if k < len(found) and found[k] == pk:
+                i = positions[k]
+                buffer[i >> 3] |= 1 << (i & 7)
+        return int.from_bytes(buffer, "little")
+
+    def _selected(self, masks: dict, but=None, within=None) -> int:
+        selected = self.all if within is None else within
         for name, mask in masks.items():
             if name != but:
                 selected &= mask
         return selected
 
-    def selection(self, filters: dict) -> int:
-        """The bits of the members `filters` select."""
-        return self._selected(self._wanted(filters))
+    def selection(self, filters: dict, within: int | None = None) -> int:
+        """The bits of the members `filters` select (among `within`: a search's)."""
+        return self._selected(self._wanted(filters), within=within)
 
-    def summary(self, filters: dict) -> dict:
-        """{"count", "facets"} as `Directory.summary` gives them for `filters` (the
-        facets' values only: no search, no date): a facet without a chosen value counts
-        over the results, one with some over every other facet's filters. Without a
-        cluster filter the count and four facets are the cube's sums and the clusters'
-        an AND per cluster; with one, every facet is counted from the bitmaps."""
+    def summary(self, filters: dict, within: int | None = None) -> dict:
+        """{"count", "facets"} as `Directory.summary` gives them for `filters`' facet
+        values among the members `within` (a name search's bits; all without one): a
+        facet without a chosen value counts over the results, one with some over every
+        other facet's filters. Without a search or a cluster filter the count and four
+        facets are the cube's sums and the clusters' an AND per cluster; with one, every
+        facet is counted from the bitmaps."""
         masks = self._wanted(filters)
-        if "cluster" not in masks:
+        if "cluster" not in masks and within is None:
             found = facets.summary(self.cube, {name: filters.get(name) for name in facets.FACETS})
             clusters = self._counts("cluster", self._selected(masks))
         else:
-            selected = self._selected(masks)
+            selected = self._selected(masks, within=within)
             found = {"count": selected.bit_count(), "facets": {}}
-            counts = {name: self._counts(name, self._selected(masks, but=name)) for name in masks}
+            counts = {
+                name: self._counts(name, self._selected(masks, but=name, within=within))
+                for name in masks
+            }
             counts.update(self._counts_all([n for n in FACETS if n not in masks], selected))
             found["facets"] = self._labelled(counts)
             clusters = counts["cluster"]
@@ -333,10 +356,13 @@ class MemberBitmaps:
                 years.insert(0, None)
         return years
 
-    def page_ids(self, filters: dict, sort: str, start: int, stop: int) -> list[int]:
-        """The ids of the members `filters` select, ranked `start` to `stop` in the
-        order `sort` (a key of querysets.SORTS), as the queries would give them."""
-        selected = self.selection(filters)
+    def page_ids(
+        self, filters: dict, sort: str, start: int, stop: int, within: int | None = None
+    ) -> list[int]:
+        """The ids of the members `filters` select (among `within`), ranked `start` to
+        `stop` in the order `sort` (a key of querysets.SORTS), as the queries would give
+        them."""
+        selected = self.selection(filters, within)
         count = stop - start
         if sort == "name":
             positions = set_bits(selected, start, count)

@@ -325,16 +325,26 @@ class Directory:
 
     def bitmaps(self):
         """This process's bitmaps of the members (gnlc.cities.bitmaps) where they answer
-        these filters as the queries do: today's directory of the whole network without a
-        name search. None otherwise: the queries answer."""
+        these filters as the queries do: today's directory of the whole network (a name
+        search is one more mask). None on another date: the queries answer."""
         # At call time: bitmaps imports this module (a genuine cycle, as facets).
         from gnlc.cities import bitmaps  # noqa: PLC0415
 
-        if {"q", "as_of"} & self.filters.keys() or self.members.query.has_filters():
+        if "as_of" in self.filters or self.members.query.has_filters():
             return None
         if not hasattr(self, "_bitmaps"):  # one data revision read per directory
             self._bitmaps = bitmaps.current()
         return self._bitmaps
+
+    def _within(self):
+        """The bits of the members a name search matches (one query of the trigram
+        index, kept for this directory), or None without a search."""
+        if not self.filters.get("q"):
+            return None
+        if not hasattr(self, "_matching"):
+            matches = self.members.model.objects.search(self.filters["q"])
+            self._matching = self._bitmaps.matching(matches.values_list("pk", flat=True))
+        return self._matching
 
     def page_ids(self, start: int, stop: int) -> list[int]:
         """The ids of the selected members ranked `start` to `stop` in the sort's order:
@@ -342,7 +352,7 @@ class Directory:
         (the database sorts ids, not whole rows)."""
         found = self.bitmaps()
         if found is not None:
-            return found.page_ids(self.filters, self.sort, start, stop)
+            return found.page_ids(self.filters, self.sort, start, stop, self._within())
         return list(self.queryset().values_list("pk", flat=True)[start:stop])
 
     def page_rows(self, start: int, stop: int, *, fields) -> list[dict]:
@@ -375,18 +385,19 @@ class Directory:
         facet's filters, so its other values show how many members choosing them too
         would bring (values of one facet are alternatives).
 
-        Without a search or a date, this process's bitmaps of the members answer (no
-        query: `gnlc.cities.bitmaps`). Otherwise one grouped query (`facet_cube`:
-        members per country, cohort and status) answers the count and the four facets
-        but the clusters', added up in `gnlc.cities.facets`, and one more the clusters'."""
+        Without a date, this process's bitmaps of the members answer (no query but a
+        search's matching ids: `gnlc.cities.bitmaps`). Otherwise one grouped query
+        (`facet_cube`: members per country, cohort and status) answers the count and
+        the four facets but the clusters', added up in `gnlc.cities.facets`, and one
+        more the clusters'."""
         # At call time: facets and the cache import cities.models, which imports this
         # module for its managers (a genuine cycle).
         from gnlc.cities import facets  # noqa: PLC0415
         from gnlc.core.cache import memoised  # noqa: PLC0415
 
         found = self.bitmaps()
-        if found is not None:  # today, the whole network, no search: no query at all
-            return found.summary(self.filters)
+        if found is not None:  # today, the whole network: no count query at all
+            return found.summary(self.filters, self._within())
         base = self.base_queryset()
         if "cluster" in self.filters:  # not a dimension of the cube: a city is in several
             base = base.filter(self._facet_q("cluster", "pk__in", self.filters["cluster"]))

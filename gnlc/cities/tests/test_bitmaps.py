@@ -40,6 +40,13 @@ FILTERS = [
     {"cluster": ["health-and-well-being"], "status": ["active", "suspended"]},
     {"country": ["ZZ"]},
     {"cluster": ["no-such-cluster"]},
+    # A name search is one more mask (its matches read from the trigram index).
+    {"q": ["lanh"]},
+    {"q": ["an"], "country": ["VN"]},
+    {"q": ["sa"], "status": ["active"], "cohort": ["2019"]},
+    {"q": ["lanh"], "cohort": ["2021", "unknown"], "cluster": ["literacy"]},
+    {"q": ["nowhere"]},
+    {"q": ["é"]},
 ]
 
 
@@ -82,10 +89,10 @@ def test_bitmaps_count_and_facets_equal_the_queries(same_names, query):
 def test_bitmaps_pages_equal_the_sorted_queries(same_names, query, sort):
     directory = Member.objects.directory(form(query).filters, sort)
     ordered = list(directory.queryset().values_list("pk", flat=True))
-    found = directory.bitmaps()
 
+    assert directory.bitmaps() is not None
     for start, stop in [(0, 3), (2, 7), (5, 6), (0, 100), (len(ordered), len(ordered) + 3)]:
-        assert found.page_ids(directory.filters, sort, start, stop) == ordered[start:stop]
+        assert directory.page_ids(start, stop) == ordered[start:stop]
 
 
 def test_bitmaps_count_and_page_without_a_query_once_built(same_names):
@@ -105,9 +112,9 @@ def test_bitmaps_count_and_page_without_a_query_once_built(same_names):
 
 @pytest.mark.parametrize(
     "filters",
-    [{"q": "lanh"}, {"as_of": dt.date(2024, 2, 5)}, {"q": "an", "country": ["VN"]}],
+    [{"as_of": dt.date(2024, 2, 5)}, {"as_of": dt.date(2024, 2, 5), "q": "an"}],
 )
-def test_search_and_date_are_answered_by_the_queries(same_names, filters):
+def test_a_date_is_answered_by_the_queries(same_names, filters):
     assert Member.objects.directory(filters).bitmaps() is None
 
 
@@ -132,6 +139,9 @@ API_URLS = [
     "/api/v1/members?cluster=literacy&status=active",
     "/api/v1/members?cluster=health-and-well-being&country=FR&page_size=1&page=2",
     "/api/v1/members?status=withdrawn&status=suspended&sort=cohort",
+    "/api/v1/members?q=lanh&sort=country",
+    "/api/v1/members?q=an&cohort=2021&page_size=2&page=2",
+    "/api/v1/members?q=sa&cluster=literacy",
 ]
 
 
