@@ -13,13 +13,18 @@ counted per (country, cohort, status) (`facets.Cube`, made from the same members
 adds them up faster than an AND per country; with a cluster filter, every count is one
 AND per value, or for a few members a tally of each one's values.
 
+A name search is one more mask: the ids the trigram index matches (one query, as
+`MemberQuerySet.search` asks it) made into bits (`matching`); the count and facets are
+then counted from the bitmaps, not the cube.
+
 Built lazily, once per process and data revision (`current()`: one query for the
 members in name order, one for the clusters and one for their stays, besides the
-countries' and regions' names), and only for what it answers exactly as the queries do:
-today's directory of the whole network without a name search. A date (`as_of`) or a
-search is answered by the queries (`Directory`). Memory: one bit per member per facet
-value (about 220 values: 2.8 MB at 100,000 members), the members' ids (8 bytes each) and
-their country, cohort and status codes (2 bytes each); `bench/bitmaps.py` prints it.
+countries' and regions' names), and used only where it answers exactly as the queries
+do: today's directory of the whole network. A date (`as_of`) is answered by the queries
+(`Directory`). Memory: one bit per member per facet value (about 220 values: 2.8 MB at
+100,000 members), the members' ids (8 bytes each, and again in id order with their
+positions, 16) and their country, cohort and status codes (2 bytes each);
+`bench/bitmaps.py` prints it.
 """
 
 import re
