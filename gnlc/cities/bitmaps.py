@@ -40,7 +40,6 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from gnlc.cities import facets
-from gnlc.cities.enums import Status
 from gnlc.cities.querysets import COHORT_NOT_KNOWN
 from gnlc.core.cache import TIMEOUT, bypassing, cache_key
 
@@ -274,35 +273,7 @@ class MemberBitmaps:
 
     def _labelled(self, counts: dict) -> dict:
         """The four facets' `counts` ({value: members}) as `facets.summary` gives them."""
-        regions, countries = self.places["regions"], self.places["countries"]
-        cohort = counts["cohort"]
-        return {
-            "region": [
-                {"value": slug, "label": regions[slug][0], "count": n}
-                for slug, n in sorted(
-                    counts["region"].items(), key=lambda item: regions[item[0]][1]
-                )
-            ],
-            "country": [
-                {"value": iso2, "label": countries[iso2][0], "count": n}
-                for iso2, n in sorted(
-                    counts["country"].items(), key=lambda item: countries[item[0]][2]
-                )
-            ],
-            "cohort": [
-                {"value": year, "label": str(year), "count": n}
-                for year, n in sorted(item for item in cohort.items() if item[0] is not None)
-            ]
-            + [
-                {"value": COHORT_NOT_KNOWN, "label": gettext("not known"), "count": n}
-                for n in [cohort.get(None, 0)]
-                if n
-            ],
-            "status": [
-                {"value": value, "label": str(Status(value).label), "count": n}
-                for value, n in sorted(counts["status"].items())
-            ],
-        }
+        return facets.labelled(counts, self.places)
 
     def _counts_all(self, names, among: int) -> dict:
         """{facet: {value: members}} of `among`'s members, for each facet in `names`."""

@@ -127,32 +127,35 @@ def summary(cube: Cube, chosen: dict) -> dict:
     if wanted[2] is not None:  # cohorts: years (ints from the API, text from the form)
         wanted[2] = {None if v == COHORT_NOT_KNOWN else int(v) for v in wanted[2]}
     total, counts = cube.add_up(wanted)
-    region, country, cohort, status = counts
-    regions, countries = cube.places["regions"], cube.places["countries"]
+    return {"count": total, "facets": labelled(dict(zip(FACETS, counts, strict=True)), cube.places)}
+
+
+def labelled(counts: dict, places: dict) -> dict:
+    """The four facets' `counts` ({facet: {value: members}}) as lists of values with
+    their labels, in the order the directory shows them; `places` as `places()` gives."""
+    regions, countries = places["regions"], places["countries"]
+    cohort = counts["cohort"]
     return {
-        "count": total,
-        "facets": {
-            "region": [
-                {"value": slug, "label": regions[slug][0], "count": n}
-                for slug, n in sorted(region.items(), key=lambda item: regions[item[0]][1])
-            ],
-            "country": [
-                {"value": iso2, "label": countries[iso2][0], "count": n}
-                for iso2, n in sorted(country.items(), key=lambda item: countries[item[0]][2])
-            ],
-            "cohort": [
-                {"value": year, "label": str(year), "count": n}
-                for year, n in sorted(item for item in cohort.items() if item[0] is not None)
-            ]
-            # Then the members whose cohort no source gives (members on record).
-            + [
-                {"value": COHORT_NOT_KNOWN, "label": gettext("not known"), "count": n}
-                for n in [cohort.get(None, 0)]
-                if n
-            ],
-            "status": [
-                {"value": value, "label": str(Status(value).label), "count": n}
-                for value, n in sorted(item for item in status.items() if item[0])
-            ],
-        },
+        "region": [
+            {"value": slug, "label": regions[slug][0], "count": n}
+            for slug, n in sorted(counts["region"].items(), key=lambda item: regions[item[0]][1])
+        ],
+        "country": [
+            {"value": iso2, "label": countries[iso2][0], "count": n}
+            for iso2, n in sorted(counts["country"].items(), key=lambda item: countries[item[0]][2])
+        ],
+        "cohort": [
+            {"value": year, "label": str(year), "count": n}
+            for year, n in sorted(item for item in cohort.items() if item[0] is not None)
+        ]
+        # Then the members whose cohort no source gives (members on record).
+        + [
+            {"value": COHORT_NOT_KNOWN, "label": gettext("not known"), "count": n}
+            for n in [cohort.get(None, 0)]
+            if n
+        ],
+        "status": [
+            {"value": value, "label": str(Status(value).label), "count": n}
+            for value, n in sorted(item for item in counts["status"].items() if item[0])
+        ],
     }
