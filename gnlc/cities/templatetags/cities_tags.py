@@ -80,29 +80,28 @@ def _encoded(name: str, values) -> str:
 
 
 class _FacetLinks:
-    """The query strings of one facet's links, as `_toggled(query, name, value)` writes
-    them, for many values at once: the other filters' part of the string is encoded
-    once, not once per value."""
+    """The addresses of one facet's links, as `path` + `_toggled(query, name, value)`
+    writes them, escaped for an attribute, for many values at once: the other filters'
+    part is encoded and escaped once, and a value not chosen yet (all but a few) only
+    adds its own `name=value` pair in the middle."""
 
-    def __init__(self, query: dict, name: str):
+    def __init__(self, path: str, query: dict, name: str):
         keys = list(query)
         at = keys.index(name) if name in query else len(keys)
-        self.before = "&".join(_encoded(k, query[k]) for k in keys[:at] if query[k])
-        self.after = "&".join(_encoded(k, query[k]) for k in keys[at + 1 :] if query[k])
-        self.values = [item for item in query.get(name, []) if item != ""]
-        self.chosen = {item.upper() for item in self.values}
-        self.name = name
-        self.current = _encoded(name, self.values)
+        before = "&".join(_encoded(k, query[k]) for k in keys[:at] if query[k])
+        after = "&".join(_encoded(k, query[k]) for k in keys[at + 1 :] if query[k])
+        self.path, self.query, self.name = path, query, name
+        values = [item for item in query.get(name, []) if item != ""]
+        self.chosen = {item.upper() for item in values}
+        head = "&".join(part for part in (before, _encoded(name, values)) if part)
+        self.head = html.escape(f"{path}?{head}{'&' if head else ''}{_quoted(name)}=")
+        self.tail = html.escape(f"&{after}") if after else ""
 
     def href(self, value: str) -> str:
-        if value.upper() in self.chosen:
-            kept = [item for item in self.values if item.upper() != value.upper()]
-            part = _encoded(self.name, kept)
-        else:
-            added = _encoded(self.name, [value])
-            part = f"{self.current}&{added}" if self.current else added
-        encoded = "&".join(piece for piece in (self.before, part, self.after) if piece)
-        return f"?{encoded}"
+        if value.upper() in self.chosen:  # a link that removes it: as rare as it is chosen
+            return html.escape(self.path + _toggled(self.query, self.name, value))
+        # A quoted value holds no character that HTML escapes.
+        return f"{self.head}{_quoted(value)}{self.tail}"
 
 
 @register.simple_tag(takes_context=True)
@@ -113,20 +112,19 @@ def facet_items(context, name, rows, path=None):
     filters' part of each link encoded once: the directory's country facet has up to two
     hundred values, which was most of a page's CPU."""
     request = context["request"]
-    links = _FacetLinks(_query(request), name)
-    path = path or request.path
+    links = _FacetLinks(path or request.path, _query(request), name)
     selected = f'<span class="visually-hidden">{_html(gettext("Selected:"))} </span>'
     facet = _html(name)
     items = []
     for row in rows:
         value = str(row["value"])
-        chosen = row.get("selected")
-        href = html.escape(path + links.href(value))
-        current = ' aria-current="true"' if chosen else ""
-        label = (selected if chosen else "") + _html(row["label"])
+        if row.get("selected"):
+            current, label = ' aria-current="true"', selected + _html(row["label"])
+        else:
+            current, label = "", _html(row["label"])
         count = _html(number(row["count"]))
         items.append(
-            f'<li><a class="facet__link" href="{href}"{current} data-facet="{facet}"'
+            f'<li><a class="facet__link" href="{links.href(value)}"{current} data-facet="{facet}"'
             f' data-value="{html.escape(value)}"><span class="facet__label">{label}</span>'
             f' <span class="facet__count">{count}</span></a></li>'
         )
