@@ -24,7 +24,7 @@ from gnlc.cities.querysets import (
     SEARCH_MAX_LENGTH,
     Directory,
 )
-from gnlc.core.forms import Honeypot, RepeatedField
+from gnlc.core.forms import Honeypot, MemoisedSelect, RepeatedField
 from gnlc.core.lists import FacetedFilter
 
 
@@ -81,6 +81,7 @@ class DirectoryFilter(FacetedFilter, forms.Form):
             ("cohort", _("Cohort (oldest first)")),
             ("-cohort", _("Cohort (newest first)")),
         ],
+        widget=MemoisedSelect,
     )
 
     FILTER_FIELDS = Directory.FILTERS

@@ -1,11 +1,11 @@
-"""Form pieces shared by apps: the site's form renderer (how every field is drawn) and
-the repeated query parameter of a multi-choice facet."""
+"""Form pieces shared by apps: the site's form renderer (how every field is drawn), the
+repeated query parameter of a multi-choice facet and a select drawn once."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 
 class FormRenderer(DjangoTemplates):
@@ -77,6 +77,42 @@ class RepeatedField(forms.Field):
     def validate(self, value):
         if self.required and not value:
             raise ValidationError(self.error_messages["required"], code="required")
+
+
+# The selects MemoisedSelect has drawn, by everything their markup depends on.
+_drawn_selects: dict[tuple, str] = {}
+_DRAWN_SIZE = 256
+
+
+class MemoisedSelect(forms.Select):
+    """A <select> of fixed choices (not a queryset's) whose markup is drawn by Django
+    once per language, value, attributes and renderer, then kept in this process:
+    Django draws a select through a template per option and per attribute, which was a
+    tenth of the directory page's rendering (its sort menu), on every request. A value
+    outside the choices (whatever one types in the URL) is drawn afresh each time."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = tuple((str(key), str(label)) for key, label in self.choices)
+        if value not in (None, "") and str(value) not in {key for key, _ in choices}:
+            return super().render(name, value, attrs, renderer)
+        key = (
+            name,
+            value,
+            tuple(sorted({**self.attrs, **(attrs or {})}.items())),
+            choices,
+            get_language(),
+            type(renderer),
+        )
+        try:
+            return _drawn_selects[key]
+        except KeyError:
+            pass
+        except TypeError:  # an attribute that cannot be a key: draw it each time
+            return super().render(name, value, attrs, renderer)
+        if len(_drawn_selects) >= _DRAWN_SIZE:
+            _drawn_selects.clear()  # a few languages and values: simpler than an LRU
+        drawn = _drawn_selects[key] = super().render(name, value, attrs, renderer)
+        return drawn
 
 
 class Honeypot(forms.Form):
