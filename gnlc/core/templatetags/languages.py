@@ -1,8 +1,11 @@
+import functools
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
+from gnlc.core.templatetags.navigation import url_context
 from gnlc.core.text import text_direction
 
 register = template.Library()
@@ -18,7 +21,7 @@ def language_switcher(context):
     links = []
     for code, _name in settings.LANGUAGES:
         info = get_language_info(code)
-        url = translate_url(request.path, code)
+        url = _translated(request.path, code, *url_context())
         links.append(
             {
                 "code": code,
@@ -29,6 +32,13 @@ def language_switcher(context):
             }
         )
     return {"languages": links}
+
+
+@functools.lru_cache(maxsize=1024)
+def _translated(path: str, code: str, *_url_context) -> str:
+    # Kept per url_context(): translate_url resolves the path and reverses it again,
+    # four times a page, for the same few paths (a list's pages differ by their query).
+    return translate_url(path, code)
 
 
 @register.filter

@@ -4,9 +4,13 @@ A link is current by the view that answered (its namespace and name), never by a
 URL name: admissions, reporting and the cities app each have a view called "home", and
 reading the name alone lit "Home" up on /admissions/."""
 
+import functools
+
 from django import template
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -60,7 +64,7 @@ def nav_link(context, url_name, label, section, css_class=""):
     """A header link to `url_name`: aria-current="page" on that very page, "true"
     elsewhere in its `section` (a member page is in the directory's)."""
     request = context["request"]
-    href = reverse(url_name)
+    href = _reversed(url_name, *url_context())
     current = ""
     if request.path == href:
         current = "page"
@@ -73,3 +77,15 @@ def nav_link(context, url_name, label, section, css_class=""):
         format_html(' aria-current="{}"', current) if current else "",
         label,
     )
+
+
+def url_context() -> tuple:
+    """What an address reversed from a URL name depends on besides the name: the
+    language (its prefix), the script prefix and the URL configuration."""
+    return get_language(), get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF
+
+
+@functools.lru_cache(maxsize=256)
+def _reversed(url_name: str, *_url_context) -> str:
+    # Kept per url_context(): every page's header reverses the same dozen names.
+    return reverse(url_name)
