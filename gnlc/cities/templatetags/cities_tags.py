@@ -151,9 +151,7 @@ def member_items(members):
     for member in members:
         slug = member.slug
         href = (
-            f"{before}{slug}{after}"
-            if _PLAIN_SLUG.fullmatch(slug)
-            else member.get_absolute_url()
+            f"{before}{slug}{after}" if _PLAIN_SLUG.fullmatch(slug) else member.get_absolute_url()
         )
         local = ""
         if member.local_name:
@@ -167,11 +165,13 @@ def member_items(members):
         cohort = f" · {joined % {'year': member.cohort_id}}" if member.cohort_id else ""
         badge = ""
         if member.status_on != "active":
-            status = _html(member.status_on)
-            badge = f'<span class="badge badge--{status}">{_html(member.get_status_display())}</span>'
+            status, label = _html(member.status_on), _html(member.get_status_display())
+            badge = f'<span class="badge badge--{status}">{label}</span>'
+        name = _html(member.name)
+        name = f'<a class="member-list__name" href="{_html(href)}"><bdi>{name}</bdi></a>'
         items.append(
             '\n        <li class="member-list__item">\n'
-            f'          <a class="member-list__name" href="{_html(href)}"><bdi>{_html(member.name)}</bdi></a>{local}\n'
+            f"          {name}{local}\n"
             '          <span class="member-list__meta">\n'
             f"            {where}\n"
             f"            {cohort}\n"

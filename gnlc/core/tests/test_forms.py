@@ -10,7 +10,10 @@ from html.parser import HTMLParser
 import pytest
 from django import forms
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
+from gnlc.core.forms import MemoisedSelect
 from gnlc.core.tests.matrix import PERSONAS
 from gnlc.core.tests.test_permission_matrix import MATRIX, MODULES
 
@@ -194,3 +197,14 @@ def test_every_form_marks_its_required_fields(client, personas, objects, name, p
         assert form["unmarked_groups"] == 0, f"{name}: a required group without the mark"
         if form["required"]:
             assert form["text"].count(LEGEND) == 1, f"{name}: the mark's legend, once"
+
+
+@pytest.mark.parametrize("value", [None, "", "a", "b", "not-a-choice"])
+def test_memoised_select_draws_what_select_draws_in_each_language(value):
+    choices = [("a", gettext_lazy("Name")), ("b", gettext_lazy("Country"))]
+    attrs = {"id": "id_sort", "aria-invalid": "true"}
+    for language in ["en", "fr", "en", "ar"]:  # drawn once, then kept per language
+        with translation.override(language):
+            plain = forms.Select(choices=choices).render("sort", value, attrs)
+            kept = MemoisedSelect(choices=choices).render("sort", value, attrs)
+            assert kept == plain
