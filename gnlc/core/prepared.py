@@ -3,13 +3,14 @@ page of rows by id, where Django building and compiling the same query (joins an
 correlated subqueries) costs more than the database's answer.
 
 `ById(model, build)` holds a function that gives a `values()` queryset of `model` (a
-label, "app.Model") for a list of ids.
-The first call with n ids (per database, thread and `key`; n rounded up to a power of
-two, the first id repeated to fill) builds it with n stand-in ids, compiles it, and notes where the stand-ins sit among the statement's parameters
-and which converters Django applies to its columns; each later call with n ids puts
-the real ids in their places and runs the statement, converting the values as Django
-would (`SQLCompiler.results_iter`). The answer is the queryset's: the same SQL, the
-same values (gnlc/core/tests/test_prepared.py compares them).
+label, "app.Model") for a list of ids. The first call with n ids (per database, thread
+and `key`; n rounded up to a power of two, the first id repeated to fill) builds it
+with n stand-in ids, compiles it, and notes where the stand-ins sit among the
+statement's parameters, the columns' names and the converters Django applies to them;
+each later call with n ids puts the real ids in their places and runs the statement,
+converting the values as Django would (`SQLCompiler.results_iter`). The answer is the
+queryset's: the same SQL, the same values (gnlc/core/tests/test_prepared.py compares
+them).
 
 Limits, by design: the queryset must filter on the ids with `pk__in` (the stand-ins'
 parameters) and otherwise depend only on `key`, whose values must be hashable; each
