@@ -80,6 +80,7 @@ def test_each_thread_compiles_its_own(network):  # noqa: F811
     prepared = ById("cities.Member", counted)
     ids = list(Member.objects.values_list("pk", flat=True))[:2]
     prepared.rows(ids, ("name",), None)
+
     def compile_in_another_thread():
         try:
             prepared._compiled("default", 2, (("name",), None))
