@@ -235,4 +235,4 @@ def test_the_cluster_page_links_its_news_feed(client, member, with_news):
         f'title="News: Literacy (Atom feed)" href="{feed_url}">'
     ) in head
     news = page[page.index('id="news-title"') : page.index('aria-labelledby="practices-title"')]
-    assert f'<a id="cluster-news-feed" href="{feed_url}">News feed</a>' in news
+    assert f'<a id="cluster-news-feed" href="{feed_url}">News: Literacy (Atom feed)</a>' in news
