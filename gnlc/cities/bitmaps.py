@@ -22,8 +22,8 @@ members in name order, one for the clusters and one for their stays, besides the
 countries' and regions' names), and used only where it answers exactly as the queries
 do: today's directory of the whole network. A date (`as_of`) is answered by the queries
 (`Directory`). Memory: one bit per member per facet value (about 220 values: 2.8 MB at
-100,000 members), the members' ids (8 bytes each, and again in id order with their
-positions, 16) and their country, cohort and status codes (2 bytes each);
+100,000 members), the members' ids (8 bytes each), each id's position (4 bytes per id
+up to the largest) and their country, cohort and status codes (2 bytes each);
 `bench/bitmaps.py` prints it.
 """
 
@@ -31,7 +31,6 @@ import re
 import threading
 import time
 from array import array
-from bisect import bisect_left
 from collections import Counter
 
 from django.apps import apps
@@ -188,19 +187,19 @@ class MemberBitmaps:
             region = countries[iso2][1]
             regions[region] = regions.get(region, 0) | country_bits
         self.all = (1 << self.size) - 1
-        # The ids in increasing order, and each one's position: a search's matching
-        # ids become bits by a binary search each.
-        by_id = sorted(range(self.size), key=self.ids.__getitem__)
-        self.sorted_ids = array("q", (self.ids[i] for i in by_id))
-        self.sorted_positions = array("l", by_id)
-        del by_id
+        # Each id's position (-1 for ids not on record), indexed by the id: a search's
+        # matching ids become bits by one look-up each. Four bytes per id up to the
+        # largest (ids are the table's sequence: about one per member).
+        self.position_of = array("i", [-1]) * ((max(self.ids) + 1) if self.size else 0)
+        for i, pk in enumerate(self.ids):
+            self.position_of[pk] = i
 
     def nbytes(self) -> int:
         """The memory its bitmaps and arrays take (the ints' and the arrays' own sizes)."""
         bitmaps = sum(
             bits.__sizeof__() for values in self.bits.values() for bits in values.values()
         )
-        arrays = [self.ids, self.sorted_ids, self.sorted_positions, *self.codes.values()]
+        arrays = [self.ids, self.position_of, *self.codes.values()]
         return bitmaps + sum(len(codes) * codes.itemsize for codes in arrays)
 
     def _wanted(self, filters: dict) -> dict:
@@ -223,11 +222,10 @@ class MemberBitmaps:
         """The bits of the members among `ids` (a name search's matches; those not on
         record have no bit and are left out, as the directory leaves them)."""
         buffer = bytearray((self.size + 7) // 8)
-        found, positions = self.sorted_ids, self.sorted_positions
+        position_of, end = self.position_of, len(self.position_of)
         for pk in ids:
-            k = bisect_left(found, pk)
-            if k < len(found) and found[k] == pk:
-                i = positions[k]
+            i = position_of[pk] if pk < end else -1
+            if i >= 0:
                 buffer[i >> 3] |= 1 << (i & 7)
         return int.from_bytes(buffer, "little")
 
