@@ -201,15 +201,6 @@ class SharedDocument(ClusterItem):
     secretariat (`clusters.view_document`); never public. Its `author` shared it."""
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="documents")
-    # The column keeps the name it had as `uploaded_by`, so the base's field name cost
-    # no table change (migration 0004 changes the state only).
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        db_column="uploaded_by_id",
-    )
     file = models.FileField(storage=get_private_storage, upload_to="clusters/documents/")
     kind = models.CharField(max_length=10)
     size = models.PositiveIntegerField(default=0)

@@ -1,9 +1,8 @@
-# Written by hand: the abstract ClusterItem gathers what announcements and shared
-# documents had in common; the one difference was the name of the document's poster
-# (`uploaded_by`), now `author` like the announcement's. The column keeps its name
-# (`db_column`), so the tables do not change: the state moves, the database does not.
-# The announcement's cluster field now carries the base's related name pattern
-# ("%(class)ss", still `cluster.announcements`): a state change only as well.
+# The abstract ClusterItem gathers what announcements and shared documents had in
+# common; the one difference was the name of the document's poster (`uploaded_by`), now
+# `author` like the announcement's (its column renamed). The announcement's cluster field
+# now carries the base's related name pattern ("%(class)ss", still
+# `cluster.announcements`): no change to the table.
 
 import django.db.models.deletion
 from django.conf import settings
@@ -17,32 +16,16 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.AlterField(
-                    model_name="announcement",
-                    name="cluster",
-                    field=models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="%(class)ss",
-                        to="clusters.cluster",
-                    ),
-                ),
-                migrations.RenameField(
-                    model_name="shareddocument", old_name="uploaded_by", new_name="author"
-                ),
-                migrations.AlterField(
-                    model_name="shareddocument",
-                    name="author",
-                    field=models.ForeignKey(
-                        db_column="uploaded_by_id",
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-            ],
-            database_operations=[],
+        migrations.AlterField(
+            model_name="announcement",
+            name="cluster",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="%(class)ss",
+                to="clusters.cluster",
+            ),
+        ),
+        migrations.RenameField(
+            model_name="shareddocument", old_name="uploaded_by", new_name="author"
         ),
     ]

@@ -174,8 +174,8 @@ def test_members_share_a_document_and_the_cluster_has_news(
     visitor.click(f"#post-clusters a[href='{url('/clusters/literacy/')}']")
     visitor.wait_for_url(f"**{url('/clusters/literacy/')}")
 
-    # The visible "News: Literacy (Atom feed)" link beside the cluster's news is its Atom feed, with the
-    # post (fetched, not opened: a browser offers a feed as a download).
+    # The visible "News: Literacy (Atom feed)" link beside the cluster's news is its
+    # feed, with the post (fetched, not opened: a browser offers a feed as a download).
     feed_link = visitor.locator("#cluster-news-feed")
     assert feed_link.is_visible()
     feed_url = feed_link.get_attribute("href")
