@@ -492,6 +492,12 @@ def _build() -> None:
         connections.close_all()
 
 
+def building() -> bool:
+    """Whether a background build is running in this process (bench)."""
+    builder = _builder
+    return builder is not None and builder.is_alive()
+
+
 def wait() -> None:
     """Wait for the background build running in this process, if any (tests, bench)."""
     builder = _builder
