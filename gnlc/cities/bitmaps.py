@@ -397,9 +397,9 @@ _builder: threading.Thread | None = None
 _failed_at = -math.inf
 
 
-def _key() -> str:
-    """The bitmaps' key: the data revision (one query) and today's date."""
-    return cache_key("member-bitmaps", timezone.localdate().isoformat())
+def _key(day: str) -> str:
+    """The bitmaps' key: the data revision (one query) and the day (ISO)."""
+    return cache_key("member-bitmaps", day)
 
 
 def current() -> MemberBitmaps | None:
@@ -428,7 +428,8 @@ def current() -> MemberBitmaps | None:
     mode = settings.GNLC_MEMBER_BITMAPS
     if mode == "off" or bypassing():
         return None
-    key = _key()
+    day = timezone.localdate().isoformat()
+    key = _key(day)
     now = time.monotonic()
     found = _held.get("members")
     if found is not None and found[0] == key and found[1] > now:
@@ -442,13 +443,13 @@ def current() -> MemberBitmaps | None:
                 found = (key, time.monotonic() + TIMEOUT, built)
                 _held["members"] = found
         return found[2]
-    _start()
+    _start(day)
     if found is not None and found[0] == key and now < found[1] + GRACE:
         return found[2]  # expired, of the same revision: see above
     return None
 
 
-def _start() -> None:
+def _start(day: str) -> None:
     """Start the background build unless one is running or the last failed within
     `RETRY_AFTER` seconds. Started by a request, never at import: a thread started in
     gunicorn's master before it forks (`--preload`) would not run in the workers."""
@@ -458,18 +459,24 @@ def _start() -> None:
             return
         if time.monotonic() < _failed_at + RETRY_AFTER:
             return
-        _builder = threading.Thread(target=_build, name="gnlc-member-bitmaps", daemon=True)
+        _builder = threading.Thread(
+            target=_build, args=(day,), name="gnlc-member-bitmaps", daemon=True
+        )
         _builder.start()
 
 
-def _build() -> None:
-    """Build the bitmaps of the revision the database shows now and keep them (the
-    background thread's work). Reads its own key before the rows: a change committed
-    during the build gives a newer revision, which requests then build again for. Every
-    failure is logged, never raised: requests go on with the queries."""
+def _build(day: str) -> None:
+    """Build the bitmaps of the revision the database shows now and keep them for `day`
+    (the request's: the thread's time zone is not the request's to choose). The
+    background thread's work. Reads its own key before the rows: a change committed
+    during the build gives a newer revision, which requests then build again for. Reads
+    the primary (the thread has no request's mark for a replica), whose revision a
+    replica's requests reach a moment later; one that lags starts a build that finds
+    the bitmaps current and stops. Every failure is logged, never raised: requests go on
+    with the queries."""
     global _failed_at
     try:
-        key = _key()
+        key = _key(day)
         found = _held.get("members")
         if found is not None and found[0] == key and found[1] > time.monotonic():
             return  # built meanwhile, by the build before this one
