@@ -482,8 +482,12 @@ def _build(day: str) -> None:
             return  # built meanwhile, by the build before this one
         if found is not None and found[0] != key:
             _held.pop("members", None)  # useless now: its memory, before the new one's
+        began = time.perf_counter()
         built = MemberBitmaps()
         _held["members"] = (key, time.monotonic() + TIMEOUT, built)
+        logger.info(
+            "members' bitmaps built: %d members in %.1f s", built.size, time.perf_counter() - began
+        )
     except Exception:
         _failed_at = time.monotonic()
         found = _held.get("members")
