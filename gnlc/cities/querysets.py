@@ -342,7 +342,8 @@ class Directory:
     def bitmaps(self):
         """This process's bitmaps of the members (gnlc.cities.bitmaps) where they answer
         these filters as the queries do: today's directory of the whole network (a name
-        search is one more mask). None on another date: the queries answer."""
+        search is one more mask). None on another date, or while this revision's are
+        being built in the background: the queries answer."""
         # At call time: bitmaps imports this module (a genuine cycle, as facets).
         from gnlc.cities import bitmaps  # noqa: PLC0415
 
