@@ -9,10 +9,19 @@ builds the bitmaps as a process does on its first directory request, under trace
 ids, and the page's rows (one query), for a country x cohort filter, a region, no filter,
 and a page deep in the list.
 
+--after-change instead takes the 100,000 members of datasette_compare.py's database
+(bench/out/compare/gnlc.sqlite3) and prints the wall time of the first API request after
+a data change (a bumped revision), each mode of GNLC_MEMBER_BITMAPS in turn: "inline"
+(the request builds the bitmaps), "background" (a thread builds them; the requests
+during the build, asked one after another, are answered by the queries) and "off"
+(the queries, no build running), then once built.
+
 Run:  .venv/bin/python bench/bitmaps.py [--members 100000 1000000] [--reuse]
+      .venv/bin/python bench/bitmaps.py --after-change [--rounds 5]
 """
 
 import argparse
+import itertools
 import os
 import random
 import subprocess
@@ -22,16 +31,17 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from server import ROOT, environment
+from server import HOST, ROOT, environment
 
 OUT = ROOT / "bench" / "out" / "bitmaps"
+COMPARE = ROOT / "bench" / "out" / "compare"
 
 
-def setup(reuse: bool) -> None:
+def setup(reuse: bool, folder: Path = OUT) -> None:
     if not reuse:
-        subprocess.run(["rm", "-rf", str(OUT)], check=True)
-    (OUT / "static").mkdir(parents=True, exist_ok=True)
-    env = environment(OUT)
+        subprocess.run(["rm", "-rf", str(folder)], check=True)
+    (folder / "static").mkdir(parents=True, exist_ok=True)
+    env = environment(folder)
     os.environ.update({k: v for k, v in env.items() if k != "PYTHONPATH"})
     sys.path.insert(0, str(ROOT))
     import django
@@ -115,12 +125,64 @@ def measure(size: int, questions: int) -> None:
         print(f"{'page at ' + f'{middle:,}' + ', ' + sort:<36}{deep:>9.3f}")
 
 
+def after_change(rounds: int) -> None:
+    """The wall milliseconds of the first API request after a data change, in each mode
+    (see the module's docstring), median over `rounds` changes, distinct filters each."""
+    from datasette_compare import gnlc_api_url, questions
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.test import Client
+
+    from gnlc.cities import bitmaps
+    from gnlc.cities.models import DataRevision, Member
+
+    client = Client()
+    urls = itertools.cycle([gnlc_api_url(*q) for q in questions(200, 0)])
+
+    def ask() -> float:
+        cache.clear()  # a question asked again is answered afresh
+        began = time.perf_counter()
+        assert client.get(next(urls), HTTP_HOST=HOST).status_code == 200
+        return 1000 * (time.perf_counter() - began)
+
+    def median(values) -> float:
+        return sorted(values)[len(values) // 2] if values else float("nan")
+
+    settings.GNLC_MEMBER_BITMAPS = "inline"
+    ask()  # the code loaded, a first build
+    members = Member.objects.filter(status__isnull=False).count()
+    print(f"\nFirst API request after a data change, {members:,} members, wall ms")
+    print(f"{'mode':<12}{'first':>9}{'build s':>9}{'during build':>22}{'once built':>12}")
+    for mode in ("inline", "background", "off"):
+        settings.GNLC_MEMBER_BITMAPS = mode
+        first, builds, during, built = [], [], [], []
+        for _ in range(rounds):
+            DataRevision.bump()
+            began = time.perf_counter()
+            first.append(ask())
+            while bitmaps.building():  # answered by the queries, the build running
+                during.append(ask())
+            bitmaps.wait()
+            builds.append(time.perf_counter() - began)
+            built.append(ask())
+        build = f"{median(builds):.2f}" if mode != "off" else "-"
+        asked = f"{median(during):.1f} (n={len(during)})" if during else "-"
+        print(f"{mode:<12}{median(first):>9.1f}{build:>9}{asked:>22}{median(built):>12.1f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--members", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--questions", type=int, default=200)
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--after-change", action="store_true")
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
+    if args.after_change:
+        setup(True, COMPARE)
+        after_change(args.rounds)
+        print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        return 0
     setup(args.reuse)
     from generate import generate
 

@@ -12,7 +12,10 @@ file in bench/out/importer/:
 - with --baseline DIR, the import of another checkout's gnlc (before/after figures).
 
 Prints seconds, rows per second and the ratio to sqlite-utils. The memory of the import
-at --rows and at a quarter of them says whether it grows with the file.
+at --rows and at a quarter of them says whether it grows with the file. Then the
+duplicate check alone (`SeenKeys.first_line` over the file's keys, fresh, best of seven),
+in each checkout: a few percent of the import, which the whole import's seconds on a
+shared machine blur.
 
 Run:  .venv/bin/python bench/importer.py [--rows 20000] [--baseline /tmp/main]
 """
@@ -113,6 +116,34 @@ def gnlc_import(csv_path: Path, folder: Path, source: Path | None = None) -> dic
     return {"seconds": seconds, "peak_mb": peak / 1024, "out": done.stdout.strip()}
 
 
+# The duplicate check alone, run in a checkout's own process (its code first on the path).
+SEEN_KEYS = """
+import csv, sys, time
+from gnlc.cities.importer import SeenKeys
+with open(sys.argv[1], encoding="utf-8") as f:
+    keys = [f"{row['iso2']} {row['city'].lower()}" for row in csv.DictReader(f)]
+best = float("inf")
+for _ in range(7):
+    with SeenKeys() as seen:
+        began = time.process_time()
+        for line, key in enumerate(keys, start=2):
+            seen.first_line(key, line)
+        best = min(best, time.process_time() - began)
+print(best)
+"""
+
+
+def duplicate_check(csv_path: Path, source: Path | None = None) -> float:
+    """CPU seconds of the duplicate check over `csv_path`'s rows, in `source`'s gnlc."""
+    root = source or ROOT
+    env = environment(OUT / "gnlc")
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "bench"), str(root)])
+    code = SEEN_KEYS.replace("sys.argv[1]", repr(str(csv_path)))
+    manage = [sys.executable, str(root / "manage.py"), "shell", "--no-imports", "-c", code]
+    done = subprocess.run(manage, env=env, cwd=root, check=True, capture_output=True, text=True)
+    return float(done.stdout.split()[-1])
+
+
 def sqlite_utils_import(csv_path: Path, folder: Path) -> float:
     subprocess.run(["rm", "-rf", str(folder)], check=True)
     folder.mkdir(parents=True)
@@ -160,6 +191,15 @@ def main() -> int:
         f" peak {quarter['peak_mb']:.0f} MB"
     )
     print(runs["gnlc"]["out"])
+    checks = {"gnlc": duplicate_check(big)}
+    if args.baseline:
+        checks["gnlc before"] = duplicate_check(big, args.baseline)
+    for name, seconds in checks.items():
+        print(
+            f"duplicate check alone, {name}: {seconds:.3f} s of CPU"
+            f" ({1e6 * seconds / args.rows:.1f} µs a row)"
+        )
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 0
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from gnlc.core.database import database
-from gnlc.core.env import env_bool, env_int, env_list, env_rate, env_str
+from gnlc.core.env import env_bool, env_choice, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("GNLC_DATA_DIR", str(Path.cwd() / "var")))
@@ -236,6 +236,15 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         }
     }
+
+# The directory's members as bitmaps in each process (gnlc/cities/bitmaps.py), made
+# again after every change: "background" builds them in a thread of their own while
+# requests take the queries (none waits); "inline" in the request that finds them
+# missing (the test suite: a test's rows are invisible to another thread's connection);
+# "off" never (the queries answer every request).
+GNLC_MEMBER_BITMAPS = env_choice(
+    "GNLC_MEMBER_BITMAPS", "background", ("background", "inline", "off")
+)
 
 # Rate limits per client IP, "requests/seconds" ("off" for none): see gnlc/core/ratelimit.py.
 GNLC_RATE_LIMIT_API = env_rate("GNLC_RATE_LIMIT_API", "120/60")

@@ -38,3 +38,7 @@ if "replica1" not in DATABASES:  # noqa: F405
 # Two factors are off for the suite at large, which logs personas in with force_login;
 # gnlc/accounts/tests/test_security.py turns them on and proves the requirement.
 GNLC_TWO_FACTOR_REQUIRED = False
+# The members' bitmaps built by the request that needs them: a test's rows, in a
+# transaction rolled back at its end, are invisible to a build thread's own connection.
+# gnlc/cities/tests/test_bitmaps.py sets "background" in tests whose rows are committed.
+GNLC_MEMBER_BITMAPS = "inline"

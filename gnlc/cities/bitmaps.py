@@ -17,24 +17,35 @@ A name search is one more mask: the ids the trigram index matches (one query, as
 `MemberQuerySet.search` asks it) made into bits (`matching`); the count and facets are
 then counted from the bitmaps, not the cube.
 
-Built lazily, once per process and data revision (`current()`: one query for the
-members in name order, one for the clusters and one for their stays, besides the
-countries' and regions' names), and used only where it answers exactly as the queries
-do: today's directory of the whole network. A date (`as_of`) is answered by the queries
-(`Directory`). Memory: one bit per member per facet value (about 220 values: 2.8 MB at
-100,000 members), the members' ids (8 bytes each, and again in id order with their
-positions, 16) and their country, cohort and status codes (2 bytes each);
-`bench/bitmaps.py` prints it.
+Built once per process and data revision (one query for the members in name order, one
+for the clusters and one for their stays, besides the countries' and regions' names),
+and used only where it answers exactly as the queries do: today's directory of the
+whole network. A date (`as_of`) is answered by the queries (`Directory`). Memory: one
+bit per member per facet value (about 220 values: 2.8 MB at 100,000 members), the
+members' ids (8 bytes each), each id's position (4 bytes per id up to the largest) and
+their country, cohort and status codes (2 bytes each); `bench/bitmaps.py` prints it.
+
+No request waits for them (`GNLC_MEMBER_BITMAPS = "background"`, production's): the
+first that finds none for the current revision and day starts their build in a thread
+of the process (`current`) and, like every request until it ends, is answered by the
+queries (`Directory` falls back on them: exact, a few milliseconds more). A build took
+the first request after each change a second at 100,000 members and 7-12 s at
+1,000,000, in every worker; now it costs requests only the CPU the thread shares with
+them. The test suite builds them in the request instead ("inline"): its rows, never
+committed, are invisible to another thread's connection.
 """
 
+import logging
+import math
+import os
 import re
 import threading
 import time
 from array import array
-from bisect import bisect_left
 from collections import Counter
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -188,19 +199,19 @@ class MemberBitmaps:
             region = countries[iso2][1]
             regions[region] = regions.get(region, 0) | country_bits
         self.all = (1 << self.size) - 1
-        # The ids in increasing order, and each one's position: a search's matching
-        # ids become bits by a binary search each.
-        by_id = sorted(range(self.size), key=self.ids.__getitem__)
-        self.sorted_ids = array("q", (self.ids[i] for i in by_id))
-        self.sorted_positions = array("l", by_id)
-        del by_id
+        # Each id's position (-1 for ids not on record), indexed by the id: a search's
+        # matching ids become bits by one look-up each. Four bytes per id up to the
+        # largest (ids are the table's sequence: about one per member).
+        self.position_of = array("i", [-1]) * ((max(self.ids) + 1) if self.size else 0)
+        for i, pk in enumerate(self.ids):
+            self.position_of[pk] = i
 
     def nbytes(self) -> int:
         """The memory its bitmaps and arrays take (the ints' and the arrays' own sizes)."""
         bitmaps = sum(
             bits.__sizeof__() for values in self.bits.values() for bits in values.values()
         )
-        arrays = [self.ids, self.sorted_ids, self.sorted_positions, *self.codes.values()]
+        arrays = [self.ids, self.position_of, *self.codes.values()]
         return bitmaps + sum(len(codes) * codes.itemsize for codes in arrays)
 
     def _wanted(self, filters: dict) -> dict:
@@ -223,11 +234,10 @@ class MemberBitmaps:
         """The bits of the members among `ids` (a name search's matches; those not on
         record have no bit and are left out, as the directory leaves them)."""
         buffer = bytearray((self.size + 7) // 8)
-        found, positions = self.sorted_ids, self.sorted_positions
+        position_of, end = self.position_of, len(self.position_of)
         for pk in ids:
-            k = bisect_left(found, pk)
-            if k < len(found) and found[k] == pk:
-                i = positions[k]
+            i = position_of[pk] if pk < end else -1
+            if i >= 0:
                 buffer[i >> 3] |= 1 << (i & 7)
         return int.from_bytes(buffer, "little")
 
@@ -368,33 +378,157 @@ class MemberBitmaps:
         return [self.ids[i] for i in positions]
 
 
+logger = logging.getLogger(__name__)
+# After a failed build, the queries answer for this long before another is tried: a
+# fault that lasts (a database down) must not cost every request a build.
+RETRY_AFTER = 60
+# Expired bitmaps of the revision still current serve while their rebuild runs, this
+# long at most (a build at 1,000,000 members takes 7-12 s; one that hangs must not keep
+# them for ever): see `current`.
+GRACE = 120
+
 _lock = threading.Lock()
-# {"members": (key, expiry, bitmaps)}: one set of bitmaps, the current revision's.
+# {"members": (key, expiry, bitmaps)}: one set of bitmaps, the latest revision's built.
 _held: dict[str, tuple[str, float, MemberBitmaps]] = {}
+# The background build running in this process, if any, and when the last one failed.
+_builder: threading.Thread | None = None
+_failed_at = -math.inf
+
+
+def _key(day: str) -> str:
+    """The bitmaps' key: the data revision (one query) and the day (ISO)."""
+    return cache_key("member-bitmaps", day)
 
 
 def current() -> MemberBitmaps | None:
-    """This process's bitmaps for the current data revision and day (built on first
-    use; the previous revision's dropped), or None where cached values are bypassed (a
-    rehearsal whose rows are rolled back). Kept no longer than a cached value
-    (`cache.TIMEOUT`), for the same reason: a database restored from a backup may show
-    an old revision number again."""
-    if bypassing():
+    """This process's bitmaps for the current data revision and day, or None where the
+    queries must answer: cached values bypassed (a rehearsal whose rows are rolled
+    back), bitmaps turned off, or (`GNLC_MEMBER_BITMAPS = "background"`, production's)
+    not built yet for this revision and day.
+
+    Kept no longer than a cached value (`cache.TIMEOUT`), for the same reason: a
+    database restored from a backup may show an old revision number again.
+
+    In the background mode a request never builds them: finding none for its key, it
+    starts the build in a thread of this process (one at a time, `_build`) and answers
+    by the queries, which are exact. Expired ones of the same key (same revision, same
+    day: only the clock says they may be stale) answer while their rebuild runs, at most
+    `GRACE` seconds. Safe: a restored database shows other data under a revision number
+    already seen only if its history diverged (changes after the restore, or another
+    database's backup) and reached the very same number; in that one case their answers
+    are wrong for at most `TIMEOUT + GRACE` instead of `TIMEOUT` (about what a build
+    takes more: seconds), whereas dropping them would send every request of the build's
+    seconds, every ten minutes, to the queries. A failed build drops expired ones (the
+    queries answer; another build is tried `RETRY_AFTER` seconds later).
+
+    In the inline mode (the test suite's) the first request that finds none builds
+    them, as every request did before the background mode."""
+    mode = settings.GNLC_MEMBER_BITMAPS
+    if mode == "off" or bypassing():
         return None
-    key = cache_key("member-bitmaps", timezone.localdate().isoformat())
+    day = timezone.localdate().isoformat()
+    key = _key(day)
+    now = time.monotonic()
     found = _held.get("members")
-    if found is not None and found[0] == key and found[1] > time.monotonic():
+    if found is not None and found[0] == key and found[1] > now:
         return found[2]
-    with _lock:  # one build per process, whichever thread asks first
+    if mode == "inline":
+        with _lock:  # one build per process, whichever thread asks first
+            found = _held.get("members")
+            if found is None or found[0] != key or found[1] <= time.monotonic():
+                _held.clear()  # the previous revision's, before the new one takes memory
+                built = MemberBitmaps()
+                found = (key, time.monotonic() + TIMEOUT, built)
+                _held["members"] = found
+        return found[2]
+    _start(day)
+    if found is not None and found[0] == key and now < found[1] + GRACE:
+        return found[2]  # expired, of the same revision: see above
+    return None
+
+
+def _start(day: str) -> None:
+    """Start the background build unless one is running or the last failed within
+    `RETRY_AFTER` seconds. Started by a request, never at import: a thread started in
+    gunicorn's master before it forks (`--preload`) would not run in the workers."""
+    global _builder
+    with _lock:
+        if _builder is not None and _builder.is_alive():
+            return
+        if time.monotonic() < _failed_at + RETRY_AFTER:
+            return
+        _builder = threading.Thread(
+            target=_build, args=(day,), name="gnlc-member-bitmaps", daemon=True
+        )
+        _builder.start()
+
+
+def _build(day: str) -> None:
+    """Build the bitmaps of the revision the database shows now and keep them for `day`
+    (the request's: the thread's time zone is not the request's to choose). The
+    background thread's work. Reads its own key before the rows: a change committed
+    during the build gives a newer revision, which requests then build again for. Reads
+    the primary (the thread has no request's mark for a replica), whose revision a
+    replica's requests reach a moment later; one that lags starts a build that finds
+    the bitmaps current and stops. Every failure is logged, never raised: requests go on
+    with the queries."""
+    global _failed_at
+    try:
+        key = _key(day)
         found = _held.get("members")
-        if found is None or found[0] != key or found[1] <= time.monotonic():
-            _held.clear()  # the previous revision's, before the new one takes memory
-            built = MemberBitmaps()
-            found = (key, time.monotonic() + TIMEOUT, built)
-            _held["members"] = found
-    return found[2]
+        if found is not None and found[0] == key and found[1] > time.monotonic():
+            return  # built meanwhile, by the build before this one
+        if found is not None and found[0] != key:
+            _held.pop("members", None)  # useless now: its memory, before the new one's
+        began = time.perf_counter()
+        built = MemberBitmaps()
+        _held["members"] = (key, time.monotonic() + TIMEOUT, built)
+        logger.info(
+            "members' bitmaps built: %d members in %.1f s", built.size, time.perf_counter() - began
+        )
+    except Exception:
+        _failed_at = time.monotonic()
+        found = _held.get("members")
+        if found is not None and found[1] <= _failed_at:
+            _held.pop("members", None)  # expired: no build is coming to replace them
+        logger.exception(
+            "building the members' bitmaps failed; the queries answer, retried in %s s",
+            RETRY_AFTER,
+        )
+    finally:
+        # This thread's own connections (Django keeps one per thread), which nothing
+        # else would close.
+        connections.close_all()
+
+
+def building() -> bool:
+    """Whether a background build is running in this process (bench)."""
+    builder = _builder
+    return builder is not None and builder.is_alive()
+
+
+def wait() -> None:
+    """Wait for the background build running in this process, if any (tests, bench)."""
+    builder = _builder
+    if builder is not None:
+        builder.join()
 
 
 def forget() -> None:
-    """Drop this process's bitmaps (tests: each restarts the data revision)."""
+    """Drop this process's bitmaps and any failure's pause, once a running build is
+    over (tests: each restarts the data revision)."""
+    global _failed_at
+    wait()
     _held.clear()
+    _failed_at = -math.inf
+
+
+def _after_fork_in_child() -> None:
+    """A forked worker starts with no build: the parent's thread does not run in it, and
+    its lock may have been held at the fork."""
+    global _lock, _builder
+    _lock = threading.Lock()
+    _builder = None
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -688,12 +688,15 @@ class SeenKeys:
         )
 
     def first_line(self, key: str, line: int) -> int | None:
-        """The line `key` was first met on; None the first time (`line` is kept)."""
-        found = self.connection.execute("SELECT line FROM seen WHERE key = ?", (key,)).fetchone()
-        if found:
-            return found[0]
-        self.connection.execute("INSERT INTO seen VALUES (?, ?)", (key, line))
-        return None
+        """The line `key` was first met on; None the first time (`line` is kept). One
+        statement for a new key, which nearly every row is: the insert, which does
+        nothing for a key already kept (no row changed), and only then the look-up."""
+        inserted = self.connection.execute(
+            "INSERT INTO seen VALUES (?, ?) ON CONFLICT (key) DO NOTHING", (key, line)
+        )
+        if inserted.rowcount:
+            return None
+        return self.connection.execute("SELECT line FROM seen WHERE key = ?", (key,)).fetchone()[0]
 
     def __enter__(self) -> "SeenKeys":
         return self

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from gnlc.cities import search
 from gnlc.cities.enums import EventKind, Status
+from gnlc.core.prepared import ById
 from gnlc.core.text import fold
 
 # The directory's filters and their rules, taken by both of its parsers: the web form
@@ -51,6 +52,16 @@ class MembershipEventQuerySet(models.QuerySet):
             row["cohort"]: {"members": row["members"], "countries": row["countries"]}
             for row in rows
         }
+
+
+def _rows_by_id(ids, fields: tuple, as_of: dt.date | None):
+    Member = apps.get_model("cities", "Member")
+    members = Member.objects.filter(pk__in=ids).with_status(as_of).with_admission()
+    return members.values("pk", *fields)
+
+
+# The directory's and the API's page of members, compiled once per page size.
+_ROWS_BY_ID = ById("cities.Member", _rows_by_id)
 
 
 class MemberQuerySet(models.QuerySet):
@@ -138,10 +149,15 @@ class MemberQuerySet(models.QuerySet):
 
     def rows_by_id(self, ids, *, fields, as_of=None) -> list[dict]:
         """The members of `ids` as dicts of `fields` (with `status_on` and `admitted_on`
-        among the names it may ask), in the order of `ids`: one query. `as_of`: the date
-        of the status (today by default)."""
-        rows = self.filter(pk__in=ids).with_status(as_of).with_admission()
-        by_id = {row["pk"]: row for row in rows.values("pk", *fields)}
+        among the names it may ask), in the order of `ids`: one query, compiled once per
+        process for each number of ids (`_ROWS_BY_ID`: the directory's page of rows,
+        whose subqueries Django took longer to compile than the database to run).
+        `as_of`: the date of the status (today by default). It reads by id, whatever the
+        queryset's filters: call it on `Member.objects`."""
+        if self.query.has_filters():
+            raise TypeError("rows_by_id reads members by id alone: call it on Member.objects")
+        rows = _ROWS_BY_ID.rows(ids, tuple(fields), as_of)
+        by_id = {row["pk"]: row for row in rows}
         return [by_id[pk] for pk in ids]
 
     def cluster_slugs(self, as_of: dt.date | None = None) -> dict[int, list[str]]:
@@ -326,7 +342,8 @@ class Directory:
     def bitmaps(self):
         """This process's bitmaps of the members (gnlc.cities.bitmaps) where they answer
         these filters as the queries do: today's directory of the whole network (a name
-        search is one more mask). None on another date: the queries answer."""
+        search is one more mask). None on another date, or while this revision's are
+        being built in the background: the queries answer."""
         # At call time: bitmaps imports this module (a genuine cycle, as facets).
         from gnlc.cities import bitmaps  # noqa: PLC0415
 

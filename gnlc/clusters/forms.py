@@ -108,7 +108,7 @@ class SharedDocumentForm(forms.Form):
             title=self.cleaned_data["title"],
             kind=upload.checked_kind,
             size=upload.size,
-            uploaded_by=by,
+            author=by,
         )
         document.file.save(upload.name, upload, save=False)
         document.save()

@@ -165,46 +165,45 @@ class ClusterMembership(models.Model):
         self.save()
 
 
-class Announcement(models.Model):
-    """A message to the cluster's cities on their members' page, by one of its
-    coordinating cities' coordinators or the secretariat. Never public."""
+class ClusterItem(models.Model):
+    """What a cluster's cities post on their members' page (announcements, shared
+    documents): a title in one cluster, who posted it and when, newest first. Abstract:
+    each kind keeps its own table."""
 
-    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="announcements")
+    # "%(class)ss" keeps the reverse name each kind had before the base existed
+    # (`cluster.announcements`); `SharedDocument` names its own (`cluster.documents`).
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="%(class)ss")
     title = models.CharField(gettext_lazy("title"), max_length=200)
-    body = models.TextField(gettext_lazy("text"), help_text=gettext_lazy("Markdown."))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
         return self.title
 
 
-class SharedDocument(models.Model):
+class Announcement(ClusterItem):
+    """A message to the cluster's cities on their members' page, by one of its
+    coordinating cities' coordinators or the secretariat. Never public."""
+
+    body = models.TextField(gettext_lazy("text"), help_text=gettext_lazy("Markdown."))
+
+
+class SharedDocument(ClusterItem):
     """A file the cluster's cities share on their members' page: a PDF or an image,
     checked as the library's attachments are (`gnlc.core.uploads`, the library's kinds
     and size). Kept in private storage and served only to the cluster's cities and the
-    secretariat (`clusters.view_document`); never public."""
+    secretariat (`clusters.view_document`); never public. Its `author` shared it."""
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="documents")
-    title = models.CharField(gettext_lazy("title"), max_length=200)
     file = models.FileField(storage=get_private_storage, upload_to="clusters/documents/")
     kind = models.CharField(max_length=10)
     size = models.PositiveIntegerField(default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return self.title
 
     def get_absolute_url(self):
         return reverse("clusters:document", args=[self.cluster.slug, self.pk])

@@ -56,7 +56,7 @@ def coordinates_any_coordinating_city(user):
 
 @rules.predicate
 def shared_the_document(user, document):
-    return document is not None and user.is_authenticated and document.uploaded_by_id == user.pk
+    return document is not None and user.is_authenticated and document.author_id == user.pk
 
 
 @rules.predicate

@@ -102,7 +102,7 @@ def _members_page(request, cluster, *, document_form=None, status=200):
         .select_related("user", "member__country")
         .order_by("member__name", "user__full_name", "user__email")
     )
-    documents = list(cluster.documents.select_related("uploaded_by"))
+    documents = list(cluster.documents.select_related("author"))
     for document in documents:
         document.cluster = cluster  # its coordinating cities are already read
         document.can_delete = request.user.has_perm("clusters.delete_document", document)

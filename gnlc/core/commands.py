@@ -36,3 +36,16 @@ class DailyCommand(BaseCommand):
 
     def run(self, day: dt.date, *, dry_run: bool, **options) -> None:
         raise NotImplementedError
+
+    @staticmethod
+    def send_verb(dry_run: bool) -> str:
+        """What a sending command says it did with each item: "sent", or "would send"."""
+        return "would send" if dry_run else "sent"
+
+    def write_sent_count(
+        self, count: int, what: str, day: dt.date, *, dry_run: bool, note: str = ""
+    ) -> None:
+        """The last line of a sending command, one shape for all (cron mail and tests
+        read it): "3 event reminder(s) sent on 2024-06-16." -- `note` goes before the
+        full stop."""
+        self.stdout.write(f"{count} {what} {self.send_verb(dry_run)} on {day.isoformat()}{note}.")

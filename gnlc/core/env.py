@@ -48,6 +48,14 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of `choices` (case-insensitive; empty or unset: `default`)."""
+    raw = os.environ.get(name, "").strip().lower() or default
+    if raw not in choices:
+        raise EnvError(f"{name} must be one of {list(choices)}, not {raw!r}")
+    return raw
+
+
 def env_rate(name: str, default: str) -> tuple[int, int] | None:
     """A rate as "requests/seconds" ("120/60": 120 requests a minute) -> (120, 60);
     "0", "off" or empty -> None (no limit)."""

@@ -1,4 +1,5 @@
-"""Atom feeds (RFC 4287) of the published news: all of it, and one per UNESCO region."""
+"""Atom feeds (RFC 4287) of the published news: all of it, one per UNESCO region and one
+per thematic cluster."""
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -10,6 +11,7 @@ from gnlc.cities.models import Region
 from gnlc.core.markdown import render_markdown
 from gnlc.core.network import network_name
 from gnlc.news.models import Post
+from gnlc.news.views import cluster_or_404
 
 FEED_SIZE = 30
 
@@ -72,3 +74,25 @@ class RegionNewsFeed(NewsFeed):
 
     def items(self, obj=None):
         return self.posts().in_region(obj)[:FEED_SIZE]
+
+
+class ClusterNewsFeed(NewsFeed):
+    """The published posts tagged with one thematic cluster (what its public page lists)."""
+
+    def get_object(self, request, cluster):
+        return cluster_or_404(cluster)
+
+    def title(self, obj=None):
+        return _("News of the %(network)s: the %(cluster)s cluster") % {
+            "network": network_name(),
+            "cluster": obj.name,
+        }
+
+    def link(self, obj=None):
+        return reverse("news:list") + f"?cluster={obj.slug}"
+
+    def feed_url(self, obj=None):
+        return reverse("news:cluster-feed", args=[obj.slug])
+
+    def items(self, obj=None):
+        return self.posts().in_cluster(obj.slug)[:FEED_SIZE]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.post_list, name="list"),
     path("feed/", feeds.NewsFeed(), name="feed"),
     path("feed/<slug:region>/", feeds.RegionNewsFeed(), name="region-feed"),
+    path("feed/clusters/<slug:cluster>/", feeds.ClusterNewsFeed(), name="cluster-feed"),
     path("write/", views.post_create, name="post-create"),
     path("press/", views.press, name="press"),
     path("press/manage/", views.press_manage, name="press-manage"),

@@ -75,6 +75,14 @@ def _one_action(perm: str, get_object, act, done, *, then=None):
 # Public -------------------------------------------------------------------------------
 
 
+def cluster_or_404(slug):
+    """The thematic cluster `slug` (its theme's slug) for the news filtered by it, or a
+    404. Named through the relation: news does not import the clusters app (which reads
+    news), see Post.clusters."""
+    clusters = Post.clusters.field.related_model.objects.select_related("theme")
+    return get_object_or_404(clusters, theme__slug=slug)
+
+
 @require_GET
 def post_list(request):
     posts = Post.objects.published().for_listing()
@@ -84,10 +92,7 @@ def post_list(request):
         posts = posts.in_region(region)
     cluster = None
     if request.GET.get("cluster"):
-        # Named through the relation: news does not import the clusters app (which reads
-        # news), see Post.clusters.
-        clusters = Post.clusters.field.related_model.objects.select_related("theme")
-        cluster = get_object_or_404(clusters, theme__slug=request.GET["cluster"])
+        cluster = cluster_or_404(request.GET["cluster"])
         posts = posts.in_cluster(cluster.slug)
     language = request.GET.get("language")
     if language in Language.values:

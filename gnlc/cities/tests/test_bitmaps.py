@@ -1,13 +1,16 @@
 """The members' bitmaps (gnlc.cities.bitmaps) give what the plain queries give: the
 count, every facet's counts, each sort's pages and the API's whole answer, on SQLite
-and on PostgreSQL (DATABASE_URL), before and after a change to the data."""
+and on PostgreSQL (DATABASE_URL), before and after a change to the data; built in the
+background (production's mode), no request waits for them and every answer is exact."""
 
 import datetime as dt
+import logging
 import random
 import time
 
 import pytest
-from django.db import connection
+from django.core.cache import cache
+from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.datastructures import MultiValueDict
 
@@ -19,7 +22,7 @@ from gnlc.cities.querysets import SORTS
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
 from gnlc.cities.tests.test_search import network, reference  # noqa: F401 (a fixture)
 from gnlc.clusters.tests.factories import make_cluster, stay
-from gnlc.core.cache import TIMEOUT, bypassed
+from gnlc.core.cache import TIMEOUT, bypassed, forget_memoised
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +224,144 @@ def test_bitmaps_are_built_again_after_the_cache_s_lifetime(same_names, monkeypa
     monkeypatch.setattr(bitmaps.time, "monotonic", lambda: later)
 
     assert bitmaps.current() is not built
+
+
+def test_off_mode_answers_by_the_queries(client, same_names, settings):
+    with bypassed():
+        plain = answers(client, API_URLS)
+    settings.GNLC_MEMBER_BITMAPS = "off"
+
+    assert bitmaps.current() is None
+    assert answers(client, API_URLS) == plain
+
+
+# Background builds: the build thread's connection sees committed rows only.
+BACKGROUND = pytest.mark.django_db(transaction=True)
+URL = "/api/v1/members?country=VN&country=FR&sort=country"
+
+
+@pytest.fixture
+def background(reference_data, settings):
+    """The production mode; the build thread over before the database is flushed."""
+    settings.GNLC_MEMBER_BITMAPS = "background"
+    yield
+    bitmaps.forget()
+
+
+def asked(client, url) -> tuple[dict, list[str]]:
+    """The API's answer to `url` (its cache emptied first) and the SQL it ran in this
+    thread (a build thread's queries are on its own connection)."""
+    cache.clear()
+    forget_memoised()
+    with CaptureQueriesContext(connection) as queries:
+        answer = client.get(url).json()
+    return answer, [q["sql"] for q in queries.captured_queries]
+
+
+def counted(statements) -> bool:
+    """Whether the members were counted by a query: the queries' path, never the
+    bitmaps'."""
+    return any("COUNT(" in sql for sql in statements)
+
+
+@BACKGROUND
+def test_background_first_request_answers_by_the_queries_then_by_the_bitmaps(
+    client, background, same_names
+):
+    with bypassed():
+        plain = client.get(URL).json()
+
+    first, first_queries = asked(client, URL)
+    bitmaps.wait()
+    later, later_queries = asked(client, URL)
+
+    assert first == plain
+    assert counted(first_queries)
+    assert later == plain
+    # The revision (the answer's cache key, the bitmaps' key) and the page's rows.
+    assert len(later_queries) == 3
+    assert not counted(later_queries)
+    assert bitmaps.current() is not None
+
+
+@BACKGROUND
+def test_background_change_is_answered_by_the_queries_until_rebuilt(client, background, same_names):
+    before = client.get(URL).json()
+    bitmaps.wait()
+    built = bitmaps.current()
+
+    MemberFactory(name="Aardvark City", country=Country.objects.get(iso2="VN"), cohort=None)
+    with bypassed():
+        plain = client.get(URL).json()
+    during = bitmaps.current()
+    after, after_queries = asked(client, URL)
+    bitmaps.wait()
+    rebuilt, rebuilt_queries = asked(client, URL)
+
+    assert during is None
+    assert after == plain
+    assert counted(after_queries)
+    assert after["count"] == before["count"] + 1
+    assert rebuilt == plain
+    assert len(rebuilt_queries) == 3
+    assert bitmaps.current() not in {None, built}
+
+
+@BACKGROUND
+def test_background_expired_bitmaps_answer_while_rebuilt_within_the_grace(
+    background, same_names, monkeypatch
+):
+    bitmaps.current()
+    bitmaps.wait()
+    built = bitmaps.current()
+    clock = time.monotonic
+    monkeypatch.setattr(bitmaps.time, "monotonic", lambda: clock() + TIMEOUT + 1)
+
+    during = bitmaps.current()  # expired, same revision: kept, and rebuilt meanwhile
+    bitmaps.wait()
+    rebuilt = bitmaps.current()
+    monkeypatch.setattr(
+        bitmaps.time, "monotonic", lambda: clock() + 2 * TIMEOUT + bitmaps.GRACE + 2
+    )
+    past_grace = bitmaps.current()
+
+    assert during is built
+    assert rebuilt not in {None, built}
+    assert past_grace is None
+
+
+@BACKGROUND
+def test_background_failed_build_is_logged_and_retried_later(
+    client, background, same_names, monkeypatch, caplog
+):
+    with bypassed():
+        plain = client.get(URL).json()
+
+    def broken():
+        raise DatabaseError("server closed the connection unexpectedly")
+
+    # A fault injected where the build reads the database: what a lost connection does.
+    with monkeypatch.context() as patched, caplog.at_level(logging.ERROR):
+        patched.setattr(bitmaps, "MemberBitmaps", broken)
+        answer, _ = asked(client, URL)
+        bitmaps.wait()
+    settling = bitmaps.current()  # within RETRY_AFTER: no build started
+    bitmaps.wait()
+    still = bitmaps.current()
+    clock = time.monotonic
+    monkeypatch.setattr(bitmaps.time, "monotonic", lambda: clock() + bitmaps.RETRY_AFTER + 1)
+    bitmaps.current()  # starts the retry
+    bitmaps.wait()
+
+    assert answer == plain
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [(r.name, r.getMessage(), r.exc_info[0]) for r in errors] == [
+        (
+            "gnlc.cities.bitmaps",
+            "building the members' bitmaps failed; the queries answer, retried in 60 s",
+            DatabaseError,
+        )
+    ]
+    assert settling is None
+    assert still is None
+    assert bitmaps.current() is not None

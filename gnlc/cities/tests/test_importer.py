@@ -182,6 +182,38 @@ def test_import_bad_local_name_lang_is_reported_and_nothing_is_written(tmp_path,
     assert Member.objects.count() == 0
 
 
+def test_import_duplicates_name_the_line_first_met_whatever_case_and_accents(tmp_path, cohorts_csv):
+    path = members_csv(
+        tmp_path,
+        [
+            *GOOD_ROWS[:2],
+            "NAKURU,Kenya,KE,Africa,2022,,",
+            "Cao Lanh,Viet Nam,VN,Asia and the Pacific,2021,,",
+            "nakuru,Kenya,KE,Africa,2022,,",
+            "Nakuru,Viet Nam,VN,Asia and the Pacific,2021,,",  # another country: not one
+        ],
+    )
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match=r"^3 bad row\(s\); nothing was written"):
+        call_command(
+            "import_members", str(path), cohorts=str(cohorts_csv), stdout=io.StringIO(), stderr=err
+        )
+
+    assert err.getvalue().splitlines() == [
+        "members.csv: line 4: duplicate of line 2 (NAKURU, KE)",
+        "members.csv: line 5: duplicate of line 3 (Cao Lanh, VN)",
+        "members.csv: line 6: duplicate of line 2 (nakuru, KE)",
+    ]
+
+
+def test_seen_keys_keep_the_first_line_of_each_key():
+    with importer.SeenKeys() as seen:
+        found = [seen.first_line(key, line) for line, key in enumerate("abacab", start=2)]
+
+    assert found == [None, None, 2, None, 2, 3]
+
+
 def test_reimport_same_file_changes_nothing(tmp_path, cohorts_csv):
     path = members_csv(tmp_path, GOOD_ROWS)
     run(path, cohorts=cohorts_csv)

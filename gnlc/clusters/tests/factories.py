@@ -33,7 +33,7 @@ def shared_document(cluster, *, by, title="Agenda", content=PDF) -> SharedDocume
     """A PDF shared on the cluster's members' page by `by` (stored in the test's private
     folder, see conftest)."""
     document = SharedDocument(cluster=cluster, title=title, kind="pdf", size=len(content))
-    document.uploaded_by = by
+    document.author = by
     document.file.save("agenda.pdf", ContentFile(content), save=True)
     document.file.close()
     return document

@@ -64,7 +64,7 @@ def test_a_member_shares_a_pdf_that_another_member_downloads(client, cluster, co
     document = SharedDocument.objects.get()
     assert response.status_code == 302
     assert (document.title, document.kind, document.size) == ("Reading survey", "pdf", len(PDF))
-    assert document.uploaded_by == coordinator
+    assert document.author == coordinator
     # Private storage, under a generated name: no public URL, no uploaded path.
     assert document.file.storage is private_storage
     assert document.file.name.startswith("clusters/documents/")

@@ -7,14 +7,15 @@ members' page Amman's coordinator posts an announcement and shares a document (a
 that is not a PDF is refused first, the title kept); Espoo's coordinator sees both and
 downloads the document, byte for byte. A visitor is sent to log in, and Cork's
 coordinator (not in the cluster) finds neither the page nor the file. The secretariat
-publishes a news post tagged with the cluster: the cluster's public page lists it, and
-the post links back to the cluster.
+publishes a news post tagged with the cluster: the cluster's public page lists it, the
+post links back to the cluster, and the cluster's news feed (its visible link) has it.
 
 In English and in Arabic (right to left), with a screenshot of every page visited at 1280
 and 390 px in test-results/journeys/."""
 
 from pathlib import Path
 
+import feedparser
 import pytest
 from django.test import override_settings
 
@@ -172,4 +173,15 @@ def test_members_share_a_document_and_the_cluster_has_news(
     journey.shoot(visitor, "visitor-post")
     visitor.click(f"#post-clusters a[href='{url('/clusters/literacy/')}']")
     visitor.wait_for_url(f"**{url('/clusters/literacy/')}")
+
+    # The visible "News: Literacy (Atom feed)" link beside the cluster's news is its
+    # feed, with the post (fetched, not opened: a browser offers a feed as a download).
+    feed_link = visitor.locator("#cluster-news-feed")
+    assert feed_link.is_visible()
+    feed_url = feed_link.get_attribute("href")
+    assert feed_url == url("/news/feed/clusters/literacy/")
+    response = visitor.request.get(f"{live_server.url}{feed_url}")
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    feed = feedparser.parse(response.body())
+    assert [entry.title for entry in feed.entries] == [news_title]
     assert journey.errors == []

@@ -218,3 +218,21 @@ def test_a_cluster_without_news_says_so(client, member):
     page = client.get(cluster.get_absolute_url()).content.decode()
 
     assert "No news of this cluster yet." in page
+
+
+@pytest.mark.parametrize("with_news", [True, False])
+def test_the_cluster_page_links_its_news_feed(client, member, with_news):
+    cluster = make_cluster(coordinating=[member])
+    if with_news:
+        PostFactory(title="Reading week").clusters.add(cluster)
+    feed_url = reverse("news:cluster-feed", args=[cluster.slug])
+
+    page = client.get(cluster.get_absolute_url()).content.decode()
+
+    head = page[: page.index("</head>")]
+    assert (
+        f'<link rel="alternate" type="application/atom+xml" '
+        f'title="News: Literacy (Atom feed)" href="{feed_url}">'
+    ) in head
+    news = page[page.index('id="news-title"') : page.index('aria-labelledby="practices-title"')]
+    assert f'<a id="cluster-news-feed" href="{feed_url}">News: Literacy (Atom feed)</a>' in news

@@ -84,6 +84,7 @@ NOT_PAGES = {
     "library:document-file": "a PDF file",
     "library:export": "a CSV download",
     "library:feed": "an Atom feed",
+    "news:cluster-feed": "an Atom feed",
     "news:feed": "an Atom feed",
     "news:logo": "an image file",
     "news:region-feed": "an Atom feed",

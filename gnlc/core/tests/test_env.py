@@ -1,6 +1,6 @@
 import pytest
 
-from gnlc.core.env import EnvError, env_bool, env_int, env_list
+from gnlc.core.env import EnvError, env_bool, env_choice, env_int, env_list
 
 
 def test_env_bool_reads_true_and_false_words(monkeypatch):
@@ -27,3 +27,16 @@ def test_env_list_splits_and_strips(monkeypatch):
     assert env_list("X_HOSTS") == ["a.org", "b.org"]
     monkeypatch.delenv("X_HOSTS")
     assert env_list("X_HOSTS", ["localhost"]) == ["localhost"]
+
+
+def test_env_choice_reads_a_listed_word_or_the_default(monkeypatch):
+    monkeypatch.setenv("X_MODE", " Inline ")
+    assert env_choice("X_MODE", "background", ("background", "inline")) == "inline"
+    monkeypatch.delenv("X_MODE")
+    assert env_choice("X_MODE", "background", ("background", "inline")) == "background"
+
+
+def test_env_choice_fails_loudly_on_another_word(monkeypatch):
+    monkeypatch.setenv("X_MODE", "lazy")
+    with pytest.raises(EnvError, match="X_MODE must be one of"):
+        env_choice("X_MODE", "background", ("background", "inline"))

@@ -4,11 +4,16 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 
 from gnlc.accounts.tests.factories import UserFactory
 from gnlc.events.tests.factories import make_event
 
 pytestmark = pytest.mark.django_db
+
+
+def today():
+    return timezone.localdate().isoformat()
 
 
 def remind(*args):
@@ -32,10 +37,10 @@ def test_confirmed_participants_are_reminded_once_days_before():
     assert [m.to for m in mail.outbox] == [[confirmed.email]]
     assert "Literacy webinar" in mail.outbox[0].subject
     assert soon.get_absolute_url() in mail.outbox[0].body
-    assert "1 event reminder(s) sent" in output
+    assert output.splitlines()[-1] == f"1 event reminder(s) sent on {today()}."
 
     mail.outbox.clear()
-    assert "0 event reminder(s) sent" in remind()
+    assert remind().splitlines()[-1] == f"0 event reminder(s) sent on {today()}."
     assert not mail.outbox
 
 
@@ -54,6 +59,6 @@ def test_dry_run_sends_nothing_and_marks_nothing():
     event = make_event(days=1)
     event.register(UserFactory())
 
-    assert "1 event reminder(s) would send" in remind("--dry-run")
+    assert remind("--dry-run").splitlines()[-1] == f"1 event reminder(s) would send on {today()}."
     assert not mail.outbox
     assert event.registrations.get().reminded_at is None

@@ -35,6 +35,8 @@ ROUTES = {
     "news:list": (lambda o: {}, ALL),
     "news:feed": (lambda o: {}, ALL),
     "news:region-feed": (lambda o: {"region": "africa"}, ALL),
+    # The cluster is the clusters app's (its build runs for every row).
+    "news:cluster-feed": (lambda o: {"cluster": o["cluster"].slug}, ALL),
     "news:post": (lambda o: {"slug": o["post"].slug}, ALL),
     "news:post-create": (lambda o: {}, SECRETARIAT),
     "news:post-edit": (lambda o: {"slug": o["post"].slug}, SECRETARIAT),

@@ -534,3 +534,60 @@ def test_a_clusters_news_are_listed_apart_and_the_filters_keep_the_cluster(clien
     assert 'href="?">Show all the news</a>' in page
     assert f'href="{reverse("news:list")}?cluster=literacy"' in cluster_page
     assert client.get(reverse("news:list"), {"cluster": "atlantis"}).status_code == 404
+
+
+def test_cluster_feed_has_only_that_clusters_published_posts_escaped(client):
+    literacy, health = make_cluster("literacy"), make_cluster("health-and-well-being")
+    PostFactory(
+        title="Reading <week> & more", published_at=timezone.now() - dt.timedelta(days=1)
+    ).clusters.set([literacy])
+    PostFactory(title="Lire ensemble", language="fr").clusters.set([literacy])
+    PostFactory(title="Draft", published_at=None).clusters.set([literacy])
+    PostFactory(title="Walking week").clusters.set([health])
+    PostFactory(title="Network news")
+
+    response = client.get(reverse("news:cluster-feed", args=["literacy"]))
+    feed = feedparser.parse(response.content)
+
+    assert response["Content-Type"].startswith("application/atom+xml")
+    assert feed.bozo is False
+    assert (
+        feed.feed.title
+        == "News of the UNESCO Global Network of Learning Cities: the Literacy cluster"
+    )
+    assert feed.feed.link == "http://testserver/news/?cluster=literacy"
+    assert [entry.title for entry in feed.entries] == ["Lire ensemble", "Reading <week> & more"]
+    # The title is escaped in the XML, not passed through as markup.
+    assert b"<title>Reading &lt;week&gt; &amp; more</title>" in response.content
+
+
+def test_cluster_feed_speaks_the_language_of_its_address(client):
+    make_cluster("literacy")
+
+    response = client.get("/fr/news/feed/clusters/literacy/")
+    feed = feedparser.parse(response.content)
+
+    assert response.status_code == 200
+    assert feed.feed.language == "fr"
+    assert feed.feed.title == (
+        "Actualités du Réseau mondial des villes apprenantes de l'UNESCO : "
+        "le groupe Alphabétisation"
+    )
+    assert feed.feed.link == "http://testserver/fr/news/?cluster=literacy"
+
+
+def test_cluster_feed_unknown_cluster_is_404(client):
+    assert client.get(reverse("news:cluster-feed", args=["atlantis"])).status_code == 404
+
+
+def test_the_cluster_filtered_news_list_links_the_clusters_feed(client):
+    make_cluster("literacy")
+    feed_url = reverse("news:cluster-feed", args=["literacy"])
+
+    page = client.get(reverse("news:list"), {"cluster": "literacy"}).content.decode()
+
+    assert (
+        f'<link rel="alternate" type="application/atom+xml" '
+        f'title="News: Literacy (Atom feed)" href="{feed_url}">'
+    ) in page
+    assert f'<a id="news-feed" href="{feed_url}">Atom feed</a>' in page

@@ -111,6 +111,18 @@ def test_reminders_report_without_coordinator_skipped(member, mailoutbox):
     assert (len(sent), [item.report.member for item in skipped]) == (0, [member])
 
 
+def test_reminders_command_counts_the_reports_without_coordinator(member, mailoutbox):
+    PeriodFactory().assign_reports()
+
+    with time_machine.travel(dt.datetime(2024, 7, 1, 8, tzinfo=dt.UTC), tick=False):
+        out = run("send_reminders", "--dry-run")
+
+    assert out.splitlines()[-1] == (
+        "0 reminder(s) would send on 2024-07-01; "
+        "1 unfiled report(s) have no coordinator to write to."
+    )
+
+
 # The lifecycle ----------------------------------------------------------------------------
 
 

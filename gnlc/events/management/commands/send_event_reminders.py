@@ -13,7 +13,7 @@ class Command(DailyCommand):
 
     def run(self, day, *, dry_run, **options):
         sent = reminders.send(day, dry_run=dry_run)
-        verb = "would send" if dry_run else "sent"
+        verb = self.send_verb(dry_run)
         for registration in sent:
             self.stdout.write(f"{verb} reminder: {registration.event} -> {registration.pk}")
-        self.stdout.write(f"{len(sent)} event reminder(s) {verb} on {day.isoformat()}.")
+        self.write_sent_count(len(sent), "event reminder(s)", day, dry_run=dry_run)

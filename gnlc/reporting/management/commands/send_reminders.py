@@ -13,7 +13,7 @@ class Command(DailyCommand):
 
     def run(self, day, *, dry_run, **options):
         sent, skipped = reminders.send(day, dry_run=dry_run)
-        verb = "would send" if dry_run else "sent"
+        verb = self.send_verb(dry_run)
         for item in sent:
             self.stdout.write(
                 f"{verb} {item.kind} reminder: {item.report} -> {', '.join(item.recipients)}"
@@ -21,12 +21,14 @@ class Command(DailyCommand):
         if options["verbosity"] >= 2:
             for item in skipped:
                 self.stdout.write(f"no coordinator to remind: {item.report}")
-        self.stdout.write(
-            f"{len(sent)} reminder(s) {verb} on {day.isoformat()}"
-            + (
+        self.write_sent_count(
+            len(sent),
+            "reminder(s)",
+            day,
+            dry_run=dry_run,
+            note=(
                 f"; {len(skipped)} unfiled report(s) have no coordinator to write to"
                 if skipped
                 else ""
-            )
-            + "."
+            ),
         )
