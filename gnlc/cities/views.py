@@ -120,25 +120,52 @@ class CachedPage:
         return [by_id[pk] for pk in self.found["ids"] if pk in by_id]
 
 
-# What a directory row shows of a member (cities_tags.member_items), all a page reads.
-ROW_FIELDS = (
-    "name",
-    "local_name",
-    "local_name_lang",
-    "slug",
-    "subdivision",
-    "status",
-    "cohort",
-    "country__name",
-)
+class PageRows:
+    """The members of a cached directory page with what their rows show
+    (cities_tags.member_items), read by id alone: the filters already chose the ids (a
+    search's match, read again, cost as much as the rows). One statement compiled once
+    per page size, as the API's page (`MemberQuerySet.rows_by_id`): Django building the
+    query cost more than the database's answer. Each row is a Member with those fields
+    (the others deferred), its country named, and its status on the directory's date."""
+
+    FIELDS = (
+        "name",
+        "local_name",
+        "local_name_lang",
+        "slug",
+        "subdivision",
+        "status",
+        "cohort_id",
+        "country_id",
+        "country__name",
+        "status_on",
+    )
+
+    def __init__(self, as_of=None):
+        self.as_of = as_of
+
+    def in_bulk(self, ids) -> dict:
+        rows = Member.objects.rows_by_id(ids, fields=self.FIELDS, as_of=self.as_of)
+        return {row["pk"]: _member(row) for row in rows}
 
 
-def _page_rows(form):
-    """The members of a cached page with what their rows show, read by id alone: the
-    filters already chose the ids (a search's match, read again, cost as much as the
-    rows), and the other columns and joins (region, cohort) were half the rows' CPU."""
-    members = Member.objects.with_status(form.filters.get("as_of"))
-    return members.select_related("country").only(*ROW_FIELDS).order_by()
+# The attributes of Member and Country a PageRows row sets, in their fields' order (as
+# Model.from_db takes them).
+_MEMBER_FIELDS = [
+    f.attname
+    for f in Member._meta.concrete_fields
+    if f.attname == "id" or f.attname in PageRows.FIELDS
+]
+_COUNTRY_FIELDS = ["iso2", "name"]
+
+
+def _member(row: dict) -> Member:
+    values = [row["pk"] if name == "id" else row[name] for name in _MEMBER_FIELDS]
+    member = Member.from_db(None, _MEMBER_FIELDS, values)
+    country = [row["country_id"], row["country__name"]]
+    member.country = Country.from_db(None, _COUNTRY_FIELDS, country)
+    member.status_on = row["status_on"]
+    return member
 
 
 def _facets(form, facets=None):
@@ -179,7 +206,7 @@ def directory(request):
     context = {}
     if form.is_valid():
         found = _directory_page(form, request.GET.get("page"))
-        rows = CachedPage(form.queryset(), found, _page_rows(form))
+        rows = CachedPage(form.queryset(), found, PageRows(form.filters.get("as_of")))
         context.update(
             page=Paginator(rows, PAGE_SIZE).get_page(found["number"]),
             facets=_facets(form, found["facets"]),

@@ -23,7 +23,7 @@ from gnlc.cities.templatetags.cities_tags import (
     member_items,
 )
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
-from gnlc.cities.views import _page_rows
+from gnlc.cities.views import PageRows
 from gnlc.core.templatetags.numbers import number
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,7 @@ def members():
 def test_member_items_write_the_rows_the_template_wrote(members, language, as_of):
     listed = Member.objects.on_record(as_of).for_listing().order_by("name")
     ids = list(listed.values_list("pk", flat=True))
-    rows = _page_rows(type("Form", (), {"filters": {"as_of": as_of}})()).in_bulk(ids)
+    rows = PageRows(as_of).in_bulk(ids)
 
     with translation.override(language):
         expected = Template(TEMPLATE_ROWS).render(Context({"members": listed}))
