@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
+from gnlc.cities.enums import Status
 from gnlc.cities.names import country_name
 from gnlc.core.templatetags.numbers import number
 
@@ -165,7 +166,8 @@ def member_items(members):
         cohort = f" · {joined % {'year': member.cohort_id}}" if member.cohort_id else ""
         badge = ""
         if member.status_on != "active":
-            status, label = _html(member.status_on), _html(member.get_status_display())
+            # The status on the directory's date, as the badge's class: not today's.
+            status, label = _html(member.status_on), _html(Status(member.status_on).label)
             badge = f'<span class="badge badge--{status}">{label}</span>'
         name = _html(member.name)
         name = f'<a class="member-list__name" href="{_html(href)}"><bdi>{name}</bdi></a>'

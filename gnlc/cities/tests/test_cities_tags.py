@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from gnlc.cities.enums import EventKind
+from gnlc.cities.enums import EventKind, Status
 from gnlc.cities.models import Member
 from gnlc.cities.templatetags.cities_tags import (
     _FacetLinks,
@@ -36,7 +36,7 @@ TEMPLATE_ROWS = """{% load i18n %}{% for member in members %}
             {{ member.country.label }}{% if member.subdivision %} · {{ member.subdivision }}{% endif %}
             {% if member.cohort_id %} · {% blocktranslate trimmed with year=member.cohort_id %}joined {{ year }}{% endblocktranslate %}{% endif %}
           </span>
-          {% if member.status_on != "active" %}<span class="badge badge--{{ member.status_on }}">{{ member.get_status_display }}</span>{% endif %}
+          {% if member.status_on != "active" %}<span class="badge badge--{{ member.status_on }}">{{ member.status_on_label }}</span>{% endif %}
         </li>
         {% endfor %}"""  # noqa: E501
 
@@ -77,11 +77,25 @@ def test_member_items_write_the_rows_the_template_wrote(members, language, as_of
     rows = PageRows(as_of).in_bulk(ids)
 
     with translation.override(language):
+        listed = list(listed)
+        for member in listed:  # the status on the date, named (the template's fix)
+            member.status_on_label = Status(member.status_on).label
         expected = Template(TEMPLATE_ROWS).render(Context({"members": listed}))
         written = member_items([rows[pk] for pk in ids])
 
     assert len(ids) == 6
     assert written == expected
+
+
+def test_a_badge_names_the_status_on_the_directory_s_date(members):
+    """Kisumu, suspended in May 2023 and reinstated in August, reads "Suspended" on 1 June
+    2023 (today it is active: no badge)."""
+    kisumu = Member.objects.get(name="Kisumu")
+    on_date = PageRows(dt.date(2023, 6, 1)).in_bulk([kisumu.pk])[kisumu.pk]
+    today = PageRows(None).in_bulk([kisumu.pk])[kisumu.pk]
+
+    assert '<span class="badge badge--suspended">Suspended</span>' in member_items([on_date])
+    assert "badge" not in member_items([today])
 
 
 QUERIES = [
