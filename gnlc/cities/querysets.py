@@ -359,8 +359,8 @@ class Directory:
         if not self.filters.get("q"):
             return None
         if not hasattr(self, "_matching"):
-            matches = self.members.model.objects.search(self.filters["q"])
-            self._matching = self._bitmaps.matching(matches.values_list("pk", flat=True))
+            ids = search.matching_ids(self.members.db, fold(self.filters["q"]))
+            self._matching = self._bitmaps.matching(ids)
         return self._matching
 
     def page_ids(self, start: int, stop: int) -> list[int]:

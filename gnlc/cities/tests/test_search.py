@@ -92,6 +92,19 @@ def test_search_gives_the_members_of_a_plain_match(network, text):
     assert found(text) == plain(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Lanh", "lan", "an", "a", "", "sao p", "étienne", 'ity"', "zzz", "%", "_a", "\\", "'; --"],
+)
+def test_matching_ids_are_the_search_s_members(network, text):
+    """The bitmaps' plain statement (`search.matching_ids`) finds the members the
+    queryset finds, LIKE's wildcards and escapes taken as letters."""
+    MemberFactory(name="100% Lan_ding \\ City")
+    expected = set(Member.objects.search(text).values_list("pk", flat=True))
+
+    assert set(search.matching_ids("default", fold(text))) == expected
+
+
 def test_search_ignores_accents_and_case():
     MemberFactory(name="Cao Lãnh")
 
