@@ -142,6 +142,12 @@ def test_map_draws_an_inland_city_above_the_country_outlines(page, members, path
     page.route("**/countries-110m.json", lambda route: held.append(route))
     page.goto(path)
     page.locator(marker).first.wait_for()
+    # The held request reaches the handler when Playwright next dispatches its events,
+    # which may come after the marker (a loaded machine): wait for it, for up to 10 s.
+    for _ in range(200):
+        if held:
+            break
+        page.wait_for_timeout(50)
     held.pop().continue_()
     page.locator('.map[data-loaded="1"]').wait_for()
     # Nakuru, inland Kenya: the marker nearest to it on screen is its own.
