@@ -6,10 +6,12 @@ import datetime as dt
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from gnlc.admissions.models import AwardWin
 from gnlc.cities.enums import EventKind, Status
 from gnlc.cities.models import Cohort, Member, MembershipEvent, NetworkTotal, Region
+from gnlc.core.cache import cached
 
 
 def network_stats(as_of: dt.date | None = None) -> dict:
@@ -102,27 +104,6 @@ def cohort_summary(cohort: Cohort) -> dict:
     }
 
 
-def growth_by_region() -> list[dict]:
-    """Active members per region at the end of each cohort's effective date: the series
-    behind the growth chart."""
-    regions = list(Region.objects.all())
-    rows = []
-    for cohort in Cohort.objects.all():
-        per_region = dict(
-            Member.objects.active_on(cohort.effective_on)
-            .values_list("country__region")
-            .annotate(n=Count("pk"))
-        )
-        rows.append(
-            {
-                "year": cohort.year,
-                "as_of": cohort.effective_on,
-                "regions": {r.slug: per_region.get(r.slug, 0) for r in regions},
-            }
-        )
-    return rows
-
-
 def cohort_completeness() -> list[dict]:
     """Per cohort, the members and countries we hold (admitted in it, whatever their
     status since) next to the figures its announcement stated, where it stated them:
@@ -200,8 +181,18 @@ def history(as_of: dt.date | None = None) -> list[dict]:
     cohort's new members and countries, the countries joining for the first time, and
     the departures (members withdrawn) since the previous announcement. Every figure is
     the as-of query of the same date (`cohort_summary`, `region_counts`), so it equals
-    the directory and the API for that day. A few queries per cohort."""
+    the directory and the API for that day.
 
+    A few queries per cohort, each over every member: about 80 ms for the real network
+    and 7 s at 100,000 members, for figures that change only with the data. So the rows
+    are cached per data revision (`gnlc.core.cache.cached`: never stale), date and
+    language (the regions' names are translated): the statistics page, its CSV files
+    and the API's `stats/history` share them."""
+    parts = ["stats-history", as_of.isoformat() if as_of else None, get_language()]
+    return cached(parts, lambda: _history(as_of))
+
+
+def _history(as_of: dt.date | None) -> list[dict]:
     rows = []
     previous = None
     for cohort in Cohort.objects.all():

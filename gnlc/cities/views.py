@@ -28,7 +28,6 @@ from gnlc.cities.stats import (
     cohort_completeness,
     cohort_not_known,
     departures,
-    growth_by_region,
     history,
     latest_announced,
     network_stats,
@@ -371,13 +370,23 @@ def _as_of_form(request):
     return form, (form.filters.get("as_of") if form.is_valid() else None)
 
 
-def _growth(as_of):
-    """The growth series up to `as_of`, as rows and as Chart.js data."""
+def _growth(history_rows):
+    """The growth series (active members per region as of each announcement) of
+    `history`'s rows, as rows and as Chart.js data."""
     regions = list(Region.objects.all())
-    rows = [row for row in growth_by_region() if as_of is None or row["as_of"] <= as_of]
-    for row in rows:
-        row["counts"] = [row["regions"][r.slug] for r in regions]
-        row["total"] = sum(row["counts"])
+    rows = []
+    for found in history_rows:
+        by_region = {row["slug"]: row["members"] for row in found["regions"]}
+        counts = [by_region.get(r.slug, 0) for r in regions]
+        rows.append(
+            {
+                "year": found["year"],
+                "as_of": found["as_of"],
+                "regions": dict(zip([r.slug for r in regions], counts, strict=True)),
+                "counts": counts,
+                "total": sum(counts),
+            }
+        )
     chart = {
         "labels": [str(row["year"]) for row in rows],
         "datasets": [
@@ -393,8 +402,8 @@ def statistics(request):
     form, as_of = _as_of_form(request)
     if not form.is_valid():
         return render(request, "cities/statistics.html", {"form": form}, status=400)
-    regions, growth, chart = _growth(as_of)
     rows = history(as_of)
+    regions, growth, chart = _growth(rows)
     completeness = cohort_completeness()
     return render(
         request,
@@ -618,7 +627,7 @@ def statistics_csv(request):
         return HttpResponse(
             form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8"
         )
-    regions, growth, _chart = _growth(as_of)
+    regions, growth, _chart = _growth(history(as_of))
     lines = [
         ["year", "as_of", *[r.slug for r in regions], "total"],
         *([row["year"], row["as_of"].isoformat(), *row["counts"], row["total"]] for row in growth),

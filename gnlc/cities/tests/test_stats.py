@@ -2,9 +2,10 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from gnlc.cities.enums import EventKind
-from gnlc.cities.models import Member
+from gnlc.cities.models import Cohort, Member
 from gnlc.cities.stats import departures, history
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
 
@@ -63,6 +64,30 @@ def test_history_figures_equal_the_as_of_queries(network):
 
 def test_history_stops_at_as_of(network):
     assert [row["year"] for row in history(dt.date(2021, 1, 1))] == [2019, 2020]
+
+
+def test_history_is_kept_until_the_data_change(network, django_assert_num_queries):
+    first = history()
+    with django_assert_num_queries(1):  # the data revision, which keys the rows
+        assert history() == first
+
+    MemberFactory(name="Jena", country_id="DE", cohort=Cohort.objects.get(year=2022))
+
+    latest = history()[-1]
+    assert (latest["members"], latest["new_members"]) == (
+        first[-1]["members"] + 1,
+        first[-1]["new_members"] + 1,
+    )
+
+
+def test_history_names_the_regions_in_the_active_language(network):
+    def africa(rows):
+        return next(r["name"] for r in rows[0]["regions"] if r["slug"] == "africa")
+
+    assert africa(history()) == "Africa"
+    with translation.override("fr"):
+        assert africa(history()) == "Afrique"
+    assert africa(history(dt.date(2021, 1, 1))) == "Africa"
 
 
 def test_departures_lists_withdrawals_by_date(network):

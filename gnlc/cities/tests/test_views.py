@@ -701,11 +701,12 @@ QUERIES = {
     "country": 3,
     "region": 4,
     "map": 1,
-    # Grows with cohorts (one query per announcement), not with members; +1: the award's
-    # winners (gnlc/admissions, one query); +3: the members whose cohort is not known,
-    # the network's last published total and the list of them (each published total
-    # adds one more: what the data hold on its day; none here).
-    "statistics": 25,
+    # Grows with cohorts (the history's queries per announcement, once: the growth
+    # series is read from its rows, and the rows are cached per data revision), not with
+    # members; +1: the award's winners (gnlc/admissions, one query); +3: the members
+    # whose cohort is not known, the network's last published total and the list of them
+    # (each published total adds one more: what the data hold on its day; none here).
+    "statistics": 23,
     # +2: the members whose cohort is not known, the network's published totals.
     "open-data": 5,
 }
