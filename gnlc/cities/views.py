@@ -96,14 +96,15 @@ class SelectedIds:
 
 
 class CachedPage:
-    """The rows of one cached directory page, for a Paginator: its count is the cached
-    count, and the page's slice is its members read by id (the only rows read), from
-    `rows` when given (by id alone: the filters chose the ids). Any other slice is read
-    from the queryset, as asked."""
+    """The rows of one cached directory page, for a Paginator, as `PageRows` reads them
+    on the directory's date: its count is the cached count, and the page's slice is its
+    members read by id (the only rows read). Any other slice (a Paginator asks only for
+    the cached page's) has its ids read from `directory` (`Directory.page_ids`), then
+    its rows the same way: every slice gives the same rows."""
 
-    def __init__(self, queryset, found: dict, rows=None):
-        self.queryset, self.found = queryset, found
-        self.rows = queryset if rows is None else rows
+    def __init__(self, directory, found: dict):
+        self.directory, self.found = directory, found
+        self.rows = PageRows(directory.filters.get("as_of"))
 
     def count(self) -> int:
         return self.found["count"]
@@ -111,21 +112,25 @@ class CachedPage:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, item):
+    def __getitem__(self, item: slice) -> list[dict]:
         start = (self.found["number"] - 1) * PAGE_SIZE
-        if not isinstance(item, slice) or (item.start or 0) != start:
-            return self.queryset[item]
-        by_id = self.rows.in_bulk(self.found["ids"])
-        return [by_id[pk] for pk in self.found["ids"] if pk in by_id]
+        if (item.start or 0) == start:
+            ids = self.found["ids"]
+        else:
+            ids = self.directory.page_ids(item.start or 0, item.stop)
+        by_id = self.rows.in_bulk(ids)
+        return [by_id[pk] for pk in ids if pk in by_id]
 
 
 class PageRows:
-    """The members of a cached directory page with what their rows show
-    (cities_tags.member_items), read by id alone: the filters already chose the ids (a
+    """The members of a directory page as dicts of what their rows show (FIELDS, read by
+    cities_tags.member_items), read by id alone: the filters already chose the ids (a
     search's match, read again, cost as much as the rows). One statement compiled once
     per page size, as the API's page (`MemberQuerySet.rows_by_id`): Django building the
-    query cost more than the database's answer. Each row is a Member with those fields
-    (the others deferred), its country named, and its status on the directory's date."""
+    query cost more than the database's answer. Plain values, as the API's
+    `member_summaries` reads them: a row is written once, so no Member is built for it.
+    `status_on` is the member's status on the directory's date, `country__name` its
+    country's English name."""
 
     FIELDS = (
         "name",
@@ -133,7 +138,6 @@ class PageRows:
         "local_name_lang",
         "slug",
         "subdivision",
-        "status",
         "cohort_id",
         "country_id",
         "country__name",
@@ -143,28 +147,10 @@ class PageRows:
     def __init__(self, as_of=None):
         self.as_of = as_of
 
-    def in_bulk(self, ids) -> dict:
+    def in_bulk(self, ids) -> dict[int, dict]:
+        """{pk: the member's row} for `ids`."""
         rows = Member.objects.rows_by_id(ids, fields=self.FIELDS, as_of=self.as_of)
-        return {row["pk"]: _member(row) for row in rows}
-
-
-# The attributes of Member and Country a PageRows row sets, in their fields' order (as
-# Model.from_db takes them).
-_MEMBER_FIELDS = [
-    f.attname
-    for f in Member._meta.concrete_fields
-    if f.attname == "id" or f.attname in PageRows.FIELDS
-]
-_COUNTRY_FIELDS = ["iso2", "name"]
-
-
-def _member(row: dict) -> Member:
-    values = [row["pk"] if name == "id" else row[name] for name in _MEMBER_FIELDS]
-    member = Member.from_db(None, _MEMBER_FIELDS, values)
-    country = [row["country_id"], row["country__name"]]
-    member.country = Country.from_db(None, _COUNTRY_FIELDS, country)
-    member.status_on = row["status_on"]
-    return member
+        return {row["pk"]: row for row in rows}
 
 
 def _facets(form, facets=None):
@@ -205,9 +191,8 @@ def directory(request):
     context = {}
     if form.is_valid():
         found = _directory_page(form, request.GET.get("page"))
-        rows = CachedPage(form.queryset(), found, PageRows(form.filters.get("as_of")))
         context.update(
-            page=Paginator(rows, PAGE_SIZE).get_page(found["number"]),
+            page=Paginator(CachedPage(form.directory, found), PAGE_SIZE).get_page(found["number"]),
             facets=_facets(form, found["facets"]),
             cohort=_single_cohort(form),
         )

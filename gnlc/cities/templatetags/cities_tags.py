@@ -138,38 +138,39 @@ _PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 @register.simple_tag
-def member_items(members):
-    """The <li> rows of the directory's members (cities/partials/directory_results.html):
-    the name linking to the member's page, its local name, country, subdivision, cohort
-    year and, unless active on the directory's date, a badge. Built here in one pass, as
-    `facet_items` is, rather than by the template engine per row (fifty rows of a dozen
-    tags each were half the page's rendering); the member's address is reversed once and
-    completed with each slug. The markup is the one the template wrote, byte for byte."""
+def member_items(rows):
+    """The <li> rows of the directory's members (cities/partials/directory_results.html),
+    from `rows`: dicts of `cities.views.PageRows.FIELDS`, as the page reads them. Each
+    shows the name linking to the member's page, its local name, country, subdivision,
+    cohort year and, unless active on the directory's date, a badge. Built here in one
+    pass, as `facet_items` is, rather than by the template engine per row (fifty rows of
+    a dozen tags each were half the page's rendering); the member's address is reversed
+    once and completed with each slug (a slug the URL's converter would not take is
+    reversed alone, as Member.get_absolute_url does). The markup is the one the template
+    wrote, byte for byte."""
     language = get_language()
     before, _, after = reverse("cities:member", args=["slug"]).rpartition("slug")
     joined = gettext("joined %(year)s")
     items = []
-    for member in members:
-        slug = member.slug
-        href = (
-            f"{before}{slug}{after}" if _PLAIN_SLUG.fullmatch(slug) else member.get_absolute_url()
-        )
+    for row in rows:
+        slug = row["slug"]
+        plain = _PLAIN_SLUG.fullmatch(slug)
+        href = f"{before}{slug}{after}" if plain else reverse("cities:member", args=[slug])
         local = ""
-        if member.local_name:
-            lang = member.local_name_lang
+        if row["local_name"]:
+            lang = row["local_name_lang"]
             lang = f' lang="{_html(lang)}"' if lang else ""
-            local = f' <span class="local-name"><bdi{lang}>{_html(member.local_name)}</bdi></span>'
-        country = member.country
-        where = _html(country_name(country.iso2, country.name, language))
-        if member.subdivision:
-            where += f" · {_html(member.subdivision)}"
-        cohort = f" · {joined % {'year': member.cohort_id}}" if member.cohort_id else ""
+            local = f' <span class="local-name"><bdi{lang}>{_html(row["local_name"])}</bdi></span>'
+        where = _html(country_name(row["country_id"], row["country__name"], language))
+        if row["subdivision"]:
+            where += f" · {_html(row['subdivision'])}"
+        cohort = f" · {joined % {'year': row['cohort_id']}}" if row["cohort_id"] else ""
         badge = ""
-        if member.status_on != "active":
+        if row["status_on"] != "active":
             # The status on the directory's date, as the badge's class: not today's.
-            status, label = _html(member.status_on), _html(Status(member.status_on).label)
+            status, label = _html(row["status_on"]), _html(Status(row["status_on"]).label)
             badge = f'<span class="badge badge--{status}">{label}</span>'
-        name = _html(member.name)
+        name = _html(row["name"])
         name = f'<a class="member-list__name" href="{_html(href)}"><bdi>{name}</bdi></a>'
         items.append(
             '\n        <li class="member-list__item">\n'
