@@ -422,7 +422,8 @@ def current() -> MemberBitmaps | None:
     queries answer; another build is tried `RETRY_AFTER` seconds later).
 
     In the inline mode (the test suite's) the first request that finds none builds
-    them, as every request did before the background mode."""
+    them (`_store`, the same work as the background build's, under `_lock`), as every
+    request did before the background mode."""
     mode = settings.GNLC_MEMBER_BITMAPS
     if mode == "off" or bypassing():
         return None
@@ -434,17 +435,34 @@ def current() -> MemberBitmaps | None:
         return found[2]
     if mode == "inline":
         with _lock:  # one build per process, whichever thread asks first
-            found = _held.get("members")
-            if found is None or found[0] != key or found[1] <= time.monotonic():
-                _held.clear()  # the previous revision's, before the new one takes memory
-                built = MemberBitmaps()
-                found = (key, time.monotonic() + TIMEOUT, built)
-                _held["members"] = found
-        return found[2]
+            return _store(key)
     _start(day)
     if found is not None and found[0] == key and now < found[1] + GRACE:
         return found[2]  # expired, of the same revision: see above
     return None
+
+
+def _store(key: str) -> MemberBitmaps:
+    """The bitmaps held for `key`, built and held now unless they are there and have not
+    expired: the work of a build, in either mode. Bitmaps of another key (a previous
+    revision or day) are dropped before the build, their memory before the new ones';
+    expired ones of `key` stay until the new ones replace them (the background mode's
+    requests use them meanwhile, within `GRACE`; the inline mode's never use expired
+    ones). A failure is raised, the held bitmaps left as they are. One caller at a
+    time: the inline mode holds `_lock`, and the background mode runs one build at a
+    time (`_start`), without the lock, which requests must not wait for."""
+    found = _held.get("members")
+    if found is not None and found[0] == key and found[1] > time.monotonic():
+        return found[2]
+    if found is not None and found[0] != key:
+        _held.pop("members", None)
+    began = time.perf_counter()
+    built = MemberBitmaps()
+    _held["members"] = (key, time.monotonic() + TIMEOUT, built)
+    logger.info(
+        "members' bitmaps built: %d members in %.1f s", built.size, time.perf_counter() - began
+    )
+    return built
 
 
 def _start(day: str) -> None:
@@ -474,18 +492,7 @@ def _build(day: str) -> None:
     with the queries."""
     global _failed_at
     try:
-        key = _key(day)
-        found = _held.get("members")
-        if found is not None and found[0] == key and found[1] > time.monotonic():
-            return  # built meanwhile, by the build before this one
-        if found is not None and found[0] != key:
-            _held.pop("members", None)  # useless now: its memory, before the new one's
-        began = time.perf_counter()
-        built = MemberBitmaps()
-        _held["members"] = (key, time.monotonic() + TIMEOUT, built)
-        logger.info(
-            "members' bitmaps built: %d members in %.1f s", built.size, time.perf_counter() - began
-        )
+        _store(_key(day))
     except Exception:
         _failed_at = time.monotonic()
         found = _held.get("members")

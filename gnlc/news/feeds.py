@@ -56,9 +56,42 @@ class NewsFeed(Feed):
         return [str(region.label) for region in item.regions.all()]
 
 
-class RegionNewsFeed(NewsFeed):
-    def get_object(self, request, region):
-        return get_object_or_404(Region, slug=region)
+class FilteredNewsFeed(NewsFeed):
+    """The published posts of one thing with a slug (a region, a thematic cluster): what
+    the news list shows filtered by it. A subclass names `param`, the URL's keyword and
+    the list's query parameter (its feed's URL is named "news:<param>-feed"), and gives
+    `find` (the thing of a slug, or a 404), `filtered` (the posts of the thing) and
+    `title`."""
+
+    param = ""
+
+    def get_object(self, request, **kwargs):
+        return self.find(kwargs[self.param])
+
+    def find(self, slug):
+        raise NotImplementedError
+
+    def filtered(self, posts, obj):
+        raise NotImplementedError
+
+    def link(self, obj=None):
+        return reverse("news:list") + f"?{self.param}={obj.slug}"
+
+    def feed_url(self, obj=None):
+        return reverse(f"news:{self.param}-feed", args=[obj.slug])
+
+    def items(self, obj=None):
+        return self.filtered(self.posts(), obj)[:FEED_SIZE]
+
+
+class RegionNewsFeed(FilteredNewsFeed):
+    param = "region"
+
+    def find(self, slug):
+        return get_object_or_404(Region, slug=slug)
+
+    def filtered(self, posts, region):
+        return posts.in_region(region)
 
     def title(self, obj=None):
         return _("News of the %(network)s: %(region)s") % {
@@ -66,33 +99,20 @@ class RegionNewsFeed(NewsFeed):
             "region": obj.label,
         }
 
-    def link(self, obj=None):
-        return reverse("news:list") + f"?region={obj.slug}"
 
-    def feed_url(self, obj=None):
-        return reverse("news:region-feed", args=[obj.slug])
-
-    def items(self, obj=None):
-        return self.posts().in_region(obj)[:FEED_SIZE]
-
-
-class ClusterNewsFeed(NewsFeed):
+class ClusterNewsFeed(FilteredNewsFeed):
     """The published posts tagged with one thematic cluster (what its public page lists)."""
 
-    def get_object(self, request, cluster):
-        return cluster_or_404(cluster)
+    param = "cluster"
+
+    def find(self, slug):
+        return cluster_or_404(slug)
+
+    def filtered(self, posts, cluster):
+        return posts.in_cluster(cluster.slug)
 
     def title(self, obj=None):
         return _("News of the %(network)s: the %(cluster)s cluster") % {
             "network": network_name(),
             "cluster": obj.name,
         }
-
-    def link(self, obj=None):
-        return reverse("news:list") + f"?cluster={obj.slug}"
-
-    def feed_url(self, obj=None):
-        return reverse("news:cluster-feed", args=[obj.slug])
-
-    def items(self, obj=None):
-        return self.posts().in_cluster(obj.slug)[:FEED_SIZE]
