@@ -200,6 +200,23 @@ def test_set_bits_ranks_equal_a_plain_enumeration(seed):
         assert bitmaps.set_bits_descending(bits, skip, count) == reverse[skip : skip + count]
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_positions_and_a_search_s_bits_equal_a_plain_enumeration(same_names, seed):
+    built = bitmaps.MemberBitmaps()
+    rng = random.Random(seed)
+    bits = sum(1 << i for i in range(built.size) if rng.random() < 0.4)
+    chosen = rng.sample(list(built.ids), len(built.ids) // 2)
+    # No member has id 0, nor one past the largest: no bit, as for a member not on record.
+    not_on_record = [0, max(built.ids) + 1, max(built.ids) + 1000]
+
+    assert built.positions(bits).tolist() == naive(bits)
+    assert built.positions(0).tolist() == []
+    assert built.matching(chosen + not_on_record) == sum(
+        1 << list(built.ids).index(pk) for pk in chosen
+    )
+    assert built.matching([]) == 0
+
+
 @pytest.mark.parametrize("how_many", [1, 3])
 def test_api_filter_costs_three_queries_once_the_bitmaps_are_built(
     client, django_assert_num_queries, how_many
