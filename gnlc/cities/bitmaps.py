@@ -311,7 +311,7 @@ class MemberBitmaps:
         10,000 and 50,000 of 1,000,000 members cost 0.3, 0.7 and 2.3 ms so, where a
         Python tally of each member cost 0.4, 6.5 and 28, and an AND and a count per
         value 5, 11 and 11 (`bench/README.md`)."""
-        positions = self.positions(among)
+        positions = None  # read once, for the first coded facet
         counts = {}
         for name in names:
             if name == "cluster":
@@ -322,6 +322,8 @@ class MemberBitmaps:
                     if count
                 }
                 continue
+            if positions is None:
+                positions = self.positions(among)
             if name == "region":
                 values, codes = self.regions, self.region_of[self.codes_np["country"][positions]]
             else:
