@@ -356,6 +356,9 @@ def main() -> int:
     if not args.postgres:
         datasette_bin()
     env = build_database(args.members, reuse=args.reuse, database_url=args.postgres)
+    from gnlc.cities.models import Member  # Django is set up now
+
+    members = Member.objects.count()  # with --reuse, whatever --members says
     database = OUT / "gnlc.sqlite3"
     asked = questions(args.filters, args.searches)
     filters = [q for q in asked if q[0] == "filter"]
@@ -427,7 +430,7 @@ def main() -> int:
         + ": one process, no result cache"
     )
     print(
-        f"\n{args.members:,} members, {args.users} concurrent clients, on {HOST}. gnlc:"
+        f"\n{members:,} members, {args.users} concurrent clients, on {HOST}. gnlc:"
         f" gunicorn {args.workers} worker(s) x {args.threads} threads. {version}."
     )
     errors = 0
