@@ -14,9 +14,10 @@ adds them up faster than an AND per country; with a cluster filter, each facet i
 counted from the selected members' codes (`_counts_all`: their positions, then a count
 per value, in numpy), the clusters' by an AND per cluster.
 
-A name search is one more mask: the ids the trigram index matches (one query, as
-`MemberQuerySet.search` asks it) made into bits (`matching`, in numpy); the count is
-then a count of bits, and the facets are counted as under a cluster filter.
+A name search is one more mask: the ids the trigram index matches (one plain statement,
+`search.matching_ids`: the members `MemberQuerySet.search` finds) made into bits
+(`matching`, in numpy); the count is then a count of bits, and the facets are counted
+as under a cluster filter.
 
 Built once per process and data revision (one query for the members in name order, one
 for the clusters and one for their stays, besides the countries' and regions' names),
@@ -208,7 +209,7 @@ class MemberBitmaps:
         for i, pk in enumerate(self.ids):
             self.position_of[pk] = i
         # The same arrays seen by numpy (no copy), for work over many members at once: a
-        # search's ids made bits, and the facets of many members counted (`_tallied`).
+        # search's ids made bits, and the facets of many members counted (`_counts_all`).
         self.codes_np = {name: np.frombuffer(self.codes[name], dtype="H") for name in self.CODED}
         self.position_of_np = np.frombuffer(self.position_of, dtype="i")
         # Each country's region, as an index into `regions`, by the country's code.

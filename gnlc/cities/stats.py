@@ -6,11 +6,17 @@ import datetime as dt
 
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from gnlc.admissions.models import AwardWin
 from gnlc.cities.enums import EventKind, Status
-from gnlc.cities.models import Cohort, Member, MembershipEvent, NetworkTotal, Region
+from gnlc.cities.models import (
+    REGION_LABELS,
+    Cohort,
+    Member,
+    MembershipEvent,
+    NetworkTotal,
+    Region,
+)
 from gnlc.core.cache import cached
 
 
@@ -185,11 +191,15 @@ def history(as_of: dt.date | None = None) -> list[dict]:
 
     A few queries per cohort, each over every member: about 80 ms for the real network
     and 7 s at 100,000 members, for figures that change only with the data. So the rows
-    are cached per data revision (`gnlc.core.cache.cached`: never stale), date and
-    language (the regions' names are translated): the statistics page, its CSV files
-    and the API's `stats/history` share them."""
-    parts = ["stats-history", as_of.isoformat() if as_of else None, get_language()]
-    return cached(parts, lambda: _history(as_of))
+    are cached per data revision (`gnlc.core.cache.cached`: never stale) and date, in
+    whichever language computed them, and the regions are named in the active one as
+    they are read: the statistics page, its CSV files and the API's `stats/history`
+    share them, in every language."""
+    rows = cached(["stats-history", as_of.isoformat() if as_of else None], lambda: _history(as_of))
+    for row in rows:  # a copy: the cache gives each read its own
+        for region in row["regions"]:
+            region["name"] = str(REGION_LABELS.get(region["slug"], region["name"]))
+    return rows
 
 
 def _history(as_of: dt.date | None) -> list[dict]:

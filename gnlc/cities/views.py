@@ -364,19 +364,13 @@ def _growth(history_rows):
         by_region = {row["slug"]: row["members"] for row in found["regions"]}
         counts = [by_region.get(r.slug, 0) for r in regions]
         rows.append(
-            {
-                "year": found["year"],
-                "as_of": found["as_of"],
-                "regions": dict(zip([r.slug for r in regions], counts, strict=True)),
-                "counts": counts,
-                "total": sum(counts),
-            }
+            {"year": found["year"], "as_of": found["as_of"], "counts": counts, "total": sum(counts)}
         )
     chart = {
         "labels": [str(row["year"]) for row in rows],
         "datasets": [
-            {"label": str(region.label), "data": [row["regions"][region.slug] for row in rows]}
-            for region in regions
+            {"label": str(region.label), "data": [row["counts"][i] for row in rows]}
+            for i, region in enumerate(regions)
         ],
     }
     return regions, rows, chart
