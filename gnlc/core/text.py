@@ -1,6 +1,7 @@
 """Text helpers shared by apps."""
 
 import functools
+import gc
 import re
 import unicodedata
 
@@ -29,7 +30,15 @@ def _collator():
     # Imported late: building pyuca's table takes a moment and most requests never sort.
     from pyuca import Collator  # noqa: PLC0415
 
-    return Collator()
+    collator = Collator()
+    # Its table is some 110,000 Python objects (a trie of lists) kept as long as the
+    # process: frozen out of the garbage collector's reach, every full collection (which
+    # stops all of a worker's threads) would otherwise scan them again: 85 ms each at
+    # 100,000 members, 10 ms once frozen (bench/README.md). Whatever else is alive at
+    # that moment (once per process) is frozen with it: still freed when no longer
+    # referenced, only a reference cycle that becomes garbage later would be kept.
+    gc.freeze()
+    return collator
 
 
 # Spanish sorts ñ as a letter between n and o: "n" followed by a character whose primary

@@ -1,11 +1,13 @@
 """The interface in each language: the language and direction of the pages, a translated
 string on each, and the collation that sorts names the way each language does."""
 
+import gc
+
 import pytest
 from django.utils import translation
 
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
-from gnlc.core.text import sort_key
+from gnlc.core.text import _collator, sort_key
 from gnlc.news.tests.conftest import compile_catalogues
 
 LANGUAGES = [("en", "ltr"), ("fr", "ltr"), ("es", "ltr"), ("ar", "rtl")]
@@ -28,6 +30,15 @@ def translated(message: str, language: str) -> str:
 )
 def test_sort_key_orders_names_in_the_language(language, words, expected):
     assert sorted(words, key=lambda word: sort_key(word, language)) == expected
+
+
+def test_the_collator_s_table_is_out_of_the_garbage_collector_s_scans():
+    # Every full collection stops a worker's threads while it scans what it tracks; the
+    # collator's table lives as long as the process and is frozen out of those scans.
+    sort_key("Égypte")
+    root = _collator().table.root
+    assert gc.is_tracked(root)
+    assert not any(obj is root for obj in gc.get_objects())
 
 
 def test_sort_key_defaults_to_the_active_language():
