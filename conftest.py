@@ -133,12 +133,13 @@ def page(live_server, _no_stray_connections):
 def _empty_cache():
     """Each test starts with an empty cache: the data revision restarts with each test's
     rolled-back database, so a value cached by one test must not answer another."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     from gnlc.cities import bitmaps
     from gnlc.core.cache import forget_memoised
 
     cache.clear()
+    caches["template_fragments"].clear()  # keyed on language and user, not on the data
     forget_memoised()
     bitmaps.forget()
 

@@ -236,6 +236,17 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         }
     }
+# Fragments of pages that are the same for every request with the same keys (the site
+# header's links, the footer: partials/site_header.html, base.html's {% cache %}): in
+# each process's memory whatever the default cache, since a trip to Redis would cost
+# about what drawing them costs. Not kept with DEBUG, so that an edited template shows.
+CACHES["template_fragments"] = {
+    "BACKEND": "django.core.cache.backends."
+    + ("dummy.DummyCache" if DEBUG else "locmem.LocMemCache"),
+    "LOCATION": "template-fragments",
+    # A header per address and language at most (member pages): a few megabytes.
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
 
 # The directory's members as bitmaps in each process (gnlc/cities/bitmaps.py), made
 # again after every change: "background" builds them in a thread of their own while

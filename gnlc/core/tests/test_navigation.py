@@ -3,6 +3,9 @@
 from html.parser import HTMLParser
 
 import pytest
+from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.utils import make_template_fragment_key
 
 from gnlc.cities.tests.factories import MemberFactory
 
@@ -115,3 +118,43 @@ def test_header_account_menu_holds_the_secretariats_queues_for_it_only(client, p
     assert [link for link in links if link in queues] == (
         queues if persona == "secretariat" else []
     )
+
+
+@pytest.mark.django_db
+def test_header_kept_for_an_address_a_language_and_a_user_is_never_another_s(
+    client, personas, reference_data
+):
+    # The header's links and the footer are kept in each process (settings'
+    # "template_fragments"): asked in turn by addresses, languages and users, every page
+    # has the header it would have drawn.
+    visits = [
+        (None, "/members/"),
+        (None, "/map/"),  # another address: Map current, not Directory
+        (None, "/fr/map/"),  # another language
+        ("juror", "/map/"),  # logged in: Admissions, not Calls
+        ("coordinator", "/map/"),  # who may see the reports: their link too
+        (None, "/members/"),
+    ]
+
+    def headers():
+        found = []
+        for persona, path in visits:
+            client.logout()
+            if persona:
+                client.force_login(personas[persona])
+            response = client.get(path)
+            found.append((header_links(response), response.content.count(b"site-footer")))
+        return found
+
+    kept = headers()
+    footer = caches["template_fragments"].get(make_template_fragment_key("site-footer", ["fr"]))
+    caches["template_fragments"] = DummyCache("", {})
+    try:
+        drawn = headers()
+    finally:
+        del caches["template_fragments"]
+
+    assert kept == drawn
+    # Each visit's header differs from the one before it: a key missing a part fails.
+    assert all(kept[at][0] != kept[at + 1][0] for at in range(4))
+    assert "/fr/" in footer  # kept indeed: the French footer, with its addresses
