@@ -69,6 +69,13 @@ def _html(text) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
+def _escaped(text: str) -> str:
+    # html.escape for what recurs on every page (a facet's values, labels and counts):
+    # a look-up instead of five replacements, some eight hundred times a page.
+    return html.escape(text)
+
+
+@functools.lru_cache(maxsize=4096)
 def _quoted(text: str) -> str:
     # A facet's values (country codes, years, slugs) recur on every page.
     return quote_plus(text)
@@ -119,14 +126,16 @@ def facet_items(context, name, rows, path=None):
     items = []
     for row in rows:
         value = str(row["value"])
+        label = row["label"]
+        label = label.__html__() if hasattr(label, "__html__") else _escaped(str(label))
         if row.get("selected"):
-            current, label = ' aria-current="true"', selected + _html(row["label"])
+            current, label = ' aria-current="true"', selected + label
         else:
-            current, label = "", _html(row["label"])
-        count = _html(number(row["count"]))
+            current = ""
+        count = _escaped(str(number(row["count"])))
         items.append(
             f'<li><a class="facet__link" href="{links.href(value)}"{current} data-facet="{facet}"'
-            f' data-value="{html.escape(value)}"><span class="facet__label">{label}</span>'
+            f' data-value="{_escaped(value)}"><span class="facet__label">{label}</span>'
             f' <span class="facet__count">{count}</span></a></li>'
         )
     # Safe: every value above is escaped.
