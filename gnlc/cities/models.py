@@ -26,6 +26,7 @@ from gnlc.cities.enums import (
 from gnlc.cities.mail import send_suggestion_outcome
 from gnlc.cities.names import country_name
 from gnlc.cities.querysets import MemberQuerySet, MembershipEventQuerySet
+from gnlc.core.cache import memoised
 from gnlc.core.models import Revision, user_or_null
 from gnlc.core.text import fold
 
@@ -115,6 +116,14 @@ class Cohort(models.Model):
     @property
     def effective_on(self) -> dt.date:
         return self.announced_on or dt.date(self.year, 12, 31)
+
+    @classmethod
+    def by_year(cls) -> dict[int, "Cohort"]:
+        """{year: cohort} of every cohort, kept in the process for the data revision (a
+        change to a cohort bumps it: `cache.memoised`), so that a page naming one (the
+        directory's announcement line) reads it without a query. To read, not to change:
+        every request of the process shares them."""
+        return memoised(["cohorts"], lambda: {cohort.year: cohort for cohort in cls.objects.all()})
 
     def get_absolute_url(self):
         return reverse("cities:directory") + f"?cohort={self.year}"

@@ -208,7 +208,7 @@ def _single_cohort(form):
     years = form.filters.get("cohort", [])
     if len(years) != 1 or years[0] == COHORT_NOT_KNOWN:
         return None
-    return Cohort.objects.filter(year=int(years[0])).first()
+    return Cohort.by_year().get(int(years[0]))
 
 
 @require_GET

@@ -86,6 +86,18 @@ def test_directory_of_one_cohort_links_its_announcement(client, cohort):
     assert f'<a href="{ANNOUNCEMENT}" rel="noopener nofollow">The announcement</a>' in text
 
 
+def test_directory_of_one_cohort_follows_a_change_to_its_announcement(client, cohort):
+    # The cohorts are kept in the process per data revision: a change bumps it.
+    MemberFactory(name="Nakuru", cohort=cohort)
+    url = reverse("cities:directory") + "?cohort=2022"
+    assert "announced on 2 September 2022" in page_text(client.get(url))
+
+    cohort.announced_on = dt.date(2022, 9, 9)
+    cohort.save()
+
+    assert "announced on 9 September 2022" in page_text(client.get(url))
+
+
 def test_directory_of_a_cohort_without_announcement_says_so(client):
     MemberFactory(name="Nakuru", cohort=CohortFactory(year=2017, announced_on=None))
 
