@@ -32,11 +32,11 @@ def _collator():
 
     collator = Collator()
     # Its table is some 110,000 Python objects (a trie of lists) kept as long as the
-    # process: frozen out of the garbage collector's reach, every full collection (which
-    # stops all of a worker's threads) would otherwise scan them again: 85 ms each at
-    # 100,000 members, 10 ms once frozen (bench/README.md). Whatever else is alive at
-    # that moment (once per process) is frozen with it: still freed when no longer
-    # referenced, only a reference cycle that becomes garbage later would be kept.
+    # process. Frozen out of the garbage collector's reach: otherwise every full
+    # collection, which stops all of a worker's threads, scans them again (80-90 ms
+    # each; 4 ms once frozen: bench/README.md). Whatever else is alive at that moment
+    # (once per process) is frozen with it: still freed when no longer referenced; only
+    # a reference cycle that becomes garbage later would be kept.
     gc.freeze()
     return collator
 
