@@ -5,6 +5,7 @@ import logging
 import socket
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 
 
@@ -17,12 +18,15 @@ def closed_port() -> int:
 
 @pytest.fixture
 def redis_down():
+    # As the settings make them: only the default cache is Redis (the fragments are
+    # kept in each process).
     caches = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
+        },
     }
     with override_settings(
         CACHES=caches, GNLC_RATE_LIMIT_API=(100, 60), GNLC_RATE_LIMIT_SEARCH=(100, 60)

@@ -5,6 +5,7 @@ import logging
 import re
 
 import pytest
+from django.conf import settings
 from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
 from django.test import override_settings
@@ -71,11 +72,12 @@ def test_readyz_unavailable_when_a_migration_is_not_applied(client, caplog):
 @pytest.mark.django_db
 def test_readyz_unavailable_when_the_cache_server_is_down(client, caplog):
     caches = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
+        },
     }
     with override_settings(CACHES=caches), caplog.at_level(logging.ERROR):
         response = client.get("/readyz")

@@ -4,6 +4,7 @@ the cache and sessions of several app servers sharing one Redis."""
 import socket
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.backends.cached_db import SessionStore
 from django.core.cache.backends.redis import RedisCache
 from django.test import override_settings
@@ -71,7 +72,11 @@ def test_member_change_on_one_app_server_is_seen_by_another_sharing_redis(member
 @pytest.mark.django_db
 def test_api_members_list_is_served_through_redis(client, member, redis_url):
     caches = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+        },
     }
     with override_settings(CACHES=caches):
         first = client.get("/api/v1/members")
@@ -86,7 +91,11 @@ def test_api_members_list_is_served_through_redis(client, member, redis_url):
 @pytest.mark.django_db
 def test_session_of_one_app_server_is_read_by_another(client, redis_url):
     caches = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+        },
     }
     user = UserFactory(email="someone@example.org")
     with override_settings(CACHES=caches, SESSION_ENGINE=CACHED_DB):
