@@ -6,7 +6,7 @@ from django.utils import translation
 
 from gnlc.cities.enums import EventKind
 from gnlc.cities.models import Cohort, Member
-from gnlc.cities.stats import departures, history
+from gnlc.cities.stats import departures, history, network_stats, region_counts
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +88,33 @@ def test_history_names_the_regions_in_the_active_language(network):
     with translation.override("fr"):
         assert africa(history()) == "Afrique"
     assert africa(history(dt.date(2021, 1, 1))) == "Africa"
+
+
+def test_network_figures_are_kept_until_the_data_change(network, django_assert_num_queries):
+    first, regions = network_stats(), region_counts()
+    with django_assert_num_queries(2):  # the data revision, which keys each
+        assert (network_stats(), region_counts()) == (first, regions)
+    assert first["members"] == Member.objects.active_on(None).count() == 2
+
+    MemberFactory(name="Jena", country_id="DE", cohort=Cohort.objects.get(year=2022))
+
+    latest = network_stats()
+    assert (latest["members"], latest["countries"]) == (3, 3)
+    assert latest["cohorts"][-1] == {"year": 2022, "members": 3}
+    europe = next(r for r in region_counts() if r["slug"] == "europe-and-north-america")
+    assert (europe["members"], europe["countries"]) == (1, 1)
+    # Each date is kept apart: on 2021-01-01, Bristol had not yet withdrawn.
+    assert network_stats(dt.date(2021, 1, 1))["members"] == 3
+    assert network_stats(dt.date(2023, 6, 1))["withdrawn"] == 2
+
+
+def test_network_figures_name_the_regions_in_the_active_language(network):
+    def africa(regions):
+        return next(r["name"] for r in regions if r["slug"] == "africa")
+
+    with translation.override("fr"):  # computed, and kept, in French
+        assert africa(network_stats()["regions"]) == africa(region_counts()) == "Afrique"
+    assert africa(network_stats()["regions"]) == africa(region_counts()) == "Africa"
 
 
 def test_departures_lists_withdrawals_by_date(network):

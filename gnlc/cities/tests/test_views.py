@@ -690,7 +690,9 @@ LIST_PAGES = {
 }
 # Statistics asks once per cohort for the growth series: constant in members, not cohorts.
 QUERIES = {
-    "home": 7,
+    # The network's figures (six queries, then kept per data revision: +1, the
+    # revision) and the latest cohort.
+    "home": 8,
     # The data revision; the members' bitmaps (gnlc.cities.bitmaps: the revision of
     # their key, the countries' and regions' names with a revision of their own, the
     # members, the clusters and their stays: 7, then kept in the process), which give
@@ -705,8 +707,9 @@ QUERIES = {
     # series is read from its rows, and the rows are cached per data revision), not with
     # members; +1: the award's winners (gnlc/admissions, one query); +3: the members
     # whose cohort is not known, the network's last published total and the list of them
-    # (each published total adds one more: what the data hold on its day; none here).
-    "statistics": 23,
+    # (each published total adds one more: what the data hold on its day; none here);
+    # +1: the data revision keying the network's figures.
+    "statistics": 24,
     # +2: the members whose cohort is not known, the network's published totals.
     "open-data": 5,
 }
