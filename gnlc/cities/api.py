@@ -38,7 +38,7 @@ from gnlc.api.schemas import (
 )
 from gnlc.cities import models, stats
 from gnlc.cities.enums import DatePrecision, EventKind, MemberKind, Status
-from gnlc.cities.models import Member, MembershipEvent
+from gnlc.cities.models import Member
 from gnlc.cities.querysets import COHORT_YEARS, COUNTRY_CODE, SEARCH_MAX_LENGTH, SORTS, Directory
 from gnlc.core.cache import cached
 
@@ -537,10 +537,12 @@ def get_member(request, slug: str):
 def _countries(as_of, iso2: str | None = None) -> list[dict]:
     """Countries (one where `iso2` is given) with their active members on `as_of`."""
     countries = models.Country.objects.select_related("region")
-    members = Member.objects.active_on(as_of)
-    if iso2 is not None:
-        countries, members = countries.filter(iso2=iso2), members.filter(country=iso2)
-    counts = {row["iso2"]: row["members"] for row in members.count_by_country()}
+    if iso2 is None:
+        counts = stats.active_by_country(as_of)
+    else:
+        countries = countries.filter(iso2=iso2)
+        members = Member.objects.active_on(as_of).filter(country=iso2)
+        counts = {row["iso2"]: row["members"] for row in members.count_by_country()}
     return [
         {
             "iso2": country.iso2,
@@ -594,7 +596,7 @@ def _cohort_row(cohort: models.Cohort, counts: dict) -> dict:
 
 @router.endpoint("/cohorts", list[Cohort], "Every cohort, oldest first", cache=True)
 def list_cohorts(request):
-    admissions = MembershipEvent.objects.count_admissions_by_cohort()
+    admissions = stats.admissions_by_cohort()
     none = {"members": 0, "countries": 0}
     return [
         _cohort_row(cohort, admissions.get(cohort.year, none))

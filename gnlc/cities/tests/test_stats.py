@@ -1,12 +1,21 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from gnlc.cities.enums import EventKind
 from gnlc.cities.models import Cohort, Member
-from gnlc.cities.stats import departures, history, network_stats, region_counts
+from gnlc.cities.stats import (
+    active_by_country,
+    admissions_by_cohort,
+    departures,
+    history,
+    network_stats,
+    region_counts,
+)
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +115,22 @@ def test_network_figures_are_kept_until_the_data_change(network, django_assert_n
     # Each date is kept apart: on 2021-01-01, Bristol had not yet withdrawn.
     assert network_stats(dt.date(2021, 1, 1))["members"] == 3
     assert network_stats(dt.date(2023, 6, 1))["withdrawn"] == 2
+
+
+def test_counts_by_cohort_and_country_are_kept_until_the_data_change(network):
+    admissions, countries = admissions_by_cohort(), active_by_country()
+    assert admissions[2022] == {"members": 2, "countries": 2}
+    assert countries == {"KE": 1, "VN": 1}  # Nakuru suspended, Aswan and Bristol gone
+    assert active_by_country(dt.date(2021, 1, 1)) == {"EG": 1, "GB": 1, "KE": 1}
+    with CaptureQueriesContext(connection) as read:
+        assert (admissions_by_cohort(), active_by_country()) == (admissions, countries)
+    # The data revision, which keys each (uncached, each is one grouped query: two too).
+    assert [query["sql"].count("cities_datarevision") for query in read] == [1, 1]
+
+    MemberFactory(name="Jena", country_id="DE", cohort=Cohort.objects.get(year=2022))
+
+    assert admissions_by_cohort()[2022] == {"members": 3, "countries": 3}
+    assert active_by_country() == {"DE": 1, "KE": 1, "VN": 1}
 
 
 def test_network_figures_name_the_regions_in_the_active_language(network):

@@ -708,10 +708,12 @@ QUERIES = {
     # members; +1: the award's winners (gnlc/admissions, one query); +3: the members
     # whose cohort is not known, the network's last published total and the list of them
     # (each published total adds one more: what the data hold on its day; none here);
-    # +1: the data revision keying the network's figures.
-    "statistics": 24,
-    # +2: the members whose cohort is not known, the network's published totals.
-    "open-data": 5,
+    # +2: the data revision keying the network's figures, and the admissions by cohort
+    # (kept per revision too).
+    "statistics": 25,
+    # +2: the members whose cohort is not known, the network's published totals; +1:
+    # the data revision keying the admissions by cohort.
+    "open-data": 6,
 }
 
 
