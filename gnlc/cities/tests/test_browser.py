@@ -200,3 +200,27 @@ def test_directory_facets_take_several_values_in_place(page, members):
     assert result_names(page) == ["Cao Lãnh"]
     assert page.evaluate("window.stillTheSamePage") is True
     assert errors == []
+
+
+def test_home_figures_follow_the_language_and_a_new_member(page, members):
+    """The network's figures are kept per data revision (gnlc.cities.stats): read in
+    English first, they still name the regions in French on the French home page, and
+    a member saved since (a save bumps the revision) shows at once."""
+    from gnlc.core.tests.browser import shoot
+
+    errors = console_errors(page)
+
+    def region_row(name):
+        return page.locator("section[aria-labelledby=regions-title] tbody tr", has_text=name)
+
+    page.goto("/")
+    assert region_row("Africa").locator("td").all_inner_texts() == ["1", "1"]
+    page.goto("/fr/")
+    assert region_row("Afrique").locator("td").all_inner_texts() == ["1", "1"]
+    assert region_row("Europe et Amérique du Nord").locator("td").all_inner_texts() == ["1", "1"]
+    shoot(page, "home", "regions-fr")
+
+    MemberFactory(name="Mombasa", country_id="KE", cohort=CohortFactory(year=2023))
+    page.goto("/fr/")
+    assert region_row("Afrique").locator("td").all_inner_texts() == ["2", "1"]
+    assert errors == []
