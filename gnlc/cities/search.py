@@ -96,14 +96,18 @@ def _indexed(vendor: str, needle: str) -> bool:
     return vendor == "sqlite" and len(needle) >= MIN_LENGTH
 
 
+def _from_index(needle: str) -> tuple[str, list]:
+    """SQLite's statement of the trigram index for `needle` (already folded): the ids of
+    the members whose `search_text` contains it."""
+    return f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", [_phrase(needle)]
+
+
 def matching(queryset, needle: str):
     """`queryset` narrowed to the members whose `search_text` contains `needle` (already
     folded), from the trigram index where the database has one and `needle` is long
     enough for it."""
     if _indexed(connections[queryset.db].vendor, needle):
-        return queryset.filter(
-            pk__in=RawSQL(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", [_phrase(needle)])
-        )
+        return queryset.filter(pk__in=RawSQL(*_from_index(needle)))
     # PostgreSQL's planner answers this LIKE from the trigram index.
     return queryset.filter(search_text__contains=needle)
 
@@ -116,8 +120,7 @@ def matching_ids(alias: str, needle: str) -> list[int]:
     for fewer letters than a trigram, the `LIKE` Django writes for `contains`."""
     connection = connections[alias]
     if _indexed(connection.vendor, needle):
-        sql = f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s"
-        params = [_phrase(needle)]
+        sql, params = _from_index(needle)
     else:
         operator = connection.operators["contains"]  # with its ESCAPE clause, if any
         sql = f"SELECT id FROM {TABLE} WHERE search_text {operator}"

@@ -2,34 +2,19 @@
 (the public figures' cache, the rate limit counters) logs the error and goes on."""
 
 import logging
-import socket
 
 import pytest
-from django.conf import settings
 from django.test import override_settings
 
-
-def closed_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from gnlc.core.tests import caches
 
 
 @pytest.fixture
 def redis_down():
-    # As the settings make them: only the default cache is Redis (the fragments are
-    # kept in each process).
-    caches = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        },
-    }
     with override_settings(
-        CACHES=caches, GNLC_RATE_LIMIT_API=(100, 60), GNLC_RATE_LIMIT_SEARCH=(100, 60)
+        CACHES=caches.redis_down(),
+        GNLC_RATE_LIMIT_API=(100, 60),
+        GNLC_RATE_LIMIT_SEARCH=(100, 60),
     ):
         yield
 

@@ -5,14 +5,13 @@ import logging
 import re
 
 import pytest
-from django.conf import settings
 from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
 from django.test import override_settings
 
 from gnlc.core import probes
 from gnlc.core.logs import JsonFormatter
-from gnlc.core.tests.test_cache_down import closed_port
+from gnlc.core.tests.caches import closed_port, redis_down
 from gnlc.core.tests.test_settings import run_gnlc
 
 READY = {
@@ -71,15 +70,7 @@ def test_readyz_unavailable_when_a_migration_is_not_applied(client, caplog):
 
 @pytest.mark.django_db
 def test_readyz_unavailable_when_the_cache_server_is_down(client, caplog):
-    caches = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        },
-    }
-    with override_settings(CACHES=caches), caplog.at_level(logging.ERROR):
+    with override_settings(CACHES=redis_down()), caplog.at_level(logging.ERROR):
         response = client.get("/readyz")
 
     assert response.status_code == 503

@@ -4,7 +4,6 @@ the cache and sessions of several app servers sharing one Redis."""
 import socket
 
 import pytest
-from django.conf import settings
 from django.contrib.sessions.backends.cached_db import SessionStore
 from django.core.cache.backends.redis import RedisCache
 from django.test import override_settings
@@ -12,6 +11,7 @@ from django.test import override_settings
 from gnlc.accounts.tests.factories import UserFactory
 from gnlc.cities.enums import EventKind
 from gnlc.core.cache import cache_key
+from gnlc.core.tests.caches import redis_caches
 
 REDIS = ("127.0.0.1", 6379)
 CACHED_DB = "django.contrib.sessions.backends.cached_db"
@@ -71,13 +71,7 @@ def test_member_change_on_one_app_server_is_seen_by_another_sharing_redis(member
 
 @pytest.mark.django_db
 def test_api_members_list_is_served_through_redis(client, member, redis_url):
-    caches = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": redis_url,
-        },
-    }
+    caches = redis_caches(redis_url)
     with override_settings(CACHES=caches):
         first = client.get("/api/v1/members")
         second = client.get("/api/v1/members")
@@ -90,13 +84,7 @@ def test_api_members_list_is_served_through_redis(client, member, redis_url):
 
 @pytest.mark.django_db
 def test_session_of_one_app_server_is_read_by_another(client, redis_url):
-    caches = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": redis_url,
-        },
-    }
+    caches = redis_caches(redis_url)
     user = UserFactory(email="someone@example.org")
     with override_settings(CACHES=caches, SESSION_ENGINE=CACHED_DB):
         client.force_login(user)
