@@ -224,3 +224,23 @@ def test_home_figures_follow_the_language_and_a_new_member(page, members):
     page.goto("/fr/")
     assert region_row("Afrique").locator("td").all_inner_texts() == ["2", "1"]
     assert errors == []
+
+
+def test_region_with_more_members_than_it_lists_leads_to_the_directory(page, members, monkeypatch):
+    """A region page past `LISTED_IN_FULL` members (two here, as at 100,000 members
+    past 500) lists its countries and sends the reader to the directory for the rest."""
+    from gnlc.core.tests.browser import shoot
+
+    monkeypatch.setattr("gnlc.cities.views.LISTED_IN_FULL", 1)
+    MemberFactory(name="Mombasa", country_id="KE", cohort=CohortFactory(year=2023))
+    errors = console_errors(page)
+    page.goto("/regions/africa/")
+    assert page.locator("section[aria-labelledby=members-title] table").count() == 0
+    shoot(page, "region", "past-the-list")
+
+    members_section = page.locator("section[aria-labelledby=members-title]")
+    members_section.get_by_role("link", name="Open in the directory").click()
+
+    page.wait_for_url(re.compile(r"/members/\?region=africa$"))
+    assert result_names(page) == ["Mombasa", "Nakuru"]
+    assert errors == []

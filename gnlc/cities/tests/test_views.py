@@ -565,6 +565,31 @@ def test_region_page_lists_countries_and_members(client, network):
     assert "2 active member cities in 1 country" in text(response)
 
 
+@pytest.mark.parametrize(
+    ("url", "directory", "limit"),
+    [
+        ("/countries/ke/", "/members/?country=KE", 1),  # Kisumu, Nakuru
+        ("/regions/africa/", "/members/?region=africa", 2),  # Tema (withdrawn) too
+    ],
+)
+def test_place_page_with_more_members_than_it_lists_sends_to_the_directory(
+    client, network, monkeypatch, url, directory, limit
+):
+    monkeypatch.setattr("gnlc.cities.views.LISTED_IN_FULL", limit + 1)
+    listed = client.get(url)
+    assert [m.name for m in listed.context["members"]][-1] == "Nakuru"
+    assert "Too many members" not in text(listed)
+
+    monkeypatch.setattr("gnlc.cities.views.LISTED_IN_FULL", limit)
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert response.context["members"] is None
+    assert "Nakuru" not in text(response)
+    assert "Too many members to list on one page" in text(response)
+    assert response.content.decode().count(f'href="{directory}"') == 2  # and the button
+
+
 def test_region_page_unknown_slug_is_404(client, network):
     response = client.get(reverse("cities:region", args=["atlantis"]))
 
