@@ -244,3 +244,26 @@ def test_region_with_more_members_than_it_lists_leads_to_the_directory(page, mem
     page.wait_for_url(re.compile(r"/members/\?region=africa$"))
     assert result_names(page) == ["Mombasa", "Nakuru"]
     assert errors == []
+
+
+def test_map_past_the_members_it_lists_gives_their_countries(page, members, monkeypatch):
+    """The map's list equivalent, past `LISTED_IN_FULL` members, lists the countries
+    with their counts; the map still draws every member."""
+    from gnlc.core.tests.browser import shoot
+
+    monkeypatch.setattr("gnlc.cities.views.LISTED_IN_FULL", 2)
+    errors = console_errors(page)
+    page.goto("/map/")
+    page.locator('#member-map[data-loaded="1"]').wait_for()
+    assert page.locator("#member-map").get_attribute("data-markers") == "3"
+    page.locator(".list-alternative summary").click()
+    countries = page.locator(".list-alternative .count-list li")
+    listed = [" ".join(text.split()) for text in countries.all_inner_texts()]
+    assert listed == ["Denmark 1", "Kenya 1", "Viet Nam 1"]
+    shoot(page, "map", "past-the-list")
+
+    countries.get_by_role("link", name="Kenya").click()
+
+    page.wait_for_url("**/countries/ke/")
+    assert page.locator("h1").inner_text() == "Kenya"
+    assert errors == []

@@ -688,6 +688,22 @@ def test_map_page_points_at_local_basemap_and_geojson_with_a_list(client, networ
     assert "http://" not in content.replace("http://testserver", "")
 
 
+def test_map_page_past_the_members_it_lists_lists_their_countries(client, network, monkeypatch):
+    monkeypatch.setattr("gnlc.cities.views.LISTED_IN_FULL", 2)
+    response = client.get(reverse("cities:map"))
+
+    content = " ".join(response.content.decode().split())
+    assert response.context["members"] is None
+    assert "3 active members, 2 of them placed on the map" in content
+    assert [(c["iso2"], c["members"]) for c in response.context["countries"]] == [
+        ("KE", 2),
+        ("VN", 1),
+    ]
+    assert "Too many members to list on one page" in content
+    assert '<a href="/countries/ke/">Kenya</a> <span class="count">2</span>' in content
+    assert "Nakuru" not in content
+
+
 def test_open_data_page_shows_held_figures_sources_and_licence(client, network):
     response = client.get(reverse("cities:open-data"))
 
@@ -727,7 +743,9 @@ QUERIES = {
     "countries": 2,
     "country": 3,
     "region": 4,
-    "map": 1,
+    # The active members' count and how many are placed; the members listed (past
+    # LISTED_IN_FULL, their counts by country instead).
+    "map": 2,
     # Grows with cohorts (the history's queries per announcement, once: the growth
     # series is read from its rows, and the rows are cached per data revision), not with
     # members; +1: the award's winners (gnlc/admissions, one query); +3: the members
