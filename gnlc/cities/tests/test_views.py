@@ -731,8 +731,8 @@ LIST_PAGES = {
 }
 # Statistics asks once per cohort for the growth series: constant in members, not cohorts.
 QUERIES = {
-    # The network's figures (six queries, then kept per data revision: +1, the
-    # revision) and the latest cohort.
+    # The network's figures (six queries, four of them over every member, then kept per
+    # data revision: +1, the revision) and the latest cohort.
     "home": 8,
     # The data revision; the members' bitmaps (gnlc.cities.bitmaps: the revision of
     # their key, the countries' and regions' names with a revision of their own, the
