@@ -16,13 +16,12 @@ Run:  .venv/bin/python bench/pages.py [--baseline DIR]
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from server import HOST, ROOT, environment
+from server import HOST, ROOT, environment, in_checkout
 
 URLS = (
     "/",
@@ -65,17 +64,9 @@ def measure() -> dict:
 
 
 def run(source: Path) -> dict:
-    env = environment(ROOT / "bench" / "out" / "compare")
-    env["PYTHONPATH"] = os.pathsep.join([str(source), str(ROOT / "bench")])
-    output = subprocess.run(
-        [sys.executable, __file__, "--measure"],
-        env=env,
-        cwd=source,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    return in_checkout(
+        __file__, source, ["--measure"], environment(ROOT / "bench" / "out" / "compare")
+    )
 
 
 def main() -> int:

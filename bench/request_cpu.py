@@ -17,13 +17,12 @@ Run:  .venv/bin/python bench/request_cpu.py [--baseline DIR] [--postgres URL]
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from server import HOST, ROOT, environment
+from server import HOST, ROOT, environment, in_checkout
 
 SERIES = ("API, filter", "API, search", "directory, filter", "directory, search")
 RENDER = "directory, rendering"  # the template rendering's share of the two above
@@ -80,16 +79,7 @@ def run(source: Path, questions: int, database_url: str) -> dict:
     env = environment(ROOT / "bench" / "out" / "compare")
     if database_url:
         env["DATABASE_URL"] = database_url
-    env["PYTHONPATH"] = os.pathsep.join([str(source), str(ROOT / "bench")])
-    output = subprocess.run(
-        [sys.executable, __file__, "--measure", str(questions)],
-        env=env,
-        cwd=source,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    return in_checkout(__file__, source, ["--measure", str(questions)], env)
 
 
 def main() -> int:

@@ -4,6 +4,7 @@ migrated and loaded with the network's real members, served by gunicorn on 127.0
 
 import contextlib
 import http.client
+import json
 import os
 import shutil
 import socket
@@ -57,6 +58,23 @@ def prepare(data_dir: Path) -> dict:
     if loaded.returncode:
         raise RuntimeError(f"import_members failed:\n{loaded.stderr.decode()}")
     return env
+
+
+def in_checkout(script: str, source: Path, arguments: list[str], env: dict) -> object:
+    """`script` (a bench script's path) run with `arguments` in its own Python process
+    with the checkout `source`'s code first on the path, in the environment `env`: the
+    JSON its last line of output prints. How a bench measures this checkout and a
+    baseline alike, each in a process of its own."""
+    env = {**env, "PYTHONPATH": os.pathsep.join([str(source), str(ROOT / "bench")])}
+    output = subprocess.run(
+        [sys.executable, script, *arguments],
+        env=env,
+        cwd=source,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def free_port() -> int:
