@@ -281,9 +281,10 @@ def _history(as_of: dt.date | None) -> list[dict]:
     return rows
 
 
-def departures(as_of: dt.date | None = None) -> list[dict]:
-    """Every withdrawal that had taken effect by `as_of` (today), oldest first: the
-    member, its country and region, and the date (or year, where only it is known)."""
+def departures(as_of: dt.date | None = None, limit: int | None = None) -> list[dict]:
+    """Every withdrawal that had taken effect by `as_of` (today), oldest first (the
+    first `limit` only, where given): the member, its country and region, and the date
+    (or year, where only it is known)."""
 
     day = as_of or timezone.localdate()
     events = (
@@ -299,7 +300,7 @@ def departures(as_of: dt.date | None = None) -> list[dict]:
             "date": event.display_date,
             "effective_on": event.effective_on,
         }
-        for event in events
+        for event in events[:limit]
     ]
 
 

@@ -311,16 +311,17 @@ def country_list(request):
     )
 
 
-# A country's or a region's page lists its members on record in full up to this many
-# (the real network's largest region holds about 200). Beyond, it sends the reader to
-# the directory, which pages them: at 100,000 members a region's table was 30,000 rows,
-# 3.9 MB of HTML drawn in 1.6 s, that nobody could read.
+# A country's or a region's page, the map's list and the statistics page's withdrawals
+# list their members in full up to this many (the real network's largest region holds
+# about 200). Beyond, they send the reader to the directory, which pages them: at
+# 100,000 members a region's table was 30,000 rows, 3.9 MB of HTML drawn in 1.6 s, that
+# nobody could read.
 LISTED_IN_FULL = 500
 
 
 def _in_full(members) -> list | None:
-    """`members` as a list, or None where there are more than LISTED_IN_FULL (the page
-    then links to the directory): one query either way."""
+    """`members` (a queryset, or a list) as a list, or None where there are more than
+    LISTED_IN_FULL (the page then links to the directory): one query either way."""
     found = list(members[: LISTED_IN_FULL + 1])
     return None if len(found) > LISTED_IN_FULL else found
 
@@ -408,7 +409,9 @@ def statistics(request):
             "regions": regions,
             "growth": growth,
             "chart": chart,
-            "history_series": _history_series(rows, departures(as_of)),
+            "history_series": _history_series(
+                rows, _in_full(departures(as_of, limit=LISTED_IN_FULL + 1))
+            ),
             "completeness": completeness,
             "cohort_not_known": cohort_not_known(),
             "announced": latest_announced(completeness, as_of),
@@ -532,6 +535,7 @@ def _history_series(rows, withdrawals) -> list[dict]:
             "rows": [[r["year"], day(r), r["departures"]] for r in rows],
             "downloads": [("departures", _("Download these figures (CSV)"))],
             "withdrawals": withdrawals,
+            "too_many_withdrawals": withdrawals is None,  # the directory lists them
         },
     ]
     for series in table:

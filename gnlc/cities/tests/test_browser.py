@@ -267,3 +267,30 @@ def test_map_past_the_members_it_lists_gives_their_countries(page, members, monk
     page.wait_for_url("**/countries/ke/")
     assert page.locator("h1").inner_text() == "Kenya"
     assert errors == []
+
+
+def test_statistics_past_the_withdrawals_it_lists_leads_to_the_directory(
+    page, members, monkeypatch
+):
+    """The statistics page's "Every withdrawal", past `LISTED_IN_FULL` (none here, as
+    at 100,000 members past 500), sends the reader to the directory's withdrawn members."""
+    import datetime as dt
+
+    from gnlc.cities.enums import EventKind
+    from gnlc.cities.models import Member
+    from gnlc.core.tests.browser import shoot
+
+    Member.objects.get(name="Aalborg").record_event(EventKind.WITHDRAWN, on=dt.date(2023, 5, 1))
+    monkeypatch.setattr("gnlc.cities.views.LISTED_IN_FULL", 0)
+    errors = console_errors(page)
+    page.goto("/statistics/")
+    departures = page.locator("section[aria-labelledby=departures-title]")
+    assert departures.locator("h3").inner_text() == "Every withdrawal"
+    departures.scroll_into_view_if_needed()
+    shoot(page, "statistics", "past-the-withdrawals")
+
+    departures.get_by_role("link", name="Open in the directory").click()
+
+    page.wait_for_url(re.compile(r"/members/\?status=withdrawn$"))
+    assert result_names(page) == ["Aalborg"]
+    assert errors == []

@@ -704,6 +704,25 @@ def test_map_page_past_the_members_it_lists_lists_their_countries(client, networ
     assert "Nakuru" not in content
 
 
+def test_statistics_page_past_the_withdrawals_it_lists_sends_to_the_directory(
+    client, network, monkeypatch
+):
+    monkeypatch.setattr("gnlc.cities.views.LISTED_IN_FULL", 1)
+    assert "Tema" in text(client.get(reverse("cities:statistics")))
+
+    monkeypatch.setattr("gnlc.cities.views.LISTED_IN_FULL", 0)
+    response = client.get(reverse("cities:statistics"), {"as_of": "2024-01-01"})
+
+    content = text(response)
+    assert "<h3>Every withdrawal</h3> <p>Too many members to list on one page" in content
+    assert content.count("Every withdrawal") == 1  # under the departures only
+    assert "Tema" not in content
+    assert 'href="/members/?status=withdrawn&amp;as_of=2024-01-01"' in content
+    # What the link opens: the member withdrawn by then.
+    listed = client.get("/members/", {"status": "withdrawn", "as_of": "2024-01-01"})
+    assert names(listed) == ["Tema"]
+
+
 def test_open_data_page_shows_held_figures_sources_and_licence(client, network):
     response = client.get(reverse("cities:open-data"))
 
