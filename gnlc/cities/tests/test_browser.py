@@ -1,10 +1,14 @@
+import datetime as dt
 import io
 import re
 
 import pytest
 from PIL import Image
 
+from gnlc.cities.enums import EventKind
+from gnlc.cities.models import Member
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
+from gnlc.core.tests.browser import shoot
 
 pytestmark = pytest.mark.browser
 
@@ -206,8 +210,6 @@ def test_home_figures_follow_the_language_and_a_new_member(page, members):
     """The network's figures are kept per data revision (gnlc.cities.stats): read in
     English first, they still name the regions in French on the French home page, and
     a member saved since (a save bumps the revision) shows at once."""
-    from gnlc.core.tests.browser import shoot
-
     errors = console_errors(page)
 
     def region_row(name):
@@ -229,8 +231,6 @@ def test_home_figures_follow_the_language_and_a_new_member(page, members):
 def test_region_with_more_members_than_it_lists_leads_to_the_directory(page, members, monkeypatch):
     """A region page past `LISTED_IN_FULL` members (two here, as at 100,000 members
     past 500) lists its countries and sends the reader to the directory for the rest."""
-    from gnlc.core.tests.browser import shoot
-
     monkeypatch.setattr("gnlc.cities.views.LISTED_IN_FULL", 1)
     MemberFactory(name="Mombasa", country_id="KE", cohort=CohortFactory(year=2023))
     errors = console_errors(page)
@@ -249,8 +249,6 @@ def test_region_with_more_members_than_it_lists_leads_to_the_directory(page, mem
 def test_map_past_the_members_it_lists_gives_their_countries(page, members, monkeypatch):
     """The map's list equivalent, past `LISTED_IN_FULL` members, lists the countries
     with their counts; the map still draws every member."""
-    from gnlc.core.tests.browser import shoot
-
     monkeypatch.setattr("gnlc.cities.views.LISTED_IN_FULL", 2)
     errors = console_errors(page)
     page.goto("/map/")
@@ -274,12 +272,6 @@ def test_statistics_past_the_withdrawals_it_lists_leads_to_the_directory(
 ):
     """The statistics page's "Every withdrawal", past `LISTED_IN_FULL` (none here, as
     at 100,000 members past 500), sends the reader to the directory's withdrawn members."""
-    import datetime as dt
-
-    from gnlc.cities.enums import EventKind
-    from gnlc.cities.models import Member
-    from gnlc.core.tests.browser import shoot
-
     Member.objects.get(name="Aalborg").record_event(EventKind.WITHDRAWN, on=dt.date(2023, 5, 1))
     monkeypatch.setattr("gnlc.cities.views.LISTED_IN_FULL", 0)
     errors = console_errors(page)
