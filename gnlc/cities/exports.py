@@ -9,7 +9,9 @@ import json
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import get_language
 
+from gnlc.cities.names import country_name
 from gnlc.core import csvfile
 from gnlc.core.text import file_slug
 
@@ -165,6 +167,36 @@ def to_geojson(members, *, as_of=None, filters=None) -> str:
         "features": features,
     }
     return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+def to_map_geojson(members) -> str:
+    """`members` with coordinates as the maps draw them (gnlc/static/gnlc/js/map.js): a
+    FeatureCollection of points with only what a marker shows, its slug, name, country
+    (in the active language) and cohort year. One query for plain values, no model
+    instances; about a quarter of `to_geojson`'s size."""
+    rows = (
+        members.filter(latitude__isnull=False, longitude__isnull=False)
+        .order_by("name", "pk")
+        .values_list(
+            "slug", "name", "country_id", "country__name", "cohort_id", "longitude", "latitude"
+        )
+    )
+    language = get_language()
+    features = [
+        {
+            "type": "Feature",
+            "id": slug,
+            "geometry": {"type": "Point", "coordinates": [longitude, latitude]},
+            "properties": {
+                "slug": slug,
+                "name": name,
+                "country": country_name(iso2, country, language),
+                "cohort_year": cohort,
+            },
+        }
+        for slug, name, iso2, country, cohort, longitude, latitude in rows
+    ]
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
 
 
 def render(fmt: str, members, *, as_of=None, filters=None) -> str:

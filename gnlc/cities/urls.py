@@ -25,6 +25,7 @@ urlpatterns = [
         name="statistics-series-csv",
     ),
     path("map/", views.member_map, name="map"),
+    path("map/members.geojson", views.map_members, name="map-members"),
     path("data/", views.open_data, name="open-data"),
     path("data/datapackage.json", views.datapackage_json, name="datapackage"),
     path("data/<slug:table>.csv", views.open_data_table, name="open-data-table"),

@@ -16,6 +16,7 @@ ROUTES = {
     "cities:statistics-csv": (lambda o: {}, ALL),
     "cities:statistics-series-csv": (lambda o: {"series": "network"}, ALL),
     "cities:map": (lambda o: {}, ALL),
+    "cities:map-members": (lambda o: {}, ALL),
     "cities:open-data": (lambda o: {}, ALL),
     "cities:datapackage": (lambda o: {}, ALL),
     "cities:open-data-table": (lambda o: {"table": "cohorts"}, ALL),

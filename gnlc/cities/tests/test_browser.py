@@ -286,3 +286,31 @@ def test_statistics_past_the_withdrawals_it_lists_leads_to_the_directory(
     page.wait_for_url(re.compile(r"/members/\?status=withdrawn$"))
     assert result_names(page) == ["Aalborg"]
     assert errors == []
+
+
+def test_home_map_draws_the_members_with_their_country_in_the_page_language(page, members):
+    """The maps read their own feed (`cities:map-members`), kept per language: on the
+    French home page a marker's popup names its country in French."""
+    errors = console_errors(page)
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto("/fr/")
+    page.locator('.map[data-loaded="1"]').wait_for()
+    assert page.locator(".map").get_attribute("data-markers") == "3"
+    assert [url for url in fetched if "geojson" in url] == [
+        f"{page.url.rstrip('/')}/map/members.geojson"
+    ]
+
+    popups = []
+    markers = page.locator(".map path.leaflet-interactive")
+    for index in range(markers.count()):
+        markers.nth(index).click(force=True)
+        newest = page.locator(".leaflet-popup-content").last  # the last one fades out
+        popups.append(" ".join(newest.inner_text().split()))
+    assert sorted(popups) == [
+        "Aalborg Danemark · 2022",
+        "Cao Lãnh Viet Nam · 2022",
+        "Nakuru Kenya · 2022",
+    ]
+    shoot(page, "home", "map-popup-fr")
+    assert errors == []

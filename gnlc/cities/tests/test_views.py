@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from gnlc.accounts.tests.factories import UserFactory
 from gnlc.cities import exports
@@ -681,11 +682,43 @@ def test_map_page_points_at_local_basemap_and_geojson_with_a_list(client, networ
     response = client.get(reverse("cities:map"))
 
     content = response.content.decode()
-    assert 'data-geojson="/members.geojson?status=active"' in content
+    assert 'data-geojson="/map/members.geojson"' in content
     assert 'data-basemap="/static/vendor/world-atlas/countries-110m.json"' in content
     assert "3 active members, 2 of them placed on the map" in content
     assert [m.name for m in response.context["members"]] == ["Kisumu", "Nakuru", "Cao Lãnh"]
     assert "http://" not in content.replace("http://testserver", "")
+
+
+def test_map_feed_gives_the_active_placed_members_with_what_a_marker_shows(
+    client, network, django_assert_num_queries
+):
+    response = client.get(reverse("cities:map-members"))
+
+    assert response["Content-Type"] == "application/geo+json"
+    document = json.loads(response.content)
+    # Tema withdrew; Kisumu has no coordinates.
+    assert [f["id"] for f in document["features"]] == ["cao-lanh", "nakuru"]
+    cao_lanh = document["features"][0]
+    assert cao_lanh["geometry"] == {"type": "Point", "coordinates": [105.63, 10.46]}
+    assert cao_lanh["properties"] == {
+        "slug": "cao-lanh",
+        "name": "Cao Lãnh",
+        "country": "Viet Nam",
+        "cohort_year": 2019,
+    }
+    with django_assert_num_queries(1):  # the data revision: the feed is kept
+        assert client.get(reverse("cities:map-members")).content == response.content
+
+    network["nakuru"].record_event(EventKind.SUSPENDED, on=dt.date(2024, 1, 1))
+    MemberFactory(name="Jena", country_id="DE", latitude=50.93, longitude=11.59)
+    now = json.loads(client.get(reverse("cities:map-members")).content)
+    assert [(f["id"], f["properties"]["country"]) for f in now["features"]] == [
+        ("cao-lanh", "Viet Nam"),
+        ("jena", "Germany"),
+    ]
+    with translation.override("fr"):  # /fr/map/members.geojson
+        french = json.loads(client.get(reverse("cities:map-members")).content)
+    assert [f["properties"]["country"] for f in french["features"]] == ["Viet Nam", "Allemagne"]
 
 
 def test_map_page_past_the_members_it_lists_lists_their_countries(client, network, monkeypatch):

@@ -75,6 +75,7 @@ NOT_PAGES = {
     "api-docs": "django-ninja's Swagger UI (third-party, as is) inside our header",
     "cities:datapackage": "a JSON data package descriptor",
     "cities:download": "CSV, JSON and GeoJSON downloads",
+    "cities:map-members": "the GeoJSON the maps draw",
     "cities:open-data-table": "a CSV download",
     "cities:statistics-csv": "a CSV download",
     "cities:statistics-series-csv": "a CSV download",
