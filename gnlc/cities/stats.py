@@ -27,8 +27,9 @@ def network_stats(as_of: dt.date | None = None) -> dict:
     to the home page, the news page and the API's `stats`, for figures that change only
     with the data. So they are cached per data revision and date (never stale), as
     `history`'s rows are, and the regions named in the active language as they are read."""
-    day = as_of.isoformat() if as_of else None
-    return _named(cached(["network-stats", day], lambda: _network_stats(as_of)))
+    figures = cached(["network-stats", _day(as_of)], lambda: _network_stats(as_of))
+    _name_regions(figures["regions"])
+    return figures
 
 
 def _network_stats(as_of: dt.date | None) -> dict:
@@ -58,10 +59,9 @@ def _network_stats(as_of: dt.date | None) -> dict:
     }
 
 
-def _named(figures: dict) -> dict:
-    """`figures` (a cached copy) with its regions named in the active language."""
-    _name_regions(figures["regions"])
-    return figures
+def _day(as_of: dt.date | None) -> str | None:
+    """`as_of` as the cache keys a date (today: None, and the key's own date)."""
+    return as_of.isoformat() if as_of else None
 
 
 def _name_regions(regions: list[dict]) -> list[dict]:
@@ -94,8 +94,7 @@ def region_counts(as_of: dt.date | None = None) -> list[dict]:
     are in, as of `as_of` (today): two queries whatever the network's size, cached per
     data revision and date like `network_stats` (the API's `regions`, 66 ms at 100,000
     members otherwise)."""
-    day = as_of.isoformat() if as_of else None
-    return _name_regions(cached(["region-counts", day], lambda: _region_counts(as_of)))
+    return _name_regions(cached(["region-counts", _day(as_of)], lambda: _region_counts(as_of)))
 
 
 def _region_counts(as_of: dt.date | None) -> list[dict]:
@@ -157,7 +156,7 @@ def active_by_country(as_of: dt.date | None = None) -> dict[str, int]:
         rows = Member.objects.active_on(as_of).count_by_country()
         return {row["iso2"]: row["members"] for row in rows}
 
-    return cached(["active-by-country", as_of.isoformat() if as_of else None], compute)
+    return cached(["active-by-country", _day(as_of)], compute)
 
 
 def cohort_completeness() -> list[dict]:
@@ -245,7 +244,7 @@ def history(as_of: dt.date | None = None) -> list[dict]:
     whichever language computed them, and the regions are named in the active one as
     they are read: the statistics page, its CSV files and the API's `stats/history`
     share them, in every language."""
-    rows = cached(["stats-history", as_of.isoformat() if as_of else None], lambda: _history(as_of))
+    rows = cached(["stats-history", _day(as_of)], lambda: _history(as_of))
     for row in rows:  # a copy: the cache gives each read its own
         _name_regions(row["regions"])
     return rows
