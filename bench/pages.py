@@ -62,7 +62,7 @@ def measure() -> dict:
             times.append(1000 * (time.perf_counter() - began))
             assert response.status_code in (200, 404), (url, response.status_code)
         # A baseline without this URL: none.
-        found[url] = [*times, len(response.content) / 1024] if response.status_code == 200 else None
+        found[url] = [*times, len(response.getvalue()) / 1024] if response.status_code == 200 else None
     return found
 
 

@@ -1,11 +1,15 @@
 """Open data: members as CSV, JSON and GeoJSON (RFC 7946), with licence and source.
 
-The same functions serve the directory's download links and `gnlc export`; they take
-any member queryset (already filtered) and stream nothing clever: at the network's size
-a list is fine, and the bench measures 100k rows."""
+The same function, `stream`, serves the directory's download links and `gnlc export`:
+it takes any member queryset (already filtered) and gives the file in pieces, read from
+the database `CHUNK` members at a time, so a download's memory is that of one chunk
+whatever the network's size (a whole file of 100,000 members held 370-520 MB;
+bench/exports.py measures it)."""
 
 import datetime as dt
+import itertools
 import json
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -87,86 +91,109 @@ def filename(filters: dict, fmt: str, day: dt.date) -> str:
 PLURALS = {"region": "regions", "country": "countries", "cohort": "cohorts", "status": "statuses"}
 
 
-def member_record(member) -> dict:
-    """One member as a flat dict; `member` comes from `for_listing().with_admission()`
-    and, for a status, `with_status()`."""
-    return {
-        "name": member.name,
-        "slug": member.slug,
-        "kind": member.kind,
-        "country": member.country.name,
-        "iso2": member.country.iso2,
-        "region": member.country.region.name,
-        "cohort_year": member.cohort_id,
-        "admitted_on": member.admitted_on.isoformat() if member.admitted_on else None,
-        # The day a source proves it a member by, where its cohort is not known (or as
-        # well as its cohort): such a member has cohort_year null.
-        "member_by": member.member_by.isoformat() if member.member_by else None,
-        "status": getattr(member, "status_on", member.status),
-        "latitude": member.latitude,
-        "longitude": member.longitude,
-        "subdivision": member.subdivision,
-        "website": member.website,
-        "source_url": member.source_url,
-        "local_name": member.local_name,
-        "local_name_lang": member.local_name_lang,
-        "clusters": getattr(member, "clusters", []),
-    }
+# A record's columns but the clusters, read as the queryset names them: plain values,
+# no model instances (four of them a member cost most of a download's time).
+SOURCES = {
+    "country": "country__name",
+    "iso2": "country__iso2",
+    "region": "country__region__name",
+    "cohort_year": "cohort_id",
+}
+DATES = ("admitted_on", "member_by")
+
+# Members read and written this many at a time (one query for their clusters each).
+CHUNK = 2000
 
 
-def _prepared(members, as_of=None) -> list:
-    """The members with what a record shows, and `clusters`, the slugs of the thematic
-    clusters each is in on `as_of` (today): one query more, whatever their number."""
-    clusters = members.cluster_slugs(as_of)
-    rows = list(members.for_listing().with_admission())
-    for member in rows:
-        member.clusters = clusters.get(member.pk, [])
-    return rows
+def records(members, as_of=None) -> Iterator[list[dict]]:
+    """`members` (any queryset of them, in its order) as flat dicts of CSV_COLUMNS, in
+    lists of at most CHUNK: the rows read by one cursor, each list's clusters (the slugs
+    of the thematic clusters a member is in on `as_of`, today) by one query. The status
+    is the one on the queryset's date where it has one (`with_status`); `admitted_on`
+    and `member_by` (the day a source proves it a member by, where its cohort is not
+    known: such a member has cohort_year null) come from `with_admission`."""
+    status = "status_on" if "status_on" in members.query.annotations else "status"
+    columns = CSV_COLUMNS[:-1]
+    fields = [{**SOURCES, "status": status}.get(column, column) for column in columns]
+    rows = members.with_admission().values_list("pk", *fields).iterator(chunk_size=CHUNK)
+    while chunk := list(itertools.islice(rows, CHUNK)):
+        ids = [row[0] for row in chunk]
+        clusters = members.model.objects.filter(pk__in=ids).cluster_slugs(as_of)
+        found = []
+        for pk, *values in chunk:
+            record = dict(zip(columns, values, strict=True))
+            for name in DATES:
+                record[name] = record[name] and record[name].isoformat()
+            record["clusters"] = clusters.get(pk, [])
+            found.append(record)
+        yield found
 
 
-def to_csv(members, *, as_of=None) -> str:
+def _csv(members, *, as_of=None, filters=None) -> Iterator[str]:
     """The members as CSV, each text cell safe to open in a spreadsheet
     (`gnlc.core.csvfile`); JSON and GeoJSON keep every value exact."""
-
-    def rows():
-        yield CSV_COLUMNS
-        for member in _prepared(members, as_of):
-            record = member_record(member)
+    yield csvfile.text([CSV_COLUMNS])
+    for chunk in records(members, as_of):
+        for record in chunk:
             record["clusters"] = ";".join(record["clusters"])
-            yield ["" if record[k] is None else record[k] for k in CSV_COLUMNS]
-
-    return csvfile.text(rows())
+        yield csvfile.text([["" if r[k] is None else r[k] for k in CSV_COLUMNS] for r in chunk])
 
 
-def to_json(members, *, as_of=None, filters=None) -> str:
-    rows = [member_record(m) for m in _prepared(members, as_of)]
-    document = {
-        "metadata": metadata(as_of=as_of, filters=filters or {}, count=len(rows)),
-        "members": rows,
+def _dumps(value, *, depth: int = 0, indent: int | None = None) -> str:
+    """`value` as `json.dumps` writes it inside a document (the exports' encoder), its
+    lines moved `depth` levels in: a document written piece by piece is then the
+    same text as the whole one."""
+    text = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, indent=indent)
+    # A newline is only ever layout: inside a string, json.dumps writes it as \n.
+    return text.replace("\n", "\n" + " " * depth * (indent or 0))
+
+
+def _json_list(items: Iterator[list[str]], *, depth: int, indent: int | None) -> Iterator[str]:
+    """A JSON list's text, written at `depth`, from its items' texts given in lists (the
+    opening bracket is the caller's): what `json.dumps` writes for the whole list."""
+    inside = "\n" + " " * (depth + 1) * indent if indent else ""
+    separator = "," + (inside or " ")
+    empty = True
+    for texts in items:
+        if texts:
+            yield (inside if empty else separator) + separator.join(texts)
+            empty = False
+    closing = "\n" + " " * depth * indent if indent else ""
+    yield "]" if empty else closing + "]"
+
+
+def _json(members, *, as_of=None, filters=None) -> Iterator[str]:
+    """{"metadata": ..., "members": [...]}, indented one space a level."""
+    head = metadata(as_of=as_of, filters=filters or {}, count=members.count())
+    yield '{\n "metadata": ' + _dumps(head, depth=1, indent=1) + ',\n "members": ['
+    texts = ([_dumps(r, depth=2, indent=1) for r in chunk] for chunk in records(members, as_of))
+    yield from _json_list(texts, depth=1, indent=1)
+    yield "\n}"
+
+
+def _feature(record: dict) -> dict:
+    """A member's record as a GeoJSON Feature: a point ([longitude, latitude], RFC 7946
+    order), or a null geometry where it has no coordinates, which RFC 7946 allows, so
+    none is lost."""
+    longitude, latitude = record["longitude"], record["latitude"]
+    has_coordinates = latitude is not None and longitude is not None
+    return {
+        "type": "Feature",
+        "id": record["slug"],
+        "geometry": {"type": "Point", "coordinates": [longitude, latitude]}
+        if has_coordinates
+        else None,
+        "properties": record,
     }
-    return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
 
 
-def to_geojson(members, *, as_of=None, filters=None) -> str:
-    """A FeatureCollection of points ([longitude, latitude], RFC 7946 order); members
-    without coordinates get a null geometry, which RFC 7946 allows, so none is lost."""
-    features = []
-    for member in _prepared(members, as_of):
-        record = member_record(member)
-        geometry = (
-            {"type": "Point", "coordinates": [member.longitude, member.latitude]}
-            if member.has_coordinates
-            else None
-        )
-        features.append(
-            {"type": "Feature", "id": member.slug, "geometry": geometry, "properties": record}
-        )
-    document = {
-        "type": "FeatureCollection",
-        "metadata": metadata(as_of=as_of, filters=filters or {}, count=len(features)),
-        "features": features,
-    }
-    return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False)
+def _geojson(members, *, as_of=None, filters=None) -> Iterator[str]:
+    """A FeatureCollection with the export's metadata, on one line."""
+    head = metadata(as_of=as_of, filters=filters or {}, count=members.count())
+    yield '{"type": "FeatureCollection", "metadata": ' + _dumps(head) + ', "features": ['
+    features = ([_dumps(_feature(r)) for r in chunk] for chunk in records(members, as_of))
+    yield from _json_list(features, depth=0, indent=None)
+    yield "}"
 
 
 def to_map_geojson(members) -> str:
@@ -199,11 +226,13 @@ def to_map_geojson(members) -> str:
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
 
 
-def render(fmt: str, members, *, as_of=None, filters=None) -> str:
-    if fmt == "csv":
-        return to_csv(members, as_of=as_of)
-    if fmt == "json":
-        return to_json(members, as_of=as_of, filters=filters)
-    if fmt == "geojson":
-        return to_geojson(members, as_of=as_of, filters=filters)
-    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+WRITERS = {"csv": _csv, "json": _json, "geojson": _geojson}
+
+
+def stream(fmt: str, members, *, as_of=None, filters=None) -> Iterator[str]:
+    """The file of `members` in `fmt` (one of FORMATS), in pieces to send or write as
+    they come. JSON's and GeoJSON's metadata count the members first (one query), so a
+    change to the data during a long download can make the count differ from the rows."""
+    if fmt not in WRITERS:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return WRITERS[fmt](members, as_of=as_of, filters=filters)

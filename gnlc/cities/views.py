@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -222,9 +222,11 @@ def download(request, fmt):
         return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
     filters = form.filters
     as_of = filters.get("as_of")
-    body = exports.render(fmt, form.queryset(), as_of=as_of, filters=filters)
+    # Sent as it is written, a chunk of members at a time: memory stays flat however
+    # many members the file holds (gnlc.cities.exports).
+    body = exports.stream(fmt, form.queryset(), as_of=as_of, filters=filters)
     filename = exports.filename(filters, fmt, as_of or timezone.localdate())
-    response = HttpResponse(body, content_type=exports.FORMATS[fmt])
+    response = StreamingHttpResponse(body, content_type=exports.FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Link"] = f'<{settings.GNLC_DATA_LICENCE_URL}>; rel="license"'
     return response

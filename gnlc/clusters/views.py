@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gnlc.accounts.enums import RoleKind
 from gnlc.accounts.models import Role
-from gnlc.cities.exports import to_geojson
+from gnlc.cities.exports import to_map_geojson
 from gnlc.cities.models import Member
 from gnlc.clusters.enums import MembershipStatus
 from gnlc.clusters.forms import (
@@ -86,10 +86,11 @@ def cluster_detail(request, slug):
 
 
 def cluster_geojson(request, slug):
-    """The cluster's member cities as the member map reads them (cities' GeoJSON)."""
+    """The cluster's member cities as the maps draw them (`to_map_geojson`: a marker's
+    slug, name, country in the reader's language and cohort)."""
     cluster = _cluster(request, slug)
-    members = Member.objects.with_status().filter(pk__in=cluster.members_on().values("pk"))
-    return HttpResponse(to_geojson(members), content_type="application/geo+json")
+    members = Member.objects.filter(pk__in=cluster.members_on().values("pk"))
+    return HttpResponse(to_map_geojson(members), content_type="application/geo+json")
 
 
 def _members_page(request, cluster, *, document_form=None, status=200):

@@ -208,5 +208,5 @@ def test_nothing_public_names_the_admitted_or_the_winner_before_the_announcement
     assert f">{WINNER}</a>" in statistics.content.decode()
     assert "1 new member from 1 country" in news.content.decode()
     assert f"{SECRET_CITY} (Iceland)" in post.content.decode()
-    assert SECRET_CITY in download.content.decode()
+    assert SECRET_CITY in download.getvalue().decode()
     assert sum(SECRET_CITY.encode() in body for _status, body in after.values()) > 20

@@ -1,5 +1,7 @@
+import csv
 import datetime as dt
 import io
+import json
 import re
 
 import pytest
@@ -313,4 +315,39 @@ def test_home_map_draws_the_members_with_their_country_in_the_page_language(page
         "Nakuru Kenya · 2022",
     ]
     shoot(page, "home", "map-popup-fr")
+    assert errors == []
+
+
+def test_directory_downloads_the_members_it_shows_a_chunk_at_a_time(
+    page, members, monkeypatch, tmp_path
+):
+    """A visitor narrows the directory, then saves its CSV and GeoJSON: the files the
+    browser writes hold the members shown, however many pieces the server sent them in
+    (one member a piece here; 2,000 in production)."""
+    monkeypatch.setattr("gnlc.cities.exports.CHUNK", 1)
+    MemberFactory(name="Odense", country_id="DK", cohort=CohortFactory(year=2023))
+    errors = console_errors(page)
+    page.goto("/members/")
+    page.locator('a[data-facet="region"][data-value="europe-and-north-america"]').click()
+    page.wait_for_url(re.compile(r"/members/\?region=europe-and-north-america$"))
+    page.locator(".results__count", has_text="2 members").wait_for()
+    shoot(page, "directory", "downloads")
+
+    saved = {}
+    for name in ("CSV", "GeoJSON"):
+        with page.expect_download() as download:
+            page.locator(".downloads").get_by_role("link", name=name, exact=True).click()
+        saved[name] = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved[name])
+
+    assert saved["CSV"].name.startswith("gnlc-members-europe-and-north-america-")
+    with saved["CSV"].open(encoding="utf-8", newline="") as table:
+        rows = list(csv.DictReader(table))
+    assert [(row["name"], row["country"]) for row in rows] == [
+        ("Aalborg", "Denmark"),
+        ("Odense", "Denmark"),
+    ]
+    document = json.loads(saved["GeoJSON"].read_text(encoding="utf-8"))
+    assert document["metadata"]["count"] == 2
+    assert [f["id"] for f in document["features"]] == ["aalborg", "odense"]
     assert errors == []

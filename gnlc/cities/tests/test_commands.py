@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import DatabaseError
 
 from gnlc.cities import exports
 from gnlc.cities.enums import EventKind
@@ -202,3 +203,25 @@ def test_gnlc_cli_stats(network, capsys):
     main(["gnlc", "stats", "--as-of", "2022-12-31", "--format", "json"])
 
     assert json.loads(capsys.readouterr().out)["members"] == 3
+
+
+def test_export_that_fails_half_way_leaves_the_file_as_it_was(network, tmp_path, monkeypatch):
+    path = tmp_path / "members.csv"
+    path.write_text("yesterday's export\n", encoding="utf-8")
+    monkeypatch.setattr(exports, "CHUNK", 1)
+    read = exports.records
+
+    def lost_half_way(members, as_of=None):
+        chunks = read(members, as_of)
+        yield next(chunks)
+        raise DatabaseError("the connection was lost")
+
+    monkeypatch.setattr(exports, "records", lost_half_way)
+    with pytest.raises(DatabaseError):
+        run("export", "members", "-o", str(path))
+
+    assert path.read_text(encoding="utf-8") == "yesterday's export\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["members.csv"]  # no piece left behind
+    monkeypatch.setattr(exports, "records", read)
+    run("export", "members", "-o", str(path))
+    assert path.read_text(encoding="utf-8") == run("export", "members")

@@ -37,7 +37,7 @@ def fetch(client, url: str) -> bytes:
     parts = urlsplit(url)
     response = client.get(parts.path + (f"?{parts.query}" if parts.query else ""))
     assert response.status_code == 200, url
-    return response.content
+    return response.getvalue()
 
 
 def test_datapackage_validates_with_frictionless(client, network, tmp_path):

@@ -76,7 +76,7 @@ def test_map_page_escapes_member_names(client, hostile):
 def test_map_geojson_carries_names_as_plain_json_strings(client, hostile):
     response = client.get("/members.geojson", {"status": "active"})
 
-    data = json.loads(response.content)
+    data = json.loads(response.getvalue())
     assert response["Content-Type"].startswith("application/geo+json")
     assert [f["properties"]["name"] for f in data["features"]] == [f"Evil {ATTACK}"]
     assert [f["properties"]["subdivision"] for f in data["features"]] == [f"Sub {ATTACK}"]

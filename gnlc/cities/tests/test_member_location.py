@@ -34,7 +34,7 @@ def unplaced(member):
 def _geojson_point(client, member):
     """The member's point in the open data's GeoJSON, and as the maps draw it (their
     feed leaves out the members without one)."""
-    document = json.loads(client.get("/members.geojson?status=active").content)
+    document = json.loads(client.get("/members.geojson?status=active").getvalue())
     [feature] = [f for f in document["features"] if f["id"] == member.slug]
     drawn = json.loads(client.get(reverse("cities:map-members")).content)
     points = [f["geometry"] for f in drawn["features"] if f["id"] == member.slug]

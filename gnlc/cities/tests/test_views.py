@@ -269,7 +269,7 @@ def test_download_csv_header_and_rows(client, network):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="gnlc-members-')
     assert response["Link"] == '<https://creativecommons.org/licenses/by/4.0/>; rel="license"'
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
     assert rows[0] == exports.CSV_COLUMNS
     assert [(r[0], r[4], r[6], r[7], r[9]) for r in rows[1:]] == [
         ("Kisumu", "KE", "2022", "2022-09-02", "active"),
@@ -280,12 +280,43 @@ def test_download_csv_header_and_rows(client, network):
 def test_download_geojson_is_a_feature_collection_in_lon_lat(client, network):
     response = client.get(reverse("cities:download", args=["geojson"]), {"q": "lanh"})
 
-    document = json.loads(response.content)
+    document = json.loads(response.getvalue())
     assert response["Content-Type"] == "application/geo+json"
     assert document["type"] == "FeatureCollection"
     assert [f["geometry"] for f in document["features"]] == [
         {"type": "Point", "coordinates": [105.63, 10.46]}
     ]
+
+
+def test_downloads_are_sent_a_chunk_of_members_at_a_time_as_one_document(
+    client, network, monkeypatch
+):
+    """Whatever the chunk's size, every member and the same text, which is what
+    json.dumps writes for the whole document (JSON indented, GeoJSON on one line)."""
+    layouts = {"csv": None, "json": {"indent": 1}, "geojson": {}}
+    bodies = {}
+    for chunk in (1, 3, 2000):
+        monkeypatch.setattr(exports, "CHUNK", chunk)
+        for fmt, layout in layouts.items():
+            for query in ({}, {"q": "no member is called this"}):
+                response = client.get(reverse("cities:download", args=[fmt]), query)
+                assert response.streaming
+                body = response.getvalue().decode()
+                body = re.sub(r'"generated_at": "[^"]*"', '"generated_at": ""', body)
+                bodies.setdefault((fmt, query.get("q")), set()).add(body)
+                if layout is not None:
+                    document = json.loads(body)
+                    assert body == json.dumps(document, ensure_ascii=False, **layout)
+
+    assert all(len(texts) == 1 for texts in bodies.values())
+    [every] = bodies["json", None]
+    members = json.loads(every)["members"]
+    assert [m["name"] for m in members] == ["Cao Lãnh", "Kisumu", "Nakuru", "Tema"]
+    assert json.loads(every)["metadata"]["count"] == 4
+    [none] = bodies["geojson", "no member is called this"]
+    assert json.loads(none)["features"] == []
+    [table] = bodies["csv", None]
+    assert [row[0] for row in csv.reader(io.StringIO(table))][1:] == [m["name"] for m in members]
 
 
 @pytest.mark.parametrize(
@@ -318,7 +349,7 @@ def test_download_json_has_licence_and_the_filters(client, network):
         reverse("cities:download", args=["json"]), {"as_of": "2020-01-01", "region": "africa"}
     )
 
-    document = json.loads(response.content)
+    document = json.loads(response.getvalue())
     assert response["Content-Type"] == "application/json"
     assert response["Content-Disposition"] == (
         'attachment; filename="gnlc-members-africa-2020-01-01.json"'

@@ -50,13 +50,17 @@ def test_members_cluster_filter_must_be_a_slug(client, cities):
     assert client.get("/api/v1/members", {"cluster": "no slug"}).status_code == 422
 
 
-def test_downloads_carry_the_clusters_on_their_date(client, cities):
+@pytest.mark.parametrize("chunk", [1, 2000])
+def test_downloads_carry_the_clusters_on_their_date(client, cities, monkeypatch, chunk):
+    # Read a chunk of members at a time, each chunk's clusters in a query of their own:
+    # one member a chunk, every member's clusters still come with it.
+    monkeypatch.setattr("gnlc.cities.exports.CHUNK", chunk)
     url = reverse("cities:download", args=["csv"])
-    rows = list(csv.DictReader(io.StringIO(client.get(url).content.decode())))
+    rows = list(csv.DictReader(io.StringIO(client.get(url).getvalue().decode())))
     then = json.loads(
-        client.get(reverse("cities:download", args=["json"]), {"as_of": "2024-02-29"}).content
+        client.get(reverse("cities:download", args=["json"]), {"as_of": "2024-02-29"}).getvalue()
     )
-    geo = json.loads(client.get(reverse("cities:download", args=["geojson"])).content)
+    geo = json.loads(client.get(reverse("cities:download", args=["geojson"])).getvalue())
 
     assert {row["slug"]: row["clusters"] for row in rows} == {
         "kisumu": "health-and-well-being",

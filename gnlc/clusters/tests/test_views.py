@@ -3,7 +3,7 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from gnlc.accounts.enums import RoleKind
 from gnlc.accounts.tests.factories import RoleFactory, UserFactory
@@ -125,9 +125,25 @@ def test_cluster_map_reads_the_members_geojson(client, member):
         left=dt.date(2021, 1, 1),
     )
 
-    features = client.get(reverse("clusters:geojson", args=[cluster.slug])).json()["features"]
+    joined = {"joined": dt.date(2022, 1, 1)}
+    stay(
+        cluster,
+        MemberFactory(name="Jena", country_id="DE", latitude=50.93, longitude=11.59),
+        **joined,
+    )
+    stay(cluster, MemberFactory(name="Unplaced", latitude=None, longitude=None), **joined)
 
-    assert [f["properties"]["name"] for f in features] == ["Nakuru"]
+    features = client.get(reverse("clusters:geojson", args=[cluster.slug])).json()["features"]
+    with translation.override("fr"):  # /fr/clusters/...
+        french = client.get(reverse("clusters:geojson", args=[cluster.slug])).json()["features"]
+
+    # What a marker shows (the maps' feed), its country in the reader's language; the
+    # member that left and the one without coordinates are not drawn.
+    assert [f["properties"] for f in features] == [
+        {"slug": "jena", "name": "Jena", "country": "Germany", "cohort_year": 2022},
+        {"slug": "nakuru", "name": "Nakuru", "country": "Kenya", "cohort_year": 2022},
+    ]
+    assert [f["properties"]["country"] for f in french] == ["Allemagne", "Kenya"]
 
 
 def test_cluster_list_counts_members_without_a_query_per_cluster(client, django_assert_num_queries):

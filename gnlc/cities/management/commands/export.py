@@ -38,10 +38,21 @@ class Command(BaseCommand):
             )
             raise CommandError(f"bad filter value(s):{problems}")
         filters = form.filters
-        text = exports.render(format, form.queryset(), as_of=filters.get("as_of"), filters=filters)
+        chunks = exports.stream(
+            format, form.queryset(), as_of=filters.get("as_of"), filters=filters
+        )
         if output is None:
-            self.stdout.write(text, ending="")
+            for chunk in chunks:
+                self.stdout.write(chunk, ending="")
             return
-        output.write_text(text, encoding="utf-8")
+        # Written to a file beside the output and moved into place at the end, so an
+        # error half way never leaves a truncated file under the name asked for.
+        partial = output.with_name(f".{output.name}.partial")
+        try:
+            with partial.open("w", encoding="utf-8") as out:
+                out.writelines(chunks)
+            partial.replace(output)
+        finally:
+            partial.unlink(missing_ok=True)
         if opts["verbosity"] >= 1:
             self.stderr.write(f"wrote {output}")
