@@ -13,11 +13,14 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.translation import get_language
+from django.db.models import Avg, Count
+from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 
 from gnlc.cities.names import country_name
 from gnlc.core import csvfile
-from gnlc.core.text import file_slug
+from gnlc.core.templatetags.numbers import number
+from gnlc.core.text import file_slug, sort_key
 
 CSV_COLUMNS = [
     "name",
@@ -196,17 +199,24 @@ def _geojson(members, *, as_of=None, filters=None) -> Iterator[str]:
     yield "}"
 
 
+# Past this many placed members the maps draw each country's instead of each member:
+# 5,000 markers are a feed of about 1 MB, still quick to draw on a phone; 100,000 were
+# 21.6 MB (bench/pages.py).
+MAP_MEMBERS_DRAWN = 5000
+
+
 def to_map_geojson(members) -> str:
     """`members` with coordinates as the maps draw them (gnlc/static/gnlc/js/map.js): a
     FeatureCollection of points with only what a marker shows, its slug, name, country
     (in the active language) and cohort year. One query for plain values, no model
-    instances; about a quarter of `to_geojson`'s size."""
-    rows = (
-        members.filter(latitude__isnull=False, longitude__isnull=False)
-        .order_by("name", "pk")
-        .values_list(
-            "slug", "name", "country_id", "country__name", "cohort_id", "longitude", "latitude"
-        )
+    instances; about a quarter of the download's size. Past MAP_MEMBERS_DRAWN members,
+    one point per country instead (`_countries_geojson`), the collection's `drawn`
+    saying so."""
+    placed = members.filter(latitude__isnull=False, longitude__isnull=False)
+    if placed.count() > MAP_MEMBERS_DRAWN:
+        return _countries_geojson(placed)
+    rows = placed.order_by("name", "pk").values_list(
+        "slug", "name", "country_id", "country__name", "cohort_id", "longitude", "latitude"
     )
     language = get_language()
     features = [
@@ -223,7 +233,46 @@ def to_map_geojson(members) -> str:
         }
         for slug, name, iso2, country, cohort, longitude, latitude in rows
     ]
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+    collection = {"type": "FeatureCollection", "drawn": "members", "features": features}
+    return json.dumps(collection, ensure_ascii=False)
+
+
+def _countries_geojson(placed) -> str:
+    """One point a country for the `placed` members: at the mean of their coordinates,
+    with the country's name (active language), its number of members said in words
+    ("1,234 members", in the active language) and its page's URL. One grouped query.
+    The mean of a country's members lies among them but for a country across the
+    antimeridian (Fiji, Kiribati), whose point may fall in the ocean between."""
+    rows = (
+        placed.order_by()
+        .values("country_id", "country__name")
+        .annotate(members=Count("pk"), longitude=Avg("longitude"), latitude=Avg("latitude"))
+    )
+    language = get_language()
+    features = []
+    for row in rows:
+        iso2, count = row["country_id"], row["members"]
+        features.append(
+            {
+                "type": "Feature",
+                "id": iso2,
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(row["longitude"], 6), round(row["latitude"], 6)],
+                },
+                "properties": {
+                    "iso2": iso2,
+                    "country": country_name(iso2, row["country__name"], language),
+                    "members": count,
+                    "label": ngettext("%(counter)s member", "%(counter)s members", count)
+                    % {"counter": number(count)},
+                    "url": reverse("cities:country", args=[iso2.lower()]),
+                },
+            }
+        )
+    features.sort(key=lambda feature: sort_key(feature["properties"]["country"]))
+    collection = {"type": "FeatureCollection", "drawn": "countries", "features": features}
+    return json.dumps(collection, ensure_ascii=False)
 
 
 WRITERS = {"csv": _csv, "json": _json, "geojson": _geojson}

@@ -637,7 +637,7 @@ def statistics_csv(request):
 
 @require_GET
 def member_map(request):
-    """The map draws the active members from the GeoJSON download; the page itself
+    """The map draws the active members from the maps' feed (`map_members`); the page itself
     gives their count and, as the list equivalent, the members grouped by country, or
     past `LISTED_IN_FULL` the countries with their counts (at 100,000 members the list
     was 7 MB of HTML, drawn in 7 s)."""
@@ -652,9 +652,10 @@ def member_map(request):
     else:  # grouped by country: countries in their localised order
         countries = None
         members.sort(key=lambda member: (sort_key(member.country.label), sort_key(member.name)))
-    return render(
-        request, "cities/map.html", {**counts, "members": members, "countries": countries}
-    )
+    context = {**counts, "members": members, "countries": countries}
+    # The map draws each country's members as one point past this (its feed says so too).
+    context["drawn_by_country"] = counts["placed"] > exports.MAP_MEMBERS_DRAWN
+    return render(request, "cities/map.html", context)
 
 
 @require_GET

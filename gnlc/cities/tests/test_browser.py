@@ -351,3 +351,40 @@ def test_directory_downloads_the_members_it_shows_a_chunk_at_a_time(
     assert document["metadata"]["count"] == 2
     assert [f["id"] for f in document["features"]] == ["aalborg", "odense"]
     assert errors == []
+
+
+def test_map_past_the_members_it_draws_shows_each_country_and_opens_its_page(
+    page, members, monkeypatch
+):
+    """Past `MAP_MEMBERS_DRAWN` placed members (three here, 5,000 in production) the
+    map draws one point a country, larger for more members, whose popup gives their
+    number and opens the country's page; the page says why, in the reader's language."""
+    monkeypatch.setattr("gnlc.cities.exports.MAP_MEMBERS_DRAWN", 3)
+    MemberFactory(name="Mombasa", country_id="KE", latitude=-4.05, longitude=39.67)
+    errors = console_errors(page)
+    page.goto("/es/map/")
+    page.locator('#member-map[data-loaded="1"]').wait_for()
+    assert "Demasiados para dibujarlos uno a uno" in page.locator(".lead").inner_text()
+    assert page.locator("#member-map").get_attribute("data-markers") == "3"
+    markers = page.locator("#member-map path.leaflet-interactive")
+    sizes = [markers.nth(i).bounding_box()["width"] for i in range(markers.count())]
+
+    popups = {}
+    for index in range(markers.count()):
+        markers.nth(index).click(force=True)
+        newest = page.locator(".leaflet-popup-content").last  # the last one fades out
+        popups[" ".join(newest.inner_text().split())] = index
+    assert sorted(popups) == ["Dinamarca 1 miembro", "Kenya 2 miembros", "Viet Nam 1 miembro"]
+    kenya = sizes.pop(popups["Kenya 2 miembros"])
+    assert kenya > max(sizes)  # two members against one each
+    markers.nth(popups["Kenya 2 miembros"]).click(force=True)
+    page.wait_for_function(  # the popup faded in, the others out
+        "() => [...document.querySelectorAll('.leaflet-popup')]"
+        ".every(p => getComputedStyle(p).opacity === '1')"
+    )
+    shoot(page, "map", "by-country-es")
+
+    page.locator(".leaflet-popup-content").last.get_by_role("link", name="Kenya").click()
+    page.wait_for_url(re.compile(r"/es/countries/ke/$"))
+    assert page.locator("h1").inner_text() == "Kenya"
+    assert errors == []

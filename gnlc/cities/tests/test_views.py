@@ -752,6 +752,47 @@ def test_map_feed_gives_the_active_placed_members_with_what_a_marker_shows(
     assert [f["properties"]["country"] for f in french["features"]] == ["Viet Nam", "Allemagne"]
 
 
+def test_map_feed_past_the_members_it_draws_gives_each_countrys(client, network, monkeypatch):
+    """Past `MAP_MEMBERS_DRAWN` placed members (two here, 5,000 in production) the maps
+    draw one point a country, at the mean of its members' coordinates, with their
+    number in words and the country's page, in the reader's language; the map page
+    says so."""
+    monkeypatch.setattr(exports, "MAP_MEMBERS_DRAWN", 2)
+    MemberFactory(name="Mombasa", country_id="KE", latitude=-4.05, longitude=39.67)
+
+    document = json.loads(client.get(reverse("cities:map-members")).content)
+    with translation.override("fr"):  # /fr/map/members.geojson
+        french = json.loads(client.get(reverse("cities:map-members")).content)
+    page = " ".join(client.get(reverse("cities:map")).content.decode().split())
+
+    assert document["drawn"] == "countries"
+    # Nakuru at the factory's -1.28, 36.82; Kisumu has no coordinates; Tema withdrew.
+    assert [(f["id"], f["geometry"]["coordinates"]) for f in document["features"]] == [
+        ("KE", [38.245, -2.665]),
+        ("VN", [105.63, 10.46]),
+    ]
+    assert document["features"][0]["properties"] == {
+        "iso2": "KE",
+        "country": "Kenya",
+        "members": 2,
+        "label": "2 members",
+        "url": "/countries/ke/",
+    }
+    assert [f["properties"]["label"] for f in french["features"]] == ["2 membres", "1 membre"]
+    assert [f["properties"]["url"] for f in french["features"]] == [
+        "/fr/countries/ke/",
+        "/fr/countries/vn/",
+    ]
+    assert "Active members: 4, 3 of them placed on the map. Too many to draw one by one" in page
+    monkeypatch.setattr(exports, "MAP_MEMBERS_DRAWN", 3)
+    bumped = MemberFactory(name="Eldoret", country_id="KE", latitude=0.51, longitude=35.27)
+    assert json.loads(client.get(reverse("cities:map-members")).content)["drawn"] == "countries"
+    bumped.delete()
+    fewer = json.loads(client.get(reverse("cities:map-members")).content)
+    assert fewer["drawn"] == "members"
+    assert "clusters open as you zoom in" in client.get(reverse("cities:map")).content.decode()
+
+
 def test_map_page_past_the_members_it_lists_lists_their_countries(client, network, monkeypatch):
     monkeypatch.setattr("gnlc.cities.views.LISTED_IN_FULL", 2)
     response = client.get(reverse("cities:map"))

@@ -6,7 +6,9 @@
  * with no internet connection and sends no request anywhere but this site.
  *
  *   data-basemap     URL of countries-110m.json
- *   data-geojson     URL of a members GeoJSON (our /members.geojson), optional
+ *   data-geojson     URL of a members GeoJSON (the maps' feed, /map/members.geojson),
+ *                    optional; past some thousands of members the feed gives one point
+ *                    per country ("drawn": "countries"), drawn sized by its members
  *   data-member-url  member page URL with "__slug__" in place of the slug
  *   data-cluster     cluster the markers (leaflet.markercluster)
  *   data-point       "lat,lon" of a single marker, with data-label its name
@@ -78,9 +80,9 @@
     });
   }
 
-  function markerStyle() {
+  function markerStyle(radius) {
     return {
-      radius: 6,
+      radius: radius || 6,
       color: cssVar("--map-marker-edge", "#ffffff"),
       weight: 1.5,
       fillColor: cssVar("--map-marker", "#0b63b6"),
@@ -104,6 +106,20 @@
     return box;
   }
 
+  // A country's point, where the feed gives one per country: its name links to its page.
+  function countryPopupFor(properties) {
+    var box = document.createElement("div");
+    var link = document.createElement("a");
+    link.href = properties.url;
+    link.textContent = properties.country;
+    var meta = document.createElement("div");
+    meta.className = "map-popup__meta";
+    meta.textContent = properties.label;
+    box.appendChild(link);
+    box.appendChild(meta);
+    return box;
+  }
+
   // Leaflet puts a tooltip's string in as HTML: give it a text node instead.
   function textNode(text) {
     var span = document.createElement("span");
@@ -113,18 +129,30 @@
   }
 
   function drawMembers(map, element) {
-    var clustered = element.hasAttribute("data-cluster") && L.markerClusterGroup;
-    var group = clustered
-      ? L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 })
-      : L.featureGroup();
     var memberUrl = element.dataset.memberUrl || "";
     return fetchJSON(element.dataset.geojson).then(function (collection) {
+      // Countries are not clustered: a cluster would count countries, not members.
+      var byCountry = collection.drawn === "countries";
+      var clustered = element.hasAttribute("data-cluster") && L.markerClusterGroup && !byCountry;
+      var group = clustered
+        ? L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 })
+        : L.featureGroup();
       collection.features.forEach(function (feature) {
         if (!feature.geometry) return;
         var lonLat = feature.geometry.coordinates;
-        var marker = L.circleMarker([lonLat[1], lonLat[0]], markerStyle());
-        marker.bindPopup(popupFor(feature.properties, memberUrl));
-        marker.bindTooltip(textNode(feature.properties.name));
+        var properties = feature.properties;
+        var marker;
+        if (byCountry) {
+          // Grows with its members: 6 px for one, 10 for ten, 18 for a thousand.
+          var radius = 6 + 4 * Math.log10(properties.members);
+          marker = L.circleMarker([lonLat[1], lonLat[0]], markerStyle(radius));
+          marker.bindPopup(countryPopupFor(properties));
+          marker.bindTooltip(textNode(properties.country + " · " + properties.label));
+        } else {
+          marker = L.circleMarker([lonLat[1], lonLat[0]], markerStyle());
+          marker.bindPopup(popupFor(properties, memberUrl));
+          marker.bindTooltip(textNode(properties.name));
+        }
         group.addLayer(marker);
       });
       group.addTo(map);
