@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,6 +23,7 @@ from gnlc.cities.forms import COHORT_NOT_KNOWN, DirectoryFilter, MemberProfileFo
 from gnlc.cities.models import REGION_LABELS, Cohort, Country, Member, Region
 from gnlc.cities.names import country_name
 from gnlc.cities.stats import (
+    active_by_country,
     announced_series,
     announced_totals,
     cohort_completeness,
@@ -32,6 +32,7 @@ from gnlc.cities.stats import (
     history,
     latest_announced,
     network_stats,
+    region_counts,
 )
 from gnlc.core import csvfile
 from gnlc.core.cache import cached
@@ -347,6 +348,10 @@ def country_detail(request, code):
 
 @require_GET
 def region_detail(request, slug):
+    """A region's figures (the kept ones, `region_counts`), its countries with their
+    members on record, and those members in full up to `LISTED_IN_FULL`, read only then:
+    at 100,000 members the page asked three queries over the region's 30,000 members,
+    146 ms on every visit."""
     region = get_object_or_404(Region, slug=slug)
     members = (
         Member.objects.on_record()
@@ -354,14 +359,17 @@ def region_detail(request, slug):
         .for_listing()
         .order_by("country__name", "name")
     )
+    countries = _localised_countries(members.count_by_country())
+    listed = sum(country["members"] for country in countries) <= LISTED_IN_FULL
+    [totals] = [row for row in region_counts() if row["slug"] == region.slug]
     return render(
         request,
         "cities/region.html",
         {
             "region": region,
-            "members": _in_full(members),
-            "countries": _localised_countries(members.count_by_country()),
-            "totals": Member.objects.active_on().filter(country__region=region).totals(),
+            "members": list(members) if listed else None,
+            "countries": countries,
+            "totals": totals,
         },
     )
 
@@ -640,17 +648,23 @@ def member_map(request):
     """The map draws the active members from the maps' feed (`map_members`); the page itself
     gives their count and, as the list equivalent, the members grouped by country, or
     past `LISTED_IN_FULL` the countries with their counts (at 100,000 members the list
-    was 7 MB of HTML, drawn in 7 s)."""
+    was 7 MB of HTML, drawn in 7 s). Its figures are the kept ones (`active_by_country`,
+    and the placed members counted once per data revision): at 100,000 members three
+    queries over every member took 190 ms on every visit."""
     active = Member.objects.active_on()
-    counts = active.aggregate(
-        total=Count("pk"),
-        placed=Count("pk", filter=Q(latitude__isnull=False, longitude__isnull=False)),
+    by_country = active_by_country()
+    placed = cached(
+        ["map-placed"],
+        lambda: active.filter(latitude__isnull=False, longitude__isnull=False).count(),
     )
-    members = _in_full(active.for_listing())
-    if members is None:
-        countries = _localised_countries(active.count_by_country())
+    counts = {"total": sum(by_country.values()), "placed": placed}
+    if counts["total"] > LISTED_IN_FULL:
+        members = None
+        rows = Country.objects.filter(iso2__in=by_country).values("iso2", "name")
+        rows = [{**row, "members": by_country[row["iso2"]]} for row in rows]
+        countries = _localised_countries(rows)
     else:  # grouped by country: countries in their localised order
-        countries = None
+        members, countries = list(active.for_listing()), None
         members.sort(key=lambda member: (sort_key(member.country.label), sort_key(member.name)))
     context = {**counts, "members": members, "countries": countries}
     # The map draws each country's members as one point past this (its feed says so too).

@@ -595,6 +595,11 @@ def test_region_page_lists_countries_and_members(client, network):
     assert [m.name for m in response.context["members"]] == ["Tema", "Kisumu", "Nakuru"]
     # Each figure takes its own plural.
     assert "2 active member cities in 1 country" in text(response)
+    # Its figures are kept until the data change.
+    MemberFactory(name="Accra", country_id="GH")
+    assert "3 active member cities in 2 countries" in text(
+        client.get(reverse("cities:region", args=["africa"]))
+    )
 
 
 @pytest.mark.parametrize(
@@ -605,7 +610,7 @@ def test_region_page_lists_countries_and_members(client, network):
     ],
 )
 def test_place_page_with_more_members_than_it_lists_sends_to_the_directory(
-    client, network, monkeypatch, url, directory, limit
+    client, network, monkeypatch, url, directory, limit, django_assert_num_queries
 ):
     monkeypatch.setattr("gnlc.cities.views.LISTED_IN_FULL", limit + 1)
     listed = client.get(url)
@@ -620,6 +625,11 @@ def test_place_page_with_more_members_than_it_lists_sends_to_the_directory(
     assert "Nakuru" not in text(response)
     assert "Too many members to list on one page" in text(response)
     assert response.content.decode().count(f'href="{directory}"') == 2  # and the button
+    if url.startswith("/regions/"):
+        # The region, its countries' counts, the revision of its kept figures: no
+        # member is read past the limit.
+        with django_assert_num_queries(3):
+            client.get(url)
 
 
 def test_region_page_unknown_slug_is_404(client, network):
@@ -793,9 +803,14 @@ def test_map_feed_past_the_members_it_draws_gives_each_countrys(client, network,
     assert "clusters open as you zoom in" in client.get(reverse("cities:map")).content.decode()
 
 
-def test_map_page_past_the_members_it_lists_lists_their_countries(client, network, monkeypatch):
+def test_map_page_past_the_members_it_lists_lists_their_countries(
+    client, network, monkeypatch, django_assert_num_queries
+):
     monkeypatch.setattr("gnlc.cities.views.LISTED_IN_FULL", 2)
-    response = client.get(reverse("cities:map"))
+    client.get(reverse("cities:map"))
+    # Its figures kept: the revision for each, and the countries' names; no member read.
+    with django_assert_num_queries(3):
+        response = client.get(reverse("cities:map"))
 
     content = " ".join(response.content.decode().split())
     assert response.context["members"] is None
@@ -807,6 +822,10 @@ def test_map_page_past_the_members_it_lists_lists_their_countries(client, networ
     assert "Too many members to list on one page" in content
     assert '<a href="/countries/ke/">Kenya</a> <span class="count">2</span>' in content
     assert "Nakuru" not in content
+    MemberFactory(name="Mombasa", country_id="KE", latitude=-4.05, longitude=39.67)
+    now = " ".join(client.get(reverse("cities:map")).content.decode().split())
+    assert "4 active members, 3 of them placed on the map" in now
+    assert '<a href="/countries/ke/">Kenya</a> <span class="count">3</span>' in now
 
 
 def test_statistics_page_past_the_withdrawals_it_lists_sends_to_the_directory(
@@ -866,10 +885,13 @@ QUERIES = {
     "directory": 9,
     "countries": 2,
     "country": 3,
-    "region": 4,
-    # The active members' count and how many are placed; the members listed (past
-    # LISTED_IN_FULL, their counts by country instead).
-    "map": 2,
+    # The region; its countries' members on record; the regions' figures, kept per
+    # data revision (the revision, and two queries the first time); the members listed.
+    "region": 6,
+    # The active members by country and how many are placed, each kept per data
+    # revision (+2, the revision read for each); the members listed (past
+    # LISTED_IN_FULL, the countries' names instead).
+    "map": 5,
     # Grows with cohorts (the history's queries per announcement, once: the growth
     # series is read from its rows, and the rows are cached per data revision), not with
     # members; +1: the award's winners (gnlc/admissions, one query); +3: the members
