@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from server import HOST, ROOT, environment, in_checkout
+from server import HOST, ROOT, compare_checkouts, environment, in_checkout
 
 FORMATS = ("csv", "json", "geojson")
 
@@ -76,12 +76,9 @@ def main() -> int:
     if args.measure:
         print(json.dumps(measure(args.measure)))
         return 0
-    if not (ROOT / "bench" / "out" / "compare" / "gnlc.sqlite3").exists():
-        print("No database: run bench/datasette_compare.py first.", file=sys.stderr)
+    checkouts = compare_checkouts(args.baseline)
+    if checkouts is None:
         return 1
-    checkouts = [("now", ROOT)]
-    if args.baseline:
-        checkouts.append(("baseline", args.baseline.resolve()))
     columns = ("first byte, s", "last byte, s", "MB", "memory added, MB")
     print(f"{'every member':<18}{'':<10}" + "".join(f"{c:>18}" for c in columns))
     for fmt in FORMATS:

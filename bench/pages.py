@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from server import HOST, ROOT, environment, in_checkout
+from server import HOST, ROOT, compare_checkouts, environment, in_checkout
 
 URLS = (
     "/",
@@ -81,12 +81,9 @@ def main() -> int:
     if args.measure:
         print(json.dumps(measure()))
         return 0
-    if not (ROOT / "bench" / "out" / "compare" / "gnlc.sqlite3").exists():
-        print("No database: run bench/datasette_compare.py first.", file=sys.stderr)
+    checkouts = compare_checkouts(args.baseline)
+    if checkouts is None:
         return 1
-    checkouts = [("now", ROOT)]
-    if args.baseline:
-        checkouts.append(("baseline", args.baseline.resolve()))
     results = {label: run(source) for label, source in checkouts}
     header = "".join(f"{label + ': cold, again ms, KB':>34}" for label in results)
     print(f"{'':<36}{header}")

@@ -77,6 +77,16 @@ def in_checkout(script: str, source: Path, arguments: list[str], env: dict) -> o
     return json.loads(output.strip().splitlines()[-1])
 
 
+def compare_checkouts(baseline: Path | None) -> list[tuple[str, Path]] | None:
+    """The checkouts a bench on the database `datasette_compare.py` made measures:
+    ("now", this one) and, where given, ("baseline", `baseline`). None, said on standard
+    error, while that database does not exist."""
+    if not (ROOT / "bench" / "out" / "compare" / "gnlc.sqlite3").exists():
+        print("No database: run bench/datasette_compare.py first.", file=sys.stderr)
+        return None
+    return [("now", ROOT)] + ([("baseline", baseline.resolve())] if baseline else [])
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
