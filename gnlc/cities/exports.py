@@ -208,10 +208,10 @@ MAP_MEMBERS_DRAWN = 5000
 def to_map_geojson(members) -> str:
     """`members` with coordinates as the maps draw them (gnlc/static/gnlc/js/map.js): a
     FeatureCollection of points with only what a marker shows, its slug, name, country
-    (in the active language) and cohort year. One query for plain values, no model
-    instances; about a quarter of the download's size. Past MAP_MEMBERS_DRAWN members,
-    one point per country instead (`_countries_geojson`), the collection's `drawn`
-    saying so."""
+    (in the active language) and cohort year. Two queries (their count, then plain
+    values, no model instances); about a quarter of the download's size. Past
+    MAP_MEMBERS_DRAWN members, one point per country instead (`_countries_geojson`),
+    the collection's `drawn` saying which."""
     placed = members.filter(latitude__isnull=False, longitude__isnull=False)
     if placed.count() > MAP_MEMBERS_DRAWN:
         return _countries_geojson(placed)
