@@ -388,3 +388,16 @@ def test_map_past_the_members_it_draws_shows_each_country_and_opens_its_page(
     page.wait_for_url(re.compile(r"/es/countries/ke/$"))
     assert page.locator("h1").inner_text() == "Kenya"
     assert errors == []
+
+
+def test_directory_button_under_the_title_keeps_its_distance_on_a_phone(page, members):
+    """On a phone the "Suggest a correction" button wraps under the title: it kept no
+    space before the search form, which it touched."""
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto("/members/")
+    button = page.locator("#suggest-link").bounding_box()
+    form = page.locator("#directory-form").bounding_box()
+    title = page.locator("h1").bounding_box()
+
+    assert button["y"] > title["y"] + title["height"]  # wrapped under the title
+    assert form["y"] - (button["y"] + button["height"]) >= 12
