@@ -840,8 +840,9 @@ def test_errors_match_the_documented_error_schema(client, network, openapi, temp
         ("/api/v1/countries", 3),
         ("/api/v1/regions", 3),
         ("/api/v1/cohorts", 3),
-        # +1: the members' clusters, one query for all.
-        ("/api/v1/cohorts/2022", 8),
+        # +1: the members' clusters, one query for all; its totals are the regions'
+        # (`stats.cohort_summary`: the regions and their counts, two queries).
+        ("/api/v1/cohorts/2022", 9),
         # +1: its clusters.
         ("/api/v1/members/only-one", 3),
     ],

@@ -100,6 +100,30 @@ def test_cohort_summary_counts_new_members_and_totals_as_of_announcement():
     assert summary["total_countries"] == 2
 
 
+def test_cohort_summary_totals_are_its_regions_and_the_as_of_query_of_its_day():
+    """The totals add up the regions' (each country in one region): the same figures as
+    the as-of query of the announcement's day, the withdrawn and the later left out."""
+    old = CohortFactory(year=2019, announced_on=dt.date(2019, 7, 17))
+    new = CohortFactory(year=2022, announced_on=dt.date(2022, 9, 2))
+    MemberFactory(name="Nakuru", cohort=old)
+    MemberFactory(name="Kisumu", cohort=new)
+    MemberFactory(name="Tema", cohort=new, country_id="GH")
+    MemberFactory(name="Puebla", cohort=new, country_id="MX")
+    MemberFactory(name="Later", cohort=CohortFactory(year=2024), country_id="NG")
+    gone = MemberFactory(name="Gone", cohort=old, country_id="SN")
+    gone.record_event(EventKind.WITHDRAWN, on=dt.date(2021, 1, 1))
+
+    summary = cohort_summary(new)
+
+    regions = {r["slug"]: (r["members"], r["countries"]) for r in summary["regions"]}
+    assert regions["africa"] == (3, 2)
+    assert regions["latin-america-and-the-caribbean"] == (1, 1)
+    assert sum(1 for counts in regions.values() if counts != (0, 0)) == 2
+    as_of_query = Member.objects.active_on(new.effective_on).totals()
+    assert (summary["total_members"], summary["total_countries"]) == (4, 3)
+    assert as_of_query == {"members": 4, "countries": 3}
+
+
 def test_network_stats_per_region_and_cohort():
     cohort = CohortFactory(year=2022, announced_on=dt.date(2022, 9, 2))
     MemberFactory(name="Nairobi", cohort=cohort)

@@ -898,8 +898,9 @@ QUERIES = {
     # whose cohort is not known, the network's last published total and the list of them
     # (each published total adds one more: what the data hold on its day; none here);
     # +2: the data revision keying the network's figures, and the admissions by cohort
-    # (kept per revision too).
-    "statistics": 25,
+    # (kept per revision too). A cohort's summary gives its regions' counts, which the
+    # history reads rather than asking them again.
+    "statistics": 24,
     # +2: the members whose cohort is not known, the network's published totals; +1:
     # the data revision keying the admissions by cohort.
     "open-data": 6,
