@@ -248,7 +248,7 @@ def history(as_of: dt.date | None = None) -> list[dict]:
     the directory and the API for that day.
 
     A few queries per cohort, each over every member: about 80 ms for the real network
-    and 7 s at 100,000 members, for figures that change only with the data. So the rows
+    and 4 s at 100,000 members, for figures that change only with the data. So the rows
     are cached per data revision (`gnlc.core.cache.cached`: never stale) and date, in
     whichever language computed them, and the regions are named in the active one as
     they are read: the statistics page, its CSV files and the API's `stats/history`
