@@ -91,33 +91,28 @@
   }
 
   // Popups are built from DOM nodes, never from HTML strings: names come from data.
-  function popupFor(properties, memberUrl) {
+  // A link (a member's or a country's page) named `name`, with a line of `meta` under it.
+  function popup(href, name, meta) {
     var box = document.createElement("div");
     var link = document.createElement("a");
-    link.href = memberUrl.replace("__slug__", encodeURIComponent(properties.slug));
-    link.textContent = properties.name;
+    link.href = href;
+    link.textContent = name;
     // A Latin name in an Arabic page ("'s-Hertogenbosch") keeps its own direction.
     link.dir = "auto";
-    var meta = document.createElement("div");
-    meta.className = "map-popup__meta";
-    meta.textContent = properties.country + (properties.cohort_year ? " · " + properties.cohort_year : "");
+    var line = document.createElement("div");
+    line.className = "map-popup__meta";
+    line.textContent = meta;
     box.appendChild(link);
-    box.appendChild(meta);
+    box.appendChild(line);
     return box;
   }
 
-  // A country's point, where the feed gives one per country: its name links to its page.
-  function countryPopupFor(properties) {
-    var box = document.createElement("div");
-    var link = document.createElement("a");
-    link.href = properties.url;
-    link.textContent = properties.country;
-    var meta = document.createElement("div");
-    meta.className = "map-popup__meta";
-    meta.textContent = properties.label;
-    box.appendChild(link);
-    box.appendChild(meta);
-    return box;
+  function popupFor(properties, memberUrl) {
+    return popup(
+      memberUrl.replace("__slug__", encodeURIComponent(properties.slug)),
+      properties.name,
+      properties.country + (properties.cohort_year ? " · " + properties.cohort_year : "")
+    );
   }
 
   // Leaflet puts a tooltip's string in as HTML: give it a text node instead.
@@ -146,7 +141,7 @@
           // Grows with its members: 6 px for one, 10 for ten, 18 for a thousand.
           var radius = 6 + 4 * Math.log10(properties.members);
           marker = L.circleMarker([lonLat[1], lonLat[0]], markerStyle(radius));
-          marker.bindPopup(countryPopupFor(properties));
+          marker.bindPopup(popup(properties.url, properties.country, properties.label));
           marker.bindTooltip(textNode(properties.country + " · " + properties.label));
         } else {
           marker = L.circleMarker([lonLat[1], lonLat[0]], markerStyle());
