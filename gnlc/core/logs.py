@@ -39,7 +39,10 @@ class JsonFormatter(logging.Formatter):
 
 
 class RequestLogMiddleware:
-    """Logs every request with its status and duration (after it is answered)."""
+    """Logs every request with its status and duration (after it is answered). A
+    streamed answer (an open data download, written as it is sent) is logged when its
+    last byte has left, or the client went away, so its duration is the whole
+    download's; a file served by the server's own file wrapper, when the view returns."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -47,6 +50,20 @@ class RequestLogMiddleware:
     def __call__(self, request):
         started = time.perf_counter()
         response = self.get_response(request)
+        if response.streaming and getattr(response, "file_to_stream", None) is None:
+            body = response.streaming_content  # read now: the generator replaces it
+            response.streaming_content = self._logged(body, request, response, started)
+        else:
+            self._log(request, response, started)
+        return response
+
+    def _logged(self, body, request, response, started):
+        try:
+            yield from body
+        finally:
+            self._log(request, response, started)
+
+    def _log(self, request, response, started) -> None:
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
         # The user only if the request already looked them up: logging must not cost a
         # session or user query of its own.
@@ -67,4 +84,3 @@ class RequestLogMiddleware:
                 "user_id": user.pk if signed_in else None,
             },
         )
-        return response

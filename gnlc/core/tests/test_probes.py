@@ -161,6 +161,19 @@ def test_one_log_line_per_request_with_its_duration(client, caplog):
     assert record.duration_ms >= 0
 
 
+@pytest.mark.django_db
+def test_a_streamed_download_is_logged_once_its_last_byte_is_read(client, caplog):
+    with caplog.at_level(logging.INFO, logger="gnlc.request"):
+        response = client.get("/members.csv")
+        assert response.streaming
+        assert not [r for r in caplog.records if r.name == "gnlc.request"]  # not yet sent
+        body = response.getvalue()
+
+    [record] = [r for r in caplog.records if r.name == "gnlc.request"]
+    assert body.startswith(b"name,slug,")
+    assert (record.path, record.status) == ("/members.csv", 200)
+
+
 def test_json_log_line_holds_the_request_fields():
     record = logging.makeLogRecord(
         {
