@@ -205,6 +205,12 @@ def _geojson(members, *, as_of=None, filters=None) -> Iterator[str]:
 MAP_MEMBERS_DRAWN = 5000
 
 
+def drawn_by_country(placed: int) -> bool:
+    """Whether the maps draw `placed` members one point a country (the feed and the map
+    page's words decide alike)."""
+    return placed > MAP_MEMBERS_DRAWN
+
+
 def to_map_geojson(members) -> str:
     """`members` with coordinates as the maps draw them (gnlc/static/gnlc/js/map.js): a
     FeatureCollection of points with only what a marker shows, its slug, name, country
@@ -213,7 +219,7 @@ def to_map_geojson(members) -> str:
     MAP_MEMBERS_DRAWN members, one point per country instead (`_countries_geojson`),
     the collection's `drawn` saying which."""
     placed = members.filter(latitude__isnull=False, longitude__isnull=False)
-    if placed.count() > MAP_MEMBERS_DRAWN:
+    if drawn_by_country(placed.count()):
         return _countries_geojson(placed)
     rows = placed.order_by("name", "pk").values_list(
         "slug", "name", "country_id", "country__name", "cohort_id", "longitude", "latitude"

@@ -668,7 +668,7 @@ def member_map(request):
         members.sort(key=lambda member: (sort_key(member.country.label), sort_key(member.name)))
     context = {**counts, "members": members, "countries": countries}
     # The map draws each country's members as one point past this (its feed says so too).
-    context["drawn_by_country"] = counts["placed"] > exports.MAP_MEMBERS_DRAWN
+    context["drawn_by_country"] = exports.drawn_by_country(counts["placed"])
     return render(request, "cities/map.html", context)
 
 

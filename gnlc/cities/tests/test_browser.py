@@ -31,6 +31,23 @@ def console_errors(page):
     return errors
 
 
+def requested_urls(page):
+    """The URLs the page asks for from now on (a list that fills as it loads)."""
+    urls = []
+    page.on("request", lambda request: urls.append(request.url))
+    return urls
+
+
+def popup_texts(page, markers):
+    """Each of `markers` clicked in turn: the text of the popup it opens, in their order."""
+    texts = []
+    for index in range(markers.count()):
+        markers.nth(index).click(force=True)
+        newest = page.locator(".leaflet-popup-content").last  # the last one fades out
+        texts.append(" ".join(newest.inner_text().split()))
+    return texts
+
+
 def result_names(page):
     return page.locator(".member-list__name").all_inner_texts()
 
@@ -69,8 +86,7 @@ def test_directory_search_puts_only_the_filled_fields_in_the_address(page, membe
 
 def test_map_draws_clustered_markers_without_leaving_the_site(page, members, live_server):
     errors = console_errors(page)
-    requests = []
-    page.on("request", lambda request: requests.append(request.url))
+    requests = requested_urls(page)
 
     page.goto("/map/")
 
@@ -294,8 +310,7 @@ def test_home_map_draws_the_members_with_their_country_in_the_page_language(page
     """The maps read their own feed (`cities:map-members`), kept per language: on the
     French home page a marker's popup names its country in French."""
     errors = console_errors(page)
-    fetched = []
-    page.on("request", lambda request: fetched.append(request.url))
+    fetched = requested_urls(page)
     page.goto("/fr/")
     page.locator('.map[data-loaded="1"]').wait_for()
     assert page.locator(".map").get_attribute("data-markers") == "3"
@@ -303,12 +318,7 @@ def test_home_map_draws_the_members_with_their_country_in_the_page_language(page
         f"{page.url.rstrip('/')}/map/members.geojson"
     ]
 
-    popups = []
-    markers = page.locator(".map path.leaflet-interactive")
-    for index in range(markers.count()):
-        markers.nth(index).click(force=True)
-        newest = page.locator(".leaflet-popup-content").last  # the last one fades out
-        popups.append(" ".join(newest.inner_text().split()))
+    popups = popup_texts(page, page.locator(".map path.leaflet-interactive"))
     assert sorted(popups) == [
         "Aalborg Danemark · 2022",
         "Cao Lãnh Viet Nam · 2022",
@@ -369,11 +379,7 @@ def test_map_past_the_members_it_draws_shows_each_country_and_opens_its_page(
     markers = page.locator("#member-map path.leaflet-interactive")
     sizes = [markers.nth(i).bounding_box()["width"] for i in range(markers.count())]
 
-    popups = {}
-    for index in range(markers.count()):
-        markers.nth(index).click(force=True)
-        newest = page.locator(".leaflet-popup-content").last  # the last one fades out
-        popups[" ".join(newest.inner_text().split())] = index
+    popups = {text: index for index, text in enumerate(popup_texts(page, markers))}
     assert sorted(popups) == ["Dinamarca 1 miembro", "Kenya 2 miembros", "Viet Nam 1 miembro"]
     kenya = sizes.pop(popups["Kenya 2 miembros"])
     assert kenya > max(sizes)  # two members against one each
