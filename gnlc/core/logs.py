@@ -38,6 +38,27 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
+class _LoggedBody:
+    """A streamed body that writes its request's log line once: after its last byte,
+    or when the server closes the response (`StreamingHttpResponse` calls the `close`
+    of the body it is given), whichever comes first. A generator's `finally` alone
+    would never run for a body that was never iterated."""
+
+    def __init__(self, body, log):
+        self._body, self._log = body, log
+
+    def __iter__(self):
+        try:
+            yield from self._body
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        log, self._log = self._log, None
+        if log is not None:
+            log()
+
+
 class RequestLogMiddleware:
     """Logs every request with its status and duration (after it is answered). A
     streamed answer (an open data download, written as it is sent) is logged when its
@@ -51,17 +72,13 @@ class RequestLogMiddleware:
         started = time.perf_counter()
         response = self.get_response(request)
         if response.streaming and getattr(response, "file_to_stream", None) is None:
-            body = response.streaming_content  # read now: the generator replaces it
-            response.streaming_content = self._logged(body, request, response, started)
+            body = response.streaming_content  # read now: the wrapper replaces it
+            response.streaming_content = _LoggedBody(
+                body, lambda: self._log(request, response, started)
+            )
         else:
             self._log(request, response, started)
         return response
-
-    def _logged(self, body, request, response, started):
-        try:
-            yield from body
-        finally:
-            self._log(request, response, started)
 
     def _log(self, request, response, started) -> None:
         duration_ms = round((time.perf_counter() - started) * 1000, 1)

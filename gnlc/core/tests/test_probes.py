@@ -7,10 +7,11 @@ import re
 import pytest
 from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
+from django.http import StreamingHttpResponse
 from django.test import override_settings
 
 from gnlc.core import probes
-from gnlc.core.logs import JsonFormatter
+from gnlc.core.logs import JsonFormatter, RequestLogMiddleware
 from gnlc.core.tests.caches import closed_port, redis_down
 from gnlc.core.tests.test_settings import run_gnlc
 
@@ -172,6 +173,22 @@ def test_a_streamed_download_is_logged_once_its_last_byte_is_read(client, caplog
     [record] = [r for r in caplog.records if r.name == "gnlc.request"]
     assert body.startswith(b"name,slug,")
     assert (record.path, record.status) == ("/members.csv", 200)
+
+
+@pytest.mark.django_db  # closing a response sends request_finished, which closes connections
+def test_a_streamed_answer_never_read_is_logged_when_the_server_closes_it(rf, caplog):
+    # A server closes every response it was given, read or not (a client that left
+    # before the first byte; a HEAD answer, whose body no server reads): that close is
+    # the last the log middleware hears of a body never iterated.
+    middleware = RequestLogMiddleware(lambda request: StreamingHttpResponse(iter([b"a", b"b"])))
+    with caplog.at_level(logging.INFO, logger="gnlc.request"):
+        response = middleware(rf.get("/members.csv"))
+        assert not [r for r in caplog.records if r.name == "gnlc.request"]
+        response.close()
+        response.close()  # a second close writes nothing more
+
+    [record] = [r for r in caplog.records if r.name == "gnlc.request"]
+    assert (record.method, record.path, record.status) == ("GET", "/members.csv", 200)
 
 
 def test_json_log_line_holds_the_request_fields():
