@@ -102,7 +102,10 @@ def build_database(members: int, *, reuse: bool = False, database_url: str = "")
     from generate import check_consistency, generate
 
     if fresh and database_url:
-        call_command("flush", verbosity=0, interactive=False)
+        # Emptied as a new database is: `flush` would also empty what the migrations
+        # wrote (the regions and countries), which `migrate` then leaves empty.
+        with connection.cursor() as cursor:
+            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     call_command("migrate", verbosity=0, interactive=False)
     if fresh:
         started = time.perf_counter()
