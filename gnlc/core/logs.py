@@ -62,8 +62,9 @@ class _LoggedBody:
 class RequestLogMiddleware:
     """Logs every request with its status and duration (after it is answered). A
     streamed answer (an open data download, written as it is sent) is logged when its
-    last byte has left, or the client went away, so its duration is the whole
-    download's; a file served by the server's own file wrapper, when the view returns."""
+    last byte has left, or when the server closes it unread or half read (the client
+    went away), so its duration is the whole download's (`_LoggedBody`); a file served
+    by the server's own file wrapper, when the view returns."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -22,16 +22,10 @@ from gnlc.admissions.tests.factories import (
     make_natcom,
 )
 from gnlc.admissions.tests.storage import PDF
+from gnlc.core.tests.browser import console_errors
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a-long-test-password"
-
-
-def console_errors(page):
-    errors = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
 
 
 def log_in(page, email):

@@ -10,7 +10,7 @@ from PIL import Image
 from gnlc.cities.enums import EventKind
 from gnlc.cities.models import Member
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
-from gnlc.core.tests.browser import shoot
+from gnlc.core.tests.browser import console_errors, requested_urls, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -21,21 +21,6 @@ def members(reference_data):
     MemberFactory(name="Nakuru", country_id="KE", cohort=cohort, latitude=-0.30, longitude=36.07)
     MemberFactory(name="Cao Lãnh", country_id="VN", cohort=cohort, latitude=10.46, longitude=105.63)
     MemberFactory(name="Aalborg", country_id="DK", cohort=cohort, latitude=57.05, longitude=9.92)
-
-
-def console_errors(page):
-    """Errors the page logs, Content Security Policy violations included."""
-    errors = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
-
-
-def requested_urls(page):
-    """The URLs the page asks for from now on (a list that fills as it loads)."""
-    urls = []
-    page.on("request", lambda request: urls.append(request.url))
-    return urls
 
 
 def popup_texts(page, markers):

@@ -1,5 +1,6 @@
-"""Helpers of browser tests: console errors, logging in through the page, and
-screenshots at a desktop and a phone width for a person to look at."""
+"""Helpers of browser tests: console errors, the URLs a page asks for, logging in
+through the page, and screenshots at a desktop and a phone width for a person to look
+at."""
 
 from pathlib import Path
 
@@ -16,6 +17,13 @@ def console_errors(page) -> list[str]:
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
+
+
+def requested_urls(page) -> list[str]:
+    """The URLs the page asks for from now on (a list that fills as it loads)."""
+    urls = []
+    page.on("request", lambda request: urls.append(request.url))
+    return urls
 
 
 def log_in(page, email: str, next_url: str = "/accounts/") -> None:

@@ -178,8 +178,8 @@ def test_a_streamed_download_is_logged_once_its_last_byte_is_read(client, caplog
 @pytest.mark.django_db  # closing a response sends request_finished, which closes connections
 def test_a_streamed_answer_never_read_is_logged_when_the_server_closes_it(rf, caplog):
     # A server closes every response it was given, read or not (a client that left
-    # before the first byte; a HEAD answer, whose body no server reads): that close is
-    # the last the log middleware hears of a body never iterated.
+    # before the first byte): that close is the last the log middleware hears of a body
+    # never iterated.
     middleware = RequestLogMiddleware(lambda request: StreamingHttpResponse(iter([b"a", b"b"])))
     with caplog.at_level(logging.INFO, logger="gnlc.request"):
         response = middleware(rf.get("/members.csv"))

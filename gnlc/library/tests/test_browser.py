@@ -9,17 +9,11 @@ import pytest
 from gnlc.accounts.enums import RoleKind
 from gnlc.accounts.tests.factories import RoleFactory, UserFactory
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
+from gnlc.core.tests.browser import console_errors
 from gnlc.library.models import Sdg, Theme
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a-long-test-password"
-
-
-def console_errors(page):
-    errors = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
 
 
 def log_in(page, email):

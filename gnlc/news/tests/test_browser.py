@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from conftest import make_persona
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
+from gnlc.core.tests.browser import console_errors, requested_urls
 
 pytestmark = pytest.mark.browser
 
@@ -17,13 +18,6 @@ def secretariat_user(reference_data):
     member = MemberFactory(name="Nakuru", country_id="KE", cohort=cohort)
     MemberFactory(name="Cao Lãnh", country_id="VN", cohort=cohort)
     return make_persona("secretariat", member)
-
-
-def console_errors(page):
-    errors = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
 
 
 def test_secretariat_generates_edits_publishes_an_announcement(page, secretariat_user):
@@ -78,8 +72,7 @@ def test_secretariat_generates_edits_publishes_an_announcement(page, secretariat
 
 def test_statistics_page_draws_every_chart_offline(page, secretariat_user, live_server):
     errors = console_errors(page)
-    requests = []
-    page.on("request", lambda request: requests.append(request.url))
+    requests = requested_urls(page)
 
     page.goto("/statistics/")
 

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from conftest import make_persona
 from gnlc.cities.tests.factories import CohortFactory, MemberFactory
+from gnlc.core.tests.browser import console_errors
 from gnlc.reporting.models import Report
 from gnlc.reporting.tests.factories import PeriodFactory
 
@@ -32,13 +33,6 @@ def people(reference_data):
         "coordinator": make_persona("coordinator", member),
         "secretariat": make_persona("secretariat", member),
     }
-
-
-def console_errors(page):
-    errors = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
 
 
 def log_in(page, user, next_url):
